@@ -1,0 +1,57 @@
+// Decoder + analysis benchmark: `node bench/decode.mjs [--minutes M] [--threads N] [--repeats R] [--keep]`.
+// Builds bench/decodeBench.ts with esbuild (apart from the product build), writes a
+// synthetic recording with the test writer (default: 10 minutes, 64 threads, tens of
+// millions of records), then measures decode+aggregate, the report and heatmap queries
+// in a fresh process per repeat (so peak RSS is that of the analysis alone) and prints
+// min / median / max.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    threads: { type: 'string', default: '64' },
+    repeats: { type: 'string', default: '3' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const script = join(root, 'out/bench/decodeBench.js');
+await esbuild.build({
+  absWorkingDir: root, entryPoints: ['bench/decodeBench.ts'], outfile: script,
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning',
+});
+
+function run(args) {
+  const r = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`decodeBench ${args[0]} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'gilscope-bench-'));
+try {
+  const g0 = performance.now();
+  const gen = run(['generate', dir, values.minutes, values.threads]);
+  const size = statSync(join(dir, gen.file)).size;
+  console.log(`generated ${gen.records.toLocaleString('en')} records, ${(size / 2 ** 20).toFixed(0)} MiB, ${values.threads} threads, ${values.minutes} min in ${((performance.now() - g0) / 1e3).toFixed(1)} s`);
+  const runs = Array.from({ length: Number(values.repeats) }, () => run(['measure', dir]));
+  const stat = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
+  };
+  const fmt = (o, f) => `min ${f(o.min)}  median ${f(o.median)}  max ${f(o.max)}`;
+  const rate = stat(runs.map((r) => r.records / r.decodeSeconds));
+  console.log(`decode+aggregate: ${fmt(rate, (x) => `${(x / 1e6).toFixed(1)} M records/s`)}`);
+  console.log(`decode+aggregate: ${fmt(stat(runs.map((r) => r.decodeSeconds)), (x) => `${x.toFixed(2)} s`)}`);
+  console.log(`report (snapshot + JSON): ${fmt(stat(runs.map((r) => r.reportSeconds)), (x) => `${(x * 1e3).toFixed(0)} ms`)}`);
+  console.log(`heatmap at a new zoom (${runs[0].threads} threads x 1600 cells): ${fmt(stat(runs.flatMap((r) => r.heatmapMs)), (x) => `${x.toFixed(1)} ms`)}`);
+  console.log(`peak RSS: ${fmt(stat(runs.map((r) => r.peakRssBytes)), (x) => `${(x / 2 ** 20).toFixed(0)} MiB`)}`);
+} finally {
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  else console.log(`kept ${dir}`);
+}

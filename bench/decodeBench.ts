@@ -1,0 +1,93 @@
+/**
+ * Benchmark of the decoder and analysis (built and driven by bench/decode.mjs).
+ *   node out/bench/decodeBench.js generate DIR [minutes] [threads]
+ *   node out/bench/decodeBench.js measure DIR
+ * `measure` prints one JSON line: records, decode+aggregate seconds, report
+ * seconds, heatmap query times and the process's peak RSS (VmHWM).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RecordingSession } from '../src/core/analysis/recordingSession';
+import { buildReport } from '../src/core/report/buildReport';
+import { FileOutput, RecordingWriter } from '../test/support/recordingWriter';
+
+function generate(dir: string, minutes: number, threads: number): void {
+  mkdirSync(dir, { recursive: true });
+  const probe = new RecordingWriter({ clockKind: 1, ticksPerNs: 2.9, startTicks: 2n ** 55n });
+  const output = new FileOutput(join(dir, probe.fileName));
+  const w = new RecordingWriter({ clockKind: 1, ticksPerNs: 2.9, startTicks: 2n ** 55n, output });
+  const ts = Array.from({ length: threads }, (_, i) => w.thread(i + 1));
+  const main = ts[0]!;
+  main.string(1, 'bench.py').string(2, 'work').string(3, 'the_lock');
+  for (let s = 1; s <= 50; s++) main.site(0, s, 1, 2, 10 + s, 10);
+  main.lockNew(0, 1, 1, 3, 3);
+  ts.forEach((t, i) => t.start(i * 1000, 1000 + i, i === 0));
+  const end = minutes * 60e9;
+  // The GIL goes round the threads; each holds ~100 µs, others wait or do I/O.
+  const hold = 100_000;
+  const cycle = hold * threads;
+  let records = 0;
+  let n = 0;
+  for (let t0 = 1e6; t0 + cycle < end; t0 += cycle) {
+    for (let i = 0; i < threads; i++) {
+      const t = ts[i]!;
+      const a = t0 + i * hold;
+      const site = 1 + ((n + i) % 50);
+      t.gilWait(a - 40_000).gilAcquire(a, site).gilRelease(a + hold - 1000);
+      records += 3;
+      if ((n + i) % 16 === 0) {
+        t.lockWait(a + 10_000, 1, 0, site, 0, 1).lockAcquire(a + 20_000, 1, site, 1).lockRelease(a + 30_000, 1);
+        records += 3;
+      }
+    }
+    n++;
+  }
+  ts.forEach((t) => t.end(end));
+  w.end(1, 0, end);
+  w.finish();
+  output.close();
+  process.stdout.write(`${JSON.stringify({ records, file: w.fileName })}\n`);
+}
+
+function vmHwmBytes(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) * 1024 : process.memoryUsage().rss;
+}
+
+function measure(dir: string): void {
+  const t0 = performance.now();
+  const s = new RecordingSession(dir);
+  s.poll();
+  const decoded = performance.now();
+  const a = s.result();
+  const report = buildReport(a);
+  JSON.stringify(report);
+  const reported = performance.now();
+  s.close();
+  const queries: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const span = a.wallSeconds / 2 ** (i % 10);
+    const start = (a.wallSeconds - span) * ((i * 0.37) % 1);
+    const q0 = performance.now();
+    a.heatmap.query({ startSeconds: start, endSeconds: start + span, width: 1600 });
+    queries.push(performance.now() - q0);
+  }
+  process.stdout.write(
+    `${JSON.stringify({
+      records: a.records,
+      decodeSeconds: (decoded - t0) / 1e3,
+      reportSeconds: (reported - decoded) / 1e3,
+      heatmapMs: queries,
+      peakRssBytes: vmHwmBytes(),
+      threads: a.processes.reduce((k, p) => k + p.threads.length, 0),
+    })}\n`,
+  );
+}
+
+const [mode, dir, a1, a2] = process.argv.slice(2);
+if (mode === 'generate' && dir) generate(dir, Number(a1 ?? 10), Number(a2 ?? 64));
+else if (mode === 'measure' && dir) measure(dir);
+else {
+  process.stderr.write('usage: decodeBench.js generate DIR [minutes] [threads] | measure DIR\n');
+  process.exitCode = 2;
+}

@@ -1,0 +1,86 @@
+// The one build: the packaged extension and the tests come out of the same esbuild run.
+//
+//   dist/extension.js   extension host (cjs, node, `vscode` external)   src/extension/main.ts
+//   dist/server.js      language server over stdio                      src/server/main.ts
+//   dist/cli.js         `gilscope` command line (executable)            src/cli/main.ts
+//   dist/webview/*.js   browser bundles (iife), one per top-level       webview/*.ts
+//                       webview/*.ts; helpers live in subfolders
+//   out/test/**.test.js every test/**/*.test.ts, same relative path      test/**/*.test.ts
+//
+// Usage: node build.mjs [--watch]
+import { chmodSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const watch = process.argv.includes('--watch');
+
+/** Files under `dir` (relative to the repo root, '/'-separated) whose name passes `keep`. */
+function filesUnder(dir, keep, recursive) {
+  const entries = readdirSync(join(root, dir), { withFileTypes: true, recursive });
+  return entries
+    .filter((e) => e.isFile() && keep(e.name))
+    .map((e) => relative(root, join(e.parentPath ?? e.path, e.name)).split(sep).join('/'))
+    .sort();
+}
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+};
+
+const testEntries = filesUnder('test', (n) => n.endsWith('.test.ts'), true);
+const webviewEntries = filesUnder('webview', (n) => n.endsWith('.ts') && !n.endsWith('.d.ts'), false);
+
+const builds = [
+  { ...node, entryPoints: { extension: 'src/extension/main.ts', server: 'src/server/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: webviewEntries, outdir: 'dist/webview' },
+  {
+    ...node,
+    entryPoints: testEntries.map((path) => ({ in: path, out: path.replace(/\.ts$/, '') })),
+    outdir: 'out',
+  },
+].filter((b) => !Array.isArray(b.entryPoints) || b.entryPoints.length > 0);
+
+/** Marks dist/cli.js executable after every (re)build. */
+const executableCli = {
+  name: 'executable-cli',
+  setup(build) {
+    build.onEnd((result) => {
+      if (result.errors.length === 0) chmodSync(join(root, 'dist/cli.js'), 0o755);
+    });
+  },
+};
+const withPlugins = builds.map((b) => (b.outfile === 'dist/cli.js' ? { ...b, plugins: [executableCli] } : b));
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+rmSync(join(root, 'out'), { recursive: true, force: true });
+
+if (watch) {
+  const contexts = await Promise.all(withPlugins.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('build: watching for changes');
+} else {
+  const started = Date.now();
+  const results = await Promise.allSettled(withPlugins.map((b) => esbuild.build(b)));
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length > 0) {
+    // esbuild has already printed the errors (logLevel 'warning').
+    console.error(`build: failed (${failed.length} of ${results.length} bundles)`);
+    process.exit(1);
+  }
+  const counts = `${webviewEntries.length} webview page(s), ${testEntries.length} test file(s)`;
+  console.log(`build: dist/ and out/ ready in ${Date.now() - started} ms (${counts})`);
+}

@@ -1,0 +1,207 @@
+/* The per-thread GIL state machine (shared/docs/gil-internals.md):
+ *   lock(gil.mutex) while not holding   -> the thread asks for the GIL
+ *   cond_timedwait(gil.cond) meanwhile  -> it had to wait
+ *   lock(gil.switch_mutex) meanwhile    -> this is take_gil's take
+ *   unlock(gil.mutex) after that mark   -> acquired
+ *   lock(gil.mutex) while holding, then unlock with locked == 0 -> released
+ *   lock(gil.switch_mutex) right after releasing, then its unlock -> the
+ *     hand-over wait of a forced switch ended (drop_gil waits on switch_cond
+ *     until another thread has taken the GIL: blocked by the GIL, not I/O)
+ * Other code that locks gil.mutex (signal_active_thread in 3.13) never marks
+ * the take and never sees locked == 0 while holding, so it records nothing.
+ * Records are written after the real unlock: the profiler stays outside the
+ * critical section it measures. */
+#define _GNU_SOURCE
+#include "gilhooks.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "gotpatch.h"
+
+#define MAX_GILS 64
+
+enum { PHASE_IDLE = 0, PHASE_ASKING, PHASE_TAKING, PHASE_DROPPING, PHASE_HANDOFF };
+
+static gs_gil gils[MAX_GILS];
+static int gil_count;
+static pthread_mutex_t register_mutex = PTHREAD_MUTEX_INITIALIZER;
+static gs_site_reader site_reader;
+
+void gs_gil_set_site_reader(gs_site_reader reader) { site_reader = reader; }
+
+static inline const gs_gil *gil_by_mutex(const pthread_mutex_t *m) {
+    int n = __atomic_load_n(&gil_count, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < n; i++)
+        if (gils[i].mutex == m) return &gils[i];
+    return NULL;
+}
+
+static inline int is_switch_mutex(const pthread_mutex_t *m) {
+    int n = __atomic_load_n(&gil_count, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < n; i++)
+        if (gils[i].switch_mutex == m) return 1;
+    return 0;
+}
+
+static inline const gs_gil *gil_by_cond(const pthread_cond_t *c) {
+    int n = __atomic_load_n(&gil_count, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < n; i++)
+        if (gils[i].cond == c) return &gils[i];
+    return NULL;
+}
+
+static void write_register(gs_thread *t, const gs_gil *g) {
+    gs_slot *s = gs_reserve(t, 1);
+    if (!s) return;
+    uint64_t *payload = (uint64_t *)(s + 1);
+    payload[0] = (uint64_t)(uintptr_t)g->base;
+    payload[1] = 0;
+    gs_publish(s, GS_GIL_REGISTER, 1, g->index, g->interpreter_id, gs_ticks());
+}
+
+const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t interpreter_id) {
+    pthread_mutex_lock(&register_mutex);
+    const gs_gil *found = NULL;
+    for (int i = 0; i < gil_count; i++)
+        if (gils[i].base == base) found = &gils[i];
+    if (!found && gil_count < MAX_GILS) {
+        gs_gil *g = &gils[gil_count];
+        char *b = base;
+        g->base = b;
+        g->mutex = (pthread_mutex_t *)(b + layout->mutex);
+        g->cond = (pthread_cond_t *)(b + layout->cond);
+        g->switch_mutex = (pthread_mutex_t *)(b + layout->switch_mutex);
+        g->locked = (const int *)(b + layout->locked);
+        g->last_holder = (void *const *)(b + layout->last_holder);
+        g->interpreter_id = interpreter_id;
+        g->index = (uint8_t)gil_count;
+        __atomic_store_n(&gil_count, gil_count + 1, __ATOMIC_RELEASE);
+        found = g;
+        gs_thread *t = gs_thread_current();
+        if (t) write_register(t, g);
+    }
+    pthread_mutex_unlock(&register_mutex);
+    return found;
+}
+
+/* `now` is taken before the real unlock: once the mutex is free the OS may
+ * run the next holder and leave this thread waiting for a whole tick. */
+static void acquired(gs_thread *t, const gs_gil *g, uint64_t now) {
+    uint32_t site = 0;
+    void *tstate = __atomic_load_n(g->last_holder, __ATOMIC_RELAXED);
+    if (site_reader && tstate) site = site_reader(t, tstate);
+    if (t->waited) {
+        gs_put(t, GS_GIL_WAIT, g->index, 0, t->ask_ticks);
+        gs_put(t, GS_GIL_ACQUIRE, g->index, site, now);
+    } else {
+        gs_put(t, GS_GIL_ACQUIRE, (uint16_t)(g->index | GS_ACQUIRE_NO_WAIT), site, t->ask_ticks);
+    }
+    t->held = g;
+}
+
+void gs_gil_note_held(const gs_gil *g) {
+    gs_thread *t = gs_thread_current();
+    if (!t || !g) return;
+    t->waited = 0;
+    t->ask_ticks = gs_ticks();
+    acquired(t, g, t->ask_ticks);
+}
+
+static int hook_mutex_lock(pthread_mutex_t *m) {
+    if (gs_recording) {
+        const gs_gil *g = gil_by_mutex(m);
+        if (g) {
+            int saved = errno;
+            gs_thread *t = gs_thread_current();
+            if (t) {
+                if (t->held == g) {
+                    t->phase = PHASE_DROPPING;
+                } else {
+                    t->just_released = 0;
+                    t->phase = PHASE_ASKING;
+                    t->taking = g;
+                    t->waited = 0;
+                    t->ask_ticks = gs_ticks();
+                }
+            }
+            errno = saved;
+        } else if (is_switch_mutex(m)) {
+            gs_thread *t = gs_tls_thread;
+            if (t && t->phase == PHASE_ASKING) t->phase = PHASE_TAKING;
+            else if (t && t->phase == PHASE_IDLE && t->just_released) t->phase = PHASE_HANDOFF;
+        }
+    }
+    return pthread_mutex_lock(m);
+}
+
+static int handoff_unlock(pthread_mutex_t *m) {
+    gs_thread *t = gs_tls_thread;
+    if (!t || t->phase != PHASE_HANDOFF || !is_switch_mutex(m)) return pthread_mutex_unlock(m);
+    uint64_t now = gs_ticks();
+    t->phase = PHASE_IDLE;
+    t->just_released = 0;
+    int rc = pthread_mutex_unlock(m);
+    int saved = errno;
+    gs_put(t, GS_GIL_HANDOFF, 0, 0, now);
+    errno = saved;
+    return rc;
+}
+
+static int hook_mutex_unlock(pthread_mutex_t *m) {
+    const gs_gil *g = gs_recording ? gil_by_mutex(m) : NULL;
+    if (!g) return gs_recording ? handoff_unlock(m) : pthread_mutex_unlock(m);
+    gs_thread *t = gs_tls_thread;
+    if (!t || !t->slot) return pthread_mutex_unlock(m);
+    int acquiring = t->phase == PHASE_TAKING && t->taking == g;
+    int releasing = t->phase == PHASE_DROPPING && __atomic_load_n(g->locked, __ATOMIC_RELAXED) == 0;
+    uint64_t now = acquiring || releasing ? gs_ticks() : 0;
+    t->phase = PHASE_IDLE;
+    int rc = pthread_mutex_unlock(m);
+    int saved = errno;
+    if (acquiring) {
+        acquired(t, g, now);
+    } else if (releasing) {
+        gs_put(t, GS_GIL_RELEASE, g->index, 0, now);
+        t->held = NULL;
+        t->just_released = 1;
+    }
+    errno = saved;
+    return rc;
+}
+
+static int hook_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime) {
+    if (gs_recording && gil_by_cond(c)) {
+        gs_thread *t = gs_tls_thread;
+        if (t && t->phase == PHASE_ASKING) t->waited = 1;
+    }
+    return pthread_cond_timedwait(c, m, abstime);
+}
+
+static void hook_exit(int code) {
+    gs_recorder_mark_end(GS_END_EXIT, code);
+    exit(code);
+}
+
+static void hook_underscore_exit(int code) {
+    gs_recorder_mark_end(GS_END_UNDERSCORE_EXIT, code);
+    _exit(code);
+}
+
+int gs_hooks_install(const void *inside_libpython) {
+    gs_got_patch patches[] = {
+        {"pthread_mutex_lock", (void *)hook_mutex_lock, 0},
+        {"pthread_mutex_unlock", (void *)hook_mutex_unlock, 0},
+        {"pthread_cond_timedwait", (void *)hook_cond_timedwait, 0},
+        {"exit", (void *)hook_exit, 0},
+        {"_exit", (void *)hook_underscore_exit, 0},
+    };
+    int n = (int)(sizeof patches / sizeof patches[0]);
+    if (gs_got_patch_object(inside_libpython, patches, n) != 0) return -1;
+    /* without the three GIL calls the records would be wrong, not just fewer */
+    if (!patches[0].patched || !patches[1].patched || !patches[2].patched) return -1;
+    int total = 0;
+    for (int i = 0; i < n; i++) total += patches[i].patched;
+    return total;
+}

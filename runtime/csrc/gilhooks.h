@@ -1,0 +1,45 @@
+/* Exact GIL intervals from the mutex and condition variable calls of
+ * take_gil() and drop_gil(), seen through libpython's GOT. Knows the GIL only
+ * by the addresses and offsets it is given (computed in probe.c from the
+ * interpreter's own headers). */
+#ifndef GILSCOPE_GILHOOKS_H
+#define GILSCOPE_GILHOOKS_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "recorder.h"
+
+typedef struct gs_gil {
+    char *base;
+    pthread_mutex_t *mutex;
+    pthread_cond_t *cond;
+    pthread_mutex_t *switch_mutex;
+    const int *locked;
+    void *const *last_holder;
+    uint32_t interpreter_id;
+    uint8_t index;
+} gs_gil;
+
+typedef struct {
+    size_t mutex, cond, switch_mutex, locked, last_holder;
+} gs_gil_layout;
+
+/* Returns the Python site (FORMAT.md SITE id) where the thread whose tstate
+ * is given stands. Called by the thread itself with the GIL just taken. */
+typedef uint32_t (*gs_site_reader)(gs_thread *t, void *tstate);
+
+void gs_gil_set_site_reader(gs_site_reader reader);
+
+/* Registers a GIL (idempotent by address) and writes GIL_REGISTER. */
+const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t interpreter_id);
+
+/* The calling thread holds this GIL now (the probe starts with it held). */
+void gs_gil_note_held(const gs_gil *g);
+
+/* Rewrites libpython's GOT (the object containing `inside_libpython`) so its
+ * mutex, condition and exit calls come here. Number of slots patched, or -1. */
+int gs_hooks_install(const void *inside_libpython);
+
+#endif

@@ -1,0 +1,155 @@
+/* _gilscope_probe: the recorder's Python module. Compiled on first use
+ * against the exact interpreter that runs the workload, with
+ * Py_BUILD_CORE_MODULE, so that the GIL's address and the offsets of its
+ * fields come from that interpreter's own headers by construction
+ * (runtime/python/gilscope/_build.py). */
+#define PY_SSIZE_T_CLEAN
+#define Py_BUILD_CORE_MODULE 1
+#include <Python.h>
+#if PY_VERSION_HEX >= 0x030C0000
+#include "internal/pycore_interp.h"
+#include "internal/pycore_runtime.h"
+#elif PY_VERSION_HEX >= 0x03090000
+#include "internal/pycore_runtime.h"
+#else
+#include "internal/pycore_pystate.h"
+#endif
+#include "internal/pycore_gil.h"
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "endings.h"
+#include "gilhooks.h"
+#include "pyframe.h"
+#include "recorder.h"
+
+static char recording_path[4300];
+static const char *unavailable_reason;
+
+static struct _gil_runtime_state *main_gil(void) {
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyThreadState_Get()->interp->ceval.gil;
+#else
+    return &_PyRuntime.ceval.gil;
+#endif
+}
+
+static uint32_t build_flags(void) {
+    uint32_t flags = 0;
+#ifdef Py_DEBUG
+    flags |= GS_BUILD_DEBUG;
+#endif
+#ifdef Py_GIL_DISABLED
+    flags |= GS_BUILD_FREE_THREADED;
+#endif
+#ifdef Py_ENABLE_SHARED
+    flags |= GS_BUILD_SHARED;
+#endif
+    return flags;
+}
+
+static int gil_disabled_now(void) {
+#ifdef Py_GIL_DISABLED
+    PyObject *r = PySys_GetObject("_is_gil_enabled") ? PyObject_CallNoArgs(PySys_GetObject("_is_gil_enabled")) : NULL;
+    int enabled = r ? PyObject_IsTrue(r) : 0;
+    Py_XDECREF(r);
+    PyErr_Clear();
+    return !enabled;
+#else
+    return 0;
+#endif
+}
+
+static void after_fork_child(void) {
+    gs_pyframe_after_fork_child();
+    gs_recorder_after_fork_child();
+}
+
+static PyObject *probe_start(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *directory, *build, *executable;
+    if (!PyArg_ParseTuple(args, "sss", &directory, &build, &executable)) return NULL;
+    if (gs_recording) return PyUnicode_FromString(recording_path);
+
+    int no_gil = gil_disabled_now();
+    gs_process_info info = {
+        .directory = directory,
+        .python_hexversion = (uint32_t)PY_VERSION_HEX,
+        .build_flags = build_flags() | (no_gil ? GS_BUILD_GIL_DISABLED : 0),
+        .gil_mode = no_gil ? GS_MODE_NO_GIL : GS_MODE_GIL,
+        .python_version = PY_VERSION,
+        .python_build = build,
+        .executable = executable,
+    };
+    if (gs_recorder_open(&info, recording_path, sizeof recording_path) != 0)
+        return PyErr_SetFromErrnoWithFilename(PyExc_OSError, directory);
+
+    gs_endings_install();
+    pthread_atfork(NULL, NULL, after_fork_child);
+    if (no_gil) return PyUnicode_FromString(recording_path);
+
+    gs_gil_set_site_reader(gs_pyframe_site);
+    gs_gil_layout layout = {
+        .mutex = offsetof(struct _gil_runtime_state, mutex),
+        .cond = offsetof(struct _gil_runtime_state, cond),
+        .switch_mutex = offsetof(struct _gil_runtime_state, switch_mutex),
+        .locked = offsetof(struct _gil_runtime_state, locked),
+        .last_holder = offsetof(struct _gil_runtime_state, last_holder),
+    };
+    const gs_gil *gil = gs_gil_register(main_gil(), &layout, (uint32_t)PyInterpreterState_GetID(PyThreadState_Get()->interp));
+    if (gs_hooks_install((const void *)&PyEval_SaveThread) < 0) {
+        unavailable_reason = "the interpreter's calls to pthread could not be redirected (no GOT entries found)";
+        PyErr_SetString(PyExc_RuntimeError, unavailable_reason);
+        return NULL;
+    }
+    gs_gil_note_held(gil);
+    return PyUnicode_FromString(recording_path);
+}
+
+static PyObject *probe_name_thread(PyObject *self, PyObject *name) {
+    (void)self;
+    if (!PyUnicode_Check(name)) {
+        PyErr_SetString(PyExc_TypeError, "name must be str");
+        return NULL;
+    }
+    gs_thread *t = gs_thread_current();
+    if (t) {
+        uint32_t id = gs_pyframe_new_string(t, name);
+        if (id) gs_put(t, GS_THREAD_NAME, 0, id, gs_ticks());
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *probe_lost_records(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    return PyLong_FromUnsignedLongLong(gs_recorder_lost());
+}
+
+static PyObject *probe_gil_offsets(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    char *gil = (char *)main_gil();
+    char *runtime = (char *)&_PyRuntime;
+    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:n}", "from_runtime", (Py_ssize_t)(gil - runtime),
+                         "cond", (Py_ssize_t)offsetof(struct _gil_runtime_state, cond),
+                         "mutex", (Py_ssize_t)offsetof(struct _gil_runtime_state, mutex),
+                         "switch_mutex", (Py_ssize_t)offsetof(struct _gil_runtime_state, switch_mutex),
+                         "size", (Py_ssize_t)sizeof(struct _gil_runtime_state));
+}
+
+static PyMethodDef probe_methods[] = {
+    {"start", probe_start, METH_VARARGS, "start(directory, build, executable) -> path of this process's recording"},
+    {"name_thread", probe_name_thread, METH_O, "name_thread(name): records the calling thread's name"},
+    {"lost_records", probe_lost_records, METH_NOARGS, "records that could not be written"},
+    {"gil_offsets", probe_gil_offsets, METH_NOARGS, "where the GIL is, for checks"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef probe_module = {
+    PyModuleDef_HEAD_INIT, "_gilscope_probe", "gilscope's in-process GIL recorder", -1, probe_methods,
+    NULL, NULL, NULL, NULL,
+};
+
+__attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__gilscope_probe(void) { return PyModule_Create(&probe_module); }

@@ -1,0 +1,18 @@
+/* Python locations as recording sites (needs the interpreter's headers). */
+#ifndef GILSCOPE_PYFRAME_H
+#define GILSCOPE_PYFRAME_H
+
+#include <stdint.h>
+
+#include "recorder.h"
+
+/* The site the thread of `tstate` stands on; called with its GIL held. */
+uint32_t gs_pyframe_site(gs_thread *t, void *tstate);
+
+/* Defines a fresh STRING for a str object (a thread name, which may change). */
+uint32_t gs_pyframe_new_string(gs_thread *t, PyObject *s);
+
+/* A forked child writes a new file: definitions must be written again. */
+void gs_pyframe_after_fork_child(void);
+
+#endif

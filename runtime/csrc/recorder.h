@@ -1,0 +1,101 @@
+/* The recording file of one process: a shared memory map of fixed-size
+ * records in per-thread chunks (runtime/FORMAT.md). Knows nothing of Python. */
+#ifndef GILSCOPE_RECORDER_H
+#define GILSCOPE_RECORDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <x86intrin.h>
+
+#include "records.h"
+
+struct gs_gil;
+
+/* Per-thread state. Reached through one initial-exec TLS pointer so that the
+ * hot path costs a single load. */
+typedef struct gs_thread {
+    gs_slot *cur;
+    gs_slot *end;
+    uint32_t slot;
+    uint32_t sequence;
+    /* the GIL state machine (gilhooks.c) */
+    const struct gs_gil *held;
+    const struct gs_gil *taking;
+    uint64_t ask_ticks;
+    uint8_t phase;
+    uint8_t waited;
+    uint8_t just_released;
+    /* the last site this thread resumed at (pyframe.c) */
+    const void *last_code;
+    int last_offset;
+    uint32_t last_site;
+} gs_thread;
+
+typedef struct {
+    const char *directory;
+    uint32_t python_hexversion;
+    uint32_t build_flags;
+    uint32_t gil_mode;
+    const char *python_version;
+    const char *python_build;
+    const char *executable;
+} gs_process_info;
+
+extern __thread gs_thread *gs_tls_thread __attribute__((tls_model("initial-exec")));
+extern int gs_use_tsc;
+extern volatile int gs_recording;
+
+static inline uint64_t gs_mono_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t gs_ticks(void) {
+    return gs_use_tsc ? (uint64_t)__rdtsc() : gs_mono_ns();
+}
+
+/* Opens <directory>/p<pid>-<ns>.gsr and writes its header. 0 on success. */
+int gs_recorder_open(const gs_process_info *info, char *path_out, size_t path_size);
+
+/* The calling thread's state, created (with a THREAD_START record) on first use.
+ * NULL when not recording or out of memory. */
+gs_thread *gs_thread_current(void);
+
+/* Room for a record of 1 + extra slots in the thread's current chunk. NULL
+ * when the record cannot be written; the loss is counted. */
+gs_slot *gs_reserve(gs_thread *t, unsigned extra);
+
+/* Makes a reserved record visible: the type byte is written last. */
+static inline void gs_publish(gs_slot *s, uint8_t type, uint8_t extra, uint16_t flags, uint32_t arg, uint64_t ts) {
+    s->arg = arg;
+    s->ts = ts;
+    uint32_t head = (uint32_t)type | ((uint32_t)extra << 8) | ((uint32_t)flags << 16);
+    __atomic_store_n((uint32_t *)s, head, __ATOMIC_RELEASE);
+}
+
+static inline void gs_put(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts) {
+    gs_slot *s = t->cur;
+    if (__builtin_expect(s == t->end, 0)) {
+        s = gs_reserve(t, 0);
+        if (!s) return;
+    }
+    t->cur = s + 1;
+    gs_publish(s, type, 0, flags, arg, ts);
+}
+
+/* Writes a STRING record defining `id` (ids are chosen by the caller, so that
+ * a forked child can define the same ids again in its own file). */
+int gs_put_string(gs_thread *t, uint32_t id, const char *utf8, size_t length);
+
+/* Records how the process ended. Async-signal-safe. */
+void gs_recorder_mark_end(uint32_t kind, int32_t code);
+
+/* In a forked child: forget the parent's file, open a new one, and make the
+ * calling thread the main thread of the child. */
+void gs_recorder_after_fork_child(void);
+
+uint64_t gs_recorder_lost(void);
+
+#endif

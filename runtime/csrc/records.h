@@ -1,0 +1,100 @@
+/* The gilscope record layout: mirrors runtime/FORMAT.md (version 1).
+ * The TypeScript reader in src/core/format/ mirrors the same document.
+ * Change the three together. */
+#ifndef GILSCOPE_RECORDS_H
+#define GILSCOPE_RECORDS_H
+
+#include <stdint.h>
+
+#define GS_FORMAT_VERSION 1u
+#define GS_HEADER_SIZE 4096u
+#define GS_CHUNK_SIZE 4096u
+#define GS_SLOT_SIZE 16u
+#define GS_CHUNK_HEADER_SLOTS 2u
+#define GS_CHUNK_MAGIC 0x4B435347u /* "GSCK" */
+
+enum gs_record_type {
+    GS_THREAD_START = 1,
+    GS_THREAD_END = 2,
+    GS_THREAD_NAME = 3,
+    GS_GIL_RELEASE = 4,
+    GS_GIL_WAIT = 5,
+    GS_GIL_ACQUIRE = 6,
+    GS_GIL_REGISTER = 7,
+    GS_SITE = 8,
+    GS_STRING = 9,
+    GS_GIL_HANDOFF = 10,
+    GS_CLOCK = 11,
+    GS_LOCK_NEW = 20,
+    GS_LOCK_WAIT = 21,
+    GS_LOCK_ACQUIRE = 22,
+    GS_LOCK_RELEASE = 23,
+    GS_LOCK_WAIT_END = 24,
+};
+
+#define GS_ACQUIRE_NO_WAIT 0x100u
+#define GS_THREAD_IS_MAIN 0x1u
+
+enum gs_clock_kind { GS_CLOCK_MONOTONIC = 0, GS_CLOCK_TSC = 1 };
+enum gs_gil_mode { GS_MODE_GIL = 1, GS_MODE_NO_GIL = 2, GS_MODE_SAMPLED = 3 };
+enum gs_end_kind { GS_END_UNKNOWN = 0, GS_END_EXIT = 1, GS_END_UNDERSCORE_EXIT = 2, GS_END_SIGNAL = 3 };
+
+#define GS_BUILD_DEBUG 0x1u
+#define GS_BUILD_FREE_THREADED 0x2u
+#define GS_BUILD_SHARED 0x4u
+#define GS_BUILD_GIL_DISABLED 0x8u
+
+typedef struct {
+    char magic[8];
+    uint32_t format_version;
+    uint32_t header_size;
+    uint32_t chunk_size;
+    uint32_t slot_size;
+    uint32_t pid;
+    uint32_t ppid;
+    uint64_t start_mono_ns;
+    uint64_t start_ticks;
+    uint64_t start_realtime_ns;
+    double ticks_per_ns;
+    uint32_t clock_kind;
+    uint32_t gil_mode;
+    uint64_t chunks_allocated; /* atomic */
+    uint64_t lost_records;     /* atomic */
+    uint32_t end_kind;
+    int32_t end_code;
+    uint64_t end_mono_ns;
+    uint64_t end_ticks;
+    uint32_t python_hexversion;
+    uint32_t build_flags;
+    uint32_t sample_hz;
+    uint32_t reserved;
+    char python_version[64];
+    char python_build[64];
+    char executable[256];
+    uint32_t argc;
+    uint32_t argv_bytes;
+    char argv[GS_HEADER_SIZE - 520];
+} gs_file_header;
+
+typedef struct {
+    uint32_t magic;
+    uint32_t thread_slot;
+    uint64_t ticks;
+    uint64_t mono_ns;
+    uint32_t sequence;
+    uint32_t reserved;
+} gs_chunk_header;
+
+typedef struct {
+    uint8_t type;
+    uint8_t extra;
+    uint16_t flags;
+    uint32_t arg;
+    uint64_t ts;
+} gs_slot;
+
+_Static_assert(sizeof(gs_file_header) == GS_HEADER_SIZE, "header page is 4096 bytes");
+_Static_assert(sizeof(gs_chunk_header) == GS_CHUNK_HEADER_SLOTS * GS_SLOT_SIZE, "chunk header is two slots");
+_Static_assert(sizeof(gs_slot) == GS_SLOT_SIZE, "a slot is 16 bytes");
+
+#endif

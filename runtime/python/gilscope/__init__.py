@@ -1,0 +1,15 @@
+"""gilscope's in-process runtime: records exactly when each thread of a Python
+process holds the GIL, waits for it, or runs without it.
+
+`python -m gilscope.run -o OUT script.py args...` records a workload; the
+`gilscope` command line (Node) does the same with `gilscope record`.
+The record format is documented in runtime/FORMAT.md.
+"""
+
+ENV_DIRECTORY = "GILSCOPE_DIR"
+"""Set in a workload's environment: the recording directory. Every Python
+process that starts with it set (through sitecustomize) records itself there."""
+
+ENV_RUNTIME = "GILSCOPE_RUNTIME"
+"""The folder holding sitecustomize.py and this package, prepended to
+PYTHONPATH for the workload."""

@@ -1,0 +1,87 @@
+"""Starts the recorder in a Python process whose environment names a
+recording directory. Called from the sitecustomize that `gilscope record`
+puts on PYTHONPATH. It must never break or change the workload: a failure is
+written into the recording directory for the launcher to report, not printed.
+"""
+import os
+import sys
+
+from . import ENV_DIRECTORY, _build
+
+
+def start():
+    directory = os.environ.get(ENV_DIRECTORY)
+    if not directory:
+        return None
+    try:
+        probe = _build.load_probe()
+        sys.modules[_build.MODULE] = probe
+        path = probe.start(directory, _build.build_description(), sys.executable or "")
+    except Exception as error:  # the workload runs on, unrecorded, and the launcher says why
+        _note_failure(directory, error)
+        return None
+    probe.name_thread("MainThread")
+    _name_threads_when_threading_loads(probe)
+    return path
+
+
+def _note_failure(directory, error):
+    try:
+        fd = os.open(os.path.join(directory, "errors-%d.txt" % os.getpid()),
+                     os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write("%s: %s\n" % (sys.executable, error))
+    except OSError:
+        pass
+
+
+def _patch_threading(threading, probe):
+    original = threading.Thread._bootstrap_inner
+    if getattr(original, "_gilscope", False):
+        return
+
+    def _bootstrap_inner(self):
+        try:
+            probe.name_thread(self.name)
+        except Exception:
+            pass
+        return original(self)
+
+    _bootstrap_inner._gilscope = True
+    threading.Thread._bootstrap_inner = _bootstrap_inner
+
+
+def _name_threads_when_threading_loads(probe):
+    """Thread names come from threading.Thread; it is patched when the program
+    imports it, so that recording does not import it early (gevent and others
+    care about what is imported before them)."""
+    if "threading" in sys.modules:
+        _patch_threading(sys.modules["threading"], probe)
+        return
+    sys.meta_path.insert(0, _ThreadingWatcher(probe))
+
+
+class _ThreadingWatcher:
+    def __init__(self, probe):
+        self.probe = probe
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "threading":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        loader, probe = spec.loader, self.probe
+
+        class _Loader:
+            def create_module(self, spec):
+                return loader.create_module(spec)
+
+            def exec_module(self, module):
+                loader.exec_module(module)
+                _patch_threading(module, probe)
+
+        spec.loader = _Loader()
+        return spec

@@ -1,0 +1,146 @@
+"""A small reader of runtime/FORMAT.md for the runtime's own tests (the
+product's reader is src/core/format/, in TypeScript). It turns a recording
+into per-thread GIL intervals so tests can check them against known answers."""
+import glob
+import json
+import os
+import struct
+
+HEADER = struct.Struct("<8sIIIIIIQQQdIIQQIiQQIII4x64s64s256sII")
+CHUNK = struct.Struct("<IIQQII")
+SLOT = struct.Struct("<BBHIQ")
+THREAD_START, THREAD_END, THREAD_NAME, GIL_RELEASE, GIL_WAIT, GIL_ACQUIRE, GIL_REGISTER, SITE, STRING, GIL_HANDOFF = range(1, 11)
+NO_WAIT = 0x100
+HELD, WAITING, RELEASED = "held", "waiting", "released"
+
+
+class Thread:
+    def __init__(self, slot, tid, main):
+        self.slot, self.tid, self.main = slot, tid, main
+        self.name = None
+        self.events = []  # (ticks, type, flags, arg)
+        self.start = self.end = None
+        self.intervals = []  # (state, start_ns, end_ns, site)
+
+    def totals(self):
+        t = {HELD: 0, WAITING: 0, RELEASED: 0}
+        for state, a, b, _ in self.intervals:
+            t[state] += b - a
+        return t
+
+
+class Process:
+    def __init__(self, path):
+        self.path = path
+        with open(path, "rb") as f:
+            self.data = f.read()
+        h = HEADER.unpack_from(self.data, 0)
+        (magic, self.version, _hs, self.chunk_size, self.slot_size, self.pid, self.ppid,
+         self.start_mono_ns, self.start_ticks, _rt, self.ticks_per_ns, self.clock_kind, self.gil_mode,
+         self.chunks, self.lost, self.end_kind, self.end_code, self.end_mono_ns, self.end_ticks,
+         self.hexversion, self.build_flags, _hz, version, build, executable, argc, argv_bytes) = h
+        if magic != b"GILSCOPE":
+            raise ValueError("%s: not a gilscope recording" % path)
+        self.python_version = version.split(b"\0")[0].decode()
+        self.argv = [a.decode(errors="replace") for a in self.data[520:520 + argv_bytes].split(b"\0")[:argc]]
+        self.strings, self.sites, self.threads = {}, {}, {}
+        self.calibration = [(self.start_ticks, self.start_mono_ns)]
+        if self.end_ticks:
+            self.calibration.append((self.end_ticks, self.end_mono_ns))
+        self._read_chunks()
+        self._fit_clock()
+        self._build_intervals()
+
+    def _read_chunks(self):
+        chunks = []
+        for i in range(self.chunks):
+            off = 4096 + i * self.chunk_size
+            if off + self.chunk_size > len(self.data):
+                break
+            magic, slot, ticks, ns, seq, _ = CHUNK.unpack_from(self.data, off)
+            if magic != 0x4B435347:
+                continue
+            self.calibration.append((ticks, ns))
+            chunks.append((slot, seq, off))
+        chunks.sort()
+        for slot, seq, off in chunks:
+            pos, end = off + 32, off + self.chunk_size
+            while pos < end:
+                typ, extra, flags, arg, ts = SLOT.unpack_from(self.data, pos)
+                if typ == 0:
+                    break
+                payload = self.data[pos + 16:pos + 16 + 16 * extra]
+                pos += 16 * (1 + extra)
+                if typ == STRING:
+                    self.strings[arg] = payload[:ts].decode(errors="replace")
+                elif typ == SITE:
+                    self.sites[arg] = struct.unpack_from("<IIII", payload)
+                elif typ == THREAD_START:
+                    self.threads[slot] = Thread(slot, arg, bool(flags & 1))
+                    self.threads[slot].events.append((ts, typ, flags, arg))
+                elif slot in self.threads:
+                    self.threads[slot].events.append((ts, typ, flags, arg))
+
+    def _fit_clock(self):
+        pts = self.calibration
+        if len(pts) < 2 or self.clock_kind == 0:
+            rate = self.ticks_per_ns if self.clock_kind else 1.0
+            t0, n0 = pts[0]
+            self.to_ns = lambda t: n0 + (t - t0) / rate
+            return
+        n = len(pts)
+        mt = sum(p[0] for p in pts) / n
+        mn = sum(p[1] for p in pts) / n
+        var = sum((p[0] - mt) ** 2 for p in pts)
+        slope = sum((p[0] - mt) * (p[1] - mn) for p in pts) / var if var else 1 / self.ticks_per_ns
+        self.to_ns = lambda t: mn + (t - mt) * slope
+
+    def site(self, site_id):
+        if site_id not in self.sites:
+            return None
+        f, fn, line, first = self.sites[site_id]
+        return (self.strings.get(f), line, self.strings.get(fn))
+
+    def _build_intervals(self):
+        last = max((e[0] for t in self.threads.values() for e in t.events), default=self.start_ticks)
+        if self.end_ticks:
+            last = max(last, self.end_ticks)
+        self.last_ns = self.to_ns(last)
+        for t in self.threads.values():
+            state, since, site = RELEASED, None, 0
+            for ts, typ, flags, arg in t.events:
+                now = self.to_ns(ts)
+                if typ == THREAD_START:
+                    t.start, since = now, now
+                elif typ == THREAD_NAME:
+                    t.name = self.strings.get(arg)
+                elif typ == GIL_RELEASE:
+                    t.intervals.append((HELD, since, now, site))
+                    state, since = RELEASED, now
+                elif typ == GIL_HANDOFF:
+                    t.intervals.append((WAITING, since, now, None))
+                    state, since = RELEASED, now
+                elif typ == GIL_WAIT:
+                    t.intervals.append((RELEASED, since, now, None))
+                    state, since = WAITING, now
+                elif typ == GIL_ACQUIRE:
+                    t.intervals.append((state if state == WAITING else RELEASED, since, now, arg))
+                    # the released time before a wait is named by this acquire too
+                    state, since, site = HELD, now, arg
+                elif typ == THREAD_END:
+                    t.intervals.append((state, since, now, site))
+                    t.end, since = now, None
+            if since is not None:
+                t.intervals.append((state, since, self.last_ns, site))
+                t.end = self.last_ns
+
+
+def load(directory):
+    """The processes of a recording directory, and its session.json if any."""
+    procs = [Process(p) for p in sorted(glob.glob(os.path.join(directory, "*.gsr")))]
+    session = None
+    path = os.path.join(directory, "session.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            session = json.load(f)
+    return procs, session

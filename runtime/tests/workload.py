@@ -1,0 +1,91 @@
+"""Runs a test workload (test/workloads/) under the recorder with the
+interpreter running the tests, and returns its recording and its truth line."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+from . import recording
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+RUNTIME = os.path.join(REPO, "runtime", "python")
+WORKLOADS = os.path.join(REPO, "test", "workloads")
+TRUTH_PREFIX = "GILSCOPE-TRUTH "
+
+
+class Result:
+    def __init__(self, directory, completed):
+        self.directory = directory
+        self.returncode = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+        self.processes, self.session = recording.load(directory)
+        self.truth = None
+        for line in completed.stdout.decode(errors="replace").splitlines():
+            if line.startswith(TRUTH_PREFIX):
+                self.truth = json.loads(line[len(TRUTH_PREFIX):])
+
+    @property
+    def main(self):
+        """The process the launcher started."""
+        pid = self.session["pid"]
+        return next(p for p in self.processes if p.pid == pid)
+
+
+def environment(truth=True, extra=None):
+    env = dict(os.environ)
+    env.pop("GILSCOPE_DIR", None)
+    env["PYTHONPATH"] = RUNTIME
+    if truth:
+        env["GILSCOPE_TRUTH"] = "1"
+    else:
+        env.pop("GILSCOPE_TRUTH", None)
+    env.update(extra or {})
+    return env
+
+
+def record(name, *args, truth=True, timeout=120):
+    directory = os.path.join(tempfile.mkdtemp(prefix="gilscope-test-"), "rec.gilscope")
+    command = [sys.executable, "-m", "gilscope.run", "-o", directory, os.path.join(WORKLOADS, name)] + list(args)
+    completed = subprocess.run(command, env=environment(truth), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=timeout, cwd=REPO)
+    return Result(directory, completed)
+
+
+def run_plain(name, *args, timeout=120):
+    command = [sys.executable, os.path.join(WORKLOADS, name)] + list(args)
+    env = environment(truth=False)
+    env.pop("PYTHONPATH", None)
+    return subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, cwd=REPO)
+
+
+def share_in_window(thread, state, start_ns, end_ns):
+    """Fraction of [start_ns, end_ns] that `thread` spent in `state`."""
+    total = 0
+    for s, a, b, _ in thread.intervals:
+        if s == state:
+            total += max(0, min(b, end_ns) - max(a, start_ns))
+    return total / (end_ns - start_ns)
+
+
+def union_share(threads, state, start_ns, end_ns):
+    """Fraction of the window in which at least one of the threads was in `state`."""
+    spans = sorted((max(a, start_ns), min(b, end_ns)) for t in threads for s, a, b, _ in t.intervals
+                   if s == state and b > start_ns and a < end_ns)
+    covered, cur_a, cur_b = 0, None, None
+    for a, b in spans:
+        if cur_b is None or a > cur_b:
+            if cur_b is not None:
+                covered += cur_b - cur_a
+            cur_a, cur_b = a, b
+        else:
+            cur_b = max(cur_b, b)
+    if cur_b is not None:
+        covered += cur_b - cur_a
+    return covered / (end_ns - start_ns)
+
+
+def thread_by_tid(process, tid):
+    return next(t for t in process.threads.values() if t.tid == tid)

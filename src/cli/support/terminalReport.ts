@@ -1,0 +1,69 @@
+import type { Report, ReportProcess } from '../../core/report/schema';
+import { formatSeconds, formatShare, siteLabel, table } from './formatting';
+import type { Style } from './terminalStyle';
+
+const TOP = 8;
+
+function processTitle(p: ReportProcess, st: Style): string {
+  const how = p.running
+    ? 'still running'
+    : p.endKind === 'signal'
+      ? `killed by signal ${p.signal ?? '?'}`
+      : p.exitCode === null
+        ? 'end unknown'
+        : `${p.endKind === 'os._exit' ? 'os._exit' : 'exit'} ${p.exitCode}`;
+  const cmd = p.argv.join(' ') || p.executable;
+  return `${st.bold(`Process ${p.pid}`)} ${cmd}  ${st.dim(`(${formatSeconds(p.endSeconds - p.startSeconds)}, ${how})`)}`;
+}
+
+function threadSection(p: ReportProcess, st: Style): string {
+  const threads = [...p.threads].sort((a, b) => b.gilShares.wait - a.gilShares.wait || b.lockWaitSeconds - a.lockWaitSeconds).slice(0, TOP);
+  const rows = [['thread', 'tid', 'held', 'wait', 'released', 'lock wait', 'switches', 'convoys'].map(st.dim)];
+  for (const t of threads) {
+    const wait = formatShare(t.gilShares.wait);
+    rows.push([
+      t.name, String(t.tid), formatShare(t.gilShares.held), t.gilShares.wait >= 0.5 ? st.red(wait) : wait,
+      formatShare(t.gilShares.released), formatSeconds(t.lockWaitSeconds), String(t.acquisitions), String(t.convoy.count),
+    ]);
+  }
+  const more = p.threads.length > TOP ? `\n  ${st.dim(`… and ${p.threads.length - TOP} more threads`)}` : '';
+  return `${st.bold('Threads')} ${st.dim('(most contended first; shares of each thread’s lifetime)')}\n${table(rows)}${more}`;
+}
+
+function linesSection(p: ReportProcess, st: Style, key: 'gilWaitSeconds' | 'lockWaitSeconds', title: string): string {
+  const lines = p.lines.filter((l) => l[key] > 0).sort((a, b) => b[key] - a[key]).slice(0, TOP);
+  if (lines.length === 0) return `${st.bold(title)}: none`;
+  const rows = [['line', 'GIL wait', 'lock wait', 'GIL held', 'released'].map(st.dim)];
+  for (const l of lines) {
+    rows.push([siteLabel(l.file, l.line, l.function), formatSeconds(l.gilWaitSeconds), formatSeconds(l.lockWaitSeconds), formatSeconds(l.gilHeldSeconds), formatSeconds(l.releasedSeconds)]);
+  }
+  return `${st.bold(title)}\n${table(rows)}`;
+}
+
+function locksSection(p: ReportProcess, st: Style): string {
+  const locks = p.locks.filter((l) => l.acquisitions > 0 || l.waitSeconds > 0).slice(0, TOP);
+  if (locks.length === 0) return `${st.bold('Locks')}: none recorded`;
+  const rows = [['lock', 'contended', 'wait', 'p99 wait', 'max wait', 'held', 'top waiter'].map(st.dim)];
+  for (const l of locks) {
+    const where = l.createdAt ? ` ${siteLabel(l.createdAt.file, l.createdAt.line, '').trim()}` : '';
+    const w = l.waiters[0];
+    rows.push([
+      `${l.name ?? l.kind}${where}`, `${l.contended}/${l.acquisitions}`, formatSeconds(l.waitSeconds), formatSeconds(l.wait.p99),
+      formatSeconds(l.maxWaitSeconds), formatSeconds(l.holdSeconds), w ? siteLabel(w.file, w.line, w.function) : '-',
+    ]);
+  }
+  return `${st.bold('Locks')} ${st.dim('(by contention wait)')}\n${table(rows)}`;
+}
+
+/** The terminal summary of `gilscope report`: what a person reads first. */
+export function renderTerminalReport(r: Report, st: Style): string {
+  const out: string[] = [];
+  const py = r.python;
+  out.push(`${st.bold('gilscope')} ${py.implementation} ${py.version}${py.gilEnabled ? '' : ' (no GIL)'}${py.sampled ? ' (sampled)' : ''}, ${formatSeconds(r.wallSeconds)} recorded, ${r.processes.length} process${r.processes.length === 1 ? '' : 'es'}`);
+  for (const w of r.warnings) out.push(st.yellow(`warning: ${w}`));
+  for (const p of r.processes) {
+    out.push('', processTitle(p, st), '', threadSection(p, st), '', linesSection(p, st, 'gilWaitSeconds', 'Top lines by GIL wait'));
+    out.push('', linesSection(p, st, 'lockWaitSeconds', 'Top lines by lock wait'), '', locksSection(p, st));
+  }
+  return `${out.join('\n')}\n`;
+}

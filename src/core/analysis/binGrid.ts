@@ -1,0 +1,104 @@
+/** Bins per page: series store pages, so a short-lived thread or lock costs little. */
+export const PAGE = 1024;
+
+/**
+ * The time bins of one process, in ticks from the header's start. The base
+ * bin starts at `initialWidth` (about 1 ms) and doubles, merging neighbours in
+ * every series, whenever a time falls beyond `maxBins`: memory stays bounded
+ * whatever the recording's length (a 10-minute recording gets 16 ms bins).
+ */
+export class BinGrid {
+  width: number;
+  inverse: number;
+  private readonly series: BinSeries[] = [];
+
+  constructor(initialWidth: number, readonly maxBins = 1 << 16) {
+    this.width = initialWidth;
+    this.inverse = 1 / initialWidth;
+  }
+
+  newSeries(): BinSeries {
+    const s = new BinSeries(this);
+    this.series.push(s);
+    return s;
+  }
+
+  /** Doubles the bin width until bin `bin` (in current units) fits. */
+  fit(bin: number): void {
+    let factor = 1;
+    while (bin / factor >= this.maxBins) factor *= 2;
+    if (factor === 1) return;
+    for (const s of this.series) s.coarsen(factor);
+    this.width *= factor;
+    this.inverse = 1 / this.width;
+  }
+
+  get seriesCount(): number {
+    return this.series.length;
+  }
+}
+
+/** One row of a heatmap: the ticks spent in one state within each bin. */
+export class BinSeries {
+  pages: (Float64Array | undefined)[] = [];
+  /** Highest bin touched, -1 when empty. */
+  lastBin = -1;
+
+  constructor(private readonly grid: BinGrid) {}
+
+  /** Adds the interval [t0, t1) in ticks; times before 0 count from 0. */
+  add(t0: number, t1: number): void {
+    if (!(t1 > t0)) return;
+    const grid = this.grid;
+    if (t0 < 0) t0 = 0;
+    if (t1 < 0) return;
+    let b1 = Math.floor(t1 * grid.inverse);
+    if (b1 >= grid.maxBins) {
+      grid.fit(b1);
+      b1 = Math.floor(t1 * grid.inverse);
+    }
+    const inv = grid.inverse;
+    const b0 = Math.floor(t0 * inv);
+    if (b1 > this.lastBin) this.lastBin = b1;
+    if (b0 === b1) {
+      this.page(b0)[b0 % PAGE]! += t1 - t0;
+      return;
+    }
+    const w = grid.width;
+    this.page(b0)[b0 % PAGE]! += (b0 + 1) * w - t0;
+    for (let b = b0 + 1; b < b1; b++) this.page(b)[b % PAGE]! += w;
+    this.page(b1)[b1 % PAGE]! += t1 - b1 * w;
+  }
+
+  private page(bin: number): Float64Array {
+    const p = (bin / PAGE) | 0;
+    let page = this.pages[p];
+    if (!page) {
+      while (this.pages.length < p) this.pages.push(undefined);
+      page = new Float64Array(PAGE);
+      this.pages[p] = page;
+    }
+    return page;
+  }
+
+  /** Value of one bin. */
+  at(bin: number): number {
+    const page = this.pages[(bin / PAGE) | 0];
+    return page ? page[bin % PAGE]! : 0;
+  }
+
+  coarsen(factor: number): void {
+    const old = this.pages;
+    const lastBin = this.lastBin;
+    this.pages = [];
+    this.lastBin = lastBin < 0 ? -1 : Math.floor(lastBin / factor);
+    for (let p = 0; p < old.length; p++) {
+      const page = old[p];
+      if (!page) continue;
+      for (let i = 0; i < PAGE; i++) {
+        const v = page[i]!;
+        if (v !== 0) this.page(Math.floor((p * PAGE + i) / factor))[Math.floor((p * PAGE + i) / factor) % PAGE]! += v;
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import type { ProcessContext } from './processContext';
+import { SiteCol } from './siteColumns';
+import { GilState } from './threadState';
+import type { ThreadState } from './threadState';
+
+/**
+ * The per-thread GIL state machine (FORMAT.md, "GIL"): released → waiting →
+ * held → released. The site of a GIL_ACQUIRE names the released time and the
+ * wait that just ended, and the hold before them: that time is kept pending
+ * on the thread until the acquire names its line.
+ */
+
+/** Adds the time in the current state up to `ts`. */
+export function closeState(t: ThreadState, c: ProcessContext, ts: number): void {
+  const d = ts - t.since;
+  switch (t.state) {
+    case GilState.released:
+      t.released += d;
+      t.pendReleased += d;
+      break;
+    case GilState.waiting:
+      t.wait += d;
+      t.pendWait += d;
+      c.gilWait[t.gil]! += d;
+      t.waitBins.add(t.since, ts);
+      break;
+    case GilState.held:
+      t.held += d;
+      t.pendHeld += d;
+      t.lastHold = d;
+      c.gilHeld[t.gil]! += d;
+      t.heldBins.add(t.since, ts);
+      break;
+    default:
+      return;
+  }
+  t.since = ts;
+}
+
+export function gilWait(t: ThreadState, c: ProcessContext, ts: number, gil: number): void {
+  if (t.state === GilState.waiting || t.state === GilState.ended) return; // a signal split one wait
+  closeState(t, c, ts);
+  t.state = GilState.waiting;
+  t.gil = gil;
+}
+
+export function gilAcquire(t: ThreadState, c: ProcessContext, ts: number, gil: number, site: number): void {
+  if (t.state === GilState.ended) return;
+  const sites = c.sites;
+  if (t.state === GilState.waiting) {
+    const d = ts - t.since;
+    t.noteWait(d, t.since, site);
+    if (d >= c.convoyTicks && t.lastHold < c.convoyTicks) {
+      t.convoyCount++;
+      t.convoyWait += d;
+      sites.add(SiteCol.convoyCount, site, 1);
+      sites.add(SiteCol.convoyWait, site, d);
+    }
+  }
+  closeState(t, c, ts);
+  attributePending(t, c, site);
+  t.state = GilState.held;
+  t.gil = gil;
+  t.acquisitions++;
+  c.gilAcquisitions[gil]!++;
+  sites.add(SiteCol.acquisitions, site, 1);
+  t.lastSite = site;
+}
+
+export function attributePending(t: ThreadState, c: ProcessContext, site: number): void {
+  if (t.pendHeld + t.pendWait + t.pendReleased === 0) return;
+  c.sites.add(SiteCol.held, site, t.pendHeld);
+  c.sites.add(SiteCol.wait, site, t.pendWait);
+  c.sites.add(SiteCol.released, site, t.pendReleased);
+  t.pendHeld = 0;
+  t.pendWait = 0;
+  t.pendReleased = 0;
+}
+
+export function gilRelease(t: ThreadState, c: ProcessContext, ts: number): void {
+  if (t.state === GilState.released || t.state === GilState.ended) return;
+  closeState(t, c, ts);
+  t.state = GilState.released;
+}
+
+export function threadEnd(t: ThreadState, c: ProcessContext, ts: number): void {
+  if (t.state === GilState.ended) return;
+  closeState(t, c, ts);
+  t.state = GilState.ended;
+  t.end = ts;
+}

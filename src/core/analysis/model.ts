@@ -1,0 +1,145 @@
+import type { Heatmap } from './heatmap';
+
+/**
+ * Results of the analysis, in seconds relative to the recording's start
+ * (the earliest start_mono_ns across its processes). The JSON report
+ * (src/core/report/) is built from these.
+ */
+
+export interface SiteRef {
+  readonly file: string;
+  readonly line: number;
+  readonly function: string;
+}
+
+export interface GilSeconds {
+  readonly heldSeconds: number;
+  readonly waitSeconds: number;
+  readonly releasedSeconds: number;
+}
+
+export interface WaitRef {
+  readonly seconds: number;
+  readonly atSeconds: number;
+  readonly site: SiteRef;
+}
+
+export interface ThreadResult {
+  readonly slot: number;
+  readonly tid: number;
+  readonly name: string;
+  readonly isMain: boolean;
+  readonly startSeconds: number;
+  readonly endSeconds: number;
+  /** False when no THREAD_END was seen: the thread ran to the process end or the last record. */
+  readonly ended: boolean;
+  readonly gil: GilSeconds;
+  /** GIL acquisitions (switches to this thread). */
+  readonly acquisitions: number;
+  /** Waits to acquire a lock (contention). */
+  readonly lockWaitSeconds: number;
+  /** Waits for an event (Condition notify, Event, queue, future, join): not contention. */
+  readonly blockedSeconds: number;
+  readonly convoy: { readonly count: number; readonly waitSeconds: number };
+  readonly longestWaits: readonly WaitRef[];
+}
+
+export interface LineResult extends SiteRef {
+  readonly gilHeldSeconds: number;
+  readonly gilWaitSeconds: number;
+  readonly releasedSeconds: number;
+  readonly lockWaitSeconds: number;
+  readonly blockedSeconds: number;
+  readonly acquisitions: number;
+  readonly convoyCount: number;
+  readonly convoyWaitSeconds: number;
+}
+
+export interface FunctionResult extends Omit<LineResult, 'line'> {
+  readonly firstLine: number;
+}
+
+export interface Percentiles {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface LockSiteWait extends SiteRef {
+  readonly waitSeconds: number;
+}
+
+export interface LockHolder extends SiteRef {
+  /** Hold time of acquisitions made at this site. */
+  readonly holdSeconds: number;
+  /** Others' contention wait while a thread standing here held the lock. */
+  readonly blockingSeconds: number;
+}
+
+export interface WaitKindResult {
+  readonly kind: string;
+  readonly count: number;
+  readonly seconds: number;
+}
+
+export interface LockResult {
+  readonly id: number;
+  readonly kind: string;
+  readonly name: string | null;
+  readonly createdAt: SiteRef | null;
+  readonly acquisitions: number;
+  readonly contended: number;
+  readonly gaveUp: number;
+  readonly waitSeconds: number;
+  readonly holdSeconds: number;
+  readonly maxWaitSeconds: number;
+  readonly wait: Percentiles;
+  readonly hold: Percentiles;
+  readonly waiters: readonly LockSiteWait[];
+  readonly holders: readonly LockHolder[];
+  /** Non-contention waits on this object (Condition wait-until-notified etc.). */
+  readonly waitKinds: readonly WaitKindResult[];
+}
+
+export interface GilResult {
+  readonly index: number;
+  readonly interpreterId: number | null;
+  readonly heldSeconds: number;
+  readonly waitSeconds: number;
+  readonly acquisitions: number;
+}
+
+export interface PythonInfo {
+  readonly version: string;
+  readonly implementation: string;
+  readonly build: string;
+  readonly gilEnabled: boolean;
+  readonly sampled: boolean;
+}
+
+export type EndKindName = 'exit' | 'os._exit' | 'signal' | 'unknown';
+
+export interface ProcessResult {
+  readonly file: string;
+  readonly pid: number;
+  readonly parentPid: number;
+  readonly argv: readonly string[];
+  readonly executable: string;
+  readonly python: PythonInfo;
+  readonly startSeconds: number;
+  readonly endSeconds: number;
+  readonly endKind: EndKindName;
+  readonly exitCode: number | null;
+  readonly signal: number | null;
+  /** No end was written and the process still exists. */
+  readonly running: boolean;
+  readonly lostRecords: number;
+  readonly records: number;
+  readonly threads: readonly ThreadResult[];
+  readonly lines: readonly LineResult[];
+  readonly functions: readonly FunctionResult[];
+  readonly locks: readonly LockResult[];
+  readonly gils: readonly GilResult[];
+  readonly heatmap: Heatmap;
+}

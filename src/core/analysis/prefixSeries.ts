@@ -1,0 +1,78 @@
+import { PAGE } from './binGrid';
+import type { BinSeries } from './binGrid';
+
+/**
+ * A heatmap row frozen for queries: cumulative sums over the bins, so the
+ * total within any window is two lookups, whatever the zoom.
+ */
+export class PrefixSeries {
+  constructor(
+    /** Index of the first bin held. */
+    readonly firstBin: number,
+    /** prefix[i] = sum of bins firstBin … firstBin+i-1 (ticks). */
+    readonly prefix: Float64Array,
+  ) {}
+
+  get total(): number {
+    return this.prefix[this.prefix.length - 1]!;
+  }
+
+  /** Cumulative ticks before position x (in bins, fractional). */
+  at(x: number): number {
+    const p = this.prefix;
+    const rel = x - this.firstBin;
+    if (!(rel > 0)) return 0;
+    const n = p.length - 1;
+    if (rel >= n) return p[n]!;
+    const i = Math.floor(rel);
+    return p[i]! + (rel - i) * (p[i + 1]! - p[i]!);
+  }
+}
+
+export const EMPTY_SERIES = new PrefixSeries(0, new Float64Array(1));
+
+/**
+ * Freezes a series, adding intervals still open (in ticks) without changing
+ * the series itself, so a live view can freeze again later.
+ */
+export function freezeSeries(series: BinSeries, binTicks: number, open?: readonly [number, number]): PrefixSeries {
+  let first = -1;
+  for (let p = 0; p < series.pages.length; p++) {
+    if (series.pages[p]) {
+      first = p * PAGE;
+      break;
+    }
+  }
+  let last = series.lastBin;
+  const o0 = open && open[1] > open[0] ? Math.max(0, open[0]) : NaN;
+  if (o0 === o0) {
+    const b0 = Math.floor(o0 / binTicks);
+    const b1 = Math.floor(open![1] / binTicks);
+    first = first < 0 ? b0 : Math.min(first, b0);
+    last = Math.max(last, b1);
+  }
+  if (first < 0 || last < first) return EMPTY_SERIES;
+  const n = last - first + 1;
+  const values = new Float64Array(n);
+  for (let b = first; b <= last; b++) values[b - first] = series.at(b);
+  if (o0 === o0) addInterval(values, first, binTicks, o0, open![1]);
+  const prefix = new Float64Array(n + 1);
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    acc += values[i]!;
+    prefix[i + 1] = acc;
+  }
+  return new PrefixSeries(first, prefix);
+}
+
+function addInterval(values: Float64Array, first: number, w: number, t0: number, t1: number): void {
+  const b0 = Math.floor(t0 / w);
+  const b1 = Math.floor(t1 / w);
+  if (b0 === b1) {
+    values[b0 - first]! += t1 - t0;
+    return;
+  }
+  values[b0 - first]! += (b0 + 1) * w - t0;
+  for (let b = b0 + 1; b < b1; b++) values[b - first]! += w;
+  values[b1 - first]! += t1 - b1 * w;
+}

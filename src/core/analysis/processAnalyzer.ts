@@ -1,0 +1,106 @@
+import { GilFlag, RecordType, ThreadFlag } from '../format/layout';
+import type { RecordSink } from '../format/recordSink';
+import { gilAcquire, gilRelease, gilWait, threadEnd } from './gilMachine';
+import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
+import { ProcessContext } from './processContext';
+import { ThreadState } from './threadState';
+
+/** Options of the analysis, in nanoseconds. */
+export interface AnalysisOptions {
+  /** A wait for the GIL at least this long after a voluntary release counts as a convoy wait. */
+  readonly convoyNs?: number;
+  /** The heatmap's initial bin width. */
+  readonly baseBinNs?: number;
+}
+
+export const DEFAULT_CONVOY_NS = 4.5e6; // ~ the default 5 ms switch interval
+export const DEFAULT_BASE_BIN_NS = 1e6;
+
+/**
+ * Aggregates one process's records as they stream in (a RecordSink): GIL
+ * states per thread, per line and per GIL, lock waits and holds, heatmap
+ * bins. `snapshot` (see snapshot.ts) turns the state into results at any
+ * moment, so a live view can call it while the file is still written.
+ */
+export class ProcessAnalyzer implements RecordSink {
+  readonly threads = new Map<number, ThreadState>();
+  readonly ctx: ProcessContext;
+  records = 0;
+  private cur: ThreadState;
+
+  constructor(ticksPerNs: number, options: AnalysisOptions = {}) {
+    this.ctx = new ProcessContext(
+      (options.convoyNs ?? DEFAULT_CONVOY_NS) * ticksPerNs,
+      (options.baseBinNs ?? DEFAULT_BASE_BIN_NS) * ticksPerNs,
+    );
+    this.cur = this.thread(0);
+  }
+
+  private thread(slot: number): ThreadState {
+    let t = this.threads.get(slot);
+    if (!t) {
+      const g = this.ctx.grid;
+      t = new ThreadState(slot, g.newSeries(), g.newSeries(), g.newSeries());
+      this.threads.set(slot, t);
+    }
+    return t;
+  }
+
+  beginChunk(threadSlot: number): void {
+    this.cur = this.thread(threadSlot);
+  }
+
+  record(type: number, flags: number, arg: number, ts: number, p0: number, p1: number, p2: number, p3: number): void {
+    this.records++;
+    const t = this.cur;
+    // Per thread, time never goes back: a damaged stamp cannot make a negative interval.
+    if (ts < t.lastTs) ts = t.lastTs;
+    else t.lastTs = ts;
+    if (t.start !== t.start) {
+      t.start = ts;
+      t.since = ts;
+    }
+    const c = this.ctx;
+    switch (type) {
+      case RecordType.gilAcquire:
+        gilAcquire(t, c, ts, flags & GilFlag.indexMask, arg);
+        break;
+      case RecordType.gilRelease:
+        gilRelease(t, c, ts);
+        break;
+      case RecordType.gilWait:
+        gilWait(t, c, ts, flags & GilFlag.indexMask);
+        break;
+      case RecordType.lockAcquire:
+        lockAcquire(t, c, arg, flags, ts, p0);
+        break;
+      case RecordType.lockRelease:
+        lockRelease(t, c, arg, ts);
+        break;
+      case RecordType.lockWait:
+        lockWait(t, c, arg, flags, ts, p0, p2);
+        break;
+      case RecordType.lockWaitEnd:
+        lockWaitEnd(t, c, arg, ts);
+        break;
+      case RecordType.lockNew:
+        lockNew(c, arg, flags, ts, p0, p1, p2, p3);
+        break;
+      case RecordType.threadStart:
+        t.tid = arg;
+        t.isMain = (flags & ThreadFlag.main) !== 0;
+        break;
+      case RecordType.threadName:
+        t.nameId = arg;
+        break;
+      case RecordType.threadEnd:
+        threadEnd(t, c, ts);
+        break;
+      case RecordType.gilRegister:
+        c.gilInterpreter.set(flags & GilFlag.indexMask, arg);
+        break;
+      default:
+        break; // unknown types are skipped (their payload was skipped by `extra`)
+    }
+  }
+}

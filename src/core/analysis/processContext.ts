@@ -1,0 +1,27 @@
+import { BinGrid } from './binGrid';
+import { IdColumns } from './idColumns';
+import type { LockStats } from './lockStats';
+import { SITE_COLUMNS } from './siteColumns';
+
+/** Lock rows in the heatmap are kept for this many locks, the first ones used. */
+export const MAX_LOCK_ROWS = 4096;
+
+/** The per-process tables the GIL and lock machines write into. */
+export class ProcessContext {
+  readonly sites = new IdColumns(SITE_COLUMNS);
+  readonly gilHeld = new Float64Array(256);
+  readonly gilWait = new Float64Array(256);
+  readonly gilAcquisitions = new Float64Array(256);
+  readonly gilInterpreter = new Map<number, number>();
+  readonly locks = new Map<number, LockStats>();
+  lockRows = 0;
+  readonly grid: BinGrid;
+
+  /**
+   * @param convoyTicks a wait at least this long after a voluntary release is a convoy wait
+   * @param baseBinTicks the initial heatmap bin width
+   */
+  constructor(readonly convoyTicks: number, baseBinTicks: number) {
+    this.grid = new BinGrid(baseBinTicks);
+  }
+}

@@ -1,0 +1,104 @@
+import { GsrReader } from '../format/gsrReader';
+import { listRecording } from '../format/recordingDir';
+import type { SessionInfo } from '../format/session';
+import { Heatmap } from './heatmap';
+import type { ProcessResult } from './model';
+import { processAlive } from './processAlive';
+import { ProcessAnalyzer } from './processAnalyzer';
+import type { AnalysisOptions } from './processAnalyzer';
+import { recordingWarnings } from './recordingWarnings';
+import { snapshot } from './snapshot';
+
+/** The analysis of a whole recording directory at one moment. */
+export interface RecordingAnalysis {
+  readonly dir: string;
+  readonly session: SessionInfo | undefined;
+  /** The earliest start_mono_ns across processes: time 0 of every result. */
+  readonly startNs: bigint;
+  readonly wallSeconds: number;
+  readonly processes: readonly ProcessResult[];
+  readonly heatmap: Heatmap;
+  readonly warnings: readonly string[];
+  /** Records decoded, all processes together. */
+  readonly records: number;
+}
+
+interface Entry {
+  readonly reader: GsrReader;
+  readonly analyzer: ProcessAnalyzer;
+  ended: boolean;
+}
+
+/**
+ * A recording being read: states `open` (after construction) → `closed`.
+ * `poll` reads what is new in every file (and picks up files of processes
+ * started since); `result` snapshots without disturbing the next poll. One
+ * call of each gives the analysis of a finished recording; a live view
+ * repeats them.
+ */
+export class RecordingSession {
+  private readonly entries = new Map<string, Entry>();
+  private session: SessionInfo | undefined;
+  private closed = false;
+
+  constructor(readonly path: string, private readonly options: AnalysisOptions = {}) {}
+
+  /** Reads new records; returns the number of records decoded by this call. */
+  poll(): number {
+    if (this.closed) throw new Error('RecordingSession used after close');
+    const files = listRecording(this.path);
+    this.session = files.session;
+    let before = 0;
+    let after = 0;
+    for (const file of files.gsrFiles) {
+      let e = this.entries.get(file);
+      if (!e) {
+        let analyzer: ProcessAnalyzer | undefined;
+        const reader = new GsrReader(file, (h) => (analyzer = new ProcessAnalyzer(h.ticksPerNs, this.options)));
+        e = { reader, analyzer: analyzer!, ended: false };
+        this.entries.set(file, e);
+      }
+      if (e.ended) continue;
+      before += e.analyzer.records;
+      e.ended = e.reader.poll().ended;
+      after += e.analyzer.records;
+    }
+    return after - before;
+  }
+
+  result(): RecordingAnalysis {
+    const entries = [...this.entries.values()];
+    const startNs = entries.reduce((m, e) => (e.reader.header.startMonoNs < m ? e.reader.header.startMonoNs : m), entries[0]?.reader.header.startMonoNs ?? 0n);
+    const processes = entries
+      .map((e) => snapshot(e.reader, e.analyzer, startNs, !e.ended && processAlive(e.reader.header.pid)))
+      .sort((a, b) => a.startSeconds - b.startSeconds || a.pid - b.pid);
+    const wallSeconds = processes.reduce((m, p) => Math.max(m, p.endSeconds), 0);
+    return {
+      dir: this.path,
+      session: this.session,
+      startNs,
+      wallSeconds,
+      processes,
+      heatmap: Heatmap.merge(processes.map((p) => p.heatmap)),
+      warnings: recordingWarnings(processes),
+      records: entries.reduce((n, e) => n + e.analyzer.records, 0),
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const e of this.entries.values()) e.reader.close();
+  }
+}
+
+/** Decodes and analyses a finished (or still running) recording once. */
+export function analyzeRecording(path: string, options: AnalysisOptions = {}): RecordingAnalysis {
+  const s = new RecordingSession(path, options);
+  try {
+    s.poll();
+    return s.result();
+  } finally {
+    s.close();
+  }
+}
+

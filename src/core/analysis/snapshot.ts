@@ -1,0 +1,89 @@
+import type { ClockFit } from '../format/clockFit';
+import type { Definitions } from '../format/definitions';
+import type { FileHeader } from '../format/header';
+import { EndKind } from '../format/layout';
+import type { EndKindName, ProcessResult, ThreadResult } from './model';
+import type { ProcessAnalyzer } from './processAnalyzer';
+import { pythonInfo } from './pythonInfo';
+import { buildHeatmap } from './snapshotHeatmap';
+import { lockResults } from './snapshotLocks';
+import { siteResults } from './snapshotSites';
+import { threadResult } from './snapshotThreads';
+import type { ThreadState } from './threadState';
+import { GilState } from './threadState';
+import { TimeMap } from './timeMap';
+
+/** What `snapshot` needs from the decoder of one file. */
+export interface SnapshotSource {
+  readonly display: string;
+  readonly header: FileHeader;
+  readonly defs: Definitions;
+  readonly clock: ClockFit;
+}
+
+const END_NAMES: Record<number, EndKindName> = {
+  [EndKind.exit]: 'exit',
+  [EndKind.underscoreExit]: 'os._exit',
+  [EndKind.signal]: 'signal',
+};
+
+/** The process's end in ticks: the written end, or else the last record. */
+export function processEndTicks(h: FileHeader, threads: Iterable<ThreadState>): number {
+  let end = 0;
+  for (const t of threads) if (t.lastTs > end) end = t.lastTs;
+  if (h.live.endKind !== EndKind.unknown && h.live.endTicks > h.startTicks) {
+    end = Math.max(end, Number(h.live.endTicks - h.startTicks));
+  }
+  return end;
+}
+
+/**
+ * Turns a process's accumulated state into results, closing what is still
+ * open at the process's end without changing the state (a live view calls
+ * this again as records keep coming).
+ */
+export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStartNs: bigint, running: boolean): ProcessResult {
+  const h = src.header;
+  const { slope, intercept } = src.clock.line();
+  const time = new TimeMap(Number(h.startMonoNs - recordingStartNs), intercept, slope);
+  const threads = [...a.threads.values()].filter((t) => t.start === t.start);
+  const end = processEndTicks(h, threads);
+  const endOf = (t: ThreadState): number => (t.state === GilState.ended ? t.end : Math.max(end, t.lastTs));
+  const pairs: [ThreadState, ThreadResult][] = threads
+    .sort((x, y) => x.start - y.start || x.slot - y.slot)
+    .map((t) => [t, threadResult(t, end, time, src.defs)]);
+  const { lines, functions } = siteResults(a.ctx, threads, endOf, src.defs, time);
+  const locks = lockResults(a.ctx, threads, end, src.defs, time);
+  const live = h.live;
+  const gils = [...a.ctx.gilAcquisitions.keys()]
+    .filter((g) => a.ctx.gilAcquisitions[g]! > 0 || a.ctx.gilInterpreter.has(g))
+    .map((g) => ({
+      index: g,
+      interpreterId: a.ctx.gilInterpreter.get(g) ?? null,
+      heldSeconds: time.duration(a.ctx.gilHeld[g]!),
+      waitSeconds: time.duration(a.ctx.gilWait[g]!),
+      acquisitions: a.ctx.gilAcquisitions[g]!,
+    }));
+  return {
+    file: src.display,
+    pid: h.pid,
+    parentPid: h.ppid,
+    argv: h.argv,
+    executable: h.executable,
+    python: pythonInfo(h),
+    startSeconds: time.seconds(0),
+    endSeconds: time.seconds(end),
+    endKind: END_NAMES[live.endKind] ?? 'unknown',
+    exitCode: live.endKind === EndKind.exit || live.endKind === EndKind.underscoreExit ? live.endCode : null,
+    signal: live.endKind === EndKind.signal ? live.endCode : null,
+    running,
+    lostRecords: live.lostRecords,
+    records: a.records,
+    threads: pairs.map((p) => p[1]),
+    lines,
+    functions,
+    locks,
+    gils,
+    heatmap: buildHeatmap(h.pid, a.ctx, pairs, locks, end, time),
+  };
+}

@@ -1,0 +1,54 @@
+import { Heatmap } from './heatmap';
+import type { BinTime, LockRowSource, ThreadRowSource } from './heatmap';
+import type { LockResult, ThreadResult } from './model';
+import { freezeSeries } from './prefixSeries';
+import type { ProcessContext } from './processContext';
+import { GilState } from './threadState';
+import type { ThreadState } from './threadState';
+import type { TimeMap } from './timeMap';
+
+/** Lock rows shown: the locks with the most wait, then hold. */
+export const HEATMAP_LOCK_ROWS = 64;
+
+export function buildHeatmap(
+  pid: number,
+  c: ProcessContext,
+  threads: readonly [ThreadState, ThreadResult][],
+  locks: readonly LockResult[],
+  end: number,
+  time: TimeMap,
+): Heatmap {
+  const w = c.grid.width;
+  const bt: BinTime = { offsetNs: time.fileOffsetNs + time.intercept, slope: time.slope, binTicks: w };
+  const threadRows: ThreadRowSource[] = threads.map(([t, r]) => {
+    const stop = t.state === GilState.ended ? t.end : end;
+    return {
+      kind: 'thread',
+      key: `${pid}/${t.slot}`,
+      label: r.name,
+      pid,
+      startSeconds: r.startSeconds,
+      endSeconds: r.endSeconds,
+      time: bt,
+      held: freezeSeries(t.heldBins, w, t.state === GilState.held ? [t.since, stop] : undefined),
+      wait: freezeSeries(t.waitBins, w, t.state === GilState.waiting ? [t.since, stop] : undefined),
+      lockWait: freezeSeries(t.lockWaitBins, w, t.waitLock >= 0 && t.waitKind === 0 ? [t.waitStart, stop] : undefined),
+    };
+  });
+  const lockRows: LockRowSource[] = [];
+  for (const l of locks) {
+    if (lockRows.length >= HEATMAP_LOCK_ROWS) break;
+    const stats = c.locks.get(l.id);
+    if (!stats?.waitBins || !stats.holdBins || l.waitSeconds + l.holdSeconds === 0) continue;
+    lockRows.push({
+      kind: 'lock',
+      key: `${pid}/lock/${l.id}`,
+      label: l.name ?? `${l.kind} #${l.id}${l.createdAt ? ` (${l.createdAt.file}:${l.createdAt.line})` : ''}`,
+      pid,
+      time: bt,
+      wait: freezeSeries(stats.waitBins, w),
+      hold: freezeSeries(stats.holdBins, w),
+    });
+  }
+  return new Heatmap(threadRows, lockRows);
+}

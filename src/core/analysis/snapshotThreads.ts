@@ -1,0 +1,62 @@
+import type { Definitions } from '../format/definitions';
+import type { ThreadResult, WaitRef } from './model';
+import { GilState, TOP_WAITS } from './threadState';
+import type { ThreadState } from './threadState';
+import type { TimeMap } from './timeMap';
+
+/** The thread's totals with the state still open at `end` (ticks) added. */
+export function closedTotals(t: ThreadState, end: number): { held: number; wait: number; released: number; lockWait: number; blocked: number } {
+  const open = t.state === GilState.ended ? 0 : Math.max(0, end - t.since);
+  const lockOpen = t.waitLock >= 0 ? Math.max(0, end - t.waitStart) : 0;
+  return {
+    held: t.held + (t.state === GilState.held ? open : 0),
+    wait: t.wait + (t.state === GilState.waiting ? open : 0),
+    released: t.released + (t.state === GilState.released ? open : 0),
+    lockWait: t.lockWait + (t.waitKind === 0 ? lockOpen : 0),
+    blocked: t.blockedByKind.reduce((a, b) => a + b, 0) + (t.waitKind !== 0 ? lockOpen : 0),
+  };
+}
+
+/** Time since the last acquire, not yet named by a next one, with the open state to `end`. */
+export function pendingTicks(t: ThreadState, end: number): { held: number; wait: number; released: number } {
+  const open = t.state === GilState.ended ? 0 : Math.max(0, end - t.since);
+  return {
+    held: t.pendHeld + (t.state === GilState.held ? open : 0),
+    wait: t.pendWait + (t.state === GilState.waiting ? open : 0),
+    released: t.pendReleased + (t.state === GilState.released ? open : 0),
+  };
+}
+
+export function threadResult(t: ThreadState, end: number, time: TimeMap, defs: Definitions): ThreadResult {
+  const ended = t.state === GilState.ended;
+  const stop = ended ? t.end : Math.max(end, t.lastTs);
+  const totals = closedTotals(t, stop);
+  const longestWaits: WaitRef[] = [];
+  for (let i = 0; i < TOP_WAITS && t.topWait[i]! > 0; i++) {
+    const s = defs.site(t.topWaitSite[i]!);
+    longestWaits.push({
+      seconds: time.duration(t.topWait[i]!),
+      atSeconds: time.seconds(t.topWaitAt[i]!),
+      site: { file: s.file, line: s.line, function: s.function },
+    });
+  }
+  return {
+    slot: t.slot,
+    tid: t.tid,
+    name: defs.string(t.nameId) ?? (t.isMain ? 'MainThread' : `thread ${t.slot}`),
+    isMain: t.isMain,
+    startSeconds: time.seconds(t.start),
+    endSeconds: time.seconds(stop),
+    ended,
+    gil: {
+      heldSeconds: time.duration(totals.held),
+      waitSeconds: time.duration(totals.wait),
+      releasedSeconds: time.duration(totals.released),
+    },
+    acquisitions: t.acquisitions,
+    lockWaitSeconds: time.duration(totals.lockWait),
+    blockedSeconds: time.duration(totals.blocked),
+    convoy: { count: t.convoyCount, waitSeconds: time.duration(t.convoyWait) },
+    longestWaits,
+  };
+}

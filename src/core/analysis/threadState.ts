@@ -1,0 +1,82 @@
+import type { BinSeries } from './binGrid';
+
+export const GilState = { released: 0, waiting: 1, held: 2, ended: 3 } as const;
+
+/** How many of a thread's longest GIL waits are kept. */
+export const TOP_WAITS = 5;
+
+/**
+ * Everything the analysis accumulates for one thread while records stream
+ * in. Times are in ticks relative to the file's start; only numbers, so the
+ * hot path allocates nothing.
+ */
+export class ThreadState {
+  tid = 0;
+  isMain = false;
+  nameId = 0;
+  /** THREAD_START's time, or the first record's when it was lost. */
+  start = NaN;
+  end = NaN;
+  lastTs = -Infinity;
+  state: number = GilState.released;
+  since = 0;
+  gil = 0;
+
+  held = 0;
+  wait = 0;
+  released = 0;
+  acquisitions = 0;
+
+  /** Time since the last GIL_ACQUIRE, waiting for the next one to name its line. */
+  pendHeld = 0;
+  pendReleased = 0;
+  pendWait = 0;
+  lastSite = 0;
+  lastHold = 0;
+
+  convoyCount = 0;
+  convoyWait = 0;
+
+  readonly topWait = new Float64Array(TOP_WAITS);
+  readonly topWaitAt = new Float64Array(TOP_WAITS);
+  readonly topWaitSite = new Float64Array(TOP_WAITS);
+
+  /** The open lock wait, if any (waitLock < 0 when none). */
+  waitLock = -1;
+  waitKind = 0;
+  waitStart = 0;
+  waitSite = 0;
+  waitHolderSite = 0;
+  /** Contention waits (kind 0) and the other blocking waits by kind. */
+  lockWait = 0;
+  readonly blockedByKind = new Float64Array(8);
+
+  /** Locks this thread holds: parallel stacks. */
+  readonly holdLock: number[] = [];
+  readonly holdStart: number[] = [];
+  readonly holdSite: number[] = [];
+  readonly holdDepth: number[] = [];
+
+  constructor(
+    readonly slot: number,
+    readonly heldBins: BinSeries,
+    readonly waitBins: BinSeries,
+    readonly lockWaitBins: BinSeries,
+  ) {}
+
+  /** Keeps the wait if it is among the longest. */
+  noteWait(duration: number, at: number, site: number): void {
+    const top = this.topWait;
+    let i = TOP_WAITS - 1;
+    if (duration <= top[i]!) return;
+    while (i > 0 && top[i - 1]! < duration) {
+      top[i] = top[i - 1]!;
+      this.topWaitAt[i] = this.topWaitAt[i - 1]!;
+      this.topWaitSite[i] = this.topWaitSite[i - 1]!;
+      i--;
+    }
+    top[i] = duration;
+    this.topWaitAt[i] = at;
+    this.topWaitSite[i] = site;
+  }
+}

@@ -1,0 +1,154 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ChunkWalker, NOT_WRITTEN } from './chunkWalker';
+import { ClockFit } from './clockFit';
+import { Definitions } from './definitions';
+import { parseHeader, readLiveFields } from './header';
+import type { FileHeader } from './header';
+import { CHUNK_SIZE, ClockKind, EndKind, HEADER_SIZE, SLOTS_PER_CHUNK } from './layout';
+import { HINT_STILL_WRITTEN, RecordingError } from './recordingError';
+import type { RecordSink } from './recordSink';
+
+/** Chunks read per block: 8 MiB, so memory stays flat whatever the file's size. */
+const BLOCK_CHUNKS = 2048;
+
+/** What one `poll` found. */
+export interface PollResult {
+  /** Chunks walked for the first time. */
+  readonly newChunks: number;
+  /** Chunks the header counts but the file does not hold yet (a running writer). */
+  readonly missingChunks: number;
+  /** The writer said how the process ended. */
+  readonly ended: boolean;
+}
+
+function openFile(path: string, display: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new RecordingError('missing', display, undefined, `cannot open (${code})`, 'check the path');
+  }
+}
+
+/**
+ * Streams the records of one `.gsr` file into a sink, in blocks. Call `poll`
+ * once for a finished recording, or repeatedly to follow a file that its
+ * process is still writing: each call re-reads the header's chunks_allocated
+ * and continues where the last one stopped, including chunks that were still
+ * being filled.
+ */
+export class GsrReader {
+  readonly header: FileHeader;
+  readonly defs = new Definitions();
+  readonly clock: ClockFit;
+  /** Shown in messages: the file's base name. */
+  readonly display: string;
+  private readonly fd: number;
+  private readonly walker: ChunkWalker;
+  private readonly block = Buffer.allocUnsafeSlow(BLOCK_CHUNKS * CHUNK_SIZE);
+  private readonly blockWords = new Uint32Array(this.block.buffer, this.block.byteOffset, this.block.length / 4);
+  private nextChunk = 0;
+  /** Chunks that may still gain records: index → slot where reading stopped. */
+  private readonly open = new Map<number, number>();
+  /** Per thread slot, the highest chunk index walked. */
+  private readonly lastChunkOfThread = new Map<number, number>();
+  private closed = false;
+
+  constructor(readonly path: string, makeSink: (header: FileHeader) => RecordSink) {
+    this.display = basename(path);
+    this.fd = openFile(path, this.display);
+    try {
+      const page = Buffer.alloc(HEADER_SIZE);
+      const got = readSync(this.fd, page, 0, HEADER_SIZE, 0);
+      this.header = parseHeader(page.subarray(0, got), this.display);
+    } catch (e) {
+      closeSync(this.fd);
+      throw e;
+    }
+    const h = this.header;
+    this.clock = new ClockFit(h.ticksPerNs, h.clockKind === ClockKind.monotonic);
+    const slack = 1e9 * h.ticksPerNs; // one second of ticks
+    const endRel = h.live.endKind !== EndKind.unknown && h.live.endTicks > h.startTicks
+      ? Number(h.live.endTicks - h.startTicks) : Infinity;
+    if (endRel !== Infinity) {
+      this.clock.add(endRel, Number(h.live.endMonoNs - h.startMonoNs));
+    }
+    this.clock.add(0, 0);
+    this.walker = new ChunkWalker({
+      file: this.display,
+      startTicks: h.startTicks,
+      startMonoNs: h.startMonoNs,
+      minTs: -slack,
+      maxTs: endRel + slack,
+      defs: this.defs,
+      clock: this.clock,
+      sink: makeSink(h),
+    });
+  }
+
+  /** Reads what is new since the last call. */
+  poll(): PollResult {
+    if (this.closed) throw new Error('GsrReader used after close');
+    const page = Buffer.alloc(128);
+    readSync(this.fd, page, 0, 128, 0);
+    const live = readLiveFields(page);
+    this.header.live = live;
+    const ended = live.endKind !== EndKind.unknown;
+    const size = fstatSync(this.fd).size;
+    const inFile = Math.max(0, Math.floor((size - HEADER_SIZE) / CHUNK_SIZE));
+    if (live.chunksAllocated > inFile && ended) {
+      throw new RecordingError('truncated', this.display, size, `truncated: chunk ${inFile} of ${live.chunksAllocated} missing`, HINT_STILL_WRITTEN);
+    }
+    const limit = Math.min(live.chunksAllocated, inFile);
+    this.revisitOpen(limit);
+    const first = this.nextChunk;
+    for (let i = first; i < limit; i += BLOCK_CHUNKS) {
+      const n = Math.min(BLOCK_CHUNKS, limit - i);
+      const offset = HEADER_SIZE + i * CHUNK_SIZE;
+      const got = readSync(this.fd, this.block, 0, n * CHUNK_SIZE, offset);
+      if (got < n * CHUNK_SIZE) {
+        throw new RecordingError('truncated', this.display, offset + got, 'truncated chunk', HINT_STILL_WRITTEN);
+      }
+      for (let c = 0; c < n; c++) this.walkOne(i + c, this.blockWords, this.block, c * (CHUNK_SIZE / 4), offset + c * CHUNK_SIZE, 0);
+    }
+    this.nextChunk = Math.max(first, limit);
+    if (ended) this.open.clear();
+    return { newChunks: this.nextChunk - first, missingChunks: Math.max(0, live.chunksAllocated - inFile), ended };
+  }
+
+  private walkOne(index: number, words: Uint32Array, bytes: Uint8Array, w0: number, fileOffset: number, from: number): void {
+    const stop = this.walker.walk(words, bytes, w0, fileOffset, from);
+    if (stop === NOT_WRITTEN) {
+      this.open.set(index, 0);
+      return;
+    }
+    const thread = this.walker.threadSlot;
+    const previous = this.lastChunkOfThread.get(thread);
+    if (previous === undefined || previous < index) {
+      this.lastChunkOfThread.set(thread, index);
+      if (previous !== undefined) this.open.delete(previous);
+    }
+    if (stop < SLOTS_PER_CHUNK && this.lastChunkOfThread.get(thread) === index) this.open.set(index, stop);
+    else this.open.delete(index);
+  }
+
+  private revisitOpen(limit: number): void {
+    if (this.open.size === 0) return;
+    const chunk = Buffer.allocUnsafeSlow(CHUNK_SIZE);
+    const words = new Uint32Array(chunk.buffer, chunk.byteOffset, CHUNK_SIZE / 4);
+    for (const index of [...this.open.keys()].sort((a, b) => a - b)) {
+      if (index >= limit) continue;
+      const offset = HEADER_SIZE + index * CHUNK_SIZE;
+      if (readSync(this.fd, chunk, 0, CHUNK_SIZE, offset) < CHUNK_SIZE) continue;
+      this.walkOne(index, words, chunk, 0, offset, this.open.get(index) ?? 0);
+    }
+  }
+
+  close(): void {
+    if (!this.closed) {
+      this.closed = true;
+      closeSync(this.fd);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The gilscope recording layout, version 1.
+ *
+ * Mirrors runtime/FORMAT.md (the document both sides name) and the C writer's
+ * runtime/csrc/records.h. Change the three together. Offsets are in bytes;
+ * everything is little-endian.
+ */
+
+export const FORMAT_MAGIC = 'GILSCOPE';
+export const FORMAT_VERSION = 1;
+export const HEADER_SIZE = 4096;
+export const CHUNK_SIZE = 4096;
+export const SLOT_SIZE = 16;
+/** The chunk header takes the first two slots of a chunk. */
+export const CHUNK_HEADER_SIZE = 32;
+export const CHUNK_MAGIC = 0x4b435347; // "GSCK"
+export const SLOTS_PER_CHUNK = (CHUNK_SIZE - CHUNK_HEADER_SIZE) / SLOT_SIZE; // 254
+
+/** Byte offsets of the header page's fields. */
+export const Header = {
+  magic: 0,
+  formatVersion: 8,
+  headerSize: 12,
+  chunkSize: 16,
+  slotSize: 20,
+  pid: 24,
+  ppid: 28,
+  startMonoNs: 32,
+  startTicks: 40,
+  startRealtimeNs: 48,
+  ticksPerNs: 56,
+  clockKind: 64,
+  gilMode: 68,
+  chunksAllocated: 72,
+  lostRecords: 80,
+  endKind: 88,
+  endCode: 92,
+  endMonoNs: 96,
+  endTicks: 104,
+  pythonHexversion: 112,
+  buildFlags: 116,
+  sampleHz: 120,
+  pythonVersion: 128,
+  pythonBuild: 192,
+  executable: 256,
+  argc: 512,
+  argvBytes: 516,
+  argv: 520,
+} as const;
+
+/** Byte offsets inside a chunk header. */
+export const Chunk = {
+  magic: 0,
+  threadSlot: 4,
+  ticks: 8,
+  monoNs: 16,
+  sequence: 24,
+} as const;
+
+/** Record types (the slot's first byte). */
+export const RecordType = {
+  end: 0,
+  threadStart: 1,
+  threadEnd: 2,
+  threadName: 3,
+  gilRelease: 4,
+  gilWait: 5,
+  gilAcquire: 6,
+  gilRegister: 7,
+  site: 8,
+  string: 9,
+  clock: 11,
+  lockNew: 20,
+  lockWait: 21,
+  lockAcquire: 22,
+  lockRelease: 23,
+  lockWaitEnd: 24,
+} as const;
+
+export const ThreadFlag = { main: 0x1 } as const;
+export const GilFlag = { indexMask: 0xff, noWait: 0x100 } as const;
+export const LockAcquireFlag = { contended: 0x1, gaveUp: 0x2 } as const;
+export const LockWaitEndFlag = { timedOut: 0x2 } as const;
+
+export const ClockKind = { monotonic: 0, tsc: 1 } as const;
+export const GilMode = { gil: 1, noGil: 2, sampled: 3 } as const;
+export const EndKind = { unknown: 0, exit: 1, underscoreExit: 2, signal: 3 } as const;
+export const BuildFlag = { debug: 0x1, freeThreaded: 0x2, shared: 0x4, gilDisabled: 0x8 } as const;
+
+/** Lock kinds (the LOCK_NEW flags). */
+export const LOCK_KIND_NAMES: Readonly<Record<number, string>> = {
+  1: 'Lock',
+  2: 'RLock',
+  3: 'Condition',
+  4: 'Semaphore',
+  5: 'BoundedSemaphore',
+  6: 'Event',
+  7: 'Queue',
+  8: 'Future',
+  9: 'Thread',
+  10: 'multiprocessing.Lock',
+};
+
+/** Wait kinds (the LOCK_WAIT flags). Only kind 0 is lock contention. */
+export const WaitKind = {
+  acquire: 0,
+  conditionWait: 1,
+  eventWait: 2,
+  queueGet: 3,
+  queuePut: 4,
+  future: 5,
+  threadJoin: 6,
+} as const;
+
+export const WAIT_KIND_NAMES: readonly string[] = [
+  'acquire',
+  'conditionWait',
+  'eventWait',
+  'queueGet',
+  'queuePut',
+  'future',
+  'threadJoin',
+];

@@ -1,0 +1,39 @@
+import { readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { RecordingError } from './recordingError';
+import { readSession } from './session';
+import type { SessionInfo } from './session';
+
+/** The files that make up one recording directory (FORMAT.md, "A recording"). */
+export interface RecordingFiles {
+  readonly dir: string;
+  /** Paths of the `p<pid>-<ns>.gsr` files, sorted by name. */
+  readonly gsrFiles: readonly string[];
+  readonly session: SessionInfo | undefined;
+}
+
+const GSR_NAME = /^p\d+-\d+\.gsr$/;
+
+/** Lists a recording directory, or accepts a single `.gsr` file. */
+export function listRecording(path: string): RecordingFiles {
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new RecordingError('missing', path, undefined, 'no such file or directory', 'pass the recording directory that `gilscope record` wrote');
+  }
+  if (!isDir) {
+    return { dir: dirname(path), gsrFiles: [path], session: undefined };
+  }
+  const names = readdirSync(path).filter((n) => GSR_NAME.test(n) || n.endsWith('.gsr')).sort();
+  if (names.length === 0) {
+    throw new RecordingError(
+      'missing',
+      basename(path) || path,
+      undefined,
+      'no p<pid>-<ns>.gsr files in this directory',
+      'pass the recording directory that `gilscope record` wrote',
+    );
+  }
+  return { dir: path, gsrFiles: names.map((n) => join(path, n)), session: readSession(join(path, 'session.json')) };
+}

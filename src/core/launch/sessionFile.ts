@@ -1,0 +1,27 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * session.json as the launchers write it (runtime/FORMAT.md; the Python
+ * launcher is runtime/python/gilscope/session.py). Read back by
+ * src/core/format/session.ts.
+ */
+export interface SessionRecord {
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly startedAt: number;
+  readonly launcher: string;
+  readonly pid?: number;
+  readonly endedAt?: number;
+  readonly exitCode?: number | null;
+  readonly signal?: number | null;
+  readonly python?: { readonly executable: string; readonly version: string; readonly build: string };
+}
+
+/** Writes session.json atomically, private to the user. */
+export function writeSessionFile(recordingDir: string, session: SessionRecord): void {
+  const path = join(recordingDir, 'session.json');
+  const temporary = `${path}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, path);
+}

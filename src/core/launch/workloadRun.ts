@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { constants } from 'node:os';
+
+import { writeSessionFile } from './sessionFile';
+import type { SessionRecord } from './sessionFile';
+import { workloadEnvironment } from './workloadEnv';
+
+/** How the workload ended: an exit code, or the signal that killed it. */
+export interface WorkloadEnd {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface WorkloadOptions {
+  readonly command: readonly string[];
+  readonly recordingDir: string;
+  readonly runtimeDir: string;
+  readonly cwd?: string;
+  readonly stdio?: StdioOptions;
+  readonly launcher: string;
+  readonly python?: SessionRecord['python'];
+}
+
+/**
+ * One recorded run of a workload. States: `running` (spawned) → `stopping`
+ * (stop() asked it to end) → `ended` (its exit was seen and session.json
+ * written). The workload's stdio is the caller's choice (inherited by the
+ * CLI, so the user reads and types as usual); nothing is added to it.
+ */
+export class WorkloadRun {
+  state: 'running' | 'stopping' | 'ended' = 'running';
+  readonly ended: Promise<WorkloadEnd>;
+  readonly child: ChildProcess;
+  private readonly session: SessionRecord;
+
+  private constructor(options: WorkloadOptions) {
+    const [program, ...args] = options.command;
+    if (!program) throw new Error('no command to record');
+    this.session = {
+      command: options.command,
+      cwd: options.cwd ?? process.cwd(),
+      startedAt: Date.now() / 1000,
+      launcher: options.launcher,
+      ...(options.python ? { python: options.python } : {}),
+    };
+    writeSessionFile(options.recordingDir, this.session);
+    this.child = spawn(program, args, {
+      cwd: this.session.cwd,
+      env: workloadEnvironment(options.recordingDir, options.runtimeDir),
+      stdio: options.stdio ?? 'inherit',
+    });
+    this.ended = new Promise((resolve) => {
+      const finish = (end: WorkloadEnd) => {
+        this.state = 'ended';
+        writeSessionFile(options.recordingDir, {
+          ...this.session,
+          ...(this.child.pid !== undefined ? { pid: this.child.pid } : {}),
+          endedAt: Date.now() / 1000,
+          exitCode: end.exitCode,
+          signal: end.signal ? constants.signals[end.signal] : null,
+        });
+        resolve(end);
+      };
+      this.child.once('error', (error: NodeJS.ErrnoException) => {
+        process.stderr.write(`gilscope: could not start '${program}': ${error.code === 'ENOENT' ? 'not found' : error.message}\n`);
+        finish({ exitCode: 127, signal: null });
+      });
+      this.child.once('exit', (exitCode, signal) => finish({ exitCode, signal }));
+    });
+  }
+
+  static start(options: WorkloadOptions): WorkloadRun {
+    return new WorkloadRun(options);
+  }
+
+  /** Passes a signal on to the workload (the CLI forwards SIGTERM and SIGHUP). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.state !== 'ended') this.child.kill(signal);
+  }
+
+  /** Asks the workload to end: SIGINT, then SIGTERM, then SIGKILL, `graceMs` apart. */
+  stop(graceMs = 2000): void {
+    if (this.state !== 'running') return;
+    this.state = 'stopping';
+    const steps: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGKILL'];
+    const next = () => {
+      const signal = steps.shift();
+      if (!signal || this.state === 'ended') return;
+      this.child.kill(signal);
+      setTimeout(next, graceMs).unref();
+    };
+    next();
+  }
+}

@@ -1,0 +1,73 @@
+import type { RecordingAnalysis } from '../analysis/recordingSession';
+import type { ProcessResult, ThreadResult } from '../analysis/model';
+import { SCHEMA_VERSION } from './schema';
+import type { Report, ReportProcess, ReportThread } from './schema';
+
+function share(part: number, whole: number): number {
+  return whole > 0 ? part / whole : 0;
+}
+
+function thread(t: ThreadResult): ReportThread {
+  const life = t.gil.heldSeconds + t.gil.waitSeconds + t.gil.releasedSeconds;
+  return {
+    tid: t.tid,
+    name: t.name,
+    isMain: t.isMain,
+    startSeconds: t.startSeconds,
+    endSeconds: t.endSeconds,
+    gil: { ...t.gil },
+    gilShares: { held: share(t.gil.heldSeconds, life), wait: share(t.gil.waitSeconds, life), released: share(t.gil.releasedSeconds, life) },
+    acquisitions: t.acquisitions,
+    lockWaitSeconds: t.lockWaitSeconds,
+    blockedSeconds: t.blockedSeconds,
+    convoy: { ...t.convoy },
+    longestWaits: t.longestWaits.map((w) => ({ seconds: w.seconds, atSeconds: w.atSeconds, site: { ...w.site } })),
+  };
+}
+
+function process(p: ProcessResult): ReportProcess {
+  return {
+    pid: p.pid,
+    parentPid: p.parentPid,
+    argv: [...p.argv],
+    executable: p.executable,
+    exitCode: p.exitCode,
+    endKind: p.endKind,
+    signal: p.signal,
+    running: p.running,
+    startSeconds: p.startSeconds,
+    endSeconds: p.endSeconds,
+    lostRecords: p.lostRecords,
+    records: p.records,
+    threads: p.threads.map(thread),
+    gils: p.gils.map((g) => ({ ...g })),
+    locks: p.locks.map((l) => ({
+      ...l,
+      createdAt: l.createdAt ? { ...l.createdAt } : null,
+      wait: { ...l.wait },
+      hold: { ...l.hold },
+      waiters: l.waiters.map((w) => ({ ...w })),
+      holders: l.holders.map((h) => ({ ...h })),
+      waitKinds: l.waitKinds.map((k) => ({ ...k })),
+    })),
+    lines: [...p.lines].sort((a, b) => b.gilWaitSeconds + b.lockWaitSeconds - (a.gilWaitSeconds + a.lockWaitSeconds) || b.gilHeldSeconds - a.gilHeldSeconds),
+    functions: [...p.functions].sort((a, b) => b.gilWaitSeconds + b.lockWaitSeconds - (a.gilWaitSeconds + a.lockWaitSeconds)),
+  };
+}
+
+/** The JSON report (docs/report-schema.md) of an analysed recording. */
+export function buildReport(a: RecordingAnalysis, generator = 'gilscope'): Report {
+  const first = a.processes[0];
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    generator,
+    python: first
+      ? { version: first.python.version, implementation: first.python.implementation, gilEnabled: first.python.gilEnabled, sampled: first.python.sampled }
+      : { version: '', implementation: 'unknown', gilEnabled: true, sampled: false },
+    wallSeconds: a.wallSeconds,
+    command: a.session?.command ? [...a.session.command] : null,
+    processes: a.processes.map(process),
+    suggestions: [],
+    warnings: [...a.warnings],
+  };
+}

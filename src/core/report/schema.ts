@@ -1,0 +1,92 @@
+/**
+ * The JSON report, `schemaVersion: 1`, documented field by field in
+ * docs/report-schema.md. Times are seconds from the recording's start.
+ */
+import type { Percentiles, WaitKindResult } from '../analysis/model';
+
+export const SCHEMA_VERSION = 1;
+
+export interface ReportSite {
+  file: string;
+  line: number;
+  function: string;
+}
+
+export interface ReportThread {
+  tid: number;
+  name: string;
+  isMain: boolean;
+  startSeconds: number;
+  endSeconds: number;
+  gil: { heldSeconds: number; waitSeconds: number; releasedSeconds: number };
+  gilShares: { held: number; wait: number; released: number };
+  acquisitions: number;
+  lockWaitSeconds: number;
+  blockedSeconds: number;
+  convoy: { count: number; waitSeconds: number };
+  longestWaits: { seconds: number; atSeconds: number; site: ReportSite }[];
+}
+
+export interface ReportLock {
+  id: number;
+  kind: string;
+  name: string | null;
+  createdAt: ReportSite | null;
+  acquisitions: number;
+  contended: number;
+  gaveUp: number;
+  waitSeconds: number;
+  holdSeconds: number;
+  maxWaitSeconds: number;
+  wait: Percentiles;
+  hold: Percentiles;
+  waiters: (ReportSite & { waitSeconds: number })[];
+  holders: (ReportSite & { holdSeconds: number; blockingSeconds: number })[];
+  waitKinds: WaitKindResult[];
+}
+
+export interface ReportLine extends ReportSite {
+  gilHeldSeconds: number;
+  gilWaitSeconds: number;
+  releasedSeconds: number;
+  lockWaitSeconds: number;
+  blockedSeconds: number;
+  acquisitions: number;
+  convoyCount: number;
+  convoyWaitSeconds: number;
+}
+
+export interface ReportFunction extends Omit<ReportLine, 'line'> {
+  firstLine: number;
+}
+
+export interface ReportProcess {
+  pid: number;
+  parentPid: number;
+  argv: string[];
+  executable: string;
+  exitCode: number | null;
+  endKind: 'exit' | 'os._exit' | 'signal' | 'unknown';
+  signal: number | null;
+  running: boolean;
+  startSeconds: number;
+  endSeconds: number;
+  lostRecords: number;
+  records: number;
+  threads: ReportThread[];
+  gils: { index: number; interpreterId: number | null; heldSeconds: number; waitSeconds: number; acquisitions: number }[];
+  locks: ReportLock[];
+  lines: ReportLine[];
+  functions: ReportFunction[];
+}
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  generator: string;
+  python: { version: string; implementation: string; gilEnabled: boolean; sampled: boolean };
+  wallSeconds: number;
+  command: string[] | null;
+  processes: ReportProcess[];
+  suggestions: unknown[];
+  warnings: string[];
+}

@@ -1,0 +1,80 @@
+// `npm test`: plain Node, no dependencies.
+//   1. installs dependencies when node_modules is missing or older than package-lock.json;
+//   2. runs the build (build.mjs), which also bundles test/**/*.test.ts to out/test/;
+//   3. runs node's test runner over out/test/**/*.test.js with the spec reporter on stdout.
+// The runner's closing summary is the last thing printed, and its exit code is ours.
+//
+// A subset: `npm test -- --filter PATTERN` or GILSCOPE_TEST_FILTER=PATTERN, matched against
+// test names (node's --test-name-pattern, a regular expression).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs a command in the repo root with inherited output; exits with its code if it fails. */
+function step(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`test/run.mjs: '${[command, ...args].join(' ')}' failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
+    process.exit(result.status || 1);
+  }
+}
+
+/** npm writes node_modules/.package-lock.json on every install that changes something. */
+function installIsStale() {
+  const installed = join(root, 'node_modules/.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (!existsSync(installed)) return true;
+  return existsSync(lock) && statSync(installed).mtimeMs < statSync(lock).mtimeMs;
+}
+
+function ensureDependencies() {
+  if (!installIsStale()) return;
+  // Under `npm test`, npm_execpath is the npm that started us; use the same one.
+  const npm = process.env.npm_execpath;
+  const [command, prefix] = npm && npm.endsWith('.js') ? [process.execPath, [npm]] : ['npm', []];
+  step(command, [...prefix, 'install', '--no-audit', '--no-fund']);
+  // An install with nothing to change leaves the marker's time alone; mark it current.
+  const now = new Date();
+  utimesSync(join(root, 'node_modules/.package-lock.json'), now, now);
+}
+
+function filterPattern(argv) {
+  const i = argv.findIndex((a) => a === '--filter' || a.startsWith('--filter='));
+  if (i >= 0) return argv[i].startsWith('--filter=') ? argv[i].slice('--filter='.length) : argv[i + 1];
+  return process.env.GILSCOPE_TEST_FILTER || undefined;
+}
+
+function testFiles() {
+  const dir = join(root, 'out/test');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((p) => p.endsWith('.test.js'))
+    .map((p) => relative(root, join(dir, p)))
+    .sort();
+}
+
+ensureDependencies();
+step(process.execPath, ['build.mjs']);
+
+const files = testFiles();
+if (files.length === 0) {
+  console.error('test/run.mjs: the build produced no out/test/**/*.test.js files');
+  process.exit(1);
+}
+const pattern = filterPattern(process.argv.slice(2));
+const runner = spawnSync(
+  process.execPath,
+  [
+    '--enable-source-maps',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    ...(pattern ? [`--test-name-pattern=${pattern}`] : []),
+    ...files,
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
+process.exitCode = runner.status ?? 1;

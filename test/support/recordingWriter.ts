@@ -1,0 +1,313 @@
+/**
+ * A test-only writer of the gilscope recording format (runtime/FORMAT.md),
+ * byte by byte, so decoder and analysis tests do not need the C runtime.
+ * Times are given in ns from the probe's start; with clockKind 1 they are
+ * stored as ticks (startTicks + ns × ticksPerNs).
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { CHUNK_MAGIC, CHUNK_SIZE, HEADER_SIZE, Header, RecordType } from '../../src/core/format/layout';
+
+export interface WriterOptions {
+  pid?: number;
+  ppid?: number;
+  startMonoNs?: bigint;
+  startTicks?: bigint;
+  startRealtimeNs?: bigint;
+  ticksPerNs?: number;
+  clockKind?: number;
+  gilMode?: number;
+  buildFlags?: number;
+  pythonVersion?: string;
+  pythonBuild?: string;
+  executable?: string;
+  argv?: string[];
+  formatVersion?: number;
+  /** Where finished chunks go; default: kept in memory for `bytes()`. */
+  output?: ChunkOutput;
+}
+
+export interface ChunkOutput {
+  write(index: number, chunk: Uint8Array): void;
+  header(page: Uint8Array): void;
+}
+
+/** Keeps chunks in memory. */
+export class MemoryOutput implements ChunkOutput {
+  readonly chunks: Uint8Array[] = [];
+  page = new Uint8Array(HEADER_SIZE);
+  write(index: number, chunk: Uint8Array): void {
+    this.chunks[index] = chunk.slice();
+  }
+  header(page: Uint8Array): void {
+    this.page = page.slice();
+  }
+}
+
+/** Writes chunks at their offsets in a file, for recordings too big for memory. */
+export class FileOutput implements ChunkOutput {
+  private readonly fd: number;
+  constructor(path: string) {
+    this.fd = openSync(path, 'w', 0o600);
+  }
+  write(index: number, chunk: Uint8Array): void {
+    writeSync(this.fd, chunk, 0, CHUNK_SIZE, HEADER_SIZE + index * CHUNK_SIZE);
+  }
+  header(page: Uint8Array): void {
+    writeSync(this.fd, page, 0, HEADER_SIZE, 0);
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+const enc = new TextEncoder();
+
+export class RecordingWriter {
+  readonly o: Required<Omit<WriterOptions, 'output'>>;
+  readonly output: ChunkOutput;
+  readonly baseLo: number;
+  readonly baseHi: number;
+  private chunkCount = 0;
+  private readonly threads = new Map<number, ThreadWriter>();
+  endKind = 0;
+  endCode = 0;
+  endNs: number | undefined;
+  lostRecords = 0;
+  /** Chunks reserved but never written (header magic 0). */
+  reservedEmpty = 0;
+
+  constructor(options: WriterOptions = {}) {
+    this.o = {
+      pid: 1234,
+      ppid: 1,
+      startMonoNs: 1_000_000_000_000n,
+      startTicks: 5_000_000_000_000n,
+      startRealtimeNs: 1_700_000_000_000_000_000n,
+      ticksPerNs: 1,
+      clockKind: 0,
+      gilMode: 1,
+      buildFlags: 0,
+      pythonVersion: '3.11.7',
+      pythonBuild: 'cpython-311-x86_64-linux-gnu',
+      executable: '/usr/bin/python3',
+      argv: ['python3', 'work.py'],
+      formatVersion: 1,
+      ...options,
+    };
+    if (this.o.clockKind === 0) this.o = { ...this.o, startTicks: this.o.startMonoNs, ticksPerNs: 1 };
+    this.output = options.output ?? new MemoryOutput();
+    this.baseLo = Number(this.o.startTicks & 0xffffffffn);
+    this.baseHi = Number(this.o.startTicks >> 32n);
+  }
+
+
+  ticks(ns: number): bigint {
+    return this.o.startTicks + BigInt(Math.round(ns * this.o.ticksPerNs));
+  }
+
+  thread(slot: number): ThreadWriter {
+    let t = this.threads.get(slot);
+    if (!t) {
+      t = new ThreadWriter(this, slot);
+      this.threads.set(slot, t);
+    }
+    return t;
+  }
+
+  /** Reserves a chunk index (the atomic add of the C writer). */
+  reserve(): number {
+    return this.chunkCount++;
+  }
+
+  end(kind: number, code: number, ns: number): this {
+    this.endKind = kind;
+    this.endCode = code;
+    this.endNs = ns;
+    return this;
+  }
+
+  /** Flushes every thread's open chunk and the header. */
+  finish(): void {
+    for (const t of this.threads.values()) t.flush();
+    this.output.header(this.headerPage());
+  }
+
+  headerPage(): Uint8Array {
+    const page = new Uint8Array(HEADER_SIZE);
+    const v = new DataView(page.buffer);
+    page.set(enc.encode('GILSCOPE'), 0);
+    v.setUint32(Header.formatVersion, this.o.formatVersion, true);
+    v.setUint32(Header.headerSize, HEADER_SIZE, true);
+    v.setUint32(Header.chunkSize, CHUNK_SIZE, true);
+    v.setUint32(Header.slotSize, 16, true);
+    v.setUint32(Header.pid, this.o.pid, true);
+    v.setUint32(Header.ppid, this.o.ppid, true);
+    v.setBigUint64(Header.startMonoNs, this.o.startMonoNs, true);
+    v.setBigUint64(Header.startTicks, this.o.startTicks, true);
+    v.setBigUint64(Header.startRealtimeNs, this.o.startRealtimeNs, true);
+    v.setFloat64(Header.ticksPerNs, this.o.ticksPerNs, true);
+    v.setUint32(Header.clockKind, this.o.clockKind, true);
+    v.setUint32(Header.gilMode, this.o.gilMode, true);
+    v.setBigUint64(Header.chunksAllocated, BigInt(this.chunkCount + this.reservedEmpty), true);
+    v.setBigUint64(Header.lostRecords, BigInt(this.lostRecords), true);
+    v.setUint32(Header.endKind, this.endKind, true);
+    v.setInt32(Header.endCode, this.endCode, true);
+    if (this.endNs !== undefined) {
+      v.setBigUint64(Header.endMonoNs, this.o.startMonoNs + BigInt(Math.round(this.endNs)), true);
+      v.setBigUint64(Header.endTicks, this.ticks(this.endNs), true);
+    }
+    v.setUint32(Header.pythonHexversion, 0x030b07f0, true);
+    v.setUint32(Header.buildFlags, this.o.buildFlags, true);
+    page.set(enc.encode(this.o.pythonVersion), Header.pythonVersion);
+    page.set(enc.encode(this.o.pythonBuild), Header.pythonBuild);
+    page.set(enc.encode(this.o.executable), Header.executable);
+    const argv = enc.encode(this.o.argv.map((a) => `${a}\0`).join(''));
+    v.setUint32(Header.argc, this.o.argv.length, true);
+    v.setUint32(Header.argvBytes, argv.length, true);
+    page.set(argv, Header.argv);
+    return page;
+  }
+
+  /** The whole file (memory output only), after `finish`. */
+  bytes(): Uint8Array {
+    this.finish();
+    const out = this.output as MemoryOutput;
+    const total = this.chunkCount + this.reservedEmpty;
+    const file = new Uint8Array(HEADER_SIZE + total * CHUNK_SIZE);
+    file.set(out.page, 0);
+    out.chunks.forEach((c, i) => c && file.set(c, HEADER_SIZE + i * CHUNK_SIZE));
+    return file;
+  }
+
+  get fileName(): string {
+    return `p${this.o.pid}-${this.o.startRealtimeNs}.gsr`;
+  }
+}
+
+/** Records of one thread, into its own chunks, as the probe writes them. */
+export class ThreadWriter {
+  private chunk = new Uint8Array(CHUNK_SIZE);
+  private view = new DataView(this.chunk.buffer);
+  private index = -1;
+  private slot = 0;
+  private sequence = 0;
+
+  constructor(private readonly w: RecordingWriter, readonly threadSlot: number) {}
+
+  flush(): void {
+    if (this.index >= 0) this.w.output.write(this.index, this.chunk);
+  }
+
+  private open(ns: number): void {
+    this.flush();
+    this.chunk.fill(0);
+    this.index = this.w.reserve();
+    this.slot = 0;
+    const v = this.view;
+    v.setUint32(0, CHUNK_MAGIC, true);
+    v.setUint32(4, this.threadSlot, true);
+    v.setBigUint64(8, this.w.ticks(ns), true);
+    v.setBigUint64(16, this.w.o.startMonoNs + BigInt(Math.round(ns)), true);
+    v.setUint32(24, this.sequence++, true);
+  }
+
+  private reserveSlots(extra: number, ns: number): number {
+    if (this.index < 0 || this.slot + 1 + extra > 254) this.open(ns);
+    const off = 32 + this.slot * 16;
+    this.slot += 1 + extra;
+    return off;
+  }
+
+  /** Writes one record of 1 + extra slots; `payload` fills the extra slots. */
+  raw(type: number, flags: number, arg: number, tsOrSize: bigint, payload?: Uint8Array, ns = 0): this {
+    const extra = payload ? Math.ceil(payload.length / 16) : 0;
+    const off = this.reserveSlots(extra, ns);
+    const v = this.view;
+    v.setUint8(off + 1, extra);
+    v.setUint16(off + 2, flags, true);
+    v.setUint32(off + 4, arg >>> 0, true);
+    v.setBigUint64(off + 8, tsOrSize, true);
+    if (payload) this.chunk.set(payload, off + 16);
+    v.setUint8(off, type); // published last
+    return this;
+  }
+
+  /** A record stamped `ns`, with an optional one-slot payload of four u32 words (no allocation). */
+  rec(type: number, flags: number, arg: number, ns: number, w0?: number, w1 = 0, w2 = 0, w3 = 0): this {
+    const extra = w0 === undefined ? 0 : 1;
+    const off = this.reserveSlots(extra, ns);
+    const v = this.view;
+    v.setUint8(off + 1, extra);
+    v.setUint16(off + 2, flags, true);
+    v.setUint32(off + 4, arg >>> 0, true);
+    const rel = Math.round(ns * this.w.o.ticksPerNs);
+    let lo = this.w.baseLo + (rel % 4294967296);
+    let hi = this.w.baseHi + Math.floor(rel / 4294967296);
+    if (lo >= 4294967296) {
+      lo -= 4294967296;
+      hi += 1;
+    }
+    v.setUint32(off + 8, lo, true);
+    v.setUint32(off + 12, hi, true);
+    if (w0 !== undefined) {
+      v.setUint32(off + 16, w0 >>> 0, true);
+      v.setUint32(off + 20, w1 >>> 0, true);
+      v.setUint32(off + 24, w2 >>> 0, true);
+      v.setUint32(off + 28, w3 >>> 0, true);
+    }
+    v.setUint8(off, type); // published last
+    return this;
+  }
+
+  start(ns: number, tid: number, main = false): this {
+    return this.rec(RecordType.threadStart, main ? 1 : 0, tid, ns);
+  }
+  end(ns: number): this {
+    return this.rec(RecordType.threadEnd, 0, 0, ns);
+  }
+  name(ns: number, stringId: number): this {
+    return this.rec(RecordType.threadName, 0, stringId, ns);
+  }
+  gilRelease(ns: number, gil = 0): this {
+    return this.rec(RecordType.gilRelease, gil, 0, ns);
+  }
+  gilWait(ns: number, gil = 0): this {
+    return this.rec(RecordType.gilWait, gil, 0, ns);
+  }
+  gilAcquire(ns: number, site: number, noWait = false, gil = 0): this {
+    return this.rec(RecordType.gilAcquire, gil | (noWait ? 0x100 : 0), site, ns);
+  }
+  gilRegister(ns: number, gil: number, interpreter: number): this {
+    return this.rec(RecordType.gilRegister, gil, interpreter, ns, 0x1000, 0, 0, 0);
+  }
+  string(id: number, text: string): this {
+    const bytes = enc.encode(text);
+    const payload = new Uint8Array(Math.max(16, Math.ceil(bytes.length / 16) * 16));
+    payload.set(bytes);
+    return this.raw(RecordType.string, 0, id, BigInt(bytes.length), payload);
+  }
+  site(ns: number, id: number, fileId: number, functionId: number, line: number, firstLine = line): this {
+    return this.rec(RecordType.site, 0, id, ns, fileId, functionId, line, firstLine);
+  }
+  clock(ns: number): this {
+    const payload = new Uint8Array(16);
+    const pv = new DataView(payload.buffer);
+    pv.setBigUint64(0, this.w.o.startMonoNs + BigInt(Math.round(ns)), true);
+    return this.raw(RecordType.clock, 0, 0, this.w.ticks(ns), payload, ns);
+  }
+  lockNew(ns: number, id: number, kind: number, site: number, nameId = 0): this {
+    return this.rec(RecordType.lockNew, kind, id, ns, site, nameId, 0xdead, 0);
+  }
+  lockWait(ns: number, id: number, waitKind: number, site: number, holderSlot = 0, holderSite = 0): this {
+    return this.rec(RecordType.lockWait, waitKind, id, ns, site, holderSlot, holderSite, 0);
+  }
+  lockAcquire(ns: number, id: number, site: number, flags = 0): this {
+    return this.rec(RecordType.lockAcquire, flags, id, ns, site, 0, 0, 0);
+  }
+  lockRelease(ns: number, id: number): this {
+    return this.rec(RecordType.lockRelease, 0, id, ns);
+  }
+  lockWaitEnd(ns: number, id: number, flags = 0): this {
+    return this.rec(RecordType.lockWaitEnd, flags, id, ns);
+  }
+}

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { findPythons } from '../support/pythons';
+import type { PythonInterpreter } from '../support/pythons';
+import { repoRoot } from '../support/repoRoot';
+
+/** The runtime's own unittest suite, run once under every CPython 3.8+ on the machine. */
+const testsDir = join(repoRoot, 'runtime/tests');
+const UNITTEST_ARGS = ['-m', 'unittest', 'discover', '-s', 'runtime/tests', '-t', 'runtime', '-v'];
+const TIMEOUT_MS = 10 * 60_000;
+
+// A suite, not a test: with no runtime tests yet, every interpreter shows as skipped and nothing passes.
+describe('runtime unittest suite', async () => {
+  const pythons = await findPythons();
+  const hasTestFiles = containsTestFile(testsDir);
+  if (pythons.length === 0) {
+    it('finds a CPython 3.8 or newer', () => {
+      assert.fail('none found (looked in pyenv, /usr/bin/python3.N and python3 on PATH)');
+    });
+  }
+  for (const python of pythons) {
+    it(`python ${python.versionText} (${python.executable})`, async (t) => {
+      if (!hasTestFiles) {
+        t.skip('runtime/tests has no test*.py files yet');
+        return;
+      }
+      const { code, output } = await runUnittest(python);
+      assert.equal(code, 0, `unittest failed under ${python.executable} (exit ${code}):\n${output}`);
+      const ran = /^Ran (\d+) tests? in .*$/m.exec(output);
+      assert.ok(ran && Number(ran[1]) > 0, `unittest ran no tests under ${python.executable}:\n${output}`);
+      t.diagnostic(ran[0]);
+    });
+  }
+});
+
+/** unittest's default discovery pattern is test*.py, searched recursively. */
+function containsTestFile(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((p) => /(^|[\\/])test[^\\/]*\.py$/.test(p));
+}
+
+function runUnittest(python: PythonInterpreter): Promise<{ code: number | null; output: string }> {
+  const pythonPath = [join(repoRoot, 'runtime/python'), process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+  const child = spawn(python.executable, UNITTEST_ARGS, {
+    cwd: repoRoot,
+    env: { ...process.env, PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: TIMEOUT_MS,
+  });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  child.stderr.on('data', (c: Buffer) => chunks.push(c));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const output = Buffer.concat(chunks).toString('utf8');
+      resolve({ code, output: signal ? `${output}\n(killed by ${signal} after ${TIMEOUT_MS / 1000} s at most)` : output });
+    });
+  });
+}

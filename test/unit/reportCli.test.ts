@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Report } from '../../src/core/report/schema';
+import { ms, tempDir, writeRecording } from '../support/recordingFixtures';
+import { RecordingWriter } from '../support/recordingWriter';
+import { contendedLock, threeThreads } from '../support/scenarios';
+import { repoRoot } from '../support/repoRoot';
+
+function gilscope(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/cli.js'), ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function oneLine(stderr: string): string {
+  const lines = stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line on stderr, got: ${stderr}`);
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  return lines[0]!;
+}
+
+test('report prints threads, lines and locks for a person', () => {
+  const dir = writeRecording([threeThreads()]);
+  const r = gilscope('report', dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Process 1234 python3 work\.py/);
+  assert.match(r.stdout, /T-1 +101 +22\.2% +38\.9% +38\.9%/);
+  assert.match(r.stdout, /Top lines by GIL wait\n.*\n  work\.py:12 worker +6\.00 ms/);
+  assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour when not a TTY');
+});
+
+test('report --json prints the schema-1 report', () => {
+  const dir = writeRecording([threeThreads(), contendedLock({ pid: 99, startRealtimeNs: 5n })], { command: ['python', 'work.py'] });
+  const r = gilscope('report', dir, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as Report;
+  assert.equal(report.schemaVersion, 1);
+  assert.deepEqual(report.python, { version: '3.11.7', implementation: 'CPython', gilEnabled: true, sampled: false });
+  assert.deepEqual(report.command, ['python', 'work.py']);
+  assert.deepEqual(report.suggestions, []);
+  const p = report.processes.find((x) => x.pid === 1234)!;
+  for (const key of ['pid', 'parentPid', 'argv', 'exitCode', 'endKind', 'signal', 'threads', 'locks', 'lines']) assert.ok(key in p, key);
+  const t = p.threads.find((x) => x.name === 'T-1')!;
+  assert.ok(Math.abs(t.gil.waitSeconds - 0.007) < 1e-9);
+  const lock = report.processes.flatMap((x) => x.locks).find((l) => l.name === 'the_lock')!;
+  assert.equal(lock.contended, 2);
+  assert.ok(lock.createdAt && lock.createdAt.line === 100);
+});
+
+test('report --html writes a self-contained page with the data embedded', () => {
+  const dir = writeRecording([threeThreads()]);
+  const out = join(tempDir(), 'r.html');
+  const r = gilscope('report', dir, '--html', out);
+  assert.equal(r.code, 0, r.stderr);
+  const html = readFileSync(out, 'utf8');
+  assert.match(html, /Content-Security-Policy/);
+  assert.match(html, /<script type="application\/json" id="gilscope-report">\{"schemaVersion":1/);
+});
+
+test('check passes within the limits and fails naming the threshold and the excess', () => {
+  const dir = writeRecording([threeThreads()]);
+  assert.equal(gilscope('check', dir, '--max-gil-wait', '0.5').code, 0);
+  const r = gilscope('check', dir, '--max-gil-wait', '25%', '--max-lock-wait', '0.1');
+  assert.equal(r.code, 1);
+  assert.equal(oneLine(r.stderr), 'gilscope check: GIL wait share 38.9% of thread T-1 (pid 1234) passes --max-gil-wait 25.0% by 13.9%');
+  assert.equal(gilscope('check', dir).code, 2);
+  assert.equal(gilscope('check', dir, '--max-gil-wait', 'lots').code, 2);
+});
+
+test('bad input: one line on stderr, exit 2, no stack trace', () => {
+  const missing = gilscope('report', '/no/such/recording');
+  assert.equal(missing.code, 2);
+  assert.match(oneLine(missing.stderr), /^gilscope: \/no\/such\/recording: no such file or directory/);
+
+  const dir = tempDir();
+  writeFileSync(join(dir, 'p1-2.gsr'), 'hello, this is not a recording at all'.repeat(200));
+  const other = gilscope('report', dir);
+  assert.equal(other.code, 2);
+  assert.match(oneLine(other.stderr), /p1-2\.gsr: not a gilscope recording/);
+
+  const newer = writeRecording([new RecordingWriter({ formatVersion: 2 })]);
+  const n = gilscope('report', newer, '--json');
+  assert.equal(n.code, 2);
+  assert.match(oneLine(n.stderr), /format version 2 is newer .*; update gilscope/);
+
+  const w = threeThreads();
+  const bytes = w.bytes();
+  const cut = tempDir();
+  writeFileSync(join(cut, w.fileName), bytes.subarray(0, bytes.length - 100));
+  const t = gilscope('report', cut);
+  assert.equal(t.code, 2);
+  assert.match(oneLine(t.stderr), /truncated.* at byte \d+; the recording may still be written/);
+
+  assert.equal(gilscope('report').code, 2);
+  assert.equal(gilscope('report', '--bogus', cut).code, 2);
+});
+
+test('a process that is still running: reported with a warning', () => {
+  const w = new RecordingWriter({ pid: process.pid });
+  w.thread(1).start(0, 1, true).gilAcquire(ms(1), 0, true);
+  const r = gilscope('report', writeRecording([w]));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /warning: process \d+ is still running/);
+});
