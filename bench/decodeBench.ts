@@ -24,7 +24,7 @@ function generate(dir: string, minutes: number, threads: number): void {
   ts.forEach((t, i) => t.start(i * 1000, 1000 + i, i === 0));
   const end = minutes * 60e9;
   // The GIL goes round the threads; each holds ~100 µs, others wait or do I/O.
-  const hold = 100_000;
+  const hold = 60_000;
   const cycle = hold * threads;
   let records = 0;
   let n = 0;
@@ -33,7 +33,7 @@ function generate(dir: string, minutes: number, threads: number): void {
       const t = ts[i]!;
       const a = t0 + i * hold;
       const site = 1 + ((n + i) % 50);
-      t.gilWait(a - 40_000).gilAcquire(a, site).gilRelease(a + hold - 1000);
+      t.gilWait(a - 30_000).gilAcquire(a, site).gilRelease(a + hold - 1000);
       records += 3;
       if ((n + i) % 16 === 0) {
         t.lockWait(a + 10_000, 1, 0, site, 0, 1).lockAcquire(a + 20_000, 1, site, 1).lockRelease(a + 30_000, 1);

@@ -1,6 +1,7 @@
 /* The per-thread GIL state machine (shared/docs/gil-internals.md):
  *   lock(gil.mutex) while not holding   -> the thread asks for the GIL
- *   cond_timedwait(gil.cond) meanwhile  -> it had to wait
+ *   ...and the mutex is busy, or cond_timedwait(gil.cond) follows
+ *                                       -> it had to wait, from that moment
  *   lock(gil.switch_mutex) meanwhile    -> this is take_gil's take
  *   unlock(gil.mutex) after that mark   -> acquired
  *   lock(gil.mutex) while holding, then unlock with locked == 0 -> released
@@ -96,7 +97,7 @@ static void acquired(gs_thread *t, const gs_gil *g, uint64_t now) {
         gs_put(t, GS_GIL_WAIT, g->index, 0, t->ask_ticks);
         gs_put(t, GS_GIL_ACQUIRE, g->index, site, now);
     } else {
-        gs_put(t, GS_GIL_ACQUIRE, (uint16_t)(g->index | GS_ACQUIRE_NO_WAIT), site, t->ask_ticks);
+        gs_put(t, GS_GIL_ACQUIRE, (uint16_t)(g->index | GS_ACQUIRE_NO_WAIT), site, now);
     }
     t->held = g;
 }
@@ -105,8 +106,7 @@ void gs_gil_note_held(const gs_gil *g) {
     gs_thread *t = gs_thread_current();
     if (!t || !g) return;
     t->waited = 0;
-    t->ask_ticks = gs_ticks();
-    acquired(t, g, t->ask_ticks);
+    acquired(t, g, gs_ticks());
 }
 
 static int hook_mutex_lock(pthread_mutex_t *m) {
@@ -115,18 +115,20 @@ static int hook_mutex_lock(pthread_mutex_t *m) {
         if (g) {
             int saved = errno;
             gs_thread *t = gs_thread_current();
-            if (t) {
-                if (t->held == g) {
-                    t->phase = PHASE_DROPPING;
-                } else {
-                    t->just_released = 0;
-                    t->phase = PHASE_ASKING;
-                    t->taking = g;
-                    t->waited = 0;
-                    t->ask_ticks = gs_ticks();
-                }
-            }
             errno = saved;
+            if (t && t->held == g) {
+                t->phase = PHASE_DROPPING;
+            } else if (t) {
+                t->just_released = 0;
+                t->phase = PHASE_ASKING;
+                t->taking = g;
+                t->waited = 0;
+                /* Uncontended: no clock read here, the acquire's time is enough.
+                 * Blocked on the mutex itself: the wait for the GIL starts now. */
+                if (pthread_mutex_trylock(m) == 0) return 0;
+                t->ask_ticks = gs_ticks();
+                t->waited = 1;
+            }
         } else if (is_switch_mutex(m)) {
             gs_thread *t = gs_tls_thread;
             if (t && t->phase == PHASE_ASKING) t->phase = PHASE_TAKING;
@@ -174,7 +176,10 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
 static int hook_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime) {
     if (gs_recording && gil_by_cond(c)) {
         gs_thread *t = gs_tls_thread;
-        if (t && t->phase == PHASE_ASKING) t->waited = 1;
+        if (t && t->phase == PHASE_ASKING && !t->waited) {
+            t->ask_ticks = gs_ticks();
+            t->waited = 1;
+        }
     }
     return pthread_cond_timedwait(c, m, abstime);
 }

@@ -22,7 +22,17 @@ def start():
         return None
     probe.name_thread("MainThread")
     _name_threads_when_threading_loads(probe)
+    os.register_at_fork(after_in_child=lambda: _name_forked_thread(probe))
     return path
+
+
+def _name_forked_thread(probe):
+    """A forked child writes a new file in which its one thread needs its name again."""
+    threading = sys.modules.get("threading")
+    try:
+        probe.name_thread(threading.current_thread().name if threading else "MainThread")
+    except Exception:
+        pass
 
 
 def _note_failure(directory, error):

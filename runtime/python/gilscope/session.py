@@ -78,7 +78,8 @@ def exit_like(exit_code, signum):
     sys.stdout.flush()
     sys.stderr.flush()
     if signum is not None:
-        signal.signal(signum, signal.SIG_DFL)
+        if signum not in (signal.SIGKILL, signal.SIGSTOP):
+            signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
         time.sleep(1)
         os._exit(128 + signum)

@@ -18,11 +18,11 @@ export class LockStats {
   readonly otherWaitByKind = new Float64Array(8);
   readonly otherWaitCountByKind = new Float64Array(8);
   /** Contention wait by waiting site. */
-  readonly waiters = new Map<number, number>();
+  readonly waiters = new Map<number, Float64Array>();
   /** Contention wait of others by the site the holder stood on. */
-  readonly blockers = new Map<number, number>();
+  readonly blockers = new Map<number, Float64Array>();
   /** Hold time by acquiring site. */
-  readonly holdBySite = new Map<number, number>();
+  readonly holdBySite = new Map<number, Float64Array>();
   /** Releases by a thread that did not acquire: matched at the end. */
   readonly orphanReleases: number[] = [];
   waitBins: BinSeries | undefined;
@@ -31,6 +31,16 @@ export class LockStats {
   constructor(readonly id: number) {}
 }
 
-export function addTo(map: Map<number, number>, key: number, value: number): void {
-  map.set(key, (map.get(key) ?? 0) + value);
+/** Adds to a per-site total; the total lives in a one-element array so the hot path allocates nothing. */
+export function addTo(map: Map<number, Float64Array>, key: number, value: number): void {
+  let box = map.get(key);
+  if (!box) {
+    box = new Float64Array(1);
+    map.set(key, box);
+  }
+  box[0]! += value;
+}
+
+export function valueOf(map: Map<number, Float64Array>, key: number): number {
+  return map.get(key)?.[0] ?? 0;
 }

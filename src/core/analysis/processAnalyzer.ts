@@ -28,11 +28,13 @@ export class ProcessAnalyzer implements RecordSink {
   records = 0;
   private cur: ThreadState;
 
-  constructor(ticksPerNs: number, options: AnalysisOptions = {}) {
+  /** @param expectedTicks the process's length when known (it ended): bins are sized for it at once. */
+  constructor(ticksPerNs: number, options: AnalysisOptions = {}, expectedTicks?: number) {
     this.ctx = new ProcessContext(
       (options.convoyNs ?? DEFAULT_CONVOY_NS) * ticksPerNs,
       (options.baseBinNs ?? DEFAULT_BASE_BIN_NS) * ticksPerNs,
     );
+    if (expectedTicks !== undefined && expectedTicks > 0) this.ctx.grid.fit(expectedTicks * this.ctx.grid.inverse);
     this.cur = this.thread(0);
   }
 

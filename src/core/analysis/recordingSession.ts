@@ -54,7 +54,11 @@ export class RecordingSession {
       let e = this.entries.get(file);
       if (!e) {
         let analyzer: ProcessAnalyzer | undefined;
-        const reader = new GsrReader(file, (h) => (analyzer = new ProcessAnalyzer(h.ticksPerNs, this.options)));
+        const reader = new GsrReader(file, (h) => {
+          const ended = h.live.endKind !== 0 && h.live.endTicks > h.startTicks;
+          analyzer = new ProcessAnalyzer(h.ticksPerNs, this.options, ended ? Number(h.live.endTicks - h.startTicks) : undefined);
+          return analyzer;
+        });
         e = { reader, analyzer: analyzer!, ended: false };
         this.entries.set(file, e);
       }

@@ -4,6 +4,7 @@ import { cloneSamples } from './durationSamples';
 import type { DurationSamples } from './durationSamples';
 import type { LockResult, Percentiles, SiteRef } from './model';
 import type { LockStats } from './lockStats';
+import { valueOf } from './lockStats';
 import type { ProcessContext } from './processContext';
 import type { ThreadState } from './threadState';
 import type { TimeMap } from './timeMap';
@@ -24,13 +25,13 @@ function percentiles(s: DurationSamples, time: TimeMap): Percentiles {
 
 /** Holds still open at `end`: a release by another thread closes the earliest one before it. */
 function closeOpenHolds(lock: LockStats, threads: Iterable<ThreadState>, end: number): { holds: DurationSamples; bySite: Map<number, number> } {
+  const bySite = new Map([...lock.holdBySite].map(([k, v]) => [k, v[0]!]));
   const open: [number, number][] = [];
   for (const t of threads) {
     for (let i = 0; i < t.holdLock.length; i++) if (t.holdLock[i] === lock.id) open.push([t.holdStart[i]!, t.holdSite[i]!]);
   }
-  if (open.length === 0) return { holds: lock.holds, bySite: lock.holdBySite };
+  if (open.length === 0) return { holds: lock.holds, bySite };
   const holds = cloneSamples(lock.holds);
-  const bySite = new Map(lock.holdBySite);
   open.sort((a, b) => a[0] - b[0]);
   const releases = [...lock.orphanReleases].sort((a, b) => a - b);
   let r = 0;
@@ -62,13 +63,13 @@ export function lockResults(c: ProcessContext, threads: ThreadState[], end: numb
       wait: percentiles(lock.waits, time),
       hold: percentiles(holds, time),
       waiters: [...lock.waiters]
-        .map(([site, w]) => ({ ...siteRef(defs, site), waitSeconds: time.duration(w) }))
+        .map(([site, w]) => ({ ...siteRef(defs, site), waitSeconds: time.duration(w[0]!) }))
         .sort((a, b) => b.waitSeconds - a.waitSeconds),
       holders: [...holders]
         .map((site) => ({
           ...siteRef(defs, site),
           holdSeconds: time.duration(bySite.get(site) ?? 0),
-          blockingSeconds: time.duration(lock.blockers.get(site) ?? 0),
+          blockingSeconds: time.duration(valueOf(lock.blockers, site)),
         }))
         .sort((a, b) => b.blockingSeconds - a.blockingSeconds || b.holdSeconds - a.holdSeconds),
       waitKinds: WAIT_KIND_NAMES.flatMap((kind, k) =>

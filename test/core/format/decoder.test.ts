@@ -3,7 +3,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { GsrReader } from '../../../src/core/format/gsrReader';
-import { HEADER_SIZE, Header } from '../../../src/core/format/layout';
+import { HEADER_SIZE } from '../../../src/core/format/layout';
 import { RecordingError } from '../../../src/core/format/recordingError';
 import type { RecordSink } from '../../../src/core/format/recordSink';
 import { analyzeRecording } from '../../../src/core/analysis/recordingSession';
@@ -142,5 +142,4 @@ test('following a file that is still written: new chunks and new slots of open c
   reader.close();
   const ts = sink.seen.map((x) => x[3]);
   assert.deepEqual(ts, [...ts].sort((a, b) => a - b));
-  void Header;
 });

@@ -63,7 +63,6 @@ test('fuzz: thousands of mutations give a RecordingError or a result, never anot
       errors++;
     }
     const took = performance.now() - started;
-    if (took > 300) console.log(`slow mutation ${i}: ${took.toFixed(0)} ms`);
     worst = Math.max(worst, took);
   }
   assert.ok(errors > 0 && errors < runs, `${errors} errors of ${runs}`);

@@ -1,0 +1,103 @@
+"""Children are recorded to their own files, linked to their parent; a
+process that crashes, leaves through os._exit or is killed leaves a readable
+recording up to its last moments; and recording changes nothing the
+workload prints or returns."""
+import signal
+import unittest
+
+from .workload import record, run_plain, union_share
+
+NS = 1e9
+
+
+class Children(unittest.TestCase):
+    def check_pool(self, method):
+        r = record("mp_pool.py", "--start-method", method)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        parent = r.main
+        by_pid = {p.pid: p for p in r.processes}
+        workers = r.truth["worker_pids"]
+        for pid in workers:
+            self.assertIn(pid, by_pid, "worker %d of a %s pool was not recorded" % (pid, method))
+            child = by_pid[pid]
+            # fork children are the parent's; spawn and forkserver children descend from it
+            ancestors, p = set(), child
+            while p is not None and p.ppid not in ancestors:
+                ancestors.add(p.ppid)
+                p = by_pid.get(p.ppid)
+            self.assertIn(parent.pid, ancestors)
+            self.assertTrue(child.threads, "worker %d has no threads" % pid)
+            busy = sum(t.totals()["held"] for t in child.threads.values())
+            self.assertGreater(busy / NS, 0.5 * r.truth["per_worker_task_seconds"][str(pid)])
+        return r
+
+    def test_fork_pool(self):
+        self.check_pool("fork")
+
+    def test_spawn_pool(self):
+        self.check_pool("spawn")
+
+    def test_forkserver_pool(self):
+        self.check_pool("forkserver")
+
+
+class Endings(unittest.TestCase):
+    def check_readable_until(self, r, end_at, thread_start):
+        p = r.main
+        workers = [t for t in p.threads.values() if not t.main]
+        self.assertGreaterEqual(len(workers), 2)
+        last = max(b for t in p.threads.values() for _, _, b, _ in t.intervals)
+        self.assertGreater(last, end_at * NS - 0.05 * NS, "the last records are too long before the end")
+        self.assertGreaterEqual(union_share(workers, "held", thread_start * NS, end_at * NS), 0.9)
+
+    def test_segfault(self):
+        r = record("crash_segv.py")
+        self.assertEqual(r.returncode, -signal.SIGSEGV)
+        self.assertEqual(r.session["signal"], signal.SIGSEGV)
+        self.assertEqual(r.main.end_kind, 3)
+        self.assertEqual(r.main.end_code, signal.SIGSEGV)
+        self.check_readable_until(r, r.truth["crash_at"], r.truth["threads_start"])
+
+    def test_os_exit(self):
+        r = record("exit_os_exit.py")
+        self.assertEqual(r.returncode, 3)
+        self.assertEqual(r.main.end_kind, 2)
+        self.assertEqual(r.main.end_code, 3)
+        self.check_readable_until(r, r.truth["exit_at"], r.truth["threads_start"])
+
+    def test_sigkill(self):
+        r = record("killed.py")
+        self.assertEqual(r.returncode, -signal.SIGKILL)
+        self.assertEqual(r.session["signal"], signal.SIGKILL)
+        self.assertEqual(r.main.end_kind, 0)
+        self.check_readable_until(r, r.truth["kill_at"], r.truth["threads_start"])
+
+
+class Transparency(unittest.TestCase):
+    """Same stdout, stderr and exit status with and without recording."""
+
+    def check(self, name, *args):
+        plain = run_plain(name, *args)
+        recorded = record(name, *args, truth=False)
+        self.assertEqual(recorded.returncode, plain.returncode, name)
+        self.assertEqual(recorded.stdout, plain.stdout, name)
+        self.assertEqual(recorded.stderr, plain.stderr, name)
+
+    def test_threads(self):
+        self.check("sleeping_threads.py")
+
+    def test_pool(self):
+        self.check("mp_pool.py", "--start-method", "spawn")
+
+    def test_crash(self):
+        self.check("crash_segv.py")
+
+    def test_os_exit(self):
+        self.check("exit_os_exit.py")
+
+    def test_killed(self):
+        self.check("killed.py")
+
+
+if __name__ == "__main__":
+    unittest.main()
