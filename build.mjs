@@ -6,6 +6,8 @@
 //   dist/webview/*.js   browser bundles (iife), one per top-level       webview/*.ts
 //                       webview/*.ts; helpers live in subfolders
 //   out/test/**.test.js every test/**/*.test.ts, same relative path      test/**/*.test.ts
+//   out/integration/suite/index.js   the integration suites, run inside   test/integration/suite/index.ts
+//                       VS Code (`vscode` external), with every test/integration/suite/**/*.itest.ts
 //
 // Usage: node build.mjs [--watch]
 import { chmodSync, readdirSync, rmSync } from 'node:fs';
@@ -42,6 +44,22 @@ const node = {
 
 const testEntries = filesUnder('test', (n) => n.endsWith('.test.ts'), true);
 const webviewEntries = filesUnder('webview', (n) => n.endsWith('.ts') && !n.endsWith('.d.ts'), false);
+const itestEntries = filesUnder('test/integration/suite', (n) => n.endsWith('.itest.ts'), true);
+
+/** The virtual module `itest:all` (see test/integration/suite/itestFiles.d.ts): every suite file. */
+const itestFiles = {
+  name: 'itest-files',
+  setup(build) {
+    build.onResolve({ filter: /^itest:all$/ }, () => ({ path: 'itest:all', namespace: 'itest' }));
+    build.onLoad({ filter: /.*/, namespace: 'itest' }, () => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: `export const suiteFiles = [\n${itestEntries
+        .map((path) => `  { name: ${JSON.stringify(path.slice('test/integration/suite/'.length))}, load: () => require(${JSON.stringify(`./${path}`)}) },`)
+        .join('\n')}\n];\n`,
+    }));
+  },
+};
 
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/main.ts', server: 'src/server/main.ts' }, outdir: 'dist' },
@@ -51,7 +69,10 @@ const builds = [
     ...node,
     entryPoints: testEntries.map((path) => ({ in: path, out: path.replace(/\.ts$/, '') })),
     outdir: 'out',
+    // Test tools that load files of their own at run time stay in node_modules.
+    external: [...node.external, 'playwright-core', '@vscode/test-electron'],
   },
+  { ...node, entryPoints: ['test/integration/suite/index.ts'], outfile: 'out/integration/suite/index.js', plugins: [itestFiles] },
 ].filter((b) => !Array.isArray(b.entryPoints) || b.entryPoints.length > 0);
 
 /** Marks dist/cli.js executable after every (re)build. */
@@ -81,6 +102,6 @@ if (watch) {
     console.error(`build: failed (${failed.length} of ${results.length} bundles)`);
     process.exit(1);
   }
-  const counts = `${webviewEntries.length} webview page(s), ${testEntries.length} test file(s)`;
+  const counts = `${webviewEntries.length} webview page(s), ${testEntries.length} test file(s), ${itestEntries.length} integration suite(s)`;
   console.log(`build: dist/ and out/ ready in ${Date.now() - started} ms (${counts})`);
 }

@@ -99,6 +99,7 @@ static void acquired(gs_thread *t, const gs_gil *g, uint64_t now) {
     } else {
         gs_put(t, GS_GIL_ACQUIRE, (uint16_t)(g->index | GS_ACQUIRE_NO_WAIT), site, now);
     }
+    t->resume_ticks = t->waited ? t->ask_ticks : now;
     t->held = g;
 }
 
@@ -118,6 +119,8 @@ static int hook_mutex_lock(pthread_mutex_t *m) {
             errno = saved;
             if (t && t->held == g) {
                 t->phase = PHASE_DROPPING;
+                /* a lock acquire that lets the GIL go is about to block on the lock */
+                if (t->pending_lock_id && !t->lock_blocked) t->lock_blocked = 1;
             } else if (t) {
                 t->just_released = 0;
                 t->phase = PHASE_ASKING;
@@ -168,6 +171,11 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
         gs_put(t, GS_GIL_RELEASE, g->index, 0, now);
         t->held = NULL;
         t->just_released = 1;
+        if (t->lock_blocked == 1) {
+            gs_put4(t, GS_LOCK_WAIT, 0, t->pending_lock_id, now, t->pending_site, t->pending_holder_slot,
+                    t->pending_holder_site, 0);
+            t->lock_blocked = 2;
+        }
     }
     errno = saved;
     return rc;

@@ -21,6 +21,7 @@
 
 #include "endings.h"
 #include "gilhooks.h"
+#include "locks.h"
 #include "pyframe.h"
 #include "recorder.h"
 
@@ -63,6 +64,7 @@ static int gil_disabled_now(void) {
 
 static void after_fork_child(void) {
     gs_pyframe_after_fork_child();
+    gs_locks_after_fork_child();
     gs_recorder_after_fork_child();
 }
 
@@ -104,7 +106,23 @@ static PyObject *probe_start(PyObject *self, PyObject *args) {
         return NULL;
     }
     gs_gil_note_held(gil);
+    PyObject *thread_module = PyImport_ImportModule("_thread");
+    if (!thread_module || gs_locks_install_module(thread_module) < 0) {
+        Py_XDECREF(thread_module);
+        return NULL;
+    }
+    Py_DECREF(thread_module);
     return PyUnicode_FromString(recording_path);
+}
+
+static PyObject *probe_install_locks(PyObject *self, PyObject *module) {
+    (void)self;
+    if (!PyModule_Check(module)) {
+        PyErr_SetString(PyExc_TypeError, "a module is needed");
+        return NULL;
+    }
+    if (gs_recording && gs_locks_install_module(module) < 0) return NULL;
+    Py_RETURN_NONE;
 }
 
 static PyObject *probe_name_thread(PyObject *self, PyObject *name) {
@@ -142,6 +160,7 @@ static PyObject *probe_gil_offsets(PyObject *self, PyObject *unused) {
 static PyMethodDef probe_methods[] = {
     {"start", probe_start, METH_VARARGS, "start(directory, build, executable) -> path of this process's recording"},
     {"name_thread", probe_name_thread, METH_O, "name_thread(name): records the calling thread's name"},
+    {"install_locks", probe_install_locks, METH_O, "install_locks(module): records the locks a module defines (_multiprocessing)"},
     {"lost_records", probe_lost_records, METH_NOARGS, "records that could not be written"},
     {"gil_offsets", probe_gil_offsets, METH_NOARGS, "where the GIL is, for checks"},
     {NULL, NULL, 0, NULL},

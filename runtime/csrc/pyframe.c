@@ -157,46 +157,79 @@ static uint32_t define_site(gs_thread *t, PyCodeObject *code, int offset) {
     return e->id;
 }
 
-/* The innermost Python frame's code object and byte offset. */
-static PyCodeObject *current_code(PyThreadState *ts, int *offset) {
+/* The frames of a thread, innermost first (gs_frame in pyframe.h). */
+#if PY_VERSION_HEX >= 0x030B0000
+static _PyInterpreterFrame *complete(_PyInterpreterFrame *f) {
 #if PY_VERSION_HEX >= 0x030D0000
-    _PyInterpreterFrame *f = ts->current_frame;
     while (f && (_PyFrame_IsIncomplete(f) || !PyCode_Check(f->f_executable))) f = f->previous;
-    if (!f) return NULL;
-    PyCodeObject *code = (PyCodeObject *)f->f_executable;
-    *offset = (int)((f->instr_ptr - _PyCode_CODE(code)) * (Py_ssize_t)sizeof(_Py_CODEUNIT));
-    return code;
-#elif PY_VERSION_HEX >= 0x030B0000
-    if (!ts->cframe) return NULL;
-    _PyInterpreterFrame *f = ts->cframe->current_frame;
-    while (f && _PyFrame_IsIncomplete(f)) f = f->previous;
-    if (!f) return NULL;
-    PyCodeObject *code = f->f_code;
-    *offset = (int)((f->prev_instr - _PyCode_CODE(code)) * (Py_ssize_t)sizeof(_Py_CODEUNIT));
-    return code;
-#elif PY_VERSION_HEX >= 0x030A0000
-    PyFrameObject *f = ts->frame;
-    if (!f) return NULL;
-    *offset = f->f_lasti < 0 ? 0 : f->f_lasti * (int)sizeof(_Py_CODEUNIT);
-    return f->f_code;
 #else
-    PyFrameObject *f = ts->frame;
-    if (!f) return NULL;
-    *offset = f->f_lasti < 0 ? 0 : f->f_lasti;
-    return f->f_code;
+    while (f && _PyFrame_IsIncomplete(f)) f = f->previous;
+#endif
+    return f;
+}
+#endif
+
+static int fill(gs_frame *out, void *frame) {
+    out->frame = frame;
+    if (!frame) return 0;
+#if PY_VERSION_HEX >= 0x030B0000
+    _PyInterpreterFrame *f = frame;
+#if PY_VERSION_HEX >= 0x030D0000
+    PyCodeObject *code = (PyCodeObject *)f->f_executable;
+    _Py_CODEUNIT *instr = f->instr_ptr;
+#else
+    PyCodeObject *code = f->f_code;
+    _Py_CODEUNIT *instr = f->prev_instr;
+#endif
+    out->code = code;
+    out->offset = (int)((instr - _PyCode_CODE(code)) * (Py_ssize_t)sizeof(_Py_CODEUNIT));
+    out->first_local = code->co_argcount > 0 ? f->localsplus[0] : NULL;
+#else
+    PyFrameObject *f = frame;
+    out->code = f->f_code;
+#if PY_VERSION_HEX >= 0x030A0000
+    out->offset = f->f_lasti < 0 ? 0 : f->f_lasti * (int)sizeof(_Py_CODEUNIT);
+#else
+    out->offset = f->f_lasti < 0 ? 0 : f->f_lasti;
+#endif
+    out->first_local = f->f_code->co_argcount > 0 ? f->f_localsplus[0] : NULL;
+#endif
+    return 1;
+}
+
+int gs_frame_innermost(void *tstate, gs_frame *out) {
+    PyThreadState *ts = tstate;
+#if PY_VERSION_HEX >= 0x030D0000
+    return fill(out, complete(ts->current_frame));
+#elif PY_VERSION_HEX >= 0x030B0000
+    return fill(out, ts->cframe ? complete(ts->cframe->current_frame) : NULL);
+#else
+    return fill(out, ts->frame);
 #endif
 }
 
-uint32_t gs_pyframe_site(gs_thread *t, void *tstate) {
-    int offset = 0;
-    PyCodeObject *code = current_code((PyThreadState *)tstate, &offset);
-    if (!code) return 0;
-    if (code == t->last_code && offset == t->last_offset) return t->last_site;
+int gs_frame_outer(gs_frame *f) {
+#if PY_VERSION_HEX >= 0x030B0000
+    return fill(f, complete(((_PyInterpreterFrame *)f->frame)->previous));
+#else
+    return fill(f, ((PyFrameObject *)f->frame)->f_back);
+#endif
+}
+
+uint32_t gs_pyframe_site_of(gs_thread *t, PyCodeObject *code, int offset) {
     lock_tables();
     uint32_t site = define_site(t, code, offset);
     unlock_tables();
-    t->last_code = code;
-    t->last_offset = offset;
+    return site;
+}
+
+uint32_t gs_pyframe_site(gs_thread *t, void *tstate) {
+    gs_frame f;
+    if (!gs_frame_innermost(tstate, &f)) return 0;
+    if (f.code == t->last_code && f.offset == t->last_offset) return t->last_site;
+    uint32_t site = gs_pyframe_site_of(t, f.code, f.offset);
+    t->last_code = f.code;
+    t->last_offset = f.offset;
     t->last_site = site;
     return site;
 }

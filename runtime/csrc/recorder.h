@@ -26,6 +26,13 @@ typedef struct gs_thread {
     uint8_t phase;
     uint8_t waited;
     uint8_t just_released;
+    uint64_t resume_ticks; /* when it last asked for the GIL back */
+    /* a lock acquire in progress (locks.c); the GIL hooks see it block */
+    uint32_t pending_lock_id;
+    uint32_t pending_site;
+    uint32_t pending_holder_slot;
+    uint32_t pending_holder_site;
+    uint8_t lock_blocked; /* 1: blocked, LOCK_WAIT due; 2: written */
     /* the last site this thread resumed at (pyframe.c) */
     const void *last_code;
     int last_offset;
@@ -83,6 +90,19 @@ static inline void gs_put(gs_thread *t, uint8_t type, uint16_t flags, uint32_t a
     }
     t->cur = s + 1;
     gs_publish(s, type, 0, flags, arg, ts);
+}
+
+/* A record with one payload slot of four u32 (LOCK_WAIT, LOCK_ACQUIRE, SITE...). */
+static inline void gs_put4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+                           uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+    gs_slot *s = gs_reserve(t, 1);
+    if (!s) return;
+    uint32_t *payload = (uint32_t *)(s + 1);
+    payload[0] = a;
+    payload[1] = b;
+    payload[2] = c;
+    payload[3] = d;
+    gs_publish(s, type, 1, flags, arg, ts);
 }
 
 /* Writes a STRING record defining `id` (ids are chosen by the caller, so that

@@ -10,7 +10,9 @@ HEADER = struct.Struct("<8sIIIIIIQQQdIIQQIiQQIII4x64s64s256sII")
 CHUNK = struct.Struct("<IIQQII")
 SLOT = struct.Struct("<BBHIQ")
 THREAD_START, THREAD_END, THREAD_NAME, GIL_RELEASE, GIL_WAIT, GIL_ACQUIRE, GIL_REGISTER, SITE, STRING, GIL_HANDOFF = range(1, 11)
+LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_WAIT_END = range(20, 25)
 NO_WAIT = 0x100
+CONTENDED, GAVE_UP = 0x1, 0x2
 HELD, WAITING, RELEASED = "held", "waiting", "released"
 
 
@@ -21,6 +23,8 @@ class Thread:
         self.events = []  # (ticks, type, flags, arg)
         self.start = self.end = None
         self.intervals = []  # (state, start_ns, end_ns, site)
+        self.lock_waits = []  # (lock id, wait kind, start_ns, end_ns, site, holder slot, acquired)
+        self.acquires = []  # (lock id, ns, site, contended)
 
     def totals(self):
         t = {HELD: 0, WAITING: 0, RELEASED: 0}
@@ -43,7 +47,7 @@ class Process:
             raise ValueError("%s: not a gilscope recording" % path)
         self.python_version = version.split(b"\0")[0].decode()
         self.argv = [a.decode(errors="replace") for a in self.data[520:520 + argv_bytes].split(b"\0")[:argc]]
-        self.strings, self.sites, self.threads = {}, {}, {}
+        self.strings, self.sites, self.threads, self.locks = {}, {}, {}, {}
         self.calibration = [(self.start_ticks, self.start_mono_ns)]
         if self.end_ticks:
             self.calibration.append((self.end_ticks, self.end_mono_ns))
@@ -75,11 +79,16 @@ class Process:
                     self.strings[arg] = payload[:ts].decode(errors="replace")
                 elif typ == SITE:
                     self.sites[arg] = struct.unpack_from("<IIII", payload)
+                elif typ == LOCK_NEW:
+                    site, name, address = struct.unpack_from("<IIQ", payload)
+                    self.locks[arg] = {"kind": flags, "site": site, "address": address}
+                    if slot in self.threads:
+                        self.threads[slot].events.append((ts, typ, flags, arg, payload))
                 elif typ == THREAD_START:
                     self.threads[slot] = Thread(slot, arg, bool(flags & 1))
-                    self.threads[slot].events.append((ts, typ, flags, arg))
+                    self.threads[slot].events.append((ts, typ, flags, arg, b""))
                 elif slot in self.threads:
-                    self.threads[slot].events.append((ts, typ, flags, arg))
+                    self.threads[slot].events.append((ts, typ, flags, arg, payload))
 
     def _fit_clock(self):
         pts = self.calibration
@@ -102,14 +111,25 @@ class Process:
         return (self.strings.get(f), line, self.strings.get(fn))
 
     def _build_intervals(self):
-        last = max((e[0] for t in self.threads.values() for e in t.events), default=self.start_ticks)
+        last = max((e[0] for t in self.threads.values() for e in t.events if e[1] != LOCK_NEW), default=self.start_ticks)
         if self.end_ticks:
             last = max(last, self.end_ticks)
         self.last_ns = self.to_ns(last)
         for t in self.threads.values():
             state, since, site = RELEASED, None, 0
-            for ts, typ, flags, arg in t.events:
+            waiting_lock = None
+            for ts, typ, flags, arg, payload in t.events:
                 now = self.to_ns(ts)
+                if typ == LOCK_WAIT:
+                    wsite, holder, hsite, _ = struct.unpack_from("<IIII", payload)
+                    waiting_lock = (arg, flags, now, wsite, holder)
+                elif typ in (LOCK_ACQUIRE, LOCK_WAIT_END):
+                    if typ == LOCK_ACQUIRE:
+                        t.acquires.append((arg, now, struct.unpack_from("<I", payload)[0], bool(flags & CONTENDED)))
+                    if waiting_lock and waiting_lock[0] == arg and (typ == LOCK_WAIT_END or flags & CONTENDED):
+                        lid, kind, start, wsite, holder = waiting_lock
+                        t.lock_waits.append((lid, kind, start, now, wsite, holder, not flags & GAVE_UP))
+                        waiting_lock = None
                 if typ == THREAD_START:
                     t.start, since = now, now
                 elif typ == THREAD_NAME:

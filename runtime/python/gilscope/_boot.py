@@ -61,29 +61,34 @@ def _patch_threading(threading, probe):
     threading.Thread._bootstrap_inner = _bootstrap_inner
 
 
+def _when_imported(name, patch):
+    """Runs patch(module) once `name` is imported: now if it already is, else
+    right after the program imports it (recording imports nothing early:
+    gevent and others care about what is imported before them)."""
+    if name in sys.modules:
+        patch(sys.modules[name])
+    else:
+        sys.meta_path.insert(0, _ImportWatcher(name, patch))
+
+
 def _name_threads_when_threading_loads(probe):
-    """Thread names come from threading.Thread; it is patched when the program
-    imports it, so that recording does not import it early (gevent and others
-    care about what is imported before them)."""
-    if "threading" in sys.modules:
-        _patch_threading(sys.modules["threading"], probe)
-        return
-    sys.meta_path.insert(0, _ThreadingWatcher(probe))
+    _when_imported("threading", lambda module: _patch_threading(module, probe))
+    _when_imported("_multiprocessing", probe.install_locks)
 
 
-class _ThreadingWatcher:
-    def __init__(self, probe):
-        self.probe = probe
+class _ImportWatcher:
+    def __init__(self, name, patch):
+        self.name, self.patch = name, patch
 
     def find_spec(self, name, path=None, target=None):
-        if name != "threading":
+        if name != self.name:
             return None
         sys.meta_path.remove(self)
         import importlib.util
         spec = importlib.util.find_spec(name)
         if spec is None or spec.loader is None:
             return spec
-        loader, probe = spec.loader, self.probe
+        loader, patch = spec.loader, self.patch
 
         class _Loader:
             def create_module(self, spec):
@@ -91,7 +96,7 @@ class _ThreadingWatcher:
 
             def exec_module(self, module):
                 loader.exec_module(module)
-                _patch_threading(module, probe)
+                patch(module)
 
         spec.loader = _Loader()
         return spec

@@ -1,0 +1,24 @@
+/* Lock, Condition and queue contention at the lock objects (locks.c). */
+#ifndef GILSCOPE_LOCKS_H
+#define GILSCOPE_LOCKS_H
+
+/* Lock kinds (LOCK_NEW flags) and wait kinds (LOCK_WAIT flags): FORMAT.md. */
+enum {
+    GS_KIND_LOCK = 1, GS_KIND_RLOCK = 2, GS_KIND_CONDITION = 3, GS_KIND_SEMAPHORE = 4,
+    GS_KIND_BOUNDED_SEMAPHORE = 5, GS_KIND_EVENT = 6, GS_KIND_QUEUE = 7, GS_KIND_FUTURE = 8,
+    GS_KIND_THREAD = 9, GS_KIND_MULTIPROCESSING = 10,
+};
+enum {
+    GS_WAIT_ACQUIRE = 0, GS_WAIT_CONDITION = 1, GS_WAIT_EVENT = 2, GS_WAIT_QUEUE_GET = 3,
+    GS_WAIT_QUEUE_PUT = 4, GS_WAIT_FUTURE = 5, GS_WAIT_JOIN = 6,
+};
+#define GS_LOCK_CONTENDED 0x1u
+#define GS_LOCK_GAVE_UP 0x2u
+
+/* Patches the lock types a module defines (_thread, _multiprocessing) and,
+ * for _thread, its lock factories. 0, or -1 with a Python error set. */
+int gs_locks_install_module(PyObject *module);
+
+void gs_locks_after_fork_child(void);
+
+#endif

@@ -1,0 +1,124 @@
+"""The sampler's clock and process tree: every 1/hz seconds, find new
+descendants of the launched process, then sample each followed process."""
+import os
+import resource
+import sys
+import time
+
+from .. import _build
+from . import procfs
+from .process import ProcessSampler
+from .procfs import Gone
+
+
+class Sampler:
+    def __init__(self, directory, root_pid, hz):
+        self.directory = directory
+        self.hz = hz
+        self.period_ns = int(1e9 / hz)
+        self.tree = procfs.ProcessTree(root_pid)
+        self.root = root_pid
+        self.processes = {}
+        self.finished = []
+        self.samples = 0
+        self.late = 0
+        self.launcher_python = (os.path.realpath(sys.executable), "%d.%d.%d" % sys.version_info[:3],
+                                _build.build_description())
+        self._cpu0 = _cpu_seconds()
+        self._add(root_pid)
+
+    def _add(self, pid):
+        self.processes[pid] = ProcessSampler(pid, self.directory, self.hz, self.launcher_python)
+
+    def tick(self):
+        for pid in self.tree.poll():
+            if pid not in self.processes:
+                self._add(pid)
+        for pid, p in list(self.processes.items()):
+            ts = time.monotonic_ns()
+            try:
+                if p.writer is None and not p.identify(ts):
+                    continue
+                alive = p.sample(ts)
+            except Gone:
+                alive = False
+            except OSError:
+                alive = False
+            if alive:
+                continue
+            if _running(pid) and p.writer is not None and not _zombie(pid):
+                # it exec'd: the old image's file ends here, the new one is looked at afresh
+                p.finish(ts)
+                self.finished.append(p)
+                self._add(pid)
+            elif not _running(pid) or _zombie(pid):
+                if pid == self.root:
+                    continue  # its wait status comes from the launcher (finish_root)
+                p.finish(ts)
+                self.finished.append(p)
+                del self.processes[pid]
+        self.samples += 1
+
+    def run(self, poll_exit):
+        """Samples until poll_exit() returns something other than None; returns it."""
+        next_ns = time.monotonic_ns()
+        while True:
+            self.tick()
+            result = poll_exit()
+            if result is not None:
+                return result
+            next_ns += self.period_ns
+            now = time.monotonic_ns()
+            if next_ns < now:
+                self.late += 1
+                next_ns = now
+            time.sleep((next_ns - now) / 1e9)
+
+    def finish(self, exit_code, signum):
+        """The launched process ended with (exit_code, signum): writes its end,
+        and closes the files of the others (those still running stay running)."""
+        ts = time.monotonic_ns()
+        for pid, p in self.processes.items():
+            if pid == self.root:
+                status = (signum & 0x7F) if signum else ((exit_code or 0) & 0xFF) << 8
+                p.finish(ts, status)
+            elif _running(pid) and not _zombie(pid):
+                p.stop_without_end()
+            else:
+                p.finish(ts)
+            self.finished.append(p)
+        self.processes = {}
+
+    def notes(self):
+        out = []
+        for p in self.finished + list(self.processes.values()):
+            for n in p.notes:
+                if n not in out:
+                    out.append(n)
+        return out
+
+    def summary(self):
+        return {
+            "hz": self.hz,
+            "samples": self.samples,
+            "late": self.late,
+            "cpuSeconds": round(_cpu_seconds() - self._cpu0, 3),
+            "processes": len([p for p in self.finished if p.writer is not None]),
+            "notes": self.notes(),
+        }
+
+
+def _cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _running(pid):
+    return os.path.exists("/proc/%d" % pid)
+
+
+def _zombie(pid):
+    try:
+        return procfs.parse_stat(procfs.read_text("/proc/%d/stat" % pid, 4096))[0] in "ZX"
+    except (Gone, OSError, ValueError, IndexError):
+        return True

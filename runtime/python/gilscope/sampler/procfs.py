@@ -1,0 +1,180 @@
+"""Reading other processes through /proc: stat lines, the syscall a blocked
+thread sits in, memory, mappings, and the workload's process tree.
+
+Files read every sample are kept open and re-read with pread at offset 0
+(the kernel regenerates a /proc file on each read from 0), so a sample costs
+one system call per file instead of three."""
+import errno
+import os
+
+FUTEX_SYSCALL = 202  # x86-64; the sampler runs only where this is the number (see __init__.supported)
+
+_GONE = (errno.ESRCH, errno.ENOENT)
+
+
+class Gone(Exception):
+    """The process or thread no longer exists."""
+
+
+class ProcFile:
+    """A /proc file re-read with pread. Opened lazily; when the process is out
+    of file descriptors it is opened and closed around each read instead."""
+
+    __slots__ = ("path", "fd")
+
+    def __init__(self, path):
+        self.path = path
+        self.fd = None
+
+    def read(self, size=4096):
+        try:
+            if self.fd is None:
+                try:
+                    self.fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+                except OSError as e:
+                    if e.errno not in (errno.EMFILE, errno.ENFILE):
+                        raise
+                    fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+                    try:
+                        return os.pread(fd, size, 0)
+                    finally:
+                        os.close(fd)
+            return os.pread(self.fd, size, 0)
+        except OSError as e:
+            if e.errno in _GONE:
+                raise Gone(self.path)
+            raise
+
+    def close(self):
+        if self.fd is not None:
+            try:
+                os.close(self.fd)
+            except OSError:
+                pass
+            self.fd = None
+
+
+def parse_stat(data):
+    """(state letter, ppid, exit_code or None) from a /proc/.../stat line.
+    The command name may hold spaces and parentheses: fields start after the
+    last ')'."""
+    text = data.decode("ascii", "replace")
+    rest = text[text.rindex(")") + 2:].split()
+    exit_code = int(rest[49]) if len(rest) > 49 else None  # field 52, Linux 3.5+
+    return rest[0], int(rest[1]), exit_code
+
+
+def futex_address(data):
+    """The address a thread blocked in futex(2) waits on, from /proc/.../syscall,
+    or None ('running', another system call, or not in a system call)."""
+    fields = data.split()
+    if len(fields) < 2 or fields[0] != b"%d" % FUTEX_SYSCALL:
+        return None
+    return int(fields[1], 16)
+
+
+def read_text(path, size=65536):
+    try:
+        with open(path, "rb") as f:
+            return f.read(size)
+    except OSError as e:
+        if e.errno in _GONE:
+            raise Gone(path)
+        raise
+
+
+def mappings(pid):
+    """{path: [(start, file_offset)]} of the files mapped into a process."""
+    out = {}
+    for line in read_text("/proc/%d/maps" % pid, 1 << 24).decode("utf-8", "replace").splitlines():
+        parts = line.split(None, 5)
+        if len(parts) < 6 or not parts[5].startswith("/"):
+            continue
+        path = parts[5]
+        if path.endswith(" (deleted)"):
+            continue
+        start = int(parts[0].split("-")[0], 16)
+        out.setdefault(path, []).append((start, int(parts[2], 16)))
+    return out
+
+
+def thread_ids(pid):
+    try:
+        return [int(t) for t in os.listdir("/proc/%d/task" % pid)]
+    except OSError as e:
+        if e.errno in _GONE:
+            raise Gone(pid)
+        raise
+
+
+def executable(pid):
+    try:
+        return os.readlink("/proc/%d/exe" % pid)
+    except OSError:
+        return ""
+
+
+class Memory:
+    """Reads another process's memory through /proc/PID/mem. After the process
+    execs, the old file reads as empty: `read` then raises Gone, and the
+    caller looks at the process again."""
+
+    def __init__(self, pid):
+        self.fd = os.open("/proc/%d/mem" % pid, os.O_RDONLY | os.O_CLOEXEC)
+
+    def read(self, address, size):
+        try:
+            data = os.pread(self.fd, size, address)
+        except OSError as e:
+            if e.errno in _GONE:
+                raise Gone(address)
+            raise
+        if len(data) != size:
+            raise Gone(address)
+        return data
+
+    def close(self):
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
+class ProcessTree:
+    """The launched process and its descendants, found by polling /proc:
+    a new pid whose parent is followed is followed. A pid is looked at once
+    (its stat read) when it first appears in /proc, so a poll costs one
+    listing. A descendant whose parent ended before it was seen is missed."""
+
+    def __init__(self, root):
+        self.root = root
+        self.followed = {root}
+        self.seen = set()
+
+    def poll(self):
+        """Pids newly followed since the last poll."""
+        try:
+            listing = {int(n) for n in os.listdir("/proc") if n.isdigit()}
+        except OSError:
+            return []
+        new = sorted(listing - self.seen)
+        self.seen = listing
+        self.followed &= listing | {self.root}
+        parents = {}
+        for pid in new:
+            try:
+                _state, ppid, _code = parse_stat(read_text("/proc/%d/stat" % pid, 4096))
+            except (Gone, OSError, ValueError, IndexError):
+                continue
+            parents[pid] = ppid
+        added = []
+        changed = True
+        while changed:  # a child may have a smaller pid than its parent (pid wrap-around)
+            changed = False
+            for pid, ppid in list(parents.items()):
+                if ppid in self.followed and pid not in self.followed:
+                    self.followed.add(pid)
+                    added.append(pid)
+                    del parents[pid]
+                    changed = True
+        return added

@@ -1,0 +1,46 @@
+/**
+ * What passes between a runner (node:test side, outside the editor) and the suite index
+ * (inside VS Code's extension host). Imported by both sides; nothing here imports `vscode`.
+ *
+ * The runner sets these environment variables on the editor's process; the extension host
+ * inherits them. The suite writes its results as one JSON file, atomically (write, then
+ * rename), so a runner polling for the file never reads half of it.
+ */
+export const ENV = {
+  /** Absolute path of the results file the suite writes (a `SuiteResults`). */
+  results: 'GILSCOPE_ITEST_RESULTS',
+  /** Optional: the folder the gilscope extension must be loaded from (its `extensionPath`), to prove which copy ran. */
+  extensionPath: 'GILSCOPE_ITEST_EXTENSION_PATH',
+  /** Optional: the editor's user data folder, where the extension host writes its logs. */
+  userDataDir: 'GILSCOPE_ITEST_USER_DATA_DIR',
+  /** Optional: a regular expression; only tests whose full name matches run (the others are reported skipped). */
+  grep: 'GILSCOPE_ITEST_GREP',
+} as const;
+
+/**
+ * Where the suite writes its results when `GILSCOPE_ITEST_RESULTS` did not reach it:
+ * this path under the first workspace folder.
+ */
+export const FALLBACK_RESULTS = '.gilscope-itest/results.json';
+
+export type TestStatus = 'passed' | 'failed' | 'skipped';
+
+export interface TestResult {
+  /** The suite file it was declared in, e.g. `activation.itest.ts`. */
+  readonly file: string;
+  /** `describe` names and the `it` name, joined by ' › '. */
+  readonly name: string;
+  readonly status: TestStatus;
+  readonly durationMs: number;
+  /** For a failed test, its error's message (and stack, for the log); for a skipped one, why. */
+  readonly message?: string;
+  readonly stack?: string;
+}
+
+export interface SuiteResults {
+  /** The editor's version (`vscode.version`) and application name, to tell runs apart in logs. */
+  readonly editor: { readonly version: string; readonly appName: string; readonly uiKind: string };
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly tests: readonly TestResult[];
+}
