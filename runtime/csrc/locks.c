@@ -335,9 +335,17 @@ static PyObject *release(const patched *p, const call_args *c, int all) {
         if (result && (e = lookup(c->self))) e->depth--;
         return result;
     }
+    /* stamped before the real release: a waiter obtains the lock inside it,
+     * and its acquire must not appear to precede this release */
+    uint64_t when = gs_ticks();
     PyObject *result = call_original(p, c);
     if (!result || !e || !(e = lookup(c->self))) return result;
-    if (!e->internal && e->generation == generation) gs_put(t, GS_LOCK_RELEASE, 0, e->id, gs_ticks());
+    if (!e->internal && e->generation == generation) {
+        /* where it was let go: with the acquiring line, the span of the
+         * critical section */
+        uint32_t site = gs_pyframe_site(t, PyThreadState_Get());
+        gs_put4(t, GS_LOCK_RELEASE, 0, e->id, when, site, 0, 0, 0);
+    }
     e->holder = 0;
     e->depth = 0;
     return result;

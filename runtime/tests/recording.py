@@ -25,6 +25,7 @@ class Thread:
         self.intervals = []  # (state, start_ns, end_ns, site)
         self.lock_waits = []  # (lock id, wait kind, start_ns, end_ns, site, holder slot, acquired)
         self.acquires = []  # (lock id, ns, site, contended)
+        self.releases = []  # (lock id, ns, site)
 
     def totals(self):
         t = {HELD: 0, WAITING: 0, RELEASED: 0}
@@ -120,7 +121,9 @@ class Process:
             waiting_lock = None
             for ts, typ, flags, arg, payload in t.events:
                 now = self.to_ns(ts)
-                if typ == LOCK_WAIT:
+                if typ == LOCK_RELEASE:
+                    t.releases.append((arg, now, struct.unpack_from("<I", payload)[0] if payload else 0))
+                elif typ == LOCK_WAIT:
                     wsite, holder, hsite, _ = struct.unpack_from("<IIII", payload)
                     waiting_lock = (arg, flags, now, wsite, holder)
                 elif typ in (LOCK_ACQUIRE, LOCK_WAIT_END):
@@ -135,7 +138,8 @@ class Process:
                 elif typ == THREAD_NAME:
                     t.name = self.strings.get(arg)
                 elif typ == GIL_RELEASE:
-                    t.intervals.append((HELD, since, now, site))
+                    # after a GIL_WAIT only in sampled recordings: the wait ended unseen holding
+                    t.intervals.append((WAITING, since, now, None) if state == WAITING else (HELD, since, now, site))
                     state, since = RELEASED, now
                 elif typ == GIL_HANDOFF:
                     t.intervals.append((WAITING, since, now, None))
@@ -153,6 +157,25 @@ class Process:
             if since is not None:
                 t.intervals.append((state, since, self.last_ns, site))
                 t.end = self.last_ns
+
+
+def owner_intervals(process, lock_id):
+    """(start_ns, end_ns, holder thread, acquiring site, releasing site) of each
+    hold of a lock, from its acquires (stamped when the lock was obtained) and
+    releases (by any thread)."""
+    events = []
+    for t in process.threads.values():
+        events += [(ns, 1, t, site) for lid, ns, site, _ in t.acquires if lid == lock_id]
+        events += [(ns, 0, None, site) for lid, ns, site in t.releases if lid == lock_id]
+    events.sort(key=lambda e: (e[0], e[1]))
+    holds, open_ = [], None
+    for ns, is_acquire, t, site in events:
+        if is_acquire:
+            open_ = (ns, t, site)
+        elif open_:
+            holds.append((open_[0], ns, open_[1], open_[2], site))
+            open_ = None
+    return holds
 
 
 def load(directory):
