@@ -29,6 +29,8 @@ static gs_gil gils[MAX_GILS];
 static int gil_count;
 static pthread_mutex_t register_mutex = PTHREAD_MUTEX_INITIALIZER;
 static gs_site_reader site_reader;
+static gs_gil_layout known_layout;
+static int layout_known;
 
 void gs_gil_set_site_reader(gs_site_reader reader) { site_reader = reader; }
 
@@ -79,6 +81,10 @@ const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t 
         g->interpreter_id = interpreter_id;
         g->index = (uint8_t)gil_count;
         __atomic_store_n(&gil_count, gil_count + 1, __ATOMIC_RELEASE);
+        if (!layout_known) {
+            known_layout = *layout;
+            layout_known = 1;
+        }
         found = g;
         gs_thread *t = gs_thread_current();
         if (t) write_register(t, g);
@@ -110,6 +116,29 @@ void gs_gil_note_held(const gs_gil *g) {
     acquired(t, g, gs_ticks());
 }
 
+/* A GIL not registered yet (a sub-interpreter's own, 3.12+) shows itself in
+ * take_gil: the thread locks a mutex, then, holding it, the mutex at the
+ * switch_mutex offset of the same struct. No other code in the interpreter
+ * does that; it is registered on the spot and this take is recorded. */
+static void discover(pthread_mutex_t *m) {
+    gs_thread *t = gs_tls_thread;
+    if (!t || !layout_known) return;
+    const char *held = t->unknown_mutex;
+    if (held && held - known_layout.mutex == (const char *)m - known_layout.switch_mutex) {
+        int saved = errno;
+        const gs_gil *g = gs_gil_register((char *)held - known_layout.mutex, &known_layout, 0);
+        errno = saved;
+        if (g) {
+            t->phase = PHASE_TAKING;
+            t->taking = g;
+            t->waited = 0;
+        }
+        t->unknown_mutex = NULL;
+        return;
+    }
+    t->unknown_mutex = m;
+}
+
 static int hook_mutex_lock(pthread_mutex_t *m) {
     if (gs_recording) {
         const gs_gil *g = gil_by_mutex(m);
@@ -136,6 +165,8 @@ static int hook_mutex_lock(pthread_mutex_t *m) {
             gs_thread *t = gs_tls_thread;
             if (t && t->phase == PHASE_ASKING) t->phase = PHASE_TAKING;
             else if (t && t->phase == PHASE_IDLE && t->just_released) t->phase = PHASE_HANDOFF;
+        } else {
+            discover(m);
         }
     }
     return pthread_mutex_lock(m);

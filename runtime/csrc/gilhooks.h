@@ -32,7 +32,8 @@ typedef uint32_t (*gs_site_reader)(gs_thread *t, void *tstate);
 
 void gs_gil_set_site_reader(gs_site_reader reader);
 
-/* Registers a GIL (idempotent by address) and writes GIL_REGISTER. */
+/* Registers a GIL (idempotent by address) and writes GIL_REGISTER. The
+ * first registration also teaches the layout used to discover other GILs. */
 const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t interpreter_id);
 
 /* The calling thread holds this GIL now (the probe starts with it held). */

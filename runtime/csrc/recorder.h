@@ -26,6 +26,7 @@ typedef struct gs_thread {
     uint8_t phase;
     uint8_t waited;
     uint8_t just_released;
+    const void *unknown_mutex; /* the last mutex locked that is no GIL's (gilhooks.c) */
     uint64_t resume_ticks; /* when it last asked for the GIL back */
     /* a lock acquire in progress (locks.c); the GIL hooks see it block */
     uint32_t pending_lock_id;

@@ -9,9 +9,25 @@ import sys
 from . import ENV_DIRECTORY, _build
 
 
+def _in_subinterpreter():
+    """Sub-interpreters run site too; their process is already recorded (and
+    their own GILs are found by the probe), so they start nothing."""
+    if sys.version_info < (3, 12):
+        return False
+    try:
+        import _interpreters as interpreters
+    except ImportError:
+        try:
+            import _xxsubinterpreters as interpreters
+        except ImportError:
+            return False
+    current, main = interpreters.get_current(), interpreters.get_main()
+    return (current[0] if isinstance(current, tuple) else current) != (main[0] if isinstance(main, tuple) else main)
+
+
 def start():
     directory = os.environ.get(ENV_DIRECTORY)
-    if not directory:
+    if not directory or _in_subinterpreter():
         return None
     try:
         probe = _build.load_probe()
