@@ -1,7 +1,7 @@
 // `npm run demo`: builds, records test/workloads/lock_convoy.py with the CLI, and writes
 // an HTML report to demo/report.html. Python: $PYTHON, else python3 on PATH.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,6 +29,8 @@ for (const [command, what] of [['record', 'the recorder'], ['report', 'the repor
     process.exit(1);
   }
 }
+// demo/ is this script's own output: each run records afresh.
+rmSync(`${root}/demo/recording`, { recursive: true, force: true });
 mkdirSync(`${root}/demo`, { recursive: true });
 step(['dist/cli.js', 'record', '-o', 'demo/recording', '--', python, 'test/workloads/lock_convoy.py']);
 step(['dist/cli.js', 'report', 'demo/recording', '--html', 'demo/report.html']);

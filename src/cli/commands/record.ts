@@ -1,35 +1,50 @@
 import { basename } from 'node:path';
 
 import type { Command } from '../command';
+import { LiveStatus } from '../support/liveStatus';
+import { loadReport } from '../support/loadReport';
+import { renderTerminalReport } from '../support/terminalReport';
+import { styleFor } from '../support/terminalStyle';
 import { findRuntimeDir } from '../../core/launch/runtimeDir';
 import { preparePython } from '../../core/launch/preparePython';
 import { createRecordingDir, defaultRecordingName } from '../../core/launch/recordingDirSetup';
 import { recorderErrors } from '../../core/launch/recorderErrors';
+import { DEFAULT_SAMPLE_HZ, MAX_SAMPLE_HZ, readSamplerReport, samplerCommand } from '../../core/launch/sampledLaunch';
 import { WorkloadRun } from '../../core/launch/workloadRun';
 import type { WorkloadEnd } from '../../core/launch/workloadRun';
 
-const USAGE = `usage: gilscope record [-o DIR] [--python PYTHON] -- COMMAND [ARGS...]
+const USAGE = `usage: gilscope record [-o DIR] [--python PYTHON] [--no-fallback] [--sample-hz N] -- COMMAND [ARGS...]
 
 Runs COMMAND (usually: python script.py args...) with every Python process it
 starts recorded exactly: when each thread holds the GIL, waits for it, or
 runs without it, and on which line. The workload's input, output, exit code
 and signals pass through unchanged; gilscope writes only to stderr.
 
+When exact recording is unavailable here (no C compiler, no Python headers),
+gilscope says why in one line and samples the workload from outside instead:
+GIL states every 1/N second, marked sampled in the recording.
+
   -o, --output DIR   the recording directory (default: gilscope-<time>.gilscope)
   --python PYTHON    the interpreter to prepare when COMMAND is not itself a
                      python (default: python3)
+  --no-fallback      refuse (exit status 2) instead of sampling
+  --sample-hz N      the sampling rate when sampling (default ${DEFAULT_SAMPLE_HZ})
 
 Then: gilscope report DIR`;
 
 interface RecordArgs {
   readonly output: string;
   readonly python: string | undefined;
+  readonly fallback: boolean;
+  readonly sampleHz: number;
   readonly command: readonly string[];
 }
 
 function parse(argv: readonly string[]): RecordArgs | string {
   let output: string | undefined;
   let python: string | undefined;
+  let fallback = true;
+  let hz: string | undefined;
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i]!;
@@ -38,13 +53,18 @@ function parse(argv: readonly string[]): RecordArgs | string {
     else if (a.startsWith('--output=')) output = a.slice('--output='.length);
     else if (a === '--python') python = argv[++i];
     else if (a.startsWith('--python=')) python = a.slice('--python='.length);
+    else if (a === '--no-fallback') fallback = false;
+    else if (a === '--sample-hz') hz = argv[++i];
+    else if (a.startsWith('--sample-hz=')) hz = a.slice('--sample-hz='.length);
     else if (a.startsWith('-')) return `unknown option '${a}'`;
     else break;
   }
   const command = argv.slice(i);
   if (command.length === 0) return 'name the command to record, e.g. gilscope record -- python script.py';
-  if (output === '' || python === '') return 'an option is missing its value';
-  return { output: output ?? defaultRecordingName(), python, command };
+  if (output === '' || python === '' || hz === '') return 'an option is missing its value';
+  const sampleHz = hz === undefined ? DEFAULT_SAMPLE_HZ : Number(hz);
+  if (!Number.isInteger(sampleHz) || sampleHz < 1 || sampleHz > MAX_SAMPLE_HZ) return `--sample-hz takes a whole number from 1 to ${MAX_SAMPLE_HZ}`;
+  return { output: output ?? defaultRecordingName(), python, fallback, sampleHz, command };
 }
 
 /** `python`, `python3`, `python3.12`, `python3.13t` or a path to one. */
@@ -62,6 +82,30 @@ function exitLike(end: WorkloadEnd): number {
   return end.exitCode ?? 1;
 }
 
+/** Redraws the status line on stderr four times a second until stopped. */
+function showLiveStatus(recordingDir: string): { stop(): void } {
+  const status = new LiveStatus(recordingDir);
+  const draw = () => process.stderr.write(`\r\x1b[K${status.line()}`);
+  const timer = setInterval(draw, 250);
+  return {
+    stop() {
+      clearInterval(timer);
+      status.close();
+      process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+/** The report's terminal summary, on stderr so the workload's stdout stays its own. */
+function printSummary(recordingDir: string): void {
+  try {
+    const { report } = loadReport(recordingDir);
+    process.stderr.write(renderTerminalReport(report, styleFor(process.stderr)));
+  } catch (error) {
+    process.stderr.write(`gilscope: the recording could not be summarised: ${(error as Error).message}\n`);
+  }
+}
+
 async function run(argv: readonly string[]): Promise<number> {
   const args = parse(argv);
   if (typeof args === 'string') {
@@ -75,6 +119,12 @@ async function run(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${prepared.message}\ngilscope: the workload was not started\n`);
     return 2;
   }
+  const exact = prepared.python.exact;
+  if (!exact && !args.fallback) {
+    process.stderr.write(`gilscope: cannot record ${prepared.python.executable} exactly: ${prepared.python.reason ?? 'no reason given'}\n`
+      + 'gilscope: the workload was not started (--no-fallback)\n');
+    return 2;
+  }
   let recordingDir: string;
   try {
     recordingDir = createRecordingDir(args.output);
@@ -82,12 +132,18 @@ async function run(argv: readonly string[]): Promise<number> {
     process.stderr.write(`gilscope: ${(error as Error).message}\n`);
     return 2;
   }
+  // Sampled: the sampler prints the one line saying so, and why.
+  const sampling = exact ? undefined : { hz: args.sampleHz, reason: prepared.python.reason ?? 'exact recording is unavailable' };
   const workload = WorkloadRun.start({
     command: args.command,
     recordingDir,
     runtimeDir,
     launcher: 'gilscope record',
     python: prepared.python,
+    ...(sampling ? {
+      through: samplerCommand(prepared.python.executable, recordingDir, sampling, args.command),
+      atEnd: () => readSamplerReport(recordingDir),
+    } : {}),
   });
   // The terminal sends SIGINT to the whole group, so the workload has it already;
   // the recorder must outlive the workload to finish the recording.
@@ -96,14 +152,17 @@ async function run(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', ignore);
   process.on('SIGTERM', forward);
   process.on('SIGHUP', forward);
+  const live = process.stderr.isTTY ? showLiveStatus(recordingDir) : undefined;
   const end = await workload.ended;
+  live?.stop();
   process.off('SIGINT', ignore);
   process.off('SIGTERM', forward);
   process.off('SIGHUP', forward);
   for (const reason of recorderErrors(recordingDir)) {
     process.stderr.write(`gilscope: a process was not recorded: ${reason}\n`);
   }
-  process.stderr.write(`gilscope: recording written to ${recordingDir}; see it with: gilscope report ${recordingDir}\n`);
+  printSummary(recordingDir);
+  process.stderr.write(`gilscope: recording written to ${recordingDir}; see it again with: gilscope report ${recordingDir}\n`);
   return exitLike(end);
 }
 
