@@ -60,7 +60,7 @@ export class HeadlessChromium {
 
   /** Closes the browser; any of its processes still there after `timeoutMs` is killed. */
   async close(timeoutMs = 10_000): Promise<void> {
-    await Promise.race([this.context.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+    await Promise.race([this.context.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
     for (const pid of processesMentioning(this.profileDir)) {
       try {
         process.kill(pid, 'SIGKILL');

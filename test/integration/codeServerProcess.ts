@@ -47,6 +47,11 @@ export class CodeServerProcess {
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
+      // A built VS Code for the web honours the development entries of the workbench URL's
+      // `payload` (extensionDevelopmentPath, extensionTestsPath, extensionEnvironment) only
+      // when the smoke-test driver is enabled; code-server passes the flag through to VS Code.
+      '--vscode-option',
+      'enable-smoke-test-driver',
       '--user-data-dir',
       folders.userDataDir,
       '--extensions-dir',
@@ -95,10 +100,9 @@ export class CodeServerProcess {
     }
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.signal('SIGTERM');
-    const timer = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs));
-    const clean = await Promise.race([exited.then(() => true), timer]);
+    const clean = await Promise.race([exited.then(() => true), delay(graceMs, false)]);
     this.signal('SIGKILL');
-    if (!clean) await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    if (!clean) await Promise.race([exited, delay(2_000, undefined)]);
   }
 
   private signal(signal: NodeJS.Signals): void {
@@ -131,6 +135,11 @@ export async function codeServerCommand(installed: InstalledCodeServer, args: re
   clearTimeout(timer);
   if (code !== 0) throw new Error(`code-server ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${output}`);
   return output;
+}
+
+/** Resolves to `value` after `ms`, without keeping the process alive for it. */
+function delay<T>(ms: number, value: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */

@@ -50,7 +50,7 @@ export async function ensureCodeServer(): Promise<InstallOutcome> {
   clearTimeout(timer);
   if (pending) lines.push(pending);
   if (code !== 0) {
-    const failure = [...lines].reverse().find((l) => l.startsWith('installCodeServer: FAILED'));
+    const failure = [...lines].reverse().find((l) => l.startsWith('installCodeServer: FAILED: '))?.slice('installCodeServer: FAILED: '.length);
     const reason = failure ?? (code === null ? `the install script did not finish within ${INSTALL_TIMEOUT_MS / 60_000} minutes` : `the install script exited ${code}`);
     return { ok: false, reason: `code-server could not be installed on this machine: ${reason}` };
   }

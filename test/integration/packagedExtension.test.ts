@@ -18,8 +18,7 @@ test('in code-server, with gilscope installed from its .vsix', { timeout: 35 * 6
   const dir = mkdtempSync(join(tmpdir(), 'gilscope-itest-vsix-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const vsix = join(dir, 'gilscope.vsix');
-  const vsce = join(repoRoot, 'node_modules/@vscode/vsce/vsce');
-  const packaged = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], {
+  const packaged = spawnSync(process.execPath, [join(repoRoot, 'scripts/packageVsix.mjs'), vsix], {
     cwd: repoRoot,
     encoding: 'utf8',
     timeout: 110_000,

@@ -15,7 +15,31 @@ export const ENV = {
   userDataDir: 'GILSCOPE_ITEST_USER_DATA_DIR',
   /** Optional: a regular expression; only tests whose full name matches run (the others are reported skipped). */
   grep: 'GILSCOPE_ITEST_GREP',
+  /**
+   * Optional: a folder through which a suite asks the runner to act on the workbench page
+   * (see `WorkbenchRequest`). Set only by runners that drive a browser.
+   */
+  requests: 'GILSCOPE_ITEST_REQUESTS',
 } as const;
+
+/**
+ * What a suite can ask the runner to do in the workbench UI, which the extension host cannot
+ * reach itself. The suite writes `<id>.request.json` into the requests folder and waits for
+ * `<id>.response.json`; the runner polls for requests while it waits for the results.
+ * A new kind is added here and in the runner's table (../workbenchDriver.ts).
+ */
+export type WorkbenchAction =
+  /** Saves a PNG of the page as test-results/integration/<run>/<name>.png. */
+  | { readonly kind: 'screenshot'; readonly name: string }
+  /** Runs "Output: Show Output Channels..." and picks `channel`; fails if the picker does not list it. */
+  | { readonly kind: 'showOutputChannel'; readonly channel: string };
+
+export interface WorkbenchRequest {
+  readonly id: string;
+  readonly action: WorkbenchAction;
+}
+
+export type WorkbenchResponse = { readonly ok: true; readonly detail?: string } | { readonly ok: false; readonly error: string };
 
 /**
  * Where the suite writes its results when `GILSCOPE_ITEST_RESULTS` did not reach it:

@@ -10,16 +10,19 @@ export interface WaitForResultsOptions {
   readonly timeoutMs: number;
   /** Checked on every poll: a reason to stop waiting (the editor exited, the page crashed), or undefined. */
   readonly broken?: () => string | undefined;
+  /** Called on every poll, e.g. to answer the suite's workbench requests. */
+  readonly onPoll?: () => Promise<void>;
   readonly intervalMs?: number;
 }
 
 /** Polls for a results file; throws with the reason when none comes in time or the editor broke. */
-export async function waitForResults({ paths, timeoutMs, broken, intervalMs = 250 }: WaitForResultsOptions): Promise<SuiteResults> {
+export async function waitForResults({ paths, timeoutMs, broken, onPoll, intervalMs = 250 }: WaitForResultsOptions): Promise<SuiteResults> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const path of paths) {
       if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as SuiteResults;
     }
+    await onPoll?.();
     const reason = broken?.();
     if (reason) throw new Error(`the suite wrote no results: ${reason}`);
     if (Date.now() > deadline) throw new Error(`the suite wrote no results within ${timeoutMs / 1000} s (looked for ${paths.join(', ')})`);

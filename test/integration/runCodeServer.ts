@@ -8,6 +8,7 @@ import { ensureCodeServer } from './install';
 import { ENV } from './protocol';
 import { reportResults, waitForResults } from './results';
 import { type RunFolders, createRunFolders, removeRunFolders, skipOrFail } from './runFolders';
+import { WorkbenchDriver } from './workbenchDriver';
 
 /**
  * Runs the integration suites (out/integration/suite/index.js) inside a real VS Code: code-server
@@ -16,7 +17,9 @@ import { type RunFolders, createRunFolders, removeRunFolders, skipOrFail } from 
  * The workbench URL's `payload` query parameter is how VS Code for the web receives what the
  * desktop gets as command-line flags: `extensionDevelopmentPath` (loaded as in F5),
  * `extensionTestsPath` (the suite index, whose `run()` the extension host awaits once the
- * extensions are up) and `extensionEnvironment` (variables for the extension host). The extension
+ * extensions are up) and `extensionEnvironment` (variables for the extension host). A built
+ * workbench honours them only with the smoke-test driver on, which code-server passes through
+ * to VS Code (`--vscode-option enable-smoke-test-driver`, codeServerProcess.ts). The extension
  * host refuses `extensionTestsPath` without an `extensionDevelopmentPath` ("Cannot load test
  * runner"), so a run of an installed .vsix gives the small test-host extension of
  * fixtures/testHost as the development path.
@@ -53,6 +56,12 @@ export async function runSuiteInCodeServer(t: TestContext, options: CodeServerRu
   const artifact = (name: string) => join(folders.artifacts, name);
   let server: CodeServerProcess | undefined;
   let browser: HeadlessChromium | undefined;
+  const phases: string[] = [];
+  let phaseStart = Date.now();
+  const phase = (name: string) => {
+    phases.push(`${name} ${((Date.now() - phaseStart) / 1000).toFixed(1)} s`);
+    phaseStart = Date.now();
+  };
   try {
     for (const vsix of options.vsixFiles ?? []) {
       const args = ['--install-extension', vsix, '--extensions-dir', folders.extensionsDir, '--user-data-dir', folders.userDataDir];
@@ -62,18 +71,23 @@ export async function runSuiteInCodeServer(t: TestContext, options: CodeServerRu
 
     server = await CodeServerProcess.start(installed, folders, { logPath: artifact('code-server.log') });
     await server.waitUntilServing(60_000);
+    phase('code-server up');
 
     browser = await HeadlessChromium.launch(installed.chromium.executable, join(folders.temp, 'chromium-profile'), artifact('browser-console.log'));
     await browser.page.goto(workbenchUrl(server, folders, options), { waitUntil: 'domcontentloaded', timeout: 60_000 });
     await browser.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    phase('workbench shown');
 
     const running = server;
     const page = browser;
+    const driver = new WorkbenchDriver(browser.page, requestsDir(folders), folders.artifacts);
     const results = await waitForResults({
       paths: [folders.results, folders.fallbackResults],
       timeoutMs: options.suiteTimeoutMs ?? 120_000,
       broken: () => running.exited() ?? page.broken(),
+      onPoll: () => driver.serve(),
     });
+    phase('suites run');
     copyFileSync(existsSync(folders.results) ? folders.results : folders.fallbackResults, artifact('results.json'));
     const shot = await browser.screenshot(artifact('after-suite.png'));
     if (shot) t.diagnostic(`screenshot: ${shot}`);
@@ -88,7 +102,13 @@ export async function runSuiteInCodeServer(t: TestContext, options: CodeServerRu
     await browser?.close();
     await server?.stop();
     removeRunFolders(folders);
+    phase('stopped');
+    t.diagnostic(`times: ${phases.join(', ')}`);
   }
+}
+
+function requestsDir(folders: RunFolders): string {
+  return join(folders.temp, 'requests');
 }
 
 /** The workbench URL: the test workspace as folder, and the payload described above. */
@@ -101,6 +121,7 @@ function workbenchUrl(server: CodeServerProcess, folders: RunFolders, options: C
     [ENV.results]: folders.results,
     [ENV.extensionPath]: gilscopeFolder,
     [ENV.userDataDir]: folders.userDataDir,
+    [ENV.requests]: requestsDir(folders),
     ...(process.env[ENV.grep] ? { [ENV.grep]: process.env[ENV.grep] } : {}),
     ...options.extensionEnv,
   };

@@ -65,6 +65,7 @@ function userSettings(): Record<string, unknown> {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'git.enabled': false,
     ...(python.status === 0 ? { 'python.defaultInterpreterPath': python.stdout.trim() } : {}),
   };

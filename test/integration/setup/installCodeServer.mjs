@@ -22,7 +22,7 @@
 //   "installCodeServer: FAILED", and exit code 1.
 // Plain Node, no dependencies.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -299,7 +299,9 @@ async function withLock(action) {
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(join(paths.lock, 'pid'), { encoding: 'utf8', flag: 'a+' }));
-      if (owner && !processAlive(owner)) {
+      // A lock whose owner died, or one left without a pid for a minute, is stale.
+      const orphan = !owner && Date.now() - statSync(paths.lock).mtimeMs > 60_000;
+      if ((owner && !processAlive(owner)) || orphan) {
         rmSync(paths.lock, { recursive: true, force: true }); // left by a process that died
         continue;
       }
@@ -329,8 +331,9 @@ async function main() {
 }
 
 main().catch((error) => {
-  const message = error instanceof StepFailure ? error.message : (error?.stack ?? String(error));
+  // An unexpected error's stack first, for whoever debugs it; the one line that says why, last.
+  if (!(error instanceof StepFailure)) console.error(error?.stack ?? String(error));
+  const message = error instanceof StepFailure ? error.message : (error?.message ?? String(error));
   console.log(`installCodeServer: FAILED: ${message.split('\n')[0]}`);
-  if (!(error instanceof StepFailure)) console.error(message);
   process.exit(1);
 });

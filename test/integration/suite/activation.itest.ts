@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { ENV } from '../protocol';
-import { EXTENSION_ID, activateGilscope, gilscopeExtension, waitFor } from './helpers';
+import { EXTENSION_ID, activateGilscope, gilscopeExtension, runnerDrivesWorkbench, waitFor, workbench } from './helpers';
 import { describe, it } from './test';
 
 /**
@@ -47,6 +47,12 @@ describe('activation', () => {
     }, { timeoutMs: 15_000 });
     assert.match(channel, /output_logging_/);
   });
+
+  it('lists "gilscope" among the output channels of the workbench UI', async () => {
+    if (!runnerDrivesWorkbench()) return; // desktop runner: no page to look at
+    await workbench({ kind: 'showOutputChannel', channel: 'gilscope' });
+    await workbench({ kind: 'screenshot', name: 'output-channel' });
+  }, { timeoutMs: 60_000 });
 });
 
 function findFiles(dir: string, keep: (name: string) => boolean): string[] {

@@ -1,4 +1,7 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { ENV, type WorkbenchAction, type WorkbenchResponse } from '../protocol';
 
 /** Helpers for suite files: they run in the extension host, with the real `vscode` API. */
 
@@ -50,4 +53,31 @@ export async function activateGilscope(pythonFile = 'cpu_threads.py'): Promise<v
     await waitFor(`${EXTENSION_ID} to activate`, () => extension.isActive, { timeoutMs: 30_000 });
   }
   return extension;
+}
+
+/** True when the runner drives the workbench page and answers `workbench()` requests. */
+export function runnerDrivesWorkbench(): boolean {
+  return !!process.env[ENV.requests];
+}
+
+let requestCount = 0;
+
+/**
+ * Asks the runner to act on the workbench UI (a screenshot, picking an output channel; see
+ * WorkbenchAction) and waits for it to be done. Returns the runner's detail (a screenshot's
+ * path), or undefined when this runner drives no browser (desktop VS Code). Throws with the
+ * runner's error when the action failed.
+ */
+export async function workbench(action: WorkbenchAction, timeoutMs = 30_000): Promise<string | undefined> {
+  const dir = process.env[ENV.requests];
+  if (!dir) return undefined;
+  const id = `${process.pid}-${++requestCount}`;
+  const request = join(dir, `${id}.request.json`);
+  writeFileSync(`${request}.tmp`, JSON.stringify({ id, action }));
+  renameSync(`${request}.tmp`, request);
+  const responsePath = join(dir, `${id}.response.json`);
+  await waitFor(`the runner to do ${JSON.stringify(action)}`, () => existsSync(responsePath), { timeoutMs });
+  const response = JSON.parse(readFileSync(responsePath, 'utf8')) as WorkbenchResponse;
+  if (!response.ok) throw new Error(`the runner could not do ${action.kind}: ${response.error}`);
+  return response.detail;
 }

@@ -37,7 +37,7 @@ export interface Block {
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
 
-/** Collects declarations while one suite file loads; `declarations.collect` is the only writer. */
+/** Collects what one suite file declares while the index loads it (see `collect`). */
 class Collector {
   private current: Block | undefined;
 
