@@ -44,6 +44,10 @@ typedef struct {
     uint32_t hold_site;
     uint32_t depth;     /* RLock recursion */
     uint32_t generation;
+    /* where it was made, kept to name it again in a forked child's file (the
+     * site table keeps the code object alive) */
+    PyCodeObject *made_in;
+    int made_at;
 } lock_entry;
 
 #define TOMBSTONE ((const void *)1)
@@ -108,6 +112,8 @@ static lock_entry *insert(const void *object) {
 
 typedef struct {
     uint32_t site;        /* the first frame outside the sync modules */
+    PyCodeObject *code;   /* and its location */
+    int offset;
     int innermost_role;
     int role;             /* the outermost sync frame's role */
     PyObject *role_self;  /* and its `self` (borrowed) */
@@ -124,6 +130,8 @@ static void find_origin(gs_thread *t, PyThreadState *ts, call_origin *o) {
         first = 0;
         if (role == GS_ROLE_USER) {
             o->site = gs_pyframe_site_of(t, f.code, f.offset);
+            o->code = f.code;
+            o->offset = f.offset;
             return;
         }
         if (role == GS_ROLE_SYNC_WEAK) {
@@ -137,7 +145,11 @@ static void find_origin(gs_thread *t, PyThreadState *ts, call_origin *o) {
         }
     }
     /* no user frame (a pool's worker thread): the pool's own line */
-    if (weak.code) o->site = gs_pyframe_site_of(t, weak.code, weak.offset);
+    if (weak.code) {
+        o->site = gs_pyframe_site_of(t, weak.code, weak.offset);
+        o->code = weak.code;
+        o->offset = weak.offset;
+    }
 }
 
 static uint8_t kind_made_by(int role, uint8_t primitive) {
@@ -164,13 +176,27 @@ static void write_new(gs_thread *t, lock_entry *e, const void *object, uint32_t 
     e->generation = generation;
 }
 
-/* The entry of a lock, registered now (created before recording began, or in
- * C) when unknown: its site is then where it was first seen. */
-static lock_entry *entry_of(gs_thread *t, PyThreadState *ts, PyObject *lock, uint8_t primitive, int may_be_internal) {
+static lock_entry *lookup(PyObject *lock) {
     lock_table();
     lock_entry *e = find(lock);
     unlock_table();
+    return e;
+}
+
+/* The entry of a lock, registered now (created before recording began, or in
+ * C) when unknown: its site is then where it was first seen. */
+static lock_entry *entry_of(gs_thread *t, PyThreadState *ts, PyObject *lock, uint8_t primitive, int may_be_internal) {
+    lock_entry *e = lookup(lock);
     if (e && e->generation == generation) return e;
+    if (e) {
+        /* known, but this is a forked child's new file: define it again, as made where it was */
+        uint32_t site = e->made_in ? gs_pyframe_site_of(t, e->made_in, e->made_at) : 0;
+        if ((e = lookup(lock))) {
+            if (e->internal) e->generation = generation;
+            else write_new(t, e, lock, site);
+        }
+        return e;
+    }
     call_origin o;
     find_origin(t, ts, &o);
     lock_table();
@@ -181,6 +207,8 @@ static lock_entry *entry_of(gs_thread *t, PyThreadState *ts, PyObject *lock, uin
             e->kind = kind_made_by(o.role, primitive);
             /* the waiter lock that Condition.wait makes and blocks on */
             e->internal = may_be_internal && o.innermost_role == GS_ROLE_CONDITION_WAIT;
+            e->made_in = o.code;
+            e->made_at = o.offset;
         }
     }
     unlock_table();
@@ -189,12 +217,6 @@ static lock_entry *entry_of(gs_thread *t, PyThreadState *ts, PyObject *lock, uin
     return e;
 }
 
-static lock_entry *lookup(PyObject *lock) {
-    lock_table();
-    lock_entry *e = find(lock);
-    unlock_table();
-    return e;
-}
 
 /* ---- the wrapped methods ---- */
 
@@ -210,7 +232,7 @@ typedef struct {
     PyObject *kwnames;
 } call_args;
 
-enum { ROLE_ACQUIRE, ROLE_RELEASE, ROLE_RELEASE_SAVE, ROLE_ACQUIRE_RESTORE };
+enum { ROLE_ACQUIRE, ROLE_RELEASE, ROLE_RELEASE_SAVE, ROLE_ACQUIRE_RESTORE, ROLE_JOIN };
 
 typedef struct {
     const char *method;
@@ -351,8 +373,25 @@ static PyObject *release(const patched *p, const call_args *c, int all) {
     return result;
 }
 
+/* 3.13's Thread.join waits in _ThreadHandle.join, in C, on no lock. */
+static PyObject *handle_join(const patched *p, const call_args *c) {
+    gs_thread *t = gs_recording ? gs_thread_current() : NULL;
+    if (!t) return call_original(p, c);
+    PyThreadState *ts = PyThreadState_Get();
+    lock_entry *e = entry_of(t, ts, c->self, GS_KIND_THREAD, 0);
+    if (!e) return call_original(p, c);
+    uint32_t id = e->id;
+    call_origin o;
+    find_origin(t, ts, &o);
+    gs_put4(t, GS_LOCK_WAIT, GS_WAIT_JOIN, id, gs_ticks(), o.site, 0, 0, 0);
+    PyObject *result = call_original(p, c);
+    gs_put(t, GS_LOCK_WAIT_END, result ? 0 : GS_LOCK_GAVE_UP, id, gs_ticks());
+    return result;
+}
+
 static PyObject *dispatch(const patched *p, const call_args *c) {
     switch (p->role) {
+    case ROLE_JOIN: return handle_join(p, c);
     case ROLE_ACQUIRE: return acquire(p, c, 0);
     case ROLE_RELEASE: return release(p, c, 0);
     case ROLE_RELEASE_SAVE: return release(p, c, 1);
@@ -371,7 +410,7 @@ static PyObject *dispatch(const patched *p, const call_args *c) {
 
 /* One C function per patched method and calling convention: the table below
  * picks the one matching the original's flags. */
-#define MAX_PATCHED 16
+#define MAX_PATCHED 20
 static patched patches[MAX_PATCHED];
 
 #define WRAPPERS(N)                                                                                      \
@@ -391,6 +430,7 @@ static patched patches[MAX_PATCHED];
 
 WRAPPERS(0) WRAPPERS(1) WRAPPERS(2) WRAPPERS(3) WRAPPERS(4) WRAPPERS(5) WRAPPERS(6) WRAPPERS(7)
 WRAPPERS(8) WRAPPERS(9) WRAPPERS(10) WRAPPERS(11) WRAPPERS(12) WRAPPERS(13) WRAPPERS(14) WRAPPERS(15)
+WRAPPERS(16) WRAPPERS(17) WRAPPERS(18) WRAPPERS(19)
 
 #define ROW(N) {(PyCFunction)w##N##_noargs, (PyCFunction)w##N##_o, (PyCFunction)w##N##_varargs,          \
                 (PyCFunction)(void (*)(void))w##N##_varkw, (PyCFunction)(void (*)(void))w##N##_fast,      \
@@ -398,6 +438,7 @@ WRAPPERS(8) WRAPPERS(9) WRAPPERS(10) WRAPPERS(11) WRAPPERS(12) WRAPPERS(13) WRAP
 static const PyCFunction wrappers[MAX_PATCHED][6] = {
     ROW(0), ROW(1), ROW(2), ROW(3), ROW(4), ROW(5), ROW(6), ROW(7),
     ROW(8), ROW(9), ROW(10), ROW(11), ROW(12), ROW(13), ROW(14), ROW(15),
+    ROW(16), ROW(17), ROW(18), ROW(19),
 };
 static int patch_count;
 
@@ -594,6 +635,13 @@ int gs_locks_install_module(PyObject *module) {
         if (rc < 0) return -1;
     }
     if (strcmp(name, "_thread") == 0) {
+        PyObject *handle = PyObject_GetAttrString(module, "_ThreadHandle"); /* 3.13+ */
+        if (handle && PyType_Check(handle)) {
+            patch_dealloc((PyTypeObject *)handle);
+            if (patch_method((PyTypeObject *)handle, "join", ROLE_JOIN, GS_KIND_THREAD) < 0) { Py_DECREF(handle); return -1; }
+        }
+        Py_XDECREF(handle);
+        PyErr_Clear();
         if (wrap_factory(module, "allocate_lock") < 0 || wrap_factory(module, "allocate") < 0) return -1;
         rebind_threading(module);
     }

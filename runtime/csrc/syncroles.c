@@ -36,7 +36,7 @@ static int file_kind(PyCodeObject *code) {
     if (ends_with(f, "/queue.py")) return FILE_QUEUE;
     if (ends_with(f, "/concurrent/futures/_base.py")) return FILE_FUTURES_BASE;
     if (ends_with(f, "/concurrent/futures/thread.py") || ends_with(f, "/concurrent/futures/process.py")) return FILE_FUTURES_POOL;
-    if (ends_with(f, "/multiprocessing/synchronize.py")) return FILE_MP_SYNC;
+    if (ends_with(f, "/multiprocessing/synchronize.py") || ends_with(f, "/multiprocessing/context.py")) return FILE_MP_SYNC;
     if (ends_with(f, "/multiprocessing/queues.py")) return FILE_MP_QUEUES;
     return FILE_OTHER;
 }
