@@ -1,26 +1,57 @@
 """python -m gilscope.prepare: builds (or finds) the probe for this
 interpreter before a workload starts, so that the first recorded process
 does not pay for the compile, and a missing compiler or headers is reported
-before anything runs. Prints one JSON object on stdout; exit status 2 and a
-one-line reason on stderr when exact recording is not possible here."""
+before anything runs. Prints one JSON object on stdout:
+
+    {"exact": true, "probe": PATH, "executable", "version", "build"}
+    {"exact": false, "reason": WHY, "executable", "version", "build"}
+
+The second when exact recording is not possible here but sampling is
+(gilscope/sampler/): the launcher then samples, or refuses with
+--no-fallback. Exit status 2 and a one-line reason on stderr when neither
+is possible."""
 import json
 import sys
+import tempfile
 
-from . import _build
+from . import _build, sampler
+
+
+def _check_hooks():
+    """Starts the probe in this throwaway process, into a directory deleted
+    at once, so that an interpreter whose pthread calls cannot be redirected
+    (the GOT hooks) is found before the workload starts, not in each of its
+    processes."""
+    probe = _build.load_probe()
+    with tempfile.TemporaryDirectory(prefix="gilscope-prepare-") as directory:
+        try:
+            probe.start(directory, _build.build_description(), sys.executable or "")
+        except RuntimeError as error:
+            raise _build.BuildError("%s; exact recording needs a CPython whose libpython calls pthread "
+                                    "through the PLT (pyenv and distribution builds do)" % error)
+        except OSError:
+            pass  # the throwaway file could not be written: says nothing about the hooks
 
 
 def main():
-    try:
-        probe = _build.ensure_probe()
-    except _build.BuildError as error:
-        sys.stderr.write("gilscope: cannot record %s exactly: %s\n" % (sys.executable, error))
-        return 2
-    json.dump({
-        "probe": probe,
+    report = {
         "executable": sys.executable,
         "version": "%d.%d.%d" % sys.version_info[:3],
         "build": _build.build_description(),
-    }, sys.stdout)
+    }
+    try:
+        report["probe"] = _build.ensure_probe()
+        _check_hooks()
+        report["exact"] = True
+    except _build.BuildError as error:
+        unsupported = sampler.unsupported()
+        if unsupported:
+            sys.stderr.write("gilscope: cannot record %s exactly: %s; and cannot sample: %s\n"
+                             % (sys.executable, error, unsupported))
+            return 2
+        report.pop("probe", None)
+        report.update({"exact": False, "reason": str(error)})
+    json.dump(report, sys.stdout)
     sys.stdout.write("\n")
     return 0
 

@@ -1,14 +1,26 @@
-"""python -m gilscope.run [-o DIR] [-m module | script.py] [args...]
+"""python -m gilscope.run [-o DIR] [--no-fallback] [--sample-hz N] [-m module | script.py] [args...]
 
 Records a Python workload with this interpreter, without Node: every thread
 of every Python process it starts, into DIR (a recording directory). Read it
-with `gilscope report DIR`."""
+with `gilscope report DIR`.
+
+When the exact recorder cannot be built here (no C compiler, no internal
+headers), the workload is sampled from outside instead (gilscope/sampler/),
+after one line on stderr saying why and how to get exact recording;
+--no-fallback refuses instead (exit status 2)."""
 import argparse
 import os
 import sys
 import time
 
-from . import _build, session
+from . import _build, sampler, session
+
+
+def _hz(text):
+    try:
+        return sampler.parse_hz(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error))
 
 
 def parse(argv):
@@ -16,6 +28,10 @@ def parse(argv):
         prog="python -m gilscope.run",
         description="Record a Python workload's GIL and lock contention.")
     parser.add_argument("-o", "--output", help="recording directory (default: gilscope-<time>.gilscope)")
+    parser.add_argument("--no-fallback", action="store_true",
+                        help="fail (exit status 2) instead of sampling when exact recording is unavailable")
+    parser.add_argument("--sample-hz", type=_hz, default=sampler.DEFAULT_HZ, metavar="N",
+                        help="sampling rate when falling back to sampling (default %d)" % sampler.DEFAULT_HZ)
     parser.add_argument("-m", dest="module", help="run a library module as a script, like python -m")
     parser.add_argument("target", nargs=argparse.REMAINDER, help="script.py and its arguments")
     options = parser.parse_args(argv)
@@ -29,17 +45,24 @@ def parse(argv):
 def main(argv=None):
     options = parse(sys.argv[1:] if argv is None else argv)
     output = options.output or time.strftime("gilscope-%Y%m%d-%H%M%S.gilscope")
+    sampling = None
     try:
         _build.ensure_probe()
     except _build.BuildError as error:
-        sys.stderr.write("gilscope: cannot record exactly: %s\n" % error)
-        return 2
+        unsupported = sampler.unsupported()
+        if options.no_fallback or unsupported:
+            sys.stderr.write("gilscope: cannot record exactly: %s%s\n" % (
+                error, "; and cannot sample: %s" % unsupported if unsupported and not options.no_fallback else ""))
+            return 2
+        sampling = {"hz": options.sample_hz, "reason": str(error)}
+        sys.stderr.write(sampler.notice(error, options.sample_hz) + "\n")
+        sys.stderr.flush()
     directory = session.make_recording_dir(output)
     command = [sys.executable]
     if options.module:
         command += ["-m", options.module]
     command += options.target
-    code, signum = session.run(command, directory)
+    code, signum = session.run(command, directory, sampling)
     session.exit_like(code, signum)
 
 

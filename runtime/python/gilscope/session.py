@@ -1,7 +1,11 @@
 """Launches a workload under the recorder and writes session.json beside the
 per-process files (runtime/FORMAT.md). The workload's stdin, stdout and
 stderr are inherited untouched; its exit status is returned, and a death by
-signal is repeated on the launcher so that the caller sees the same status."""
+signal is repeated on the launcher so that the caller sees the same status.
+
+With `sampling` (the fallback when the exact recorder is unavailable) the
+workload starts with its environment as it is, and this process samples it
+from outside until it ends (gilscope/sampler/)."""
 import json
 import os
 import signal
@@ -30,8 +34,26 @@ def workload_environment(directory, base=None):
     return env
 
 
-def write_session(directory, info):
-    path = os.path.join(directory, "session.json")
+def sampled_environment(base=None):
+    """A sampled workload's environment: the caller's, without what a launcher
+    in between (`gilscope record` starting `python -m gilscope.sampler`) added
+    for itself: the recording directory, and the runtime first on PYTHONPATH."""
+    env = dict(os.environ if base is None else base)
+    env.pop(ENV_DIRECTORY, None)
+    runtime = env.pop(ENV_RUNTIME, None)
+    if runtime and "PYTHONPATH" in env:
+        parts = env["PYTHONPATH"].split(os.pathsep)
+        if parts and parts[0] == runtime:
+            parts = parts[1:]
+        if parts:
+            env["PYTHONPATH"] = os.pathsep.join(parts)
+        else:
+            del env["PYTHONPATH"]
+    return env
+
+
+def write_session(directory, info, name="session.json"):
+    path = os.path.join(directory, name)
     tmp = path + ".tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
@@ -39,14 +61,20 @@ def write_session(directory, info):
     os.replace(tmp, path)
 
 
-def run(command, directory):
+def run(command, directory, sampling=None, launcher="python -m gilscope.run", session_file="session.json"):
     """Runs `command` recorded into `directory`; returns its wait status as
-    (exit_code or None, signal or None)."""
-    env = workload_environment(directory)
+    (exit_code or None, signal or None). `sampling`: None for the exact
+    recorder, or {"hz": rate, "reason": why exact mode is unavailable}."""
+    env = workload_environment(directory) if sampling is None else sampled_environment()
     started = time.time()
-    session = {"command": command, "cwd": os.getcwd(), "startedAt": started, "launcher": "python -m gilscope.run"}
-    write_session(directory, session)
+    session = {"command": command, "cwd": os.getcwd(), "startedAt": started, "launcher": launcher}
+    if sampling is not None:
+        session["sampled"] = dict(sampling)
+    write_session(directory, session, session_file)
     child = subprocess.Popen(command, env=env)
+    if sampling is not None:
+        session["pid"] = child.pid
+        write_session(directory, session, session_file)
     previous = {}
 
     def forward(signum, frame):
@@ -60,7 +88,10 @@ def run(command, directory):
     # The terminal sends SIGINT to the whole process group: the child gets it itself.
     previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        returncode = child.wait()
+        if sampling is not None:
+            returncode = _sample_until_exit(child, directory, sampling["hz"], session)
+        else:
+            returncode = child.wait()
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
@@ -69,8 +100,29 @@ def run(command, directory):
         session.update({"exitCode": None, "signal": -returncode})
     else:
         session.update({"exitCode": returncode, "signal": None})
-    write_session(directory, session)
+    write_session(directory, session, session_file)
     return session["exitCode"], session["signal"]
+
+
+def _sample_until_exit(child, directory, hz, session):
+    """Samples the workload until it ends; returns its returncode. A failure
+    of the sampler ends the sampling, never the workload: it is noted in
+    session.json and on stderr, and the launcher waits for the workload."""
+    from .sampler.loop import Sampler
+    sampler = None
+    try:
+        sampler = Sampler(directory, child.pid, hz)
+        returncode = sampler.run(child.poll)
+        sampler.finish(returncode if returncode >= 0 else None, -returncode if returncode < 0 else None)
+    except Exception as error:  # noqa: BLE001  the workload must not notice
+        session["sampled"]["error"] = "%s: %s" % (type(error).__name__, error)
+        sys.stderr.write("gilscope: sampling stopped early: %s\n" % session["sampled"]["error"])
+        returncode = child.wait()
+    if sampler is not None:
+        session["sampled"].update(sampler.summary())
+        for note in sampler.notes():
+            sys.stderr.write("gilscope: %s\n" % note)
+    return returncode
 
 
 def exit_like(exit_code, signum):

@@ -9,8 +9,8 @@ import { findRuntimeDir } from '../../core/launch/runtimeDir';
 import { preparePython } from '../../core/launch/preparePython';
 import { createRecordingDir, defaultRecordingName } from '../../core/launch/recordingDirSetup';
 import { recorderErrors } from '../../core/launch/recorderErrors';
-import { DEFAULT_SAMPLE_HZ, MAX_SAMPLE_HZ, readSamplerReport, samplerCommand } from '../../core/launch/sampledLaunch';
-import { WorkloadRun } from '../../core/launch/workloadRun';
+import { startRecordedWorkload } from '../../core/launch/recordedLaunch';
+import { DEFAULT_SAMPLE_HZ, MAX_SAMPLE_HZ } from '../../core/launch/sampledLaunch';
 import type { WorkloadEnd } from '../../core/launch/workloadRun';
 
 const USAGE = `usage: gilscope record [-o DIR] [--python PYTHON] [--no-fallback] [--sample-hz N] -- COMMAND [ARGS...]
@@ -132,18 +132,13 @@ async function run(argv: readonly string[]): Promise<number> {
     process.stderr.write(`gilscope: ${(error as Error).message}\n`);
     return 2;
   }
-  // Sampled: the sampler prints the one line saying so, and why.
-  const sampling = exact ? undefined : { hz: args.sampleHz, reason: prepared.python.reason ?? 'exact recording is unavailable' };
-  const workload = WorkloadRun.start({
+  const workload = startRecordedWorkload({
+    prepared: prepared.python,
     command: args.command,
     recordingDir,
     runtimeDir,
     launcher: 'gilscope record',
-    python: prepared.python,
-    ...(sampling ? {
-      through: samplerCommand(prepared.python.executable, recordingDir, sampling, args.command),
-      atEnd: () => readSamplerReport(recordingDir),
-    } : {}),
+    sampleHz: args.sampleHz,
   });
   // The terminal sends SIGINT to the whole group, so the workload has it already;
   // the recorder must outlive the workload to finish the recording.

@@ -1,8 +1,14 @@
 import { execFile } from 'node:child_process';
 
-/** What `python -m gilscope.prepare` reports for an interpreter that can be recorded exactly. */
+/**
+ * What `python -m gilscope.prepare` reports for an interpreter: recorded
+ * exactly (`exact`, with the probe built), or only by sampling (`reason`
+ * says why exact recording is unavailable and how to get it).
+ */
 export interface PreparedPython {
-  readonly probe: string;
+  readonly exact: boolean;
+  readonly probe?: string;
+  readonly reason?: string;
   readonly executable: string;
   readonly version: string;
   readonly build: string;
@@ -14,6 +20,7 @@ export type PrepareResult = { readonly ok: true; readonly python: PreparedPython
  * Builds (or finds in the cache) the probe for `python` before the workload
  * starts, so that a missing compiler or missing headers is said before
  * anything runs, and the first recorded process does not pay for the compile.
+ * `ok: false` only when the interpreter can be neither recorded nor sampled.
  */
 export function preparePython(python: string, runtimeDir: string): Promise<PrepareResult> {
   return new Promise((resolve) => {
@@ -31,7 +38,8 @@ export function preparePython(python: string, runtimeDir: string): Promise<Prepa
           return;
         }
         try {
-          resolve({ ok: true, python: JSON.parse(stdout) as PreparedPython });
+          const report = JSON.parse(stdout) as Omit<PreparedPython, 'exact'> & { exact?: boolean };
+          resolve({ ok: true, python: { ...report, exact: report.exact !== false } });
         } catch {
           resolve({ ok: false, message: `gilscope: '${python} -m gilscope.prepare' printed no report; is it CPython 3.8 or newer?` });
         }

@@ -16,6 +16,8 @@ export interface SessionRecord {
   readonly exitCode?: number | null;
   readonly signal?: number | null;
   readonly python?: { readonly executable: string; readonly version: string; readonly build: string };
+  /** Present when the workload was sampled instead of recorded exactly: the rate, why, and the sampler's account. */
+  readonly sampled?: Readonly<Record<string, unknown>>;
 }
 
 /** Writes session.json atomically, private to the user. */

@@ -20,6 +20,13 @@ export interface WorkloadOptions {
   readonly stdio?: StdioOptions;
   readonly launcher: string;
   readonly python?: SessionRecord['python'];
+  /**
+   * A launcher in between (the sampler, sampledLaunch.ts): the command line
+   * actually started, which runs `command`; session.json still names `command`.
+   */
+  readonly through?: readonly string[];
+  /** Called when the command ends, for what only that launcher knows: the workload's own pid, its account. */
+  readonly atEnd?: () => Pick<SessionRecord, 'pid' | 'sampled'>;
 }
 
 /**
@@ -35,7 +42,7 @@ export class WorkloadRun {
   private readonly session: SessionRecord;
 
   private constructor(options: WorkloadOptions) {
-    const [program, ...args] = options.command;
+    const [program, ...args] = options.through ?? options.command;
     if (!program) throw new Error('no command to record');
     this.session = {
       command: options.command,
@@ -59,6 +66,7 @@ export class WorkloadRun {
           endedAt: Date.now() / 1000,
           exitCode: end.exitCode,
           signal: end.signal ? constants.signals[end.signal] : null,
+          ...options.atEnd?.(),
         });
         resolve(end);
       };

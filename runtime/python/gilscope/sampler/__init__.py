@@ -20,7 +20,7 @@ import sys
 
 DEFAULT_HZ = 200
 MAX_HZ = 2000
-ENV_FORCE = "GILSCOPE_FORCE_SAMPLED"
+ENV_FORCE = "GILSCOPE_FORCE_SAMPLED"  # the same name as _build.FORCE_SAMPLED
 """Testing aid: when set to 1, the exact recorder reports itself unavailable
 (_build.ensure_probe raises BuildError "forced by GILSCOPE_FORCE_SAMPLED"),
 so that launchers fall back to sampling on a machine where exact mode works."""
@@ -39,8 +39,12 @@ def unsupported():
 
 
 def notice(reason, hz):
-    """The one line a launcher prints on stderr when it samples."""
-    return "gilscope: exact recording unavailable (%s); sampling at %d Hz instead" % (reason, hz)
+    """The one line a launcher prints on stderr when it samples. `reason` is a
+    BuildError's message, which says how to get exact recording (None when
+    sampling was asked for by running the sampler itself)."""
+    if reason is None:
+        return "gilscope: sampling at %d Hz (not recording exactly)" % hz
+    return "gilscope: exact recording unavailable: %s; sampling at %d Hz instead" % (reason, hz)
 
 
 def parse_hz(text):

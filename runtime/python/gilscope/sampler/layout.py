@@ -64,7 +64,8 @@ class Interpreter:
             return "unknown"
         major, minor = self.minor
         micro = (self.hexversion >> 8) & 0xFF
-        return "%d.%d.%d" % (major, minor, micro) if micro or self.hexversion & 0xFF00 else "%d.%d" % (major, minor)
+        # a version taken from a file name has only major and minor
+        return "%d.%d.%d" % (major, minor, micro) if self.hexversion & 0xFFFF else "%d.%d" % (major, minor)
 
 
 def find_interpreter(pid):
@@ -181,7 +182,7 @@ def _from_debug_offsets(pid, interp, memory):
     it = v[6:19]
     ts = v[19:28]
     interpreters_head = rt[2]
-    i_id, i_next, ceval_gil, gil_state, _enabled, gil_locked, gil_holder = it[1], it[2], it[8], it[9], it[10], it[11], it[12]
+    i_id, i_next, ceval_gil, gil_state, gil_locked, gil_holder = it[1], it[2], it[8], it[9], it[11], it[12]
     layout = GilLayout(interp, "_Py_DebugOffsets")
     if free_threaded:
         layout.source = "free-threaded build"
@@ -216,7 +217,8 @@ def _from_table(pid, interp, memory):
         return None
     same_minor = [e for e in table() if (e["hexversion"] >> 16) == (interp.hexversion >> 16)
                   and not e["debug"] and not e["free_threaded"]]
-    exact = [e for e in same_minor if e["runtime_size"] == interp.runtime_size]
+    exact = sorted((e for e in same_minor if e["runtime_size"] == interp.runtime_size),
+                   key=lambda e: e["hexversion"] != interp.hexversion)
     for entry, measured in [(e, True) for e in exact] + [(e, False) for e in same_minor if e not in exact]:
         if entry["gil"] + entry["gil_size"] > interp.runtime_size:
             continue
@@ -235,7 +237,7 @@ def _from_table(pid, interp, memory):
             # 3.12: the main interpreter points at its GIL; before that is set up, wait
             pointer = struct.unpack("<Q", memory.read(
                 interp.runtime + entry["main_interpreter"] + entry["interp_gil_pointer"], 8))[0]
-            if pointer == 0 and measured:
+            if pointer == 0:
                 raise NotReady()
             if pointer != layout.address:
                 continue

@@ -11,6 +11,9 @@ from .process import ProcessSampler
 from .procfs import Gone
 
 
+DISCARD_SAMPLES = 10  # a forked copy that execs within this many samples leaves no file
+
+
 class Sampler:
     def __init__(self, directory, root_pid, hz):
         self.directory = directory
@@ -25,10 +28,10 @@ class Sampler:
         self.launcher_python = (os.path.realpath(sys.executable), "%d.%d.%d" % sys.version_info[:3],
                                 _build.build_description())
         self._cpu0 = _cpu_seconds()
-        self._add(root_pid)
+        self._add(root_pid, execed=True)
 
-    def _add(self, pid):
-        self.processes[pid] = ProcessSampler(pid, self.directory, self.hz, self.launcher_python)
+    def _add(self, pid, execed=False):
+        self.processes[pid] = ProcessSampler(pid, self.directory, self.hz, self.launcher_python, execed)
 
     def tick(self):
         for pid in self.tree.poll():
@@ -44,16 +47,17 @@ class Sampler:
                 alive = False
             except OSError:
                 alive = False
-            if alive:
+            if alive or (p.writer is None and _alive(pid)):
                 continue
-            if _running(pid) and p.writer is not None and not _zombie(pid):
+            if _alive(pid):
                 # it exec'd: the old image's file ends here, the new one is looked at afresh
-                p.finish(ts)
-                self.finished.append(p)
+                if p.forked and p.samples < DISCARD_SAMPLES:
+                    p.discard()
+                else:
+                    p.finish(ts)
+                    self.finished.append(p)
                 self._add(pid)
-            elif not _running(pid) or _zombie(pid):
-                if pid == self.root:
-                    continue  # its wait status comes from the launcher (finish_root)
+            elif pid != self.root:  # the launched process's end and status come from finish()
                 p.finish(ts)
                 self.finished.append(p)
                 del self.processes[pid]
@@ -82,7 +86,7 @@ class Sampler:
             if pid == self.root:
                 status = (signum & 0x7F) if signum else ((exit_code or 0) & 0xFF) << 8
                 p.finish(ts, status)
-            elif _running(pid) and not _zombie(pid):
+            elif _alive(pid):
                 p.stop_without_end()
             else:
                 p.finish(ts)
@@ -113,12 +117,13 @@ def _cpu_seconds():
     return r.ru_utime + r.ru_stime
 
 
-def _running(pid):
-    return os.path.exists("/proc/%d" % pid)
-
-
-def _zombie(pid):
+def _alive(pid):
+    """Running a program: not gone, not a zombie, and not inside exit (its
+    memory is released before it becomes a zombie: /proc/PID/exe then no
+    longer resolves)."""
     try:
-        return procfs.parse_stat(procfs.read_text("/proc/%d/stat" % pid, 4096))[0] in "ZX"
+        if procfs.parse_stat(procfs.read_text("/proc/%d/stat" % pid, 4096))[0] in "ZX":
+            return False
     except (Gone, OSError, ValueError, IndexError):
-        return True
+        return False
+    return procfs.executable(pid) != ""

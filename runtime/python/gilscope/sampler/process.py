@@ -11,17 +11,28 @@ memory: the GIL's `locked` and `last_holder` (see layout.py). The rule:
 - when `locked` is 1, the thread whose thread state is `last_holder`
   (matched by its tid) **holds** the GIL; if the tid cannot be read, the
   one thread in state R that is not waiting holds it, when there is exactly
-  one such thread (otherwise no thread is marked holding for that sample);
-- every other thread is **released**.
+  one such thread, or when exactly one of several held it at the last
+  sample (otherwise no thread is marked holding for that sample);
+- a thread seen waiting that is runnable at the next sample (R, no longer
+  blocked), while another thread holds the GIL, is still **waiting** for
+  that one sample: it was woken inside take_gil and is about to take the
+  GIL or wait again (on cpu_threads this halves the waiting time the
+  sampler would otherwise miss against the exact recorder);
+- every other thread is **released**: a runnable thread that neither holds
+  nor waits on the GIL's futex may be running without the GIL (native
+  code) or be on its way to take it; the sampler cannot tell them apart.
 
 Degraded sampling (no GIL layout for this interpreter): a futex inside
 `_PyRuntime` counts as the GIL (the main GIL lives there from 3.8 to 3.13),
-and while some thread waits the one running thread is taken as the holder.
+and while some thread waits, the running thread chosen as above is taken as
+the holder; with no waiter nobody is marked holding (so a lone CPU-bound
+thread shows released). On cpu_threads this finds 85 to 95% of the holding
+time (the rest shows as released).
 
 A state seen at a sample is taken to last until the sample that sees it
 change: a transition is written with the time of the sample that saw it."""
 import os
-import sys
+import time
 
 from . import layout as layouts
 from . import procfs
@@ -31,10 +42,11 @@ from .writer import (ACQUIRE_NO_WAIT, END_EXIT, END_SIGNAL, GIL_ACQUIRE, GIL_REL
 RELEASED, WAITING, HELD = 0, 1, 2
 NOT_READY_LIMIT = 400  # samples (2 s at 200 Hz) before a GIL that never shows up is given up
 NAME_EVERY = 50        # samples between re-reads of the thread names (comm)
+RECHECK_EVERY = 4      # samples between looks at a changing process that is not a CPython yet
 
 
 class _Thread:
-    __slots__ = ("tid", "stat", "syscall", "comm", "state", "name", "seen")
+    __slots__ = ("tid", "stat", "syscall", "comm", "state", "name", "seen", "woken")
 
     def __init__(self, pid, tid):
         base = "/proc/%d/task/%d/" % (pid, tid)
@@ -45,6 +57,7 @@ class _Thread:
         self.state = RELEASED
         self.name = None
         self.seen = 0
+        self.woken = False
 
     def close(self):
         self.stat.close()
@@ -56,7 +69,7 @@ class ProcessSampler:
     """One followed process. `identify` decides whether it runs a CPython
     (only those are recorded, as in exact mode); `sample` records one sample."""
 
-    def __init__(self, pid, directory, hz, launcher_python):
+    def __init__(self, pid, directory, hz, launcher_python, execed=False):
         self.pid = pid
         self.directory = directory
         self.hz = hz
@@ -72,26 +85,43 @@ class ProcessSampler:
         self.ended = False
         self.notes = []  # what the launcher may tell about this process (degraded layouts)
         self.candidate = False
+        self.execed = execed  # known to run its own program already (the launched process: Popen returned after its exec)
         self.checked_exe = None
+        self.checked_key = None
+        self.idle_checks = 0
+        self.forked = False
+        self.candidate_forked = False
 
     # -- finding the interpreter ------------------------------------------
 
     def identify(self, ts):
         """Looks at the process (again); True when it is recorded from now on.
-        A candidate seen for the first time is recorded from its second sample
+        A candidate seen for the first time is recorded from its next sample
         on, so that the moment between a fork and an exec (a copy of the parent
-        Python about to become another program) leaves no file."""
+        Python about to become another program) leaves no file. A process that
+        is not (yet) a CPython is looked at again when its program or its
+        mappings change: just after an exec, the dynamic loader has not mapped
+        libpython yet."""
         exe = procfs.executable(self.pid)
-        if exe == self.checked_exe:
-            if not self.candidate:
-                return False  # the same program that is not a CPython
+        if self.candidate and exe == self.checked_exe and not self._execed_since_candidate():
+            # The memory file is opened again: one opened during a vfork reads
+            # the parent's memory even after the child's exec.
+            self._drop_memory()
             try:
+                self.memory = procfs.Memory(self.pid)
                 self.memory.read(self.interp.runtime, 8)
-            except Gone:
+            except (Gone, OSError):
                 pass  # it exec'd (the same executable again): look afresh
             else:
                 self._open(ts)
                 return True
+        elif not self.candidate:
+            key = (exe, procfs.mapped_size(self.pid))
+            self.idle_checks += 1
+            if key == self.checked_key or (exe == self.checked_exe and self.idle_checks < RECHECK_EVERY):
+                return False  # the same program, not a CPython
+            self.checked_key = key
+        self.idle_checks = 0
         self.checked_exe = exe
         self.candidate = False
         self._drop_memory()
@@ -107,8 +137,21 @@ class ProcessSampler:
                 self._open(ts)
                 return True
             raise
+        if self.execed:
+            self._open(ts)
+            return True
         self.candidate = True
+        self.candidate_forked = self._forked_now()
         return False
+
+    def _forked_now(self):
+        try:
+            return bool(procfs.stat_flags(procfs.read_text("/proc/%d/stat" % self.pid, 4096)) & procfs.PF_FORKNOEXEC)
+        except (Gone, OSError, ValueError, IndexError):
+            return False
+
+    def _execed_since_candidate(self):
+        return self.candidate_forked and not self._forked_now()
 
     def _drop_memory(self):
         if self.memory is not None:
@@ -119,6 +162,11 @@ class ProcessSampler:
         try:
             stat = procfs.read_text("/proc/%d/stat" % self.pid, 4096)
             _state, ppid, _code = procfs.parse_stat(stat)
+            # A forked copy (multiprocessing's fork, or a child between fork and
+            # exec) is watched for its exec: the memory file opened before an
+            # exec that followed a vfork reads the parent's memory, not the new
+            # program's, so the flag is what tells.
+            self.forked = bool(procfs.stat_flags(stat) & procfs.PF_FORKNOEXEC)
             argv = procfs.read_text("/proc/%d/cmdline" % self.pid, 4096 - 520)
         except (Gone, OSError):
             ppid, argv = 0, b""
@@ -158,11 +206,13 @@ class ProcessSampler:
         except Gone:
             return False
         tids.sort(key=lambda t: (t != self.pid, t))
+        started = []
         for tid in tids:
             t = self.threads.get(tid)
             if t is None or t.seen < 0:  # new (or a reused tid)
                 self.threads[tid] = _Thread(self.pid, tid)
                 w.thread_start(tid, tid == self.pid, ts)
+                started.append(tid)
         if self.layout is None:
             self._find_gil(ts)
         states = {}
@@ -171,7 +221,10 @@ class ProcessSampler:
         for tid in tids:
             t = self.threads[tid]
             try:
-                state = procfs.parse_stat(t.stat.read())[0]
+                data = t.stat.read()
+                state = procfs.parse_stat(data)[0]
+                if tid == self.pid and self.forked and not procfs.stat_flags(data) & procfs.PF_FORKNOEXEC:
+                    return False  # a forked copy that has now exec'd: the caller looks at it afresh
                 futex = None
                 if state in "SD" and self.memory is not None:
                     futex = procfs.futex_address(t.syscall.read())
@@ -183,9 +236,12 @@ class ProcessSampler:
             futexes[tid] = futex
             if tid == self.pid and state in "ZX":
                 zombie = True
+        # a thread not seen had ended by now (a start is stamped `ts`, before
+        # the listing: a thread's records never go back in time)
+        gone_by = time.monotonic_ns()
         for tid, t in self.threads.items():
             if t.seen >= 0 and tid not in states:
-                self._end_thread(tid, ts)
+                self._end_thread(tid, ts, gone_by)
         if zombie and len(states) == 1:
             return False
         lay = self.layout
@@ -202,16 +258,27 @@ class ProcessSampler:
         for tid in states:
             t = self.threads[tid]
             new = HELD if tid == holder else WAITING if tid in waiting else RELEASED
+            if new == RELEASED and t.state == WAITING and holder is not None and states[tid] == "R" and not t.woken:
+                new = WAITING  # a waiter woken while another holds: one sample more (see the rule above)
+                t.woken = True
+            else:
+                t.woken = False
             if new != t.state:
                 self._transition(tid, t.state, new, ts)
                 t.state = new
         if self.samples % NAME_EVERY == 0:
             self._names(states, ts)
+        elif started:
+            self._names([tid for tid in started if tid in states], ts)
         self.samples += 1
         return True
 
     def _holder(self, lay, states, waiting):
         running = [tid for tid, s in states.items() if s == "R" and tid not in waiting]
+        if len(running) > 1:
+            # of several runnable threads, the one that held at the last sample holds on
+            previous = [tid for tid in running if self.threads[tid].state == HELD]
+            running = previous if len(previous) == 1 else running
         if lay.degraded:
             return running[0] if waiting and len(running) == 1 else None
         locked, tstate = lay.read_state(self.memory)
@@ -258,11 +325,13 @@ class ProcessSampler:
                 t.name = name
                 self.writer.thread_name(tid, name, ts)
 
-    def _end_thread(self, tid, ts):
+    def _end_thread(self, tid, ts, end=None):
+        """The thread's state ends at the sample `ts` (with the other threads'
+        changes, so that two holds never overlap), the thread at `end`."""
         t = self.threads[tid]
         if t.state == HELD:
             self.writer.put(tid, GIL_RELEASE, 0, 0, ts)
-        self.writer.thread_end(tid, ts)
+        self.writer.thread_end(tid, ts if end is None else end)
         t.seen = -1
         t.close()
         self.holder_cache = {k: v for k, v in self.holder_cache.items() if v != tid}
@@ -292,6 +361,18 @@ class ProcessSampler:
             else:
                 self.writer.mark_end(END_EXIT, os.WEXITSTATUS(status), ts)
         self.writer.close()
+        self._drop_memory()
+
+    def discard(self):
+        """A forked copy that exec'd within its first samples (a launcher's
+        child between fork and exec): its file says nothing, and goes."""
+        if self.writer is not None and not self.ended:
+            self.writer.close()
+            try:
+                os.unlink(self.writer.path)
+            except OSError:
+                pass
+        self.ended = True
         self._drop_memory()
 
     def stop_without_end(self):

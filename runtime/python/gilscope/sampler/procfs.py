@@ -64,6 +64,15 @@ def parse_stat(data):
     return rest[0], int(rest[1]), exit_code
 
 
+PF_FORKNOEXEC = 0x40  # the task was forked and has not exec'd since
+
+
+def stat_flags(data):
+    """The task's flags (field 9) from a /proc/.../stat line."""
+    text = data.decode("ascii", "replace")
+    return int(text[text.rindex(")") + 2:].split()[6])
+
+
 def futex_address(data):
     """The address a thread blocked in futex(2) waits on, from /proc/.../syscall,
     or None ('running', another system call, or not in a system call)."""
@@ -96,6 +105,16 @@ def mappings(pid):
         start = int(parts[0].split("-")[0], 16)
         out.setdefault(path, []).append((start, int(parts[2], 16)))
     return out
+
+
+def mapped_size(pid):
+    """The process's virtual memory size (/proc/PID/stat field 23): changes
+    when mappings come and go, read without listing them."""
+    try:
+        text = read_text("/proc/%d/stat" % pid, 4096).decode("ascii", "replace")
+        return int(text[text.rindex(")") + 2:].split()[20])
+    except (Gone, OSError, ValueError, IndexError):
+        return None
 
 
 def thread_ids(pid):
@@ -150,9 +169,20 @@ class ProcessTree:
         self.root = root
         self.followed = {root}
         self.seen = set()
+        # /proc/loadavg ends with the pid most recently created on the system:
+        # while it stays the same, no process was created and /proc need not be listed
+        self.loadavg = ProcFile("/proc/loadavg")
+        self.last_created = None
 
     def poll(self):
         """Pids newly followed since the last poll."""
+        try:
+            last = self.loadavg.read(256).split()[-1]
+        except (Gone, OSError, IndexError):
+            last = None
+        if last is not None and last == self.last_created:
+            return []
+        self.last_created = last
         try:
             listing = {int(n) for n in os.listdir("/proc") if n.isdigit()}
         except OSError:
