@@ -35,6 +35,9 @@ OUTPUT
         "start", "end", "wait_calls", "wakeups", "wait_seconds"}],
         "notifier": {...}, "markers", "window_start", "window_end", ...}
     Times are time.perf_counter() seconds.  Exit status 0.
+    "machine" = {cpus, span_seconds, foreign_cpu_seconds, foreign_cpus}: CPU
+    that other processes used during the run (from /proc/stat); when
+    foreign_cpus is above ~0.1 the share answers cannot be trusted.
 
 Runs on CPython 3.8 .. 3.13, standard library only.
 """
@@ -76,6 +79,37 @@ def base_truth(name):
         "switch_interval": sys.getswitchinterval(),
         "main_native_id": threading.get_native_id(),
     }
+
+
+def machine_sample():
+    """(perf_counter, machine busy CPU s, this process's + reaped children's CPU s).
+
+    Busy time comes from /proc/stat (Linux; None elsewhere) and counts
+    steal time as busy: both are CPU this workload could not have.
+    """
+    busy = None
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        busy = (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        pass
+    t = os.times()
+    own = t.user + t.system + t.children_user + t.children_system
+    return (time.perf_counter(), busy, own)
+
+
+def machine_load(before):
+    """How much CPU other processes used meanwhile (truth "machine")."""
+    after = machine_sample()
+    span = after[0] - before[0]
+    out = {"cpus": os.cpu_count(), "span_seconds": round(span, 6),
+           "foreign_cpu_seconds": None, "foreign_cpus": None}
+    if before[1] is not None and after[1] is not None and span > 0:
+        foreign = max(0.0, (after[1] - before[1]) - (after[2] - before[2]))
+        out["foreign_cpu_seconds"] = round(foreign, 3)
+        out["foreign_cpus"] = round(foreign / span, 3)
+    return out
 
 
 def marker_lines():
@@ -164,6 +198,7 @@ def main(argv=None):
     notifier_out = {}
     waiters = [threading.Thread(target=waiter, args=(ready, waiters_out),
                                 name="waiter-%d" % k) for k in range(n)]
+    m0 = machine_sample()
     for t in waiters:
         t.start()
     for _ in range(n):
@@ -175,6 +210,7 @@ def main(argv=None):
     note.join()
     for t in waiters:
         t.join()
+    machine = machine_load(m0)
     waiters_out.sort(key=lambda r: r["name"])
     notes = notifier_out["notifier"]
 
@@ -182,6 +218,7 @@ def main(argv=None):
     window_end = max([notes["end"]] + [w["end"] for w in waiters_out])
     truth = base_truth("condition_wait")
     truth.update({
+        "machine": machine,
         "n_consumers": n,
         "notifications": args.notifications,
         "interval_ms": args.interval_ms,

@@ -20,7 +20,7 @@ KNOWN ANSWER (what a correct lock profiler must report)
     * The most contended lock is the one created at the LOCK-CREATE line
       (truth: markers["LOCK-CREATE"]); it is a _thread.lock.
     * Acquisitions of it: exactly truth "acquisitions" = N x iterations
-      (1200 by default), all from the LOCK-WAIT line.
+      (1000 by default), all from the LOCK-WAIT line.
     * Total time waiting to acquire it, summed over threads: truth
       "lock_wait_seconds" (a profiler's figure must agree within 10% or
       20 ms, whichever is larger).  Nominally ~ (N-1) x window: each thread
@@ -35,7 +35,7 @@ KNOWN ANSWER (what a correct lock profiler must report)
 
 KNOBS
     --threads N        contending threads (default 4)
-    --iterations K     critical sections per thread (default 300)
+    --iterations K     critical sections per thread (default 250)
     --hold-ms H        busy time inside the lock, ms (default 1.0)
     --outside-ms O     busy time outside the lock, ms (default 0.1)
 
@@ -48,6 +48,9 @@ OUTPUT
         "waits_over_100us"}], "window_start", "window_end", ...}
     "markers" maps each marker to its line numbers in this file.  Times
     are time.perf_counter() seconds.  Exit status 0.
+    "machine" = {cpus, span_seconds, foreign_cpu_seconds, foreign_cpus}: CPU
+    that other processes used during the run (from /proc/stat); when
+    foreign_cpus is above ~0.1 the share answers cannot be trusted.
 
 Runs on CPython 3.8 .. 3.13, standard library only.
 """
@@ -92,6 +95,37 @@ def base_truth(name):
     }
 
 
+def machine_sample():
+    """(perf_counter, machine busy CPU s, this process's + reaped children's CPU s).
+
+    Busy time comes from /proc/stat (Linux; None elsewhere) and counts
+    steal time as busy: both are CPU this workload could not have.
+    """
+    busy = None
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        busy = (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        pass
+    t = os.times()
+    own = t.user + t.system + t.children_user + t.children_system
+    return (time.perf_counter(), busy, own)
+
+
+def machine_load(before):
+    """How much CPU other processes used meanwhile (truth "machine")."""
+    after = machine_sample()
+    span = after[0] - before[0]
+    out = {"cpus": os.cpu_count(), "span_seconds": round(span, 6),
+           "foreign_cpu_seconds": None, "foreign_cpus": None}
+    if before[1] is not None and after[1] is not None and span > 0:
+        foreign = max(0.0, (after[1] - before[1]) - (after[2] - before[2]))
+        out["foreign_cpu_seconds"] = round(foreign, 3)
+        out["foreign_cpus"] = round(foreign / span, 3)
+    return out
+
+
 def marker_lines():
     """{marker: [line numbers]} for code lines ending in '# MARKER'."""
     found = {}
@@ -107,8 +141,8 @@ def marker_lines():
 def parse_args(argv):
     p = argparse.ArgumentParser(description="N threads convoying on one lock.")
     p.add_argument("--threads", type=int, default=4, help="threads (4)")
-    p.add_argument("--iterations", type=int, default=300,
-                   help="critical sections per thread (300)")
+    p.add_argument("--iterations", type=int, default=250,
+                   help="critical sections per thread (250)")
     p.add_argument("--hold-ms", type=float, default=1.0,
                    help="busy ms inside the lock (1.0)")
     p.add_argument("--outside-ms", type=float, default=0.1,
@@ -128,13 +162,13 @@ def convoy_worker(iterations, hold, outside, barrier, out):
     for _ in range(iterations):
         t0 = perf_counter()
         shared_lock.acquire()  # LOCK-WAIT
-        t1 = perf_counter()
+        t1 = perf_counter()  # LOCK-HOLD
         try:
             hold_end = t1 + hold  # LOCK-HOLD
             while perf_counter() < hold_end:  # LOCK-HOLD
                 x += 1  # LOCK-HOLD
         finally:
-            t2 = perf_counter()
+            t2 = perf_counter()  # LOCK-HOLD
             shared_lock.release()  # LOCK-RELEASE
         waited = t1 - t0
         wait_total += waited
@@ -173,16 +207,19 @@ def main(argv=None):
             name="convoy-%d" % k)
         for k in range(n)
     ]
+    m0 = machine_sample()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    machine = machine_load(m0)
     results.sort(key=lambda r: r["name"])
 
     window_start = min(r["start"] for r in results)
     window_end = max(r["end"] for r in results)
     truth = base_truth("lock_convoy")
     truth.update({
+        "machine": machine,
         "n_threads": n,
         "iterations": args.iterations,
         "hold_ms": args.hold_ms,

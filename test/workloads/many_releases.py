@@ -42,6 +42,9 @@ OUTPUT
         "window_start", "window_end", "window_seconds", "calls_per_second",
         "thread_cpu_seconds", ...}
     Times are time.perf_counter() seconds.  Exit status 0.
+    "machine" = {cpus, span_seconds, foreign_cpu_seconds, foreign_cpus}: CPU
+    that other processes used during the run (from /proc/stat); when
+    foreign_cpus is above ~0.1 the share answers cannot be trusted.
 
 Runs on CPython 3.8 .. 3.13 on Linux (--method read needs /dev/zero),
 standard library only.
@@ -80,6 +83,37 @@ def base_truth(name):
     }
 
 
+def machine_sample():
+    """(perf_counter, machine busy CPU s, this process's + reaped children's CPU s).
+
+    Busy time comes from /proc/stat (Linux; None elsewhere) and counts
+    steal time as busy: both are CPU this workload could not have.
+    """
+    busy = None
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        busy = (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        pass
+    t = os.times()
+    own = t.user + t.system + t.children_user + t.children_system
+    return (time.perf_counter(), busy, own)
+
+
+def machine_load(before):
+    """How much CPU other processes used meanwhile (truth "machine")."""
+    after = machine_sample()
+    span = after[0] - before[0]
+    out = {"cpus": os.cpu_count(), "span_seconds": round(span, 6),
+           "foreign_cpu_seconds": None, "foreign_cpus": None}
+    if before[1] is not None and after[1] is not None and span > 0:
+        foreign = max(0.0, (after[1] - before[1]) - (after[2] - before[2]))
+        out["foreign_cpu_seconds"] = round(foreign, 3)
+        out["foreign_cpus"] = round(foreign / span, 3)
+    return out
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description="One thread, many GIL releases.")
     p.add_argument("--seconds", type=float, default=1.0, help="run length (1.0)")
@@ -98,6 +132,7 @@ def main(argv=None):
     read = os.read
     sleep = time.sleep
     calls = 0
+    m0 = machine_sample()
     cpu0 = time.thread_time()
     start = perf_counter()
     deadline = start + args.seconds
@@ -117,11 +152,13 @@ def main(argv=None):
                 break
     end = perf_counter()
     cpu = time.thread_time() - cpu0
+    machine = machine_load(m0)
     if fd >= 0:
         os.close(fd)
 
     truth = base_truth("many_releases")
     truth.update({
+        "machine": machine,
         "method": args.method,
         "seconds": args.seconds,
         "calls": calls,

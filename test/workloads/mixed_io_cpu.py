@@ -58,6 +58,9 @@ OUTPUT
         "call_seconds", "thread_cpu_seconds"}], "io_calls",
         "io_seconds_per_call", "window_start", "window_end", ...}
     Times are time.perf_counter() seconds.  Exit status 0.
+    "machine" = {cpus, span_seconds, foreign_cpu_seconds, foreign_cpus}: CPU
+    that other processes used during the run (from /proc/stat); when
+    foreign_cpus is above ~0.1 the share answers cannot be trusted.
 
 Runs on CPython 3.8 .. 3.13 on Linux (--io devzero needs /dev/zero),
 standard library only.
@@ -101,6 +104,37 @@ def base_truth(name):
         "switch_interval": sys.getswitchinterval(),
         "main_native_id": threading.get_native_id(),
     }
+
+
+def machine_sample():
+    """(perf_counter, machine busy CPU s, this process's + reaped children's CPU s).
+
+    Busy time comes from /proc/stat (Linux; None elsewhere) and counts
+    steal time as busy: both are CPU this workload could not have.
+    """
+    busy = None
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        busy = (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        pass
+    t = os.times()
+    own = t.user + t.system + t.children_user + t.children_system
+    return (time.perf_counter(), busy, own)
+
+
+def machine_load(before):
+    """How much CPU other processes used meanwhile (truth "machine")."""
+    after = machine_sample()
+    span = after[0] - before[0]
+    out = {"cpus": os.cpu_count(), "span_seconds": round(span, 6),
+           "foreign_cpu_seconds": None, "foreign_cpus": None}
+    if before[1] is not None and after[1] is not None and span > 0:
+        foreign = max(0.0, (after[1] - before[1]) - (after[2] - before[2]))
+        out["foreign_cpu_seconds"] = round(foreign, 3)
+        out["foreign_cpus"] = round(foreign / span, 3)
+    return out
 
 
 def parse_args(argv):
@@ -199,10 +233,12 @@ def main(argv=None):
         threads.append(threading.Thread(target=cpu_worker, name="cpu"))
     threads += [threading.Thread(target=io_worker, args=(k,), name="io-%d" % k)
                 for k in range(n_io)]
+    m0 = machine_sample()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    machine = machine_load(m0)
     for fd in fds:
         if fd >= 0:
             os.close(fd)
@@ -214,6 +250,7 @@ def main(argv=None):
     io_call_seconds = sum(r["call_seconds"] for r in io_out)
     truth = base_truth("mixed_io_cpu")
     truth.update({
+        "machine": machine,
         "n_io_threads": n_io,
         "with_cpu": with_cpu,
         "io_kind": args.io,

@@ -13,8 +13,9 @@ WHAT IT DOES
 
 KNOWN ANSWER (what a correct GIL profiler following children must report)
     * 1 parent process + --workers worker processes (truth worker_pids: the
-      distinct pids that ran tasks; normally all of them), plus, with
-      forkserver, the fork server process (which runs no task).
+      distinct pids that ran tasks; normally all of them), plus, with spawn
+      and forkserver, multiprocessing's resource tracker and (forkserver)
+      the fork server: Python processes that run no task.
     * Each worker's MainThread holds its own GIL >= 90% of the time it
       spends running tasks (truth per task: start/end; sum over its tasks:
       truth per_worker_task_seconds), with ~0 GIL wait -- one busy thread
@@ -40,6 +41,11 @@ OUTPUT
         "task_records": [[k, pid, start, end, cpu_seconds], ...], ...}
     Times are time.perf_counter() seconds (CLOCK_MONOTONIC on Linux, so
     comparable across the processes).  Exit status 0.
+    "machine" = {cpus, span_seconds, foreign_cpu_seconds, foreign_cpus}: CPU
+    that other processes used during the run (from /proc/stat); when
+    foreign_cpus is above ~0.1 the share answers cannot be trusted.
+    (Helper processes still alive at the end -- multiprocessing's
+    resource tracker, the fork server -- count as foreign.)
 
 Runs on CPython 3.8 .. 3.13, standard library only.
 Note: on 3.12+ os.fork() warns (DeprecationWarning, hidden by default) if
@@ -83,6 +89,37 @@ def base_truth(name):
     }
 
 
+def machine_sample():
+    """(perf_counter, machine busy CPU s, this process's + reaped children's CPU s).
+
+    Busy time comes from /proc/stat (Linux; None elsewhere) and counts
+    steal time as busy: both are CPU this workload could not have.
+    """
+    busy = None
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        busy = (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        pass
+    t = os.times()
+    own = t.user + t.system + t.children_user + t.children_system
+    return (time.perf_counter(), busy, own)
+
+
+def machine_load(before):
+    """How much CPU other processes used meanwhile (truth "machine")."""
+    after = machine_sample()
+    span = after[0] - before[0]
+    out = {"cpus": os.cpu_count(), "span_seconds": round(span, 6),
+           "foreign_cpu_seconds": None, "foreign_cpus": None}
+    if before[1] is not None and after[1] is not None and span > 0:
+        foreign = max(0.0, (after[1] - before[1]) - (after[2] - before[2]))
+        out["foreign_cpu_seconds"] = round(foreign, 3)
+        out["foreign_cpus"] = round(foreign / span, 3)
+    return out
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description="multiprocessing.Pool map of CPU work.")
     p.add_argument("--start-method", choices=("fork", "spawn", "forkserver"),
@@ -115,6 +152,7 @@ def main(argv=None):
     args = parse_args(argv)
     ctx = multiprocessing.get_context(args.start_method)
     jobs = [(k, args.loops) for k in range(args.tasks)]
+    m0 = machine_sample()
     pool_start = time.perf_counter()
     with ctx.Pool(args.workers) as pool:
         map_start = time.perf_counter()
@@ -123,6 +161,7 @@ def main(argv=None):
         pool.close()
         pool.join()
     pool_end = time.perf_counter()
+    machine = machine_load(m0)
 
     ok = all(acc == checksum(k, args.loops) for (k, acc, _, _, _, _) in results)
     pids = sorted({r[2] for r in results})
@@ -132,6 +171,7 @@ def main(argv=None):
     task_cpu = sum(r[5] for r in results)
     truth = base_truth("mp_pool")
     truth.update({
+        "machine": machine,
         "start_method": args.start_method,
         "workers": args.workers,
         "tasks": len(results),

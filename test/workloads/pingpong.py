@@ -43,8 +43,10 @@ KNOWN ANSWER (what a correct GIL/lock profiler must report)
     * processes2: two processes, each with its own GIL: the child (truth
       child_pid) runs the echoer in its MainThread plus a Queue feeder
       thread ("QueueFeederThread"); the parent likewise has a feeder thread.
-      A profiler that follows children must record the child pid.  GIL
-      waits are < 20% of each thread's run.
+      A profiler that follows children must record the child pid.  With
+      spawn or forkserver, multiprocessing's resource tracker (and the fork
+      server) are Python processes too, idle throughout.  GIL waits are
+      < 20% of each thread's run.
     * all modes: exactly truth "items" items round-trip; truth
       "exchange_seconds" is the driver's wall time for the exchange.
 
@@ -62,6 +64,11 @@ OUTPUT
         "start_method", "child_pid", "echoer_native_id", ...}
     Times are time.perf_counter() seconds.  Exit status 0 (1 if the items
     came back wrong).
+    "machine" = {cpus, span_seconds, foreign_cpu_seconds, foreign_cpus}: CPU
+    that other processes used during the run (from /proc/stat); when
+    foreign_cpus is above ~0.1 the share answers cannot be trusted.
+    (Helper processes still alive at the end -- multiprocessing's
+    resource tracker, the fork server -- count as foreign.)
 
 Runs on CPython 3.8 .. 3.13, standard library only.
 """
@@ -104,6 +111,37 @@ def base_truth(name):
         "switch_interval": sys.getswitchinterval(),
         "main_native_id": threading.get_native_id(),
     }
+
+
+def machine_sample():
+    """(perf_counter, machine busy CPU s, this process's + reaped children's CPU s).
+
+    Busy time comes from /proc/stat (Linux; None elsewhere) and counts
+    steal time as busy: both are CPU this workload could not have.
+    """
+    busy = None
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        busy = (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        pass
+    t = os.times()
+    own = t.user + t.system + t.children_user + t.children_system
+    return (time.perf_counter(), busy, own)
+
+
+def machine_load(before):
+    """How much CPU other processes used meanwhile (truth "machine")."""
+    after = machine_sample()
+    span = after[0] - before[0]
+    out = {"cpus": os.cpu_count(), "span_seconds": round(span, 6),
+           "foreign_cpu_seconds": None, "foreign_cpus": None}
+    if before[1] is not None and after[1] is not None and span > 0:
+        foreign = max(0.0, (after[1] - before[1]) - (after[2] - before[2]))
+        out["foreign_cpu_seconds"] = round(foreign, 3)
+        out["foreign_cpus"] = round(foreign / span, 3)
+    return out
 
 
 def parse_args(argv):
@@ -192,6 +230,7 @@ def main(argv=None):
     truth.update({"mode": args.mode, "items": items, "window": args.window,
                   "start_method": None, "child_pid": None})
 
+    m0 = machine_sample()
     echoer_blocked = 0
     echoer_cpu = None
     if args.mode == "thread1":
@@ -239,8 +278,10 @@ def main(argv=None):
         truth["child_pid"] = child.pid
         truth["child_exitcode"] = child.exitcode
 
+    machine = machine_load(m0)
     expected = items * (items - 1) // 2
     truth.update({
+        "machine": machine,
         "checksum_ok": total == expected,
         "exchange_start": round(t0, 6),
         "exchange_end": round(t1, 6),

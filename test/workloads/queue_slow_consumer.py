@@ -40,6 +40,9 @@ OUTPUT
         "consumer_get_seconds", "producer": {...}, "consumers": [{...}],
         "markers", "window_start", "window_end", ...}
     Times are time.perf_counter() seconds.  Exit status 0.
+    "machine" = {cpus, span_seconds, foreign_cpu_seconds, foreign_cpus}: CPU
+    that other processes used during the run (from /proc/stat); when
+    foreign_cpus is above ~0.1 the share answers cannot be trusted.
 
 Runs on CPython 3.8 .. 3.13, standard library only.
 """
@@ -79,6 +82,37 @@ def base_truth(name):
         "switch_interval": sys.getswitchinterval(),
         "main_native_id": threading.get_native_id(),
     }
+
+
+def machine_sample():
+    """(perf_counter, machine busy CPU s, this process's + reaped children's CPU s).
+
+    Busy time comes from /proc/stat (Linux; None elsewhere) and counts
+    steal time as busy: both are CPU this workload could not have.
+    """
+    busy = None
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        busy = (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        pass
+    t = os.times()
+    own = t.user + t.system + t.children_user + t.children_system
+    return (time.perf_counter(), busy, own)
+
+
+def machine_load(before):
+    """How much CPU other processes used meanwhile (truth "machine")."""
+    after = machine_sample()
+    span = after[0] - before[0]
+    out = {"cpus": os.cpu_count(), "span_seconds": round(span, 6),
+           "foreign_cpu_seconds": None, "foreign_cpus": None}
+    if before[1] is not None and after[1] is not None and span > 0:
+        foreign = max(0.0, (after[1] - before[1]) - (after[2] - before[2]))
+        out["foreign_cpu_seconds"] = round(foreign, 3)
+        out["foreign_cpus"] = round(foreign / span, 3)
+    return out
 
 
 def marker_lines():
@@ -169,10 +203,12 @@ def main(argv=None):
     threads += [threading.Thread(target=consumer, name="consumer-%d" % k,
                                  args=(q, args.work_ms / 1000.0, barrier, cons_out))
                 for k in range(args.consumers)]
+    m0 = machine_sample()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    machine = machine_load(m0)
     cons_out.sort(key=lambda r: r["name"])
     prod = prod_out["producer"]
 
@@ -180,6 +216,7 @@ def main(argv=None):
     window_end = max([prod["end"]] + [c["end"] for c in cons_out])
     truth = base_truth("queue_slow_consumer")
     truth.update({
+        "machine": machine,
         "items": args.items,
         "n_consumers": args.consumers,
         "maxsize": args.maxsize,
