@@ -141,7 +141,13 @@ static int map_file(const gs_process_info *info, char *path_out, size_t path_siz
     return 0;
 }
 
+/* A normal end: Py_RunMain returns to main(), and libc's exit() runs this.
+ * The status is not visible from here (FORMAT.md: end_code -1). */
+static void at_process_exit(void) { gs_recorder_mark_end(GS_END_EXIT, -1); }
+
 int gs_recorder_open(const gs_process_info *info, char *path_out, size_t path_size) {
+    static int exit_handler_registered;
+    if (!exit_handler_registered) exit_handler_registered = atexit(at_process_exit) == 0;
     gs_use_tsc = tsc_is_reliable();
     copy_text(directory, sizeof directory, info->directory);
     process_info = *info;
