@@ -1,7 +1,6 @@
 """The recorder's GIL intervals against workloads whose answer is known
 (test/workloads/*.py headers). perf_counter() is CLOCK_MONOTONIC on Linux, the
 recording's own clock, so the workloads' measured windows line up exactly."""
-import os
 import unittest
 
 from .workload import record, share_in_window, thread_by_tid, union_share
@@ -24,7 +23,10 @@ def looks_unloaded(run):
     start, end = t["window_start"] * NS, t["window_end"] * NS
     for w in t["threads"]:
         worker = thread_by_tid(run.main, w["native_id"])
-        if abs(share_in_window(worker, "held", start, end) - 0.25) > 0.10:
+        if abs(share_in_window(worker, "held", start, end) - 0.25) > 0.05:
+            return False
+        # neither holding nor waiting: preempted by the OS after a release
+        if share_in_window(worker, "released", start, end) > 0.05:
             return False
     return True
 
@@ -35,10 +37,11 @@ class CpuThreads(unittest.TestCase):
         # Four CPU threads on this machine's cores: when other programs load it,
         # the thread the GIL is handed to may wait for a core, and the GIL is
         # then held by nobody. The figures below are CPython's on a machine
-        # that is not overloaded, so a run made under a load average above the
-        # number of cores is repeated (at most twice) and the best one kept.
+        # that is not overloaded, so a run that shows the machine's load (a
+        # hand-over gap, or workers preempted after releasing) is repeated, at
+        # most twice, and the best one kept.
         runs = [record("cpu_threads.py", "--threads", "4", "--seconds", "1.5")]
-        while len(runs) < 3 and os.getloadavg()[0] > (os.cpu_count() or 1) and not looks_unloaded(runs[-1]):
+        while len(runs) < 3 and not looks_unloaded(runs[-1]):
             runs.append(record("cpu_threads.py", "--threads", "4", "--seconds", "1.5"))
         cls.run_ = max(runs, key=lambda r: (looks_unloaded(r), gil_busy_share(r)))
 
@@ -58,6 +61,12 @@ class CpuThreads(unittest.TestCase):
     def test_each_worker_holds_its_cpu_share_and_waits_the_rest(self):
         p = self.run_.main
         start, end = self.window()
+        # On a machine with cores to spare: 25% each (the OS picks who wins a
+        # switch: +/- 5 points) and waiting for the rest, but for a point or
+        # two of scheduling. When every attempt ran overloaded, a thread the OS
+        # preempts after a release is neither holding nor waiting, and only the
+        # looser figures are CPython's.
+        unloaded = looks_unloaded(self.run_)
         shares = []
         for w in self.run_.truth["threads"]:
             t = thread_by_tid(p, w["native_id"])
@@ -65,21 +74,17 @@ class CpuThreads(unittest.TestCase):
             held = share_in_window(t, "held", start, end)
             waiting = share_in_window(t, "waiting", start, end)
             cpu = w["thread_cpu_seconds"] / self.run_.truth["window_seconds"]
-            # Which waiter wins each switch is the OS's choice: 25% +/- 3 points
-            # on a quiet machine, wider when other programs load it. The
-            # recorder's accuracy is checked against the thread's CPU time below.
-            self.assertAlmostEqual(held, 0.25, delta=0.10, msg=w["name"])
             # A pure-Python thread computes only while it holds the GIL, so its
-            # CPU time bounds its hold time from below (equal on an idle machine;
-            # a holder the OS preempts holds without computing).
+            # CPU time bounds its hold time from below.
             self.assertGreaterEqual(held, cpu - 0.03, "%s held %.3f but used %.3f CPU" % (w["name"], held, cpu))
+            if unloaded:
+                self.assertAlmostEqual(held, 0.25, delta=0.05, msg=w["name"])
+                # a thread that won more than its share of switches waits less
+                self.assertGreaterEqual(waiting, 0.70 - max(0.0, held - 0.25), w["name"])
+            else:
+                self.assertAlmostEqual(held, 0.25, delta=0.12, msg=w["name"])
+                self.assertGreaterEqual(waiting, 0.50, w["name"])
             shares.append(held)
-            # Between a forced release and its next request a worker may sit in
-            # the OS run queue: it neither holds nor asks, so that time is
-            # released, and it grows with the machine's load. The rest is waiting.
-            descheduled = share_in_window(t, "released", start, end)
-            self.assertGreaterEqual(waiting + descheduled, 0.70, w["name"])
-            self.assertGreaterEqual(waiting, 0.50, w["name"])
         self.assertAlmostEqual(sum(shares) / len(shares), 0.25, delta=0.01)
 
     def test_states_cover_each_lifetime(self):
