@@ -16,6 +16,7 @@
 #include "gilhooks.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -228,6 +229,20 @@ static void hook_exit(int code) {
     exit(code);
 }
 
+/* CPython ends an uncaught KeyboardInterrupt by killing itself with SIGINT
+ * (and os.kill(os.getpid(), sig) does the same): a death the probe can see
+ * coming when the signal's action is the default one. */
+static int hook_kill(pid_t pid, int sig) {
+    if (sig > 0 && (pid == getpid() || pid == 0)) {
+        struct sigaction current;
+        int fatal = sig == SIGKILL || (sigaction(sig, NULL, &current) == 0 && !(current.sa_flags & SA_SIGINFO) &&
+                                       current.sa_handler == SIG_DFL && sig != SIGCHLD && sig != SIGCONT &&
+                                       sig != SIGURG && sig != SIGWINCH && sig != SIGSTOP && sig != SIGTSTP);
+        if (fatal) gs_recorder_mark_end(GS_END_SIGNAL, sig);
+    }
+    return kill(pid, sig);
+}
+
 static void hook_underscore_exit(int code) {
     gs_recorder_mark_end(GS_END_UNDERSCORE_EXIT, code);
     _exit(code);
@@ -240,6 +255,7 @@ int gs_hooks_install(const void *inside_libpython) {
         {"pthread_cond_timedwait", (void *)hook_cond_timedwait, 0},
         {"exit", (void *)hook_exit, 0},
         {"_exit", (void *)hook_underscore_exit, 0},
+        {"kill", (void *)hook_kill, 0},
     };
     int n = (int)(sizeof patches / sizeof patches[0]);
     if (gs_got_patch_object(inside_libpython, patches, n) != 0) return -1;

@@ -69,8 +69,28 @@ class Endings(unittest.TestCase):
         r = record("killed.py")
         self.assertEqual(r.returncode, -signal.SIGKILL)
         self.assertEqual(r.session["signal"], signal.SIGKILL)
-        self.assertEqual(r.main.end_kind, 0)
+        # it killed itself, through the interpreter's kill(): seen; from outside it would not be
+        self.assertEqual((r.main.end_kind, r.main.end_code), (3, signal.SIGKILL))
         self.check_readable_until(r, r.truth["kill_at"], r.truth["threads_start"])
+
+
+class KeyboardInterruptEnd(unittest.TestCase):
+    def test_an_uncaught_keyboard_interrupt_is_a_death_by_sigint(self):
+        import os
+        import subprocess
+        import sys
+        import tempfile
+        from .workload import RUNTIME, environment
+        script = os.path.join(tempfile.mkdtemp(), "interrupted.py")
+        with open(script, "w") as f:
+            f.write("raise KeyboardInterrupt\n")
+        directory = os.path.join(os.path.dirname(script), "rec.gilscope")
+        done = subprocess.run([sys.executable, "-m", "gilscope.run", "-o", directory, script],
+                              env=environment(truth=False), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.assertEqual(done.returncode, -signal.SIGINT)
+        from . import recording
+        processes, _ = recording.load(directory)
+        self.assertEqual([(p.end_kind, p.end_code) for p in processes], [(3, signal.SIGINT)])
 
 
 class Transparency(unittest.TestCase):
