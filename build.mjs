@@ -2,15 +2,18 @@
 //
 //   dist/extension.js   extension host (cjs, node, `vscode` external)   src/extension/main.ts
 //   dist/server.js      language server over stdio                      src/server/main.ts
+//   dist/*.wasm         tree-sitter's runtime and Python grammar, loaded by the server
+//                       (src/server/python/parser.ts), copied from node_modules
 //   dist/cli.js         `gilscope` command line (executable)            src/cli/main.ts
 //   dist/webview/*.js   browser bundles (iife), one per top-level       webview/*.ts
 //                       webview/*.ts; helpers live in subfolders
 //   out/test/**.test.js every test/**/*.test.ts, same relative path      test/**/*.test.ts
+//                       (test/extension/**: `vscode` is the honest mock test/extension/mock/vscode.ts)
 //   out/integration/suite/index.js   the integration suites, run inside   test/integration/suite/index.ts
 //                       VS Code (`vscode` external), with every test/integration/suite/**/*.itest.ts
 //
 // Usage: node build.mjs [--watch]
-import { chmodSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -40,9 +43,21 @@ const node = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
+  // web-tree-sitter's ES module finds itself through import.meta.url, which a CommonJS
+  // bundle does not have; its CommonJS build uses __dirname (and our locateFile).
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
 };
 
+/** WebAssembly the server loads at run time: copied next to dist/server.js (and so into the .vsix). */
+const wasmFiles = [
+  ['node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm'],
+  ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/tree-sitter-python.wasm'],
+];
+
 const testEntries = filesUnder('test', (n) => n.endsWith('.test.ts'), true);
+/** The extension host's own logic, tested in plain Node against a mock `vscode`. */
+const isHostTest = (path) => path.startsWith('test/extension/');
+const testEntry = (path) => ({ in: path, out: path.replace(/\.ts$/, '') });
 const webviewEntries = filesUnder('webview', (n) => n.endsWith('.ts') && !n.endsWith('.d.ts'), false);
 const itestEntries = filesUnder('test/integration/suite', (n) => n.endsWith('.itest.ts'), true);
 
@@ -67,10 +82,17 @@ const builds = [
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: webviewEntries, outdir: 'dist/webview' },
   {
     ...node,
-    entryPoints: testEntries.map((path) => ({ in: path, out: path.replace(/\.ts$/, '') })),
+    entryPoints: testEntries.filter((path) => !isHostTest(path)).map(testEntry),
     outdir: 'out',
     // Test tools that load files of their own at run time stay in node_modules.
     external: [...node.external, 'playwright-core', '@vscode/test-electron'],
+  },
+  {
+    ...node,
+    entryPoints: testEntries.filter(isHostTest).map(testEntry),
+    outdir: 'out',
+    external: [],
+    alias: { ...node.alias, vscode: './test/extension/mock/vscode.ts' },
   },
   { ...node, entryPoints: ['test/integration/suite/index.ts'], outfile: 'out/integration/suite/index.js', plugins: [itestFiles] },
 ].filter((b) => !Array.isArray(b.entryPoints) || b.entryPoints.length > 0);
@@ -88,6 +110,8 @@ const withPlugins = builds.map((b) => (b.outfile === 'dist/cli.js' ? { ...b, plu
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 rmSync(join(root, 'out'), { recursive: true, force: true });
+mkdirSync(join(root, 'dist'), { recursive: true });
+for (const [from, to] of wasmFiles) copyFileSync(join(root, from), join(root, to));
 
 if (watch) {
   const contexts = await Promise.all(withPlugins.map((b) => esbuild.context(b)));

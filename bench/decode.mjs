@@ -3,7 +3,8 @@
 // synthetic recording with the test writer (default: 10 minutes, 64 threads, tens of
 // millions of records), then measures decode+aggregate, the report and heatmap queries
 // in a fresh process per repeat (so peak RSS is that of the analysis alone) and prints
-// min / median / max.
+// min / median / max; decode+aggregate also per CPU second, which a busy machine
+// disturbs less than wall time.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,9 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const script = join(root, 'out/bench/decodeBench.js');
+// Built into the run's own temporary directory: `node build.mjs` empties out/ and may run meanwhile.
+const dir = mkdtempSync(join(tmpdir(), 'gilscope-bench-'));
+const script = join(dir, 'decodeBench.js');
 await esbuild.build({
   absWorkingDir: root, entryPoints: ['bench/decodeBench.ts'], outfile: script,
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning',
@@ -33,13 +36,13 @@ function run(args) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'gilscope-bench-'));
 try {
   const g0 = performance.now();
-  const gen = run(['generate', dir, values.minutes, values.threads]);
-  const size = statSync(join(dir, gen.file)).size;
+  const data = join(dir, 'data');
+  const gen = run(['generate', data, values.minutes, values.threads]);
+  const size = statSync(join(data, gen.file)).size;
   console.log(`generated ${gen.records.toLocaleString('en')} records, ${(size / 2 ** 20).toFixed(0)} MiB, ${values.threads} threads, ${values.minutes} min in ${((performance.now() - g0) / 1e3).toFixed(1)} s`);
-  const runs = Array.from({ length: Number(values.repeats) }, () => run(['measure', dir]));
+  const runs = Array.from({ length: Number(values.repeats) }, () => run(['measure', data]));
   const stat = (xs) => {
     const s = [...xs].sort((a, b) => a - b);
     return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
@@ -47,6 +50,9 @@ try {
   const fmt = (o, f) => `min ${f(o.min)}  median ${f(o.median)}  max ${f(o.max)}`;
   const rate = stat(runs.map((r) => r.records / r.decodeSeconds));
   console.log(`decode+aggregate: ${fmt(rate, (x) => `${(x / 1e6).toFixed(1)} M records/s`)}`);
+  // CPU time is what the code costs; wall time also counts a busy machine's other processes.
+  const cpuRate = stat(runs.map((r) => r.records / r.decodeCpuSeconds));
+  console.log(`decode+aggregate per CPU second: ${fmt(cpuRate, (x) => `${(x / 1e6).toFixed(1)} M records/s`)}`);
   console.log(`decode+aggregate: ${fmt(stat(runs.map((r) => r.decodeSeconds)), (x) => `${x.toFixed(2)} s`)}`);
   console.log(`report (snapshot + JSON): ${fmt(stat(runs.map((r) => r.reportSeconds)), (x) => `${(x * 1e3).toFixed(0)} ms`)}`);
   console.log(`heatmap at a new zoom (${runs[0].threads} threads x 1600 cells): ${fmt(stat(runs.flatMap((r) => r.heatmapMs)), (x) => `${x.toFixed(1)} ms`)}`);

@@ -23,9 +23,14 @@ function generate(dir: string, minutes: number, threads: number): void {
   main.lockNew(0, 1, 1, 3, 3);
   ts.forEach((t, i) => t.start(i * 1000, 1000 + i, i === 0));
   const end = minutes * 60e9;
-  // The GIL goes round the threads; each holds ~100 µs, others wait or do I/O.
+  // The GIL goes round the threads; each holds ~60 µs, others wait or do I/O.
+  // Every 8th release hands the GIL over (GIL_HANDOFF); every 16th turn blocks
+  // on the lock as the runtime writes it: GIL_RELEASE + LOCK_WAIT, and at the
+  // thread's next turn GIL_WAIT, GIL_ACQUIRE, then LOCK_ACQUIRE (contended)
+  // stamped when the lock was obtained, before the GIL_ACQUIRE.
   const hold = 60_000;
   const cycle = hold * threads;
+  const blocked = new Array<boolean>(threads).fill(false);
   let records = 0;
   let n = 0;
   for (let t0 = 1e6; t0 + cycle < end; t0 += cycle) {
@@ -33,11 +38,23 @@ function generate(dir: string, minutes: number, threads: number): void {
       const t = ts[i]!;
       const a = t0 + i * hold;
       const site = 1 + ((n + i) % 50);
-      t.gilWait(a - 30_000).gilAcquire(a, site).gilRelease(a + hold - 1000);
-      records += 3;
+      t.gilWait(a - 30_000).gilAcquire(a, site);
+      records += 2;
+      if (blocked[i]) {
+        t.lockAcquire(a - 30_000, 1, site, 1).lockRelease(a + 20_000, 1);
+        records += 2;
+        blocked[i] = false;
+      }
+      t.gilRelease(a + hold - 1000);
+      records++;
+      if ((n + i) % 8 === 3) {
+        t.gilHandoff(a + hold - 500);
+        records++;
+      }
       if ((n + i) % 16 === 0) {
-        t.lockWait(a + 10_000, 1, 0, site, 0, 1).lockAcquire(a + 20_000, 1, site, 1).lockRelease(a + 30_000, 1);
-        records += 3;
+        t.lockWait(a + hold - 1000, 1, 0, site, 0, 1);
+        records++;
+        blocked[i] = true;
       }
     }
     n++;
@@ -56,9 +73,11 @@ function vmHwmBytes(): number {
 
 function measure(dir: string): void {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const s = new RecordingSession(dir);
   s.poll();
   const decoded = performance.now();
+  const cpu = process.cpuUsage(c0);
   const a = s.result();
   const report = buildReport(a);
   JSON.stringify(report);
@@ -76,6 +95,7 @@ function measure(dir: string): void {
     `${JSON.stringify({
       records: a.records,
       decodeSeconds: (decoded - t0) / 1e3,
+      decodeCpuSeconds: (cpu.user + cpu.system) / 1e6,
       reportSeconds: (reported - decoded) / 1e3,
       heatmapMs: queries,
       peakRssBytes: vmHwmBytes(),

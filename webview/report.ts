@@ -1,16 +1,15 @@
+import type { HostToReportPageMessage, ReportPageToHostMessage } from '../src/protocol/webviewProtocol';
+import { listenToHost } from './common/hostMessages';
 import { connectToHost } from './common/vscodeApi';
+import { ReportPage } from './report/reportPage';
+import type { ReportPageState } from './report/reportPage';
 
 /**
- * Entry of the report page. Until the host sends a recording it shows that it is
- * waiting, then tells the host it is ready.
+ * Entry of the report page (dist/webview/report.js), in a VS Code webview and in the
+ * CLI's --html file alike. It builds the page, listens, then says `ready`; the host
+ * answers with `report/show`.
  */
-function renderWaiting(container: HTMLElement): void {
-  const message = document.createElement('p');
-  message.className = 'gilscope-waiting';
-  message.textContent = 'Waiting for data from gilscope…';
-  container.replaceChildren(message);
-}
-
-const host = connectToHost();
-renderWaiting(document.getElementById('root') ?? document.body);
+const host = connectToHost<ReportPageToHostMessage, ReportPageState>();
+const page = new ReportPage(document.getElementById('root') ?? document.body, host);
+listenToHost<HostToReportPageMessage>(['report/show', 'report/update', 'heatmap/data'], (m) => page.handle(m));
 host.postMessage({ type: 'ready' });

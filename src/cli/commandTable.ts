@@ -1,5 +1,7 @@
 import type { Command } from './command';
 import { checkCommand } from './commands/check';
+import { compareCommand } from './commands/compare';
+import { exportCommand } from './commands/export';
 import { createHelpCommand } from './commands/help';
 import { recordCommand } from './commands/record';
 import { reportCommand } from './commands/report';
@@ -9,7 +11,15 @@ import { versionCommand } from './commands/version';
  * Every `gilscope` subcommand, in the order `gilscope --help` lists them.
  * A command is added here when it works, and not before.
  */
-export const commands: readonly Command[] = [recordCommand, reportCommand, checkCommand, createHelpCommand(() => commands), versionCommand];
+export const commands: readonly Command[] = [
+  recordCommand,
+  reportCommand,
+  compareCommand,
+  checkCommand,
+  exportCommand,
+  createHelpCommand(() => commands),
+  versionCommand,
+];
 
 /** Flags accepted in place of a command name. */
 export const commandAliases: Readonly<Record<string, string>> = {

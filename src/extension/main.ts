@@ -1,14 +1,81 @@
 import * as vscode from 'vscode';
 import { version } from '../../package.json';
+import { findRuntimeDir } from '../core/launch/runtimeDir';
+import { registerCommands } from './commands/commandTable';
+import { COMMAND_IDS } from './commands/services';
+import { readRecording } from './commands/recordingCommands';
+import { GilscopeConfig } from './config';
+import { HostContentionLenses } from './editor/contentionLenses';
+import type { ContentionLenses } from './editor/contentionLenses';
+import { HeatDecorations } from './editor/heatDecorations';
+import { resolveInterpreter } from './interpreter';
+import { startLanguageClient } from './languageClient';
+import { Profiler } from './profiling/profiler';
+import { openVsCodeTerminal } from './profiling/workloadTerminal';
+import { CurrentRecording } from './recordings/currentRecording';
+import { RecordingPresenter } from './recordings/recordingPresenter';
+import { RecordingsStore } from './recordings/recordingsStore';
+import { ProfilingViewProvider } from './views/profilingView';
+import { ReportPanel } from './views/reportPanel';
 
 /**
- * Composition root of the extension. For now it only opens the "gilscope" output
- * channel; views, commands and the language client are wired here as they are built.
+ * Composition root of the extension: makes the parts and wires them, nothing
+ * else. Everything made here is disposed through `context.subscriptions`.
  */
 export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel('gilscope');
-  context.subscriptions.push(output);
+  const own = <T extends vscode.Disposable>(item: T): T => {
+    context.subscriptions.push(item);
+    return item;
+  };
+  const output = own(vscode.window.createOutputChannel('gilscope'));
   output.appendLine(`gilscope ${version} activated`);
+
+  const config = new GilscopeConfig();
+  const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const store = own(new RecordingsStore(storage, context.workspaceState, () => config.recordingsKept));
+  const current = own(new CurrentRecording());
+  const reports = own(new ReportPanel(context.extensionUri));
+  const presenter = new RecordingPresenter(current, reports);
+  // The language server serves the figures (lenses, diagnostics, hovers, quick fixes) for
+  // the current recording; the host adds `Parallelise this…` where a suggestion targets a function.
+  const language = own(startLanguageClient(context, []));
+  const lenses: ContentionLenses = own(new HostContentionLenses({ figures: false }));
+  const heat = own(new HeatDecorations(context.extensionUri));
+  const profiler = own(new Profiler({
+    config,
+    store,
+    runtimeDir: findRuntimeDir(context.extensionPath),
+    openTerminal: openVsCodeTerminal,
+    interpreterFor: (resource) => resolveInterpreter(new GilscopeConfig(resource), resource),
+    display: presenter,
+    stopCommand: COMMAND_IDS.stopProfiling,
+  }));
+  const panel = own(new ProfilingViewProvider(context.extensionUri, {
+    recordings: () => [...(profiler.liveSummary ? [profiler.liveSummary] : []), ...store.recordings.map((r) => r.summary)],
+    selectedId: () => reports.recording?.dir ?? null,
+    select: (id) => {
+      const recording = current.recording?.dir === id ? current.recording : readRecording(id);
+      if (recording) presenter.show(recording);
+    },
+    record: () => void vscode.commands.executeCommand(COMMAND_IDS.profileCurrentFile),
+  }));
+
+  own(current.onDidChange((recording) => {
+    language.setRecordings(recording ? [recording.dir] : []);
+    lenses.show(recording);
+    heat.show(recording);
+    panel.refresh();
+  }));
+  own(store.onDidChange(() => panel.refresh()));
+  own(profiler.onDidChange(() => panel.refresh()));
+  for (const command of registerCommands({
+    profiler,
+    store,
+    current,
+    heat,
+    showRecording: (recording) => presenter.show(recording),
+    workspaceState: context.workspaceState,
+  })) own(command);
 }
 
 /** Everything the extension creates is disposed through `context.subscriptions`. */

@@ -1,18 +1,15 @@
-import { createConnection } from 'vscode-languageserver/node';
-import type { InitializeResult } from 'vscode-languageserver/node';
-import { version } from '../../package.json';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { GilscopeServer } from './gilscopeServer';
 
 /**
- * The gilscope language server, spoken to over stdio. It offers no capabilities yet:
- * diagnostics and code lenses arrive with the analysis.
+ * The gilscope language server's entry point (dist/server.js). The transport
+ * is chosen by how it was started: `--stdio`, `--node-ipc` (the extension's
+ * client, src/extension/languageClient.ts), or stdio when nothing is said.
+ * The grammar's .wasm files sit beside this file in dist/.
  */
-const connection = createConnection(process.stdin, process.stdout);
+const connection = process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))
+  ? createConnection(ProposedFeatures.all)
+  : createConnection(process.stdin, process.stdout);
 
-connection.onInitialize(
-  (): InitializeResult => ({
-    capabilities: {},
-    serverInfo: { name: 'gilscope', version },
-  }),
-);
-
+new GilscopeServer(connection, __dirname);
 connection.listen();

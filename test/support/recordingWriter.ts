@@ -274,6 +274,9 @@ export class ThreadWriter {
   gilWait(ns: number, gil = 0): this {
     return this.rec(RecordType.gilWait, gil, 0, ns);
   }
+  gilHandoff(ns: number, gil = 0): this {
+    return this.rec(RecordType.gilHandoff, gil, 0, ns);
+  }
   gilAcquire(ns: number, site: number, noWait = false, gil = 0): this {
     return this.rec(RecordType.gilAcquire, gil | (noWait ? 0x100 : 0), site, ns);
   }

@@ -26,6 +26,8 @@ const REQUIRED = [
   'extension/package.json',
   'extension/dist/extension.js',
   'extension/dist/server.js',
+  'extension/dist/tree-sitter.wasm',
+  'extension/dist/tree-sitter-python.wasm',
   'extension/dist/cli.js',
   'extension/dist/webview/report.js',
   'extension/media/icon.png',

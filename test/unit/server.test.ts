@@ -41,11 +41,20 @@ test('the language server answers initialize over stdio and exits cleanly on shu
   server.stdin.write(frame({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }));
   server.stdin.write(frame({ method: 'initialized', params: {} }));
   server.stdin.write(frame({ id: 2, method: 'shutdown' }));
-  const [initialize, shutdown] = await received;
+  const got = await received;
+  const initialize = got.find((m) => (m as { id?: unknown }).id === 1);
+  const shutdown = got.find((m) => (m as { id?: unknown }).id === 2);
+  // After `initialized` the server reports the recordings it read (none here).
+  assert.deepEqual(got.find((m) => (m as { method?: unknown }).method === 'gilscope/didLoadRecordings'), { jsonrpc: '2.0', method: 'gilscope/didLoadRecordings', params: { recordings: [] } });
   server.stdin.write(frame({ method: 'exit' }));
 
-  // No features yet; vscode-languageserver itself fills in textDocumentSync: None (0).
-  const capabilities = { textDocumentSync: 0 };
+  // The features of src/server/gilscopeServer.ts; test/server/ drives them.
+  const capabilities = {
+    textDocumentSync: { openClose: true, change: 2 },
+    codeLensProvider: { resolveProvider: false },
+    hoverProvider: true,
+    codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
+  };
   assert.deepEqual(initialize, { jsonrpc: '2.0', id: 1, result: { capabilities, serverInfo: { name: 'gilscope', version } } });
   assert.deepEqual(shutdown, { jsonrpc: '2.0', id: 2, result: null });
   const [code] = await exited;

@@ -1,7 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CellSites } from '../../core/report/cellSites';
+import { overviewHeatmaps } from '../../core/report/heatmapMessage';
 import { htmlReport } from '../../core/report/htmlReport';
+import type { HtmlReportAssets } from '../../core/report/htmlReport';
+import { PAGE_ASSETS, STANDALONE_STYLE } from '../../core/report/webviewHtml';
+import { MAX_HEATMAP_COLUMNS } from '../../protocol/webviewProtocol';
 import type { Command } from '../command';
 import { withFailures } from '../support/cliFailure';
 import { loadReport, recordingPath } from '../support/loadReport';
@@ -19,10 +24,16 @@ wait, and the most contended locks.
 
 Exit status: 0 on success, 2 for a bad command line or a bad recording.`;
 
-/** The webview bundle next to the CLI bundle (dist/cli.js → dist/webview/report.js), if built. */
-function webviewBundle(): string | undefined {
-  const path = join(__dirname, 'webview', 'report.js');
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+/** The report page's code and styles next to the CLI bundle (dist/cli.js → dist/webview/, media/), if built. */
+function webviewAssets(): HtmlReportAssets | undefined {
+  const files = [
+    join(__dirname, 'webview', PAGE_ASSETS.report.script),
+    join(__dirname, 'webview', 'reportFile.js'),
+    ...[STANDALONE_STYLE, ...PAGE_ASSETS.report.styles].map((name) => join(__dirname, '..', 'media', name)),
+  ];
+  if (!files.every((f) => existsSync(f))) return undefined;
+  const [pageScript, hostScript, ...styles] = files.map((f) => readFileSync(f, 'utf8'));
+  return { pageScript: pageScript!, hostScript: hostScript!, styles };
 }
 
 export const reportCommand: Command = {
@@ -36,10 +47,13 @@ export const reportCommand: Command = {
         allowPositionals: true,
         options: { json: { type: 'boolean' }, html: { type: 'string' } },
       });
-      const { report } = loadReport(recordingPath(positionals));
+      const dir = recordingPath(positionals);
+      const { analysis, report } = loadReport(dir);
       for (const w of report.warnings) if (values.json || values.html) process.stderr.write(`gilscope: warning: ${w}\n`);
       if (values.html) {
-        writeFileSync(values.html, htmlReport(report, webviewBundle()), { mode: 0o600 });
+        // The file cannot ask for a zoomed window, so it carries the whole recording at the most columns a page asks for.
+        const heatmaps = overviewHeatmaps(analysis, CellSites.forRecording(dir, analysis), MAX_HEATMAP_COLUMNS);
+        writeFileSync(values.html, htmlReport(report, { assets: webviewAssets(), heatmaps, recordingId: dir }), { mode: 0o600 });
         process.stdout.write(`gilscope: wrote ${values.html}\n`);
       } else if (values.json) {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -43,16 +43,41 @@ function linesSection(p: ReportProcess, st: Style, key: 'gilWaitSeconds' | 'lock
 function locksSection(p: ReportProcess, st: Style): string {
   const locks = p.locks.filter((l) => l.acquisitions > 0 || l.waitSeconds > 0).slice(0, TOP);
   if (locks.length === 0) return `${st.bold('Locks')}: none recorded`;
-  const rows = [['lock', 'contended', 'wait', 'p99 wait', 'max wait', 'held', 'top waiter'].map(st.dim)];
+  const rows = [['lock', 'contended', 'wait', 'GIL after', 'p99 wait', 'max wait', 'held', 'top waiter', 'top holder line'].map(st.dim)];
   for (const l of locks) {
     const where = l.createdAt ? ` ${siteLabel(l.createdAt.file, l.createdAt.line, '').trim()}` : '';
     const w = l.waiters[0];
+    const h = l.holders[0];
     rows.push([
-      `${l.name ?? l.kind}${where}`, `${l.contended}/${l.acquisitions}`, formatSeconds(l.waitSeconds), formatSeconds(l.wait.p99),
+      `${l.name ?? l.kind}${where}`, `${l.contended}/${l.acquisitions}`, formatSeconds(l.waitSeconds), formatSeconds(l.gilWaitSeconds), formatSeconds(l.wait.p99),
       formatSeconds(l.maxWaitSeconds), formatSeconds(l.holdSeconds), w ? siteLabel(w.file, w.line, w.function) : '-',
+      h && h.blockingSeconds > 0 ? siteLabel(h.file, h.line, h.function) : '-',
     ]);
   }
-  return `${st.bold('Locks')} ${st.dim('(by contention wait)')}\n${table(rows)}`;
+  return `${st.bold('Locks')} ${st.dim('(by contention wait; GIL after: the GIL wait after obtaining the lock)')}\n${table(rows)}`;
+}
+
+const WAIT_KIND_LABELS: Readonly<Record<string, string>> = {
+  conditionWait: 'Condition wait',
+  eventWait: 'Event wait',
+  queueGet: 'queue get',
+  queuePut: 'queue put',
+  future: 'future',
+  threadJoin: 'join',
+};
+
+function eventWaitsSection(p: ReportProcess, st: Style): string {
+  const waits = p.locks
+    .flatMap((l) => l.waitKinds.map((k) => ({ l, k })))
+    .sort((a, b) => b.k.seconds - a.k.seconds)
+    .slice(0, TOP);
+  if (waits.length === 0) return `${st.bold('Waits for events')}: none`;
+  const rows = [['wait', 'on', 'calls', 'time', 'top line'].map(st.dim)];
+  for (const { l, k } of waits) {
+    const top = k.sites[0];
+    rows.push([WAIT_KIND_LABELS[k.kind] ?? k.kind, l.name ?? `${l.kind} #${l.id}`, String(k.count), formatSeconds(k.seconds), top ? siteLabel(top.file, top.line, top.function) : '-']);
+  }
+  return `${st.bold('Waits for events')} ${st.dim('(Condition, Event, queue, future, join: not lock contention)')}\n${table(rows)}`;
 }
 
 /** The terminal summary of `gilscope report`: what a person reads first. */
@@ -63,7 +88,7 @@ export function renderTerminalReport(r: Report, st: Style): string {
   for (const w of r.warnings) out.push(st.yellow(`warning: ${w}`));
   for (const p of r.processes) {
     out.push('', processTitle(p, st), '', threadSection(p, st), '', linesSection(p, st, 'gilWaitSeconds', 'Top lines by GIL wait'));
-    out.push('', linesSection(p, st, 'lockWaitSeconds', 'Top lines by lock wait'), '', locksSection(p, st));
+    out.push('', linesSection(p, st, 'lockWaitSeconds', 'Top lines by lock wait'), '', locksSection(p, st), '', eventWaitsSection(p, st));
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { contentionSpan } from './lockMachine';
 import type { ProcessContext } from './processContext';
 import { SiteCol } from './siteColumns';
 import { GilState } from './threadState';
@@ -7,11 +8,14 @@ import type { ThreadState } from './threadState';
  * The per-thread GIL state machine (FORMAT.md, "GIL"): released → waiting →
  * held → released. The site of a GIL_ACQUIRE names the released time and the
  * wait that just ended, and the hold before them: that time is kept pending
- * on the thread until the acquire names its line.
+ * on the thread until the acquire names its line. A GIL_HANDOFF after a
+ * GIL_RELEASE makes the time between them waiting (the releasing thread was
+ * blocked in the hand-over); the thread is released after it.
  */
 
 /** Adds the time in the current state up to `ts`. */
 export function closeState(t: ThreadState, c: ProcessContext, ts: number): void {
+  if (t.contending) contentionSpan(t, c, ts); // rare: kept out of this hot function
   const d = ts - t.since;
   switch (t.state) {
     case GilState.released:
@@ -42,6 +46,15 @@ export function gilWait(t: ThreadState, c: ProcessContext, ts: number, gil: numb
   closeState(t, c, ts);
   t.state = GilState.waiting;
   t.gil = gil;
+  t.handoffArmed = false;
+}
+
+export function gilHandoff(t: ThreadState, c: ProcessContext, ts: number): void {
+  if (t.state !== GilState.released || !t.handoffArmed) return;
+  t.handoffArmed = false;
+  t.state = GilState.waiting; // since the release: blocked in the hand-over
+  closeState(t, c, ts);
+  t.state = GilState.released;
 }
 
 export function gilAcquire(t: ThreadState, c: ProcessContext, ts: number, gil: number, site: number): void {
@@ -65,6 +78,9 @@ export function gilAcquire(t: ThreadState, c: ProcessContext, ts: number, gil: n
   c.gilAcquisitions[gil]!++;
   sites.add(SiteCol.acquisitions, site, 1);
   t.lastSite = site;
+  t.lastAcqTs = ts;
+  t.handoffArmed = false;
+  if (t.holdLock.length > 0) t.acqLog.push2(ts, site);
 }
 
 export function attributePending(t: ThreadState, c: ProcessContext, site: number): void {
@@ -81,6 +97,7 @@ export function gilRelease(t: ThreadState, c: ProcessContext, ts: number): void 
   if (t.state === GilState.released || t.state === GilState.ended) return;
   closeState(t, c, ts);
   t.state = GilState.released;
+  t.handoffArmed = true;
 }
 
 export function threadEnd(t: ThreadState, c: ProcessContext, ts: number): void {
@@ -88,4 +105,5 @@ export function threadEnd(t: ThreadState, c: ProcessContext, ts: number): void {
   closeState(t, c, ts);
   t.state = GilState.ended;
   t.end = ts;
+  t.handoffArmed = false;
 }

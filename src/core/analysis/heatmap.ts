@@ -96,9 +96,11 @@ export class Heatmap {
       for (let i = 0; i < width; i++) {
         const a = Math.max(r.startSeconds, q.startSeconds + i * cellSeconds);
         const b = Math.min(r.endSeconds, q.startSeconds + (i + 1) * cellSeconds);
+        // The four states are exclusive: released is what is left after holding,
+        // waiting for the GIL and waiting for a lock (itself released time).
         // Not clamped, so rows sum to the totals exactly; where a cell is narrower
         // than a bin at a thread's first or last bin it may dip below 0: draw as 0.
-        released[i] = (b > a ? b - a : 0) - held[i]! - wait[i]!;
+        released[i] = (b > a ? b - a : 0) - held[i]! - wait[i]! - lockWait[i]!;
       }
       return { key: r.key, label: r.label, pid: r.pid, cells: { held, wait, released, lockWait } };
     });

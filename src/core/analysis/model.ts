@@ -73,14 +73,21 @@ export interface LockSiteWait extends SiteRef {
 export interface LockHolder extends SiteRef {
   /** Hold time of acquisitions made at this site. */
   readonly holdSeconds: number;
-  /** Others' contention wait while a thread standing here held the lock. */
+  /** Others' contention wait while a holder stood on this line (snapshotHolders.ts). */
   readonly blockingSeconds: number;
+}
+
+export interface WaitKindSite extends SiteRef {
+  readonly count: number;
+  readonly seconds: number;
 }
 
 export interface WaitKindResult {
   readonly kind: string;
   readonly count: number;
   readonly seconds: number;
+  /** Where the threads waited, most first. */
+  readonly sites: readonly WaitKindSite[];
 }
 
 export interface LockResult {
@@ -91,7 +98,10 @@ export interface LockResult {
   readonly acquisitions: number;
   readonly contended: number;
   readonly gaveUp: number;
+  /** Contention: the time released in acquire calls that had to wait. */
   readonly waitSeconds: number;
+  /** GIL waits inside those calls: the hand-over before the lock wait and getting the GIL back after it. */
+  readonly gilWaitSeconds: number;
   readonly holdSeconds: number;
   readonly maxWaitSeconds: number;
   readonly wait: Percentiles;
@@ -116,6 +126,8 @@ export interface PythonInfo {
   readonly build: string;
   readonly gilEnabled: boolean;
   readonly sampled: boolean;
+  /** Samples per second when `sampled` (FORMAT.md sample_hz), else 0. */
+  readonly sampleHz: number;
 }
 
 export type EndKindName = 'exit' | 'os._exit' | 'signal' | 'unknown';

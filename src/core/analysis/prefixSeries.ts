@@ -35,7 +35,7 @@ export const EMPTY_SERIES = new PrefixSeries(0, new Float64Array(1));
  * Freezes a series, adding intervals still open (in ticks) without changing
  * the series itself, so a live view can freeze again later.
  */
-export function freezeSeries(series: BinSeries, binTicks: number, open?: readonly [number, number]): PrefixSeries {
+export function freezeSeries(series: BinSeries, binTicks: number, open: readonly (readonly [number, number])[] = []): PrefixSeries {
   let first = -1;
   for (let p = 0; p < series.pages.length; p++) {
     if (series.pages[p]) {
@@ -44,18 +44,17 @@ export function freezeSeries(series: BinSeries, binTicks: number, open?: readonl
     }
   }
   let last = series.lastBin;
-  const o0 = open && open[1] > open[0] ? Math.max(0, open[0]) : NaN;
-  if (o0 === o0) {
-    const b0 = Math.floor(o0 / binTicks);
-    const b1 = Math.floor(open![1] / binTicks);
+  const extra = open.filter(([a, b]) => b > a && b > 0).map(([a, b]): [number, number] => [Math.max(0, a), b]);
+  for (const [a, b] of extra) {
+    const b0 = Math.floor(a / binTicks);
     first = first < 0 ? b0 : Math.min(first, b0);
-    last = Math.max(last, b1);
+    last = Math.max(last, Math.floor(b / binTicks));
   }
   if (first < 0 || last < first) return EMPTY_SERIES;
   const n = last - first + 1;
   const values = new Float64Array(n);
   for (let b = first; b <= last; b++) values[b - first] = series.at(b);
-  if (o0 === o0) addInterval(values, first, binTicks, o0, open![1]);
+  for (const [a, b] of extra) addInterval(values, first, binTicks, a, b);
   const prefix = new Float64Array(n + 1);
   let acc = 0;
   for (let i = 0; i < n; i++) {

@@ -1,6 +1,6 @@
 import { GilFlag, RecordType, ThreadFlag } from '../format/layout';
 import type { RecordSink } from '../format/recordSink';
-import { gilAcquire, gilRelease, gilWait, threadEnd } from './gilMachine';
+import { gilAcquire, gilHandoff, gilRelease, gilWait, threadEnd } from './gilMachine';
 import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
 import { ProcessContext } from './processContext';
 import { ThreadState } from './threadState';
@@ -11,6 +11,8 @@ export interface AnalysisOptions {
   readonly convoyNs?: number;
   /** The heatmap's initial bin width. */
   readonly baseBinNs?: number;
+  /** Numbers the logs behind "who blocked whom" may hold per process (numberLog.ts); beyond, holders come from LOCK_WAIT's holder site. */
+  readonly logNumbers?: number;
 }
 
 export const DEFAULT_CONVOY_NS = 4.5e6; // ~ the default 5 ms switch interval
@@ -33,6 +35,7 @@ export class ProcessAnalyzer implements RecordSink {
     this.ctx = new ProcessContext(
       (options.convoyNs ?? DEFAULT_CONVOY_NS) * ticksPerNs,
       (options.baseBinNs ?? DEFAULT_BASE_BIN_NS) * ticksPerNs,
+      options.logNumbers,
     );
     if (expectedTicks !== undefined && expectedTicks > 0) this.ctx.grid.fit(expectedTicks * this.ctx.grid.inverse);
     this.cur = this.thread(0);
@@ -42,7 +45,7 @@ export class ProcessAnalyzer implements RecordSink {
     let t = this.threads.get(slot);
     if (!t) {
       const g = this.ctx.grid;
-      t = new ThreadState(slot, g.newSeries(), g.newSeries(), g.newSeries());
+      t = new ThreadState(slot, g.newSeries(), g.newSeries(), g.newSeries(), this.ctx.logBudget);
       this.threads.set(slot, t);
     }
     return t;
@@ -56,8 +59,10 @@ export class ProcessAnalyzer implements RecordSink {
     this.records++;
     const t = this.cur;
     // Per thread, time never goes back: a damaged stamp cannot make a negative interval.
-    if (ts < t.lastTs) ts = t.lastTs;
-    else t.lastTs = ts;
+    // A contended LOCK_ACQUIRE is the exception: it is stamped when the lock was
+    // obtained, before the GIL_ACQUIRE written ahead of it (lockAcquire bounds it).
+    if (ts >= t.lastTs) t.lastTs = ts;
+    else if (type !== RecordType.lockAcquire) ts = t.lastTs;
     if (t.start !== t.start) {
       t.start = ts;
       t.since = ts;
@@ -72,6 +77,9 @@ export class ProcessAnalyzer implements RecordSink {
         break;
       case RecordType.gilWait:
         gilWait(t, c, ts, flags & GilFlag.indexMask);
+        break;
+      case RecordType.gilHandoff:
+        gilHandoff(t, c, ts);
         break;
       case RecordType.lockAcquire:
         lockAcquire(t, c, arg, flags, ts, p0);

@@ -1,6 +1,7 @@
 import { BinGrid } from './binGrid';
 import { IdColumns } from './idColumns';
 import type { LockStats } from './lockStats';
+import { DEFAULT_LOG_NUMBERS, LogBudget } from './numberLog';
 import { SITE_COLUMNS } from './siteColumns';
 
 /** Lock rows in the heatmap are kept for this many locks, the first ones used. */
@@ -16,12 +17,15 @@ export class ProcessContext {
   readonly locks = new Map<number, LockStats>();
   lockRows = 0;
   readonly grid: BinGrid;
+  /** Shared by the hold, wait and critical-section logs that find who blocked whom (snapshotHolders.ts). */
+  readonly logBudget: LogBudget;
 
   /**
    * @param convoyTicks a wait at least this long after a voluntary release is a convoy wait
    * @param baseBinTicks the initial heatmap bin width
    */
-  constructor(readonly convoyTicks: number, baseBinTicks: number) {
+  constructor(readonly convoyTicks: number, baseBinTicks: number, logNumbers = DEFAULT_LOG_NUMBERS) {
     this.grid = new BinGrid(baseBinTicks);
+    this.logBudget = new LogBudget(logNumbers);
   }
 }

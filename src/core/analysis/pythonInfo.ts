@@ -16,5 +16,6 @@ export function pythonInfo(h: FileHeader): PythonInfo {
     build: h.pythonBuild,
     gilEnabled: h.gilMode !== GilMode.noGil && (h.buildFlags & BuildFlag.gilDisabled) === 0,
     sampled: h.gilMode === GilMode.sampled,
+    sampleHz: h.gilMode === GilMode.sampled ? h.sampleHz : 0,
   };
 }

@@ -8,6 +8,7 @@ import { ProcessAnalyzer } from './processAnalyzer';
 import type { AnalysisOptions } from './processAnalyzer';
 import { recordingWarnings } from './recordingWarnings';
 import { snapshot } from './snapshot';
+import { SourceNames } from './sourceNames';
 
 /** The analysis of a whole recording directory at one moment. */
 export interface RecordingAnalysis {
@@ -39,6 +40,7 @@ interface Entry {
 export class RecordingSession {
   private readonly entries = new Map<string, Entry>();
   private session: SessionInfo | undefined;
+  private names: SourceNames | undefined;
   private closed = false;
 
   constructor(readonly path: string, private readonly options: AnalysisOptions = {}) {}
@@ -74,7 +76,7 @@ export class RecordingSession {
     const entries = [...this.entries.values()];
     const startNs = entries.reduce((m, e) => (e.reader.header.startMonoNs < m ? e.reader.header.startMonoNs : m), entries[0]?.reader.header.startMonoNs ?? 0n);
     const processes = entries
-      .map((e) => snapshot(e.reader, e.analyzer, startNs, !e.ended && processAlive(e.reader.header.pid)))
+      .map((e) => snapshot(e.reader, e.analyzer, startNs, !e.ended && processAlive(e.reader.header.pid), this.sourceNames()))
       .sort((a, b) => a.startSeconds - b.startSeconds || a.pid - b.pid);
     const wallSeconds = processes.reduce((m, p) => Math.max(m, p.endSeconds), 0);
     return {
@@ -87,6 +89,12 @@ export class RecordingSession {
       warnings: recordingWarnings(processes),
       records: entries.reduce((n, e) => n + e.analyzer.records, 0),
     };
+  }
+
+  /** Read once per session: a live view snapshots again and again. */
+  private sourceNames(): SourceNames {
+    this.names ??= new SourceNames(this.session?.cwd);
+    return this.names;
   }
 
   close(): void {

@@ -9,6 +9,7 @@ import { buildHeatmap } from './snapshotHeatmap';
 import { lockResults } from './snapshotLocks';
 import { siteResults } from './snapshotSites';
 import { threadResult } from './snapshotThreads';
+import type { SourceNames } from './sourceNames';
 import type { ThreadState } from './threadState';
 import { GilState } from './threadState';
 import { TimeMap } from './timeMap';
@@ -40,9 +41,10 @@ export function processEndTicks(h: FileHeader, threads: Iterable<ThreadState>): 
 /**
  * Turns a process's accumulated state into results, closing what is still
  * open at the process's end without changing the state (a live view calls
- * this again as records keep coming).
+ * this again as records keep coming). `names` reads objects' names from the
+ * lines that created them.
  */
-export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStartNs: bigint, running: boolean): ProcessResult {
+export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStartNs: bigint, running: boolean, names?: SourceNames): ProcessResult {
   const h = src.header;
   const { slope, intercept } = src.clock.line();
   const time = new TimeMap(Number(h.startMonoNs - recordingStartNs), intercept, slope);
@@ -53,7 +55,7 @@ export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStart
     .sort((x, y) => x.start - y.start || x.slot - y.slot)
     .map((t) => [t, threadResult(t, end, time, src.defs)]);
   const { lines, functions } = siteResults(a.ctx, threads, endOf, src.defs, time);
-  const locks = lockResults(a.ctx, threads, end, src.defs, time);
+  const locks = lockResults(a.ctx, threads, end, src.defs, time, names);
   const live = h.live;
   const gils = [...a.ctx.gilAcquisitions.keys()]
     .filter((g) => a.ctx.gilAcquisitions[g]! > 0 || a.ctx.gilInterpreter.has(g))
@@ -74,7 +76,7 @@ export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStart
     startSeconds: time.seconds(0),
     endSeconds: time.seconds(end),
     endKind: END_NAMES[live.endKind] ?? 'unknown',
-    exitCode: live.endKind === EndKind.exit || live.endKind === EndKind.underscoreExit ? live.endCode : null,
+    exitCode: (live.endKind === EndKind.exit || live.endKind === EndKind.underscoreExit) && live.endCode >= 0 ? live.endCode : null,
     signal: live.endKind === EndKind.signal ? live.endCode : null,
     running,
     lostRecords: live.lostRecords,

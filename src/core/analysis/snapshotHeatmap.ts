@@ -1,5 +1,6 @@
 import { Heatmap } from './heatmap';
 import type { BinTime, LockRowSource, ThreadRowSource } from './heatmap';
+import { openContention } from './lockMachine';
 import type { LockResult, ThreadResult } from './model';
 import { freezeSeries } from './prefixSeries';
 import type { ProcessContext } from './processContext';
@@ -30,9 +31,9 @@ export function buildHeatmap(
       startSeconds: r.startSeconds,
       endSeconds: r.endSeconds,
       time: bt,
-      held: freezeSeries(t.heldBins, w, t.state === GilState.held ? [t.since, stop] : undefined),
-      wait: freezeSeries(t.waitBins, w, t.state === GilState.waiting ? [t.since, stop] : undefined),
-      lockWait: freezeSeries(t.lockWaitBins, w, t.waitLock >= 0 && t.waitKind === 0 ? [t.waitStart, stop] : undefined),
+      held: freezeSeries(t.heldBins, w, t.state === GilState.held ? [[t.since, stop]] : []),
+      wait: freezeSeries(t.waitBins, w, t.state === GilState.waiting ? [[t.since, stop]] : []),
+      lockWait: freezeSeries(t.lockWaitBins, w, openContention(t, stop).spans),
     };
   });
   const lockRows: LockRowSource[] = [];

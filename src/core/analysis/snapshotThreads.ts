@@ -1,4 +1,5 @@
 import type { Definitions } from '../format/definitions';
+import { openContention } from './lockMachine';
 import type { ThreadResult, WaitRef } from './model';
 import { GilState, TOP_WAITS } from './threadState';
 import type { ThreadState } from './threadState';
@@ -7,13 +8,13 @@ import type { TimeMap } from './timeMap';
 /** The thread's totals with the state still open at `end` (ticks) added. */
 export function closedTotals(t: ThreadState, end: number): { held: number; wait: number; released: number; lockWait: number; blocked: number } {
   const open = t.state === GilState.ended ? 0 : Math.max(0, end - t.since);
-  const lockOpen = t.waitLock >= 0 ? Math.max(0, end - t.waitStart) : 0;
+  const blockedOpen = t.waitLock >= 0 && t.waitKind !== 0 ? Math.max(0, end - t.waitStart) : 0;
   return {
     held: t.held + (t.state === GilState.held ? open : 0),
     wait: t.wait + (t.state === GilState.waiting ? open : 0),
     released: t.released + (t.state === GilState.released ? open : 0),
-    lockWait: t.lockWait + (t.waitKind === 0 ? lockOpen : 0),
-    blocked: t.blockedByKind.reduce((a, b) => a + b, 0) + (t.waitKind !== 0 ? lockOpen : 0),
+    lockWait: t.lockWait + openContention(t, end).ticks,
+    blocked: t.blockedByKind.reduce((a, b) => a + b, 0) + blockedOpen,
   };
 }
 

@@ -1,4 +1,6 @@
 import type { BinSeries } from './binGrid';
+import { NumberLog } from './numberLog';
+import type { LogBudget } from './numberLog';
 
 export const GilState = { released: 0, waiting: 1, held: 2, ended: 3 } as const;
 
@@ -33,6 +35,10 @@ export class ThreadState {
   pendWait = 0;
   lastSite = 0;
   lastHold = 0;
+  /** The last GIL_ACQUIRE's time. */
+  lastAcqTs = -Infinity;
+  /** The last GIL record was a GIL_RELEASE: a GIL_HANDOFF now makes the time since then waiting. */
+  handoffArmed = false;
 
   convoyCount = 0;
   convoyWait = 0;
@@ -47,6 +53,21 @@ export class ThreadState {
   waitStart = 0;
   waitSite = 0;
   waitHolderSite = 0;
+  /**
+   * A contention wait (kind 0) counts only the time the thread was released
+   * within it (a GIL hand-over before it and the GIL wait after the lock was
+   * obtained are GIL waits): released ticks of closed spans, the last span
+   * held back until the wait's end is known (the LOCK_ACQUIRE that ends it is
+   * written after the GIL_ACQUIRE that follows it, with an earlier time),
+   * and the GIL wait inside the acquire call.
+   */
+  /** A contention wait (kind 0) is open: the GIL machine reports its spans (lockMachine.contentionSpan). */
+  contending = false;
+  waitRel = 0;
+  waitPendStart = NaN;
+  waitPendEnd = NaN;
+  waitFirstRel = NaN;
+  waitGil = 0;
   /** Contention waits (kind 0) and the other blocking waits by kind. */
   lockWait = 0;
   readonly blockedByKind = new Float64Array(8);
@@ -56,13 +77,18 @@ export class ThreadState {
   readonly holdStart: number[] = [];
   readonly holdSite: number[] = [];
   readonly holdDepth: number[] = [];
+  /** (ts, site) of the GIL acquires made while this thread held a lock: where it stood inside critical sections. */
+  readonly acqLog: NumberLog;
 
   constructor(
     readonly slot: number,
     readonly heldBins: BinSeries,
     readonly waitBins: BinSeries,
     readonly lockWaitBins: BinSeries,
-  ) {}
+    budget: LogBudget,
+  ) {
+    this.acqLog = new NumberLog(2, budget);
+  }
 
   /** Keeps the wait if it is among the longest. */
   noteWait(duration: number, at: number, site: number): void {

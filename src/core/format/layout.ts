@@ -69,6 +69,7 @@ export const RecordType = {
   gilRegister: 7,
   site: 8,
   string: 9,
+  gilHandoff: 10,
   clock: 11,
   lockNew: 20,
   lockWait: 21,
@@ -81,6 +82,8 @@ export const ThreadFlag = { main: 0x1 } as const;
 export const GilFlag = { indexMask: 0xff, noWait: 0x100 } as const;
 export const LockAcquireFlag = { contended: 0x1, gaveUp: 0x2 } as const;
 export const LockWaitEndFlag = { timedOut: 0x2 } as const;
+/** LOCK_NEW kinds the analysis treats apart: only an RLock is re-entered by its holder. */
+export const LockKind = { lock: 1, rlock: 2 } as const;
 
 export const ClockKind = { monotonic: 0, tsc: 1 } as const;
 export const GilMode = { gil: 1, noGil: 2, sampled: 3 } as const;

@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import type { ProcessResult, ThreadResult } from '../analysis/model';
+import { suggestForRecording } from '../suggest/suggest';
 import { SCHEMA_VERSION } from './schema';
 import type { Report, ReportProcess, ReportThread } from './schema';
 
@@ -48,15 +50,18 @@ function process(p: ProcessResult): ReportProcess {
       hold: { ...l.hold },
       waiters: l.waiters.map((w) => ({ ...w })),
       holders: l.holders.map((h) => ({ ...h })),
-      waitKinds: l.waitKinds.map((k) => ({ ...k })),
+      waitKinds: l.waitKinds.map((k) => ({ ...k, sites: k.sites.map((w) => ({ ...w })) })),
     })),
     lines: [...p.lines].sort((a, b) => b.gilWaitSeconds + b.lockWaitSeconds - (a.gilWaitSeconds + a.lockWaitSeconds) || b.gilHeldSeconds - a.gilHeldSeconds),
     functions: [...p.functions].sort((a, b) => b.gilWaitSeconds + b.lockWaitSeconds - (a.gilWaitSeconds + a.lockWaitSeconds)),
   };
 }
 
-/** The JSON report (docs/report-schema.md) of an analysed recording. */
-export function buildReport(a: RecordingAnalysis, generator = 'gilscope'): Report {
+/**
+ * The JSON report (docs/report-schema.md) of an analysed recording. The
+ * suggestions are predicted for `cores` cores: this machine's unless told.
+ */
+export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores = availableParallelism()): Report {
   const first = a.processes[0];
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -67,7 +72,7 @@ export function buildReport(a: RecordingAnalysis, generator = 'gilscope'): Repor
     wallSeconds: a.wallSeconds,
     command: a.session?.command ? [...a.session.command] : null,
     processes: a.processes.map(process),
-    suggestions: [],
+    suggestions: suggestForRecording(a, cores),
     warnings: [...a.warnings],
   };
 }

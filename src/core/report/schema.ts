@@ -2,7 +2,11 @@
  * The JSON report, `schemaVersion: 1`, documented field by field in
  * docs/report-schema.md. Times are seconds from the recording's start.
  */
-import type { Percentiles, WaitKindResult } from '../analysis/model';
+import type { Percentiles } from '../analysis/model';
+import type { Suggestion } from '../suggest/types';
+
+/** One entry of `suggestions[]` (docs/report-schema.md, "Suggestion"). */
+export type ReportSuggestion = Suggestion;
 
 export const SCHEMA_VERSION = 1;
 
@@ -36,13 +40,14 @@ export interface ReportLock {
   contended: number;
   gaveUp: number;
   waitSeconds: number;
+  gilWaitSeconds: number;
   holdSeconds: number;
   maxWaitSeconds: number;
   wait: Percentiles;
   hold: Percentiles;
   waiters: (ReportSite & { waitSeconds: number })[];
   holders: (ReportSite & { holdSeconds: number; blockingSeconds: number })[];
-  waitKinds: WaitKindResult[];
+  waitKinds: { kind: string; count: number; seconds: number; sites: (ReportSite & { count: number; seconds: number })[] }[];
 }
 
 export interface ReportLine extends ReportSite {
@@ -87,6 +92,7 @@ export interface Report {
   wallSeconds: number;
   command: string[] | null;
   processes: ReportProcess[];
+  /** Ranked remedies with predicted speedups: each a ReportSuggestion (buildReport fills them; readers still take them as unknown). */
   suggestions: unknown[];
   warnings: string[];
 }

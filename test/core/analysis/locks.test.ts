@@ -25,10 +25,23 @@ test('lock statistics: acquisitions, contention, wait and hold totals and percen
   close(lock.hold.p50, 0.001, 'hold p50');
   close(lock.hold.max, 0.004, 'hold max');
   assert.deepEqual(lock.waiters.map((w) => w.line), [120, 110, 140]);
+  // Blocking comes from the holds that overlapped each wait: B waited 2-5 under
+  // A's hold 1-5; C waited 3-9 under A (3-5, and 6-7) and B (5-9).
   const top = lock.holders[0]!;
   assert.equal(top.line, 100);
-  close(top.blockingSeconds, 0.009, 'blocking');
+  close(top.blockingSeconds, 0.006, 'blocking');
   close(top.holdSeconds, 0.005, 'holder hold');
+  const b = lock.holders.find((h) => h.line === 110)!;
+  close(b.blockingSeconds, 0.004, 'B blocking');
+});
+
+test('past the log budget, holders fall back to the holder site LOCK_WAIT named', () => {
+  const p = analyzeRecording(writeRecording([contendedLock()]), { logNumbers: 0 }).processes[0]!;
+  const lock = p.locks.find((l) => l.id === 1)!;
+  const top = lock.holders[0]!;
+  assert.equal(top.line, 100);
+  close(top.blockingSeconds, 0.009, 'blocking by the runtime-named holder site');
+  close(lock.waitSeconds, 0.011, 'the waits themselves do not depend on the logs');
 });
 
 test('a Condition wait-until-notified is not lock contention', () => {
@@ -38,6 +51,7 @@ test('a Condition wait-until-notified is not lock contention', () => {
   close(cond.waitSeconds, 0, 'condition contention');
   assert.deepEqual(cond.waitKinds.map((k) => [k.kind, k.count]), [['conditionWait', 1]]);
   close(cond.waitKinds[0]!.seconds, 0.004, 'condition wait');
+  assert.deepEqual(cond.waitKinds[0]!.sites.map((w) => [w.line, w.count]), [[130, 1]]);
   const c = p.threads.find((t) => t.tid === 3)!;
   close(c.lockWaitSeconds, 0.006, 'C lock wait');
   close(c.blockedSeconds, 0.004, 'C blocked');

@@ -19,50 +19,73 @@ _cache = {}
 
 
 class ElfSymbols:
-    """The dynamic symbols and load segments of one ELF64 little-endian file."""
+    """The dynamic symbols and load segments of one ELF64 little-endian file.
+    Reads the headers, .dynsym and its string table, not the whole file."""
 
     def __init__(self, path):
         with open(path, "rb") as f:
-            data = f.read()
-        if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
-            raise ValueError("%s: not a 64-bit little-endian ELF file" % path)
-        (_ident, self.e_type, _machine, _version, _entry, phoff, shoff, _flags, _ehsize,
-         phentsize, phnum, shentsize, shnum, _shstrndx) = _EHDR.unpack_from(data, 0)
-        self.segments = []  # (p_offset, p_vaddr, p_filesz)
-        for i in range(phnum):
-            p_type, _f, p_offset, p_vaddr, _pa, p_filesz, _ms, _al = _PHDR.unpack_from(data, phoff + i * phentsize)
-            if p_type == PT_LOAD:
-                self.segments.append((p_offset, p_vaddr, p_filesz))
-        self._symbols = {}
-        self._data = data
-        self._dynsym = None
-        for i in range(shnum):
-            sh = _SHDR.unpack_from(data, shoff + i * shentsize)
-            if sh[1] == SHT_DYNSYM:
-                link = _SHDR.unpack_from(data, shoff + sh[6] * shentsize)
-                self._dynsym = (sh[4], sh[5], sh[9] or _SYM.size, link[4], link[5])
-                break
+            head = f.read(_EHDR.size)
+            if head[:4] != b"\x7fELF" or head[4] != 2 or head[5] != 1:
+                raise ValueError("%s: not a 64-bit little-endian ELF file" % path)
+            (_ident, self.e_type, _machine, _version, _entry, phoff, shoff, _flags, _ehsize,
+             phentsize, phnum, shentsize, shnum, _shstrndx) = _EHDR.unpack_from(head, 0)
+            f.seek(phoff)
+            phdrs = f.read(phnum * phentsize)
+            self.segments = []  # (p_offset, p_vaddr, p_filesz)
+            for i in range(phnum):
+                p_type, _f, p_offset, p_vaddr, _pa, p_filesz, _ms, _al = _PHDR.unpack_from(phdrs, i * phentsize)
+                if p_type == PT_LOAD:
+                    self.segments.append((p_offset, p_vaddr, p_filesz))
+            f.seek(shoff)
+            shdrs = f.read(shnum * shentsize)
+            self._symbols = {}
+            self._dynsym = self._strtab = b""
+            self._entsize = _SYM.size
+            for i in range(shnum):
+                sh = _SHDR.unpack_from(shdrs, i * shentsize)
+                if sh[1] == SHT_DYNSYM:
+                    link = _SHDR.unpack_from(shdrs, sh[6] * shentsize)
+                    f.seek(sh[4])
+                    self._dynsym = f.read(sh[5])
+                    self._entsize = sh[9] or _SYM.size
+                    f.seek(link[4])
+                    self._strtab = f.read(link[5])
+                    break
+            self._constants = {}
+            for name in ("Py_Version",):
+                found = self.symbol(name)
+                if found:
+                    self._constants[name] = self._read_at_vaddr(f, found[0], 4)
 
     def symbol(self, name):
         """(value, size) of a defined dynamic symbol, or None."""
         if name in self._symbols:
             return self._symbols[name]
         found = None
-        if self._dynsym:
-            off, size, entsize, stroff, strsize = self._dynsym
-            strtab = self._data[stroff:stroff + strsize]
-            key = b"\0" + name.encode() + b"\0"
-            index = strtab.find(key)
-            while index >= 0 and found is None:
-                st_name = index + 1
-                for pos in range(off, off + size, entsize):
-                    s_name, _info, _other, shndx, value, s_size = _SYM.unpack_from(self._data, pos)
-                    if s_name == st_name and shndx != 0:
-                        found = (value, s_size)
-                        break
-                index = strtab.find(key, index + 1)
+        key = b"\0" + name.encode() + b"\0"
+        index = self._strtab.find(key)
+        while index >= 0 and found is None:
+            st_name = index + 1
+            for pos in range(0, len(self._dynsym) - _SYM.size + 1, self._entsize):
+                s_name, _info, _other, shndx, value, s_size = _SYM.unpack_from(self._dynsym, pos)
+                if s_name == st_name and shndx != 0:
+                    found = (value, s_size)
+                    break
+            index = self._strtab.find(key, index + 1)
         self._symbols[name] = found
         return found
+
+    def constant(self, name):
+        """The u32 value of a constant symbol read at load (Py_Version), or None."""
+        return self._constants.get(name)
+
+    def _read_at_vaddr(self, f, vaddr, size):
+        for p_offset, p_vaddr, p_filesz in self.segments:
+            if p_vaddr <= vaddr and vaddr + size <= p_vaddr + p_filesz:
+                f.seek(p_offset + (vaddr - p_vaddr))
+                data = f.read(size)
+                return struct.unpack("<I", data)[0] if len(data) == size else None
+        return None
 
     def load_base(self, mappings):
         """The load bias of this file in a process, from its mappings
@@ -95,27 +118,12 @@ def symbols_of(path):
 
 
 class _Slim:
-    """The parts of ElfSymbols the sampler keeps: two symbols and the segments,
-    not the whole file in memory."""
+    """The parts of ElfSymbols the sampler keeps: two symbols and the segments."""
 
     def __init__(self, elf):
         self.e_type = elf.e_type
         self.segments = elf.segments
         self.runtime = elf.symbol("_PyRuntime")
-        self.py_version = elf.symbol("Py_Version")
-        if self.py_version:
-            value, size = self.py_version
-            self.py_version_value = _read_at_vaddr(elf, value, 4)
-        else:
-            self.py_version_value = None
+        self.py_version_value = elf.constant("Py_Version")
 
     load_base = ElfSymbols.load_base
-
-
-def _read_at_vaddr(elf, vaddr, size):
-    """A constant's bytes from the file (Py_Version is in .rodata)."""
-    for p_offset, p_vaddr, p_filesz in elf.segments:
-        if p_vaddr <= vaddr and vaddr + size <= p_vaddr + p_filesz:
-            at = p_offset + (vaddr - p_vaddr)
-            return struct.unpack_from("<I", elf._data, at)[0]
-    return None

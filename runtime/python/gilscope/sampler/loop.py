@@ -11,7 +11,7 @@ from .process import ProcessSampler
 from .procfs import Gone
 
 
-DISCARD_SAMPLES = 10  # a forked copy that execs within this many samples leaves no file
+DISCARD_NS = 200_000_000  # a forked copy that execs this soon leaves no file (a child between fork and exec)
 
 
 class Sampler:
@@ -46,12 +46,12 @@ class Sampler:
             except Gone:
                 alive = False
             except OSError:
-                alive = False
+                continue  # not readable this once (EACCES, EIO while it execs): next sample
             if alive or (p.writer is None and _alive(pid)):
                 continue
             if _alive(pid):
                 # it exec'd: the old image's file ends here, the new one is looked at afresh
-                if p.forked and p.samples < DISCARD_SAMPLES:
+                if p.forked and ts - p.writer.start_mono_ns < DISCARD_NS:
                     p.discard()
                 else:
                     p.finish(ts)

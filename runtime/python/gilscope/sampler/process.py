@@ -32,6 +32,7 @@ time (the rest shows as released).
 A state seen at a sample is taken to last until the sample that sees it
 change: a transition is written with the time of the sample that saw it."""
 import os
+import struct
 import time
 
 from . import layout as layouts
@@ -103,6 +104,8 @@ class ProcessSampler:
         mappings change: just after an exec, the dynamic loader has not mapped
         libpython yet."""
         exe = procfs.executable(self.pid)
+        if self.candidate and self.candidate_forked and self._in_vfork():
+            return False  # a vfork child not yet exec'd: what it shows is its parent's
         if self.candidate and exe == self.checked_exe and not self._execed_since_candidate():
             # The memory file is opened again: one opened during a vfork reads
             # the parent's memory even after the child's exec.
@@ -150,6 +153,13 @@ class ProcessSampler:
         except (Gone, OSError, ValueError, IndexError):
             return False
 
+    def _in_vfork(self):
+        try:
+            ppid = procfs.parse_stat(procfs.read_text("/proc/%d/stat" % self.pid, 4096))[1]
+        except (Gone, OSError, ValueError, IndexError):
+            return False
+        return procfs.shares_memory_with_parent(self.pid, ppid)
+
     def _execed_since_candidate(self):
         return self.candidate_forked and not self._forked_now()
 
@@ -183,7 +193,9 @@ class ProcessSampler:
             return
         try:
             self.layout = layouts.find_gil(self.pid, self.interp, self.memory)
-        except layouts.NotReady:
+        except Gone:
+            raise
+        except (layouts.NotReady, OSError, struct.error):  # start-up: the loader may still be mapping it
             self.not_ready += 1
             if self.not_ready < NOT_READY_LIMIT:
                 return
@@ -254,6 +266,8 @@ class ProcessSampler:
                 holder = self._holder(lay, states, waiting)
             except Gone:
                 return False
+            except OSError:
+                holder = None  # unreadable this once: nobody is marked holding
         # else: no GIL yet (start-up), or no memory access: every thread is released
         for tid in states:
             t = self.threads[tid]

@@ -82,6 +82,43 @@ def futex_address(data):
     return int(fields[1], 16)
 
 
+_KCMP, _KCMP_VM = 312, 1  # x86-64
+_VFORK_SYSCALLS = (b"56", b"58", b"435")  # clone, vfork, clone3: a parent waiting for its vfork child
+_kcmp = []
+
+
+def _kcmp_function():
+    if not _kcmp:
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            _kcmp.append((libc.syscall, ctypes))
+        except (ImportError, OSError, AttributeError):
+            _kcmp.append(None)
+    return _kcmp[0]
+
+
+def shares_memory_with_parent(pid, ppid):
+    """True while `pid` is a vfork child still running in its parent's
+    memory (before its exec): then /proc/PID/mem and maps show the parent.
+    kcmp(2) tells exactly; without it, a parent thread inside vfork, clone
+    or clone3 is taken as a sign (a fork returns at once, a vfork only when
+    the child has exec'd)."""
+    kcmp = _kcmp_function()
+    if kcmp is not None:
+        syscall, ctypes = kcmp
+        result = syscall(_KCMP, pid, ppid, _KCMP_VM, 0, 0)
+        if result >= 0:
+            return result == 0
+    try:
+        for tid in thread_ids(ppid):
+            if read_text("/proc/%d/task/%d/syscall" % (ppid, tid), 64).split(b" ", 1)[0] in _VFORK_SYSCALLS:
+                return True
+    except (Gone, OSError):
+        pass
+    return False
+
+
 def read_text(path, size=65536):
     try:
         with open(path, "rb") as f:

@@ -47,6 +47,7 @@ class GsrWriter:
     def __init__(self, directory, pid, ppid, sample_hz, python_version, python_build, executable,
                  hexversion, shared, argv_bytes, start_mono_ns):
         self.start_realtime_ns = time.time_ns()
+        self.start_mono_ns = start_mono_ns
         self.path = os.path.join(directory, "p%d-%d.gsr" % (pid, self.start_realtime_ns))
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         os.ftruncate(self.fd, HEADER_SIZE)

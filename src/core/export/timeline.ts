@@ -1,0 +1,149 @@
+import { SourceNames } from '../analysis/sourceNames';
+import { TimeMap } from '../analysis/timeMap';
+import type { Definitions, Site } from '../format/definitions';
+import { GsrReader } from '../format/gsrReader';
+import { EndKind, LOCK_KIND_NAMES, WAIT_KIND_NAMES, WaitKind } from '../format/layout';
+import { listRecording } from '../format/recordingDir';
+import { SpanKind } from './spanList';
+import type { SpanList } from './spanList';
+import { TimelineSink } from './timelineSink';
+import type { TimelineThread } from './timelineSink';
+
+/** One thread's spans, ready to write. */
+export interface ExportThread {
+  readonly pid: number;
+  readonly tid: number;
+  readonly name: string;
+  readonly isMain: boolean;
+  readonly startSeconds: number;
+  readonly endSeconds: number;
+  readonly spans: SpanList;
+  /** Ticks of this thread's file → seconds of the recording. */
+  readonly time: TimeMap;
+  /** What a span is called and where it points. */
+  describe(i: number): SpanInfo;
+}
+
+export interface SpanInfo {
+  /** `GIL held`, `GIL wait`, `lock wait: shared_lock`, `queue put: q`… */
+  readonly name: string;
+  /** `gil` or `lock`: the category. */
+  readonly category: 'gil' | 'lock';
+  readonly site: Site;
+  /** Held: the line the hold started at. Lock wait: the lock's kind, id and name. */
+  readonly extra: Readonly<Record<string, string | number>>;
+}
+
+export interface ExportProcess {
+  readonly pid: number;
+  readonly label: string;
+  readonly threads: readonly ExportThread[];
+}
+
+export interface Timeline {
+  readonly processes: readonly ExportProcess[];
+  /** From the recording's start (the earliest process start) to the latest end. */
+  readonly endSeconds: number;
+}
+
+const WAIT_LABELS: Readonly<Record<number, string>> = {
+  [WaitKind.acquire]: 'lock wait',
+  [WaitKind.conditionWait]: 'condition wait',
+  [WaitKind.eventWait]: 'event wait',
+  [WaitKind.queueGet]: 'queue get',
+  [WaitKind.queuePut]: 'queue put',
+  [WaitKind.future]: 'future wait',
+  [WaitKind.threadJoin]: 'join',
+};
+
+interface Loaded {
+  readonly reader: GsrReader;
+  readonly sink: TimelineSink;
+}
+
+function endTicks(l: Loaded): number {
+  const live = l.reader.header.live;
+  let end = 0;
+  for (const t of l.sink.threads.values()) if (t.lastTs > end) end = t.lastTs;
+  if (live.endKind !== EndKind.unknown && live.endTicks > l.reader.header.startTicks) {
+    end = Math.max(end, Number(live.endTicks - l.reader.header.startTicks));
+  }
+  return end;
+}
+
+function describer(t: TimelineThread, sink: TimelineSink, defs: Definitions, names: SourceNames): (i: number) => SpanInfo {
+  const lockName = new Map<number, { label: string; kind: string }>();
+  const lockOf = (id: number): { label: string; kind: string } => {
+    let l = lockName.get(id);
+    if (!l) {
+      const info = sink.locks.get(id);
+      const kind = (info && LOCK_KIND_NAMES[info.kind]) ?? 'lock';
+      const created = info && info.createSite !== 0 ? defs.site(info.createSite) : undefined;
+      const name = (info && defs.string(info.nameId)) ?? (created ? names.nameAt(created.file, created.line) : null);
+      l = { label: name ?? `${kind} #${id}`, kind };
+      lockName.set(id, l);
+    }
+    return l;
+  };
+  const spans = t.spans;
+  return (i): SpanInfo => {
+    const site = defs.site(spans.site(i));
+    const kind = spans.kind(i);
+    if (kind === SpanKind.held) {
+      const from = defs.site(spans.aux(i));
+      return { name: 'GIL held', category: 'gil', site, extra: { startedAt: from.file ? `${from.file}:${from.line}` : from.function } };
+    }
+    if (kind === SpanKind.gilWait) return { name: 'GIL wait', category: 'gil', site, extra: {} };
+    const waitKind = spans.aux(i);
+    const lock = lockOf(spans.lock(i));
+    return {
+      name: `${WAIT_LABELS[waitKind] ?? 'wait'}: ${lock.label}`,
+      category: 'lock',
+      site,
+      extra: { waitKind: WAIT_KIND_NAMES[waitKind] ?? String(waitKind), object: lock.kind, objectId: spans.lock(i) },
+    };
+  };
+}
+
+/** Decodes a recording into per-thread spans for the exports. Throws RecordingError on bad input. */
+export function buildTimeline(path: string): Timeline {
+  const files = listRecording(path);
+  const names = new SourceNames(files.session?.cwd);
+  const loaded: Loaded[] = [];
+  try {
+    for (const file of files.gsrFiles) {
+      const sink = new TimelineSink();
+      const reader = new GsrReader(file, () => sink);
+      loaded.push({ reader, sink });
+      reader.poll();
+    }
+  } finally {
+    for (const l of loaded) l.reader.close();
+  }
+  const startNs = loaded.reduce((m, l) => (l.reader.header.startMonoNs < m ? l.reader.header.startMonoNs : m), loaded[0]!.reader.header.startMonoNs);
+  let endSeconds = 0;
+  const processes = loaded.map((l): ExportProcess => {
+    const h = l.reader.header;
+    const { slope, intercept } = l.reader.clock.line();
+    const time = new TimeMap(Number(h.startMonoNs - startNs), intercept, slope);
+    const end = endTicks(l);
+    l.sink.finish(end);
+    endSeconds = Math.max(endSeconds, time.seconds(end));
+    const threads = [...l.sink.threads.values()]
+      .filter((t) => t.start === t.start)
+      .sort((a, b) => a.start - b.start || a.slot - b.slot)
+      .map((t): ExportThread => ({
+        pid: h.pid,
+        tid: t.tid || h.pid * 1000 + t.slot,
+        name: l.reader.defs.string(t.nameId) ?? (t.isMain ? 'MainThread' : `thread ${t.slot}`),
+        isMain: t.isMain,
+        startSeconds: time.seconds(t.start),
+        endSeconds: time.seconds(t.end === t.end ? t.end : end),
+        spans: t.spans,
+        time,
+        describe: describer(t, l.sink, l.reader.defs, names),
+      }));
+    return { pid: h.pid, label: `${h.argv.join(' ') || h.executable} (pid ${h.pid})`, threads };
+  });
+  return { processes: processes.sort((a, b) => (a.threads[0]?.startSeconds ?? 0) - (b.threads[0]?.startSeconds ?? 0)), endSeconds };
+}

@@ -1,0 +1,116 @@
+import { estimatedCosts } from './costs';
+import type { ParallelMode } from './costs';
+import { fromPrediction, where } from './draft';
+import type { Draft, SuggestOptions } from './draft';
+import { pct, secs } from './model';
+import { predictMode, predictReleaseGil } from './parallel';
+import type { Prediction } from './parallel';
+import type { WorkProfile } from './profile';
+
+/** Workers a prediction is for: the threads there are, or (serial work) the requested count, else the cores. */
+export function targetWorkers(p: WorkProfile, o: SuggestOptions): number {
+  return p.baseline === 'recording' ? p.workers : Math.max(1, o.workers ?? p.cores);
+}
+
+function costsFor(mode: ParallelMode, p: WorkProfile, n: number, o: SuggestOptions) {
+  return o.costs?.[mode] ?? estimatedCosts(mode, n, p.cores, o.pickling);
+}
+
+const NO_GAIN: Prediction = { speedup: 1, interval: [1, 1], model: 'no change', evidence: {} };
+
+export function useProcesses(p: WorkProfile, o: SuggestOptions): Draft {
+  const n = targetWorkers(p, o);
+  const target = p.hot?.target ?? null;
+  if (p.workerProcesses > 0) {
+    return fromPrediction('useProcesses', p, n, { ...NO_GAIN, evidence: { workerProcesses: p.workerProcesses } }, {
+      title: `Already in processes: ${p.workerProcesses} worker process${p.workerProcesses === 1 ? '' : 'es'} do the work, each with its own GIL`,
+      detail: 'The work already runs in several processes; more processes than cores gain nothing.',
+      target,
+    }, o);
+  }
+  const pred = predictMode(p, 'processes-fork', n, costsFor('processes-fork', p, n, o));
+  const gil = p.baseline === 'recording'
+    ? `the GIL serialised ${secs(p.heldSeconds)} of the ${p.workers} threads' work in ${secs(p.wallSeconds)}`
+    : `the work holds the GIL ${pct(p.heldSeconds / Math.max(1e-9, p.heldSeconds + p.releasedSeconds))} of its time`;
+  const split = p.baseline === 'serial' && !p.tasks ? 'If the work can be split into independent tasks: ' : '';
+  return fromPrediction('useProcesses', p, n, pred, {
+    title: `${split}Use processes: a pool of ${n} processes is predicted {predicted}; ${gil}`,
+    detail:
+      `Run the work of ${where(target)} in a concurrent.futures.ProcessPoolExecutor(max_workers=${n}) or multiprocessing.Pool(${n}): ` +
+      'each process has its own GIL. Inputs and results are pickled both ways, so send little and return little; ' +
+      'fork starts workers in milliseconds; spawn (the default on macOS and Windows) and forkserver (the default on Linux from 3.14) in about 0.1–0.3 s.',
+    target,
+  }, o);
+}
+
+export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
+  const n = targetWorkers(p, o);
+  const life = p.heldSeconds + p.releasedSeconds + p.gilWaitSeconds + p.lockWaitSeconds;
+  const releasedShare = life > 0 ? p.releasedSeconds / life : 0;
+  const waitShare = life > 0 ? p.gilWaitSeconds / life : 0;
+  const target = p.released?.target ?? p.hot?.target ?? null;
+  if (p.baseline === 'serial') {
+    const pred = predictMode(p, 'threads', n, costsFor('threads', p, n, o));
+    return fromPrediction('keepThreads', p, n, pred, {
+      title: `Threads: a pool of ${n} threads is predicted {predicted}; the work runs without the GIL ${pct(releasedShare)} of its time`,
+      detail: 'Threads share one GIL: only the time a task runs without it (I/O, sleep, native code that releases it) overlaps. ' +
+        'They cost nothing to start and need no pickling.',
+      target,
+    }, o, false);
+  }
+  const evidence = { workers: p.workers, releasedShare, gilWaitShare: waitShare, gilHeldSeconds: p.heldSeconds, releasedSeconds: p.releasedSeconds, wallSeconds: p.wallSeconds };
+  const fine = releasedShare >= 0.5 && waitShare < 0.2;
+  const title = p.workerProcesses > 0
+    ? `Nothing to gain: the work already runs in parallel, in ${p.workerProcesses + 1} processes`
+    : fine
+      ? `Threads are fine: the ${p.workers} worker threads run without the GIL ${pct(releasedShare)} of the time` +
+        `${p.released ? ` (most at ${where(p.released.target)})` : ''} and wait for it ${pct(waitShare)}: they already run side by side`
+      : `Keep threads as they are (the baseline): the ${p.workers} threads hold the GIL ${pct(p.heldSeconds / Math.max(1e-9, life))} and wait for it ${pct(waitShare)} of their time`;
+  return fromPrediction('keepThreads', p, n, { ...NO_GAIN, evidence }, {
+    title,
+    detail: 'I/O, sleeps and native code that releases the GIL (hashlib, zlib, numpy, most I/O) already run in parallel in threads; ' +
+      'processes would add start-up and pickling for nothing.',
+    target,
+  }, o, false);
+}
+
+export function releaseGil(p: WorkProfile, o: SuggestOptions): Draft | null {
+  if (!p.python.gilEnabled || !p.hot || p.hot.heldSeconds < 0.05 * p.wallSeconds) return null;
+  const n = targetWorkers(p, o);
+  const pred = predictReleaseGil(p, n);
+  if (!pred) return null;
+  return fromPrediction('releaseGil', p, n, pred, {
+    title: `Release the GIL in ${where(p.hot.target)}: it holds the GIL ${secs(p.hot.heldSeconds)} of ${secs(p.wallSeconds)}; ` +
+      `without it, it would run side by side: predicted {predicted}`,
+    detail: 'Move the loop into native code that drops the GIL while it computes: a C extension with Py_BEGIN_ALLOW_THREADS, ' +
+      'Cython with `with nogil:`, numba `@njit(nogil=True)`, a ctypes call into a C library (ctypes releases the GIL), ' +
+      'or numpy vectorisation (most array operations release it). Native code is usually faster as well; the prediction counts only the parallelism.',
+    target: p.hot.target,
+  }, o);
+}
+
+export function subInterpreters(p: WorkProfile, o: SuggestOptions): Draft | null {
+  if (!p.python.gilEnabled || p.workerProcesses > 0) return null;
+  const n = targetWorkers(p, o);
+  const pred = predictMode(p, 'subinterpreters', n, costsFor('subinterpreters', p, n, o));
+  const minor = Number(/^3\.(\d+)/.exec(p.python.version)?.[1] ?? 0);
+  const needs = minor < 12 ? ` (needs Python 3.12 or newer; this is ${p.python.version})` : '';
+  return fromPrediction('subInterpreters', p, n, pred, {
+    title: `Use sub-interpreters: ${n} interpreters with their own GIL are predicted {predicted}${needs}`,
+    detail: '3.14: concurrent.futures.InterpreterPoolExecutor; 3.13: the _interpreters module; 3.12: _xxsubinterpreters.create(isolated=True). ' +
+      'Each interpreter imports its own modules (C extensions must support sub-interpreters) and data crosses as bytes or pickles.',
+    target: p.hot?.target ?? null,
+  }, o);
+}
+
+export function freeThreaded(p: WorkProfile, o: SuggestOptions): Draft | null {
+  if (!p.python.gilEnabled || p.workerProcesses > 0) return null;
+  const n = targetWorkers(p, o);
+  const pred = predictMode(p, 'free-threaded', n, costsFor('free-threaded', p, n, o), o.freeThreadedVersion);
+  return fromPrediction('freeThreaded', p, n, pred, {
+    title: `Use a free-threaded Python (3.13t/3.14t): ${n} threads without a GIL are predicted {predicted}`,
+    detail: 'The same threads run in parallel on a build without the GIL (python3.13t, python3.14t), at a cost to single-thread speed ' +
+      '(about 40% in 3.13, 5–10% in 3.14). C extensions that do not declare free-threading support turn the GIL back on.',
+    target: p.hot?.target ?? null,
+  }, o);
+}

@@ -1,0 +1,69 @@
+import type { SuggestionTarget } from './types';
+
+/**
+ * What the suggestions are computed from: the measured figures of one run,
+ * reduced to the terms of the model (docs/suggestions.md). Built from a
+ * recording (recordingProfile.ts) or from a comparison's serial run
+ * (src/core/compare/serialProfile.ts).
+ */
+export interface WorkProfile {
+  /**
+   * `recording`: the work already runs in `workers` threads, as recorded.
+   * `serial`: the work ran in one thread and is taken to be divisible into
+   * the tasks listed (or, without tasks, into any number of parts).
+   */
+  readonly baseline: 'recording' | 'serial';
+  readonly pid: number | null;
+  /** W: the baseline's wall time. */
+  readonly wallSeconds: number;
+  /** S: the part of W outside the workers' work (start-up, setup, joins): not sped up. */
+  readonly serialSeconds: number;
+  /** Threads doing the work now. */
+  readonly workers: number;
+  /** Usable cores of the machine the prediction is for. */
+  readonly cores: number;
+  /** H: seconds the workers held the GIL (summed over them): what the GIL serialises. */
+  readonly heldSeconds: number;
+  /** R: seconds the workers ran without the GIL doing work (I/O, sleep, native code), summed. */
+  readonly releasedSeconds: number;
+  /** Seconds the workers waited for the GIL, summed. */
+  readonly gilWaitSeconds: number;
+  /** Seconds the workers waited for contended locks, summed. */
+  readonly lockWaitSeconds: number;
+  /** C: the longest single worker's own work (held + released work): no remedy makes the work shorter than this. */
+  readonly chainSeconds: number;
+  /** Durations of the independent tasks when known (a comparison), else null. */
+  readonly tasks: readonly number[] | null;
+  /** The function holding the GIL most (user code first) and its hottest line. */
+  readonly hot: { readonly target: SuggestionTarget; readonly heldSeconds: number } | null;
+  /** The line where the workers ran without the GIL most. */
+  readonly released: { readonly target: SuggestionTarget; readonly seconds: number } | null;
+  readonly locks: readonly LockPressure[];
+  readonly convoy: ConvoyPressure | null;
+  /** Other processes of the recording that did work of their own (already parallel by processes). */
+  readonly workerProcesses: number;
+  /** Time worker processes spent waiting in multiprocessing / pickle for their next task, and their busy time. */
+  readonly ipc: { readonly waitSeconds: number; readonly busySeconds: number; readonly target: SuggestionTarget | null } | null;
+  readonly python: { readonly version: string; readonly gilEnabled: boolean };
+}
+
+export interface LockPressure {
+  readonly name: string;
+  readonly createdAt: SuggestionTarget | null;
+  /** The holder whose critical section made others wait most, else the line waited at. */
+  readonly target: SuggestionTarget | null;
+  readonly holdSeconds: number;
+  readonly waitSeconds: number;
+  readonly acquisitions: number;
+  readonly contended: number;
+}
+
+export interface ConvoyPressure {
+  /** Threads with convoy waits. */
+  readonly threads: number;
+  readonly count: number;
+  readonly waitSeconds: number;
+  /** Those threads' lifetimes, summed. */
+  readonly lifeSeconds: number;
+  readonly target: SuggestionTarget | null;
+}

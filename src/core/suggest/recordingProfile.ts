@@ -1,0 +1,171 @@
+import type { FunctionResult, LineResult, LockResult, ProcessResult, ThreadResult } from '../analysis/model';
+import type { RecordingAnalysis } from '../analysis/recordingSession';
+import type { ConvoyPressure, LockPressure, WorkProfile } from './profile';
+import type { SuggestionTarget } from './types';
+
+/** A thread is a worker when its own work (held + released work) is at least this share of the wall. */
+const WORKER_SHARE = 0.05;
+/** A lock matters when threads waited for it at least this share of the wall. */
+const LOCK_SHARE = 0.05;
+/**
+ * Convoy waits matter when they are at least this share of the convoyed
+ * threads' lives and happen at least this often, to threads that mostly
+ * run without the GIL doing I/O: a CPU-bound thread that blocks now and
+ * then, or a thread waking from waits for events, is not in an I/O convoy.
+ */
+const CONVOY_SHARE = 0.05;
+const CONVOY_COUNT = 10;
+const CONVOY_MAX_HELD = 0.3;
+/** Lock kinds that exclude: one holder at a time, so their hold bounds the speedup. */
+const EXCLUSIVE = new Set(['Lock', 'RLock', 'multiprocessing.Lock', 'multiprocessing.RLock']);
+/** Python's own files and installed packages: a hot line there is not the user's to change. */
+const LIBRARY = /(^<frozen |^<|[\\/]lib[\\/]python\d\.\d+t?[\\/]|[\\/]site-packages[\\/]|[\\/]dist-packages[\\/])/;
+const IPC = /[\\/](multiprocessing[\\/](connection|queues|pool|reduction|synchronize)|concurrent[\\/]futures[\\/]process)\.py$/;
+
+/** Time a thread ran without the GIL doing something: released, not waiting for a lock or an event. */
+export function releasedWork(t: ThreadResult): number {
+  return Math.max(0, t.gil.releasedSeconds - t.lockWaitSeconds - t.blockedSeconds);
+}
+
+function ownWork(t: ThreadResult): number {
+  return t.gil.heldSeconds + releasedWork(t);
+}
+
+export function isLibrary(file: string): boolean {
+  return file === '' || LIBRARY.test(file);
+}
+
+function site(s: { file: string; line: number; function: string }): SuggestionTarget {
+  return { file: s.file, line: s.line, function: s.function };
+}
+
+/** The process whose threads did the most work (the earliest of equals). */
+function mainProcess(a: RecordingAnalysis): ProcessResult | undefined {
+  let best: ProcessResult | undefined;
+  let bestWork = -1;
+  for (const p of a.processes) {
+    const work = p.threads.reduce((s, t) => s + ownWork(t), 0);
+    if (work > bestWork) {
+      best = p;
+      bestWork = work;
+    }
+  }
+  return best;
+}
+
+/** The function holding the GIL most, user code first, with its hottest line. */
+export function hotSpot(p: ProcessResult): WorkProfile['hot'] {
+  const fns = [...p.functions].filter((f) => f.gilHeldSeconds > 0).sort((x, y) => y.gilHeldSeconds - x.gilHeldSeconds);
+  const fn: FunctionResult | undefined = fns.find((f) => !isLibrary(f.file)) ?? fns[0];
+  if (!fn) return null;
+  const line = p.lines
+    .filter((l) => l.file === fn.file && l.function === fn.function)
+    .sort((x, y) => y.gilHeldSeconds - x.gilHeldSeconds)[0];
+  return { target: { file: fn.file, line: line?.line ?? fn.firstLine, function: fn.function }, heldSeconds: fn.gilHeldSeconds };
+}
+
+/** The line where threads ran without the GIL most, not counting waits for locks and events. */
+export function releasedSpot(p: ProcessResult): WorkProfile['released'] {
+  const work = (l: LineResult) => Math.max(0, l.releasedSeconds - l.lockWaitSeconds - l.blockedSeconds);
+  const lines = [...p.lines].filter((l) => work(l) > 0).sort((x, y) => work(y) - work(x));
+  const line = lines.find((l) => !isLibrary(l.file) && !/^(Thread\.|Condition\.|Event\.)/.test(l.function)) ?? lines[0];
+  return line ? { target: site(line), seconds: work(line) } : null;
+}
+
+function lockPressure(l: LockResult): LockPressure {
+  const holder = l.holders[0];
+  const waiter = l.waiters[0];
+  return {
+    name: l.name ?? `${l.kind} #${l.id}`,
+    createdAt: l.createdAt ? site(l.createdAt) : null,
+    target: holder ? site(holder) : waiter ? site(waiter) : l.createdAt ? site(l.createdAt) : null,
+    holdSeconds: l.holdSeconds,
+    waitSeconds: l.waitSeconds,
+    acquisitions: l.acquisitions,
+    contended: l.contended,
+  };
+}
+
+function convoyPressure(p: ProcessResult): ConvoyPressure | null {
+  const threads = p.threads.filter((t) => {
+    const life = t.endSeconds - t.startSeconds;
+    return t.convoy.count >= CONVOY_COUNT && t.convoy.waitSeconds >= CONVOY_SHARE * life && t.gil.heldSeconds <= CONVOY_MAX_HELD * life
+      // Released for I/O more than blocked waiting for events (a thread waking from future.result() is not doing I/O).
+      && releasedWork(t) >= t.blockedSeconds;
+  });
+  if (threads.length === 0) return null;
+  const line = [...p.lines].filter((l) => l.convoyCount > 0).sort((x, y) => y.convoyWaitSeconds - x.convoyWaitSeconds)[0];
+  return {
+    threads: threads.length,
+    count: threads.reduce((s, t) => s + t.convoy.count, 0),
+    waitSeconds: threads.reduce((s, t) => s + t.convoy.waitSeconds, 0),
+    lifeSeconds: threads.reduce((s, t) => s + (t.endSeconds - t.startSeconds), 0),
+    target: line ? site(line) : null,
+  };
+}
+
+/** Worker processes' time waiting inside multiprocessing for their next task (starved of work). */
+function ipcPressure(a: RecordingAnalysis, root: ProcessResult): WorkProfile['ipc'] {
+  const children = a.processes.filter((p) => p !== root && p.threads.some((t) => t.gil.heldSeconds > 0));
+  if (children.length === 0) return null;
+  let waitSeconds = 0;
+  let busySeconds = 0;
+  let top: LineResult | undefined;
+  for (const p of children) {
+    busySeconds += p.threads.reduce((s, t) => s + t.gil.heldSeconds + t.gil.waitSeconds + t.gil.releasedSeconds, 0);
+    for (const l of p.lines) {
+      if (!IPC.test(l.file)) continue;
+      waitSeconds += l.releasedSeconds;
+      if (!top || l.releasedSeconds > top.releasedSeconds) top = l;
+    }
+  }
+  return { waitSeconds, busySeconds, target: top ? site(top) : null };
+}
+
+/**
+ * The profile of a recording: the process that did the most work, its
+ * worker threads (the threads, main excepted, whose own work is at least 5%
+ * of the wall; the main thread alone when there are none, taken then as
+ * serial work that could be divided), the hot function, the locks that
+ * made threads wait, the convoys.
+ */
+export function recordingProfile(a: RecordingAnalysis, cores: number): WorkProfile | null {
+  const p = mainProcess(a);
+  if (!p || a.wallSeconds <= 0 || p.threads.length === 0) return null;
+  const wall = p.endSeconds - p.startSeconds;
+  if (!(wall > 0)) return null;
+  let workers = p.threads.filter((t) => !t.isMain && ownWork(t) >= WORKER_SHARE * wall);
+  const serial = workers.length === 0;
+  if (serial) workers = p.threads.filter((t) => t.isMain).slice(0, 1);
+  if (workers.length === 0) workers = p.threads.slice(0, 1);
+  const held = workers.reduce((s, t) => s + t.gil.heldSeconds, 0);
+  const released = workers.reduce((s, t) => s + releasedWork(t), 0);
+  const span = serial
+    ? held + released
+    : Math.max(...workers.map((t) => t.endSeconds)) - Math.min(...workers.map((t) => t.startSeconds));
+  const others = a.processes.filter((q) => q !== p && q.threads.reduce((s, t) => s + t.gil.heldSeconds, 0) >= WORKER_SHARE * wall);
+  const first = a.processes[0];
+  return {
+    baseline: serial ? 'serial' : 'recording',
+    pid: p.pid,
+    wallSeconds: wall,
+    serialSeconds: Math.max(0, wall - span),
+    workers: workers.length,
+    cores,
+    heldSeconds: held,
+    releasedSeconds: released,
+    gilWaitSeconds: workers.reduce((s, t) => s + t.gil.waitSeconds, 0),
+    lockWaitSeconds: workers.reduce((s, t) => s + t.lockWaitSeconds, 0),
+    chainSeconds: Math.max(...workers.map(ownWork)),
+    tasks: null,
+    hot: hotSpot(p),
+    released: releasedSpot(p),
+    locks: p.locks
+      .filter((l) => EXCLUSIVE.has(l.kind) && l.contended > 0 && l.waitSeconds >= LOCK_SHARE * wall)
+      .map(lockPressure),
+    convoy: convoyPressure(p),
+    workerProcesses: others.length,
+    ipc: ipcPressure(a, first ?? p),
+    python: { version: p.python.version, gilEnabled: p.python.gilEnabled },
+  };
+}

@@ -1,0 +1,68 @@
+import type { RecordingAnalysis } from '../analysis/recordingSession';
+import { predictedText } from './draft';
+import type { Draft, SuggestOptions } from './draft';
+import { capped, round, times } from './model';
+import { batchWork, bindingLock, narrowLock, scaleOut, switchInterval } from './otherRemedies';
+import { freeThreaded, keepThreads, releaseGil, subInterpreters, useProcesses } from './parallelRemedies';
+import type { WorkProfile } from './profile';
+import { recordingProfile } from './recordingProfile';
+import { EFFORT } from './types';
+import type { Suggestion } from './types';
+
+/** Predictions within 15% of the best are taken as equal; the cheaper change comes first. */
+const TIE = 1.15;
+
+/** Applies a binding lock's W/H bound to the remedies that leave the lock in place. */
+function boundByLock(d: Draft, bound: number): Draft {
+  if (!d.boundByLocks || d.predictedSpeedup <= bound) return d;
+  const c = capped(d.predictedSpeedup, d.predictedInterval, bound);
+  return {
+    ...d,
+    predictedSpeedup: round(c.value),
+    predictedInterval: [round(c.interval[0]), round(c.interval[1])],
+    evidence: { ...d.evidence, lockBound: round(bound, 6), uncappedSpeedup: d.predictedSpeedup },
+    model: `${d.model}; capped at the lock's W / H = ${times(bound)}`,
+    title: `${d.title} (capped by the lock: while it is held ${round(100 / bound, 0)}% of the run nothing beats ${times(bound)})`,
+  };
+}
+
+/**
+ * Orders by predicted speedup, but treats predictions within 10% of the
+ * best left as equal and puts the cheapest change first among them (EFFORT).
+ */
+export function rank(drafts: readonly Draft[]): Suggestion[] {
+  const left = [...drafts];
+  const out: Suggestion[] = [];
+  while (left.length > 0) {
+    const best = Math.max(...left.map((d) => d.predictedSpeedup));
+    const tier = left
+      .filter((d) => d.predictedSpeedup * TIE >= best)
+      .sort((a, b) => EFFORT[a.kind] - EFFORT[b.kind] || b.predictedSpeedup - a.predictedSpeedup);
+    for (const d of tier) {
+      left.splice(left.indexOf(d), 1);
+      const { boundByLocks: _, ...s } = d;
+      const title = s.title.replace('{predicted}', predictedText(s.predictedSpeedup, s.predictedInterval));
+      out.push({ ...s, title, rank: out.length + 1 });
+    }
+  }
+  return out;
+}
+
+/** Every remedy that applies to the profile, predicted and ranked. */
+export function suggest(p: WorkProfile, o: SuggestOptions = {}): Suggestion[] {
+  const parallel = [useProcesses(p, o), releaseGil(p, o), subInterpreters(p, o), freeThreaded(p, o)].filter((d): d is Draft => d !== null);
+  const processes = parallel.find((d) => d.kind === 'useProcesses');
+  const best = [...parallel].sort((a, b) => b.predictedSpeedup - a.predictedSpeedup)[0];
+  const drafts: Draft[] = [keepThreads(p, o), ...parallel];
+  for (const d of [narrowLock(p, o, parallel), switchInterval(p, o), batchWork(p, o, processes), scaleOut(p, o, best)]) {
+    if (d) drafts.push(d);
+  }
+  const lock = bindingLock(p);
+  return rank(lock ? drafts.map((d) => boundByLock(d, lock.bound)) : drafts);
+}
+
+/** The suggestions of a recording (the JSON report's `suggestions[]`); none when it has no work to speak of. */
+export function suggestForRecording(a: RecordingAnalysis, cores: number, o: SuggestOptions = {}): Suggestion[] {
+  const p = recordingProfile(a, cores);
+  return p ? suggest(p, o) : [];
+}

@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import { loadRecording } from '../recordings/loadedRecording';
+import type { LoadedRecording } from '../recordings/loadedRecording';
+import type { RecordingsStore } from '../recordings/recordingsStore';
+import { PROFILING_VIEW_ID } from '../views/profilingView';
+import { recordingDirArgument } from './recordingArgument';
+import type { CommandFactory } from './services';
+
+/** Reads a recording for showing; undefined (and the user told why) when it cannot be read. */
+export function readRecording(dir: string): LoadedRecording | undefined {
+  try {
+    return loadRecording(dir);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`gilscope: ${dir} holds no recording gilscope can read: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Lists a recording opened from elsewhere in the workspace's recordings (the store deletes only its own directories). */
+async function list(store: RecordingsStore, recording: LoadedRecording): Promise<void> {
+  if (!store.find(recording.dir)) await store.add({ dir: recording.dir, storedAt: Date.now(), summary: recording.summary() });
+}
+
+/**
+ * `Open Recording…`: a recording directory (`*.gilscope`, from `gilscope
+ * record` or an earlier run) chosen in a folder picker, or passed as a Uri or
+ * path. Allowed in Restricted Mode: it only reads. Resolves to the directory.
+ */
+export const openRecording: CommandFactory = ({ store, showRecording }) => async (target?: unknown) => {
+  let dir = recordingDirArgument(target);
+  if (!dir) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      canSelectMany: false,
+      openLabel: 'Open Recording',
+      title: 'gilscope: open a recording (a *.gilscope folder)',
+    });
+    dir = picked?.[0]?.fsPath;
+    if (!dir) return undefined;
+  }
+  const recording = readRecording(dir);
+  if (!recording) return undefined;
+  await list(store, recording);
+  showRecording(recording);
+  return recording.dir;
+};
+
+/** `Show Profiling Panel`: the recordings list in the panel area. */
+export const showProfilingPanel: CommandFactory = () => () => vscode.commands.executeCommand(`${PROFILING_VIEW_ID}.focus`);
+
+/** `Toggle Contention Heat`: the GIL-wait and lock-wait heat in the editors, on or off. Resolves to the new state. */
+export const toggleContentionHeat: CommandFactory = ({ heat }) => () => {
+  const on = heat.toggle();
+  vscode.window.setStatusBarMessage(`gilscope: contention heat ${on ? 'on' : 'off'}`, 3000);
+  return on;
+};
+
+/** Internal (lenses): brings the current recording's report forward. */
+export const showReport: CommandFactory = ({ current, showRecording }) => () => {
+  const recording = current.recording;
+  if (recording) showRecording(recording);
+  else void vscode.window.showInformationMessage('gilscope: no recording is open. Profile a file, or open a recording.');
+};
+
+/** Internal (lenses): a suggestion's "Parallelise this…"; the report shows the suggestions, so it is brought forward. */
+export const openSuggestion: CommandFactory = (services) => showReport(services);

@@ -1,0 +1,35 @@
+import type * as vscode from 'vscode';
+import type { HeatDecorations } from '../editor/heatDecorations';
+import type { Profiler } from '../profiling/profiler';
+import type { CurrentRecording } from '../recordings/currentRecording';
+import type { LoadedRecording } from '../recordings/loadedRecording';
+import type { RecordingsStore } from '../recordings/recordingsStore';
+
+/** What the commands act on; made once by the composition root. */
+export interface CommandServices {
+  readonly profiler: Profiler;
+  readonly store: RecordingsStore;
+  readonly current: CurrentRecording;
+  readonly heat: HeatDecorations;
+  /** Shows a finished recording: current, and its report brought forward. */
+  readonly showRecording: (recording: LoadedRecording) => void;
+  /** Remembers what was typed last (arguments per file). */
+  readonly workspaceState: vscode.Memento;
+}
+
+/** A command's handler, made from the services. */
+export type CommandFactory = (services: CommandServices) => (...args: unknown[]) => unknown;
+
+/** The command ids: the contributed ones (package.json) and the internal ones the lenses run. */
+export const COMMAND_IDS = {
+  profileCurrentFile: 'gilscope.profileCurrentFile',
+  profileWithArguments: 'gilscope.profileWithArguments',
+  profileFunctionUnderCursor: 'gilscope.profileFunctionUnderCursor',
+  stopProfiling: 'gilscope.stopProfiling',
+  openRecording: 'gilscope.openRecording',
+  exportRecording: 'gilscope.exportRecording',
+  showProfilingPanel: 'gilscope.showProfilingPanel',
+  toggleContentionHeat: 'gilscope.toggleContentionHeat',
+  showReport: 'gilscope.showReport',
+  openSuggestion: 'gilscope.openSuggestion',
+} as const;

@@ -1,0 +1,120 @@
+import * as vscode from 'vscode';
+import { heatmapData, overviewHeatmaps } from '../../core/report/heatmapMessage';
+import { MAX_HEATMAP_COLUMNS, unhandledMessage } from '../../protocol/webviewProtocol';
+import type { HeatmapRequestMessage, HostToReportPageMessage } from '../../protocol/webviewProtocol';
+import { Disposable } from '../dispose';
+import type { LoadedRecording } from '../recordings/loadedRecording';
+import { openSource } from './openSource';
+import { PageConnection } from './pageConnection';
+import { pageHtml, webviewOptions } from './webviewContent';
+
+export const REPORT_VIEW_TYPE = 'gilscope.report';
+
+/**
+ * The report: one editor-area webview panel showing one recording at a time
+ * (webview/report.ts), opened beside the code. A live recording's newer
+ * snapshots reach it as `report/update`; the page asks for zoomed heatmap
+ * windows and the host answers from the analysis it keeps.
+ */
+export class ReportPanel extends Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private connection: PageConnection<HostToReportPageMessage> | undefined;
+  private shown: LoadedRecording | undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri) {
+    super();
+  }
+
+  /** The recording on the page, if the panel is open. */
+  get recording(): LoadedRecording | undefined {
+    return this.panel ? this.shown : undefined;
+  }
+
+  /** Shows `recording`, opening the panel beside the editor (without taking focus) or bringing it forward. */
+  show(recording: LoadedRecording): void {
+    const same = this.shown?.dir === recording.dir;
+    this.shown = recording;
+    if (!this.panel) {
+      this.open();
+    } else {
+      this.panel.title = this.title();
+      this.panel.reveal(undefined, true);
+      if (same) this.connection?.post(() => this.updateMessage(recording));
+      else this.connection?.sendFullState();
+    }
+  }
+
+  /** A newer snapshot of the shown recording (live); ignored unless the panel shows that recording. */
+  update(recording: LoadedRecording): void {
+    if (!this.panel || this.shown?.dir !== recording.dir) return;
+    this.shown = recording;
+    this.connection?.post(() => this.updateMessage(recording));
+  }
+
+  override dispose(): void {
+    this.panel?.dispose();
+    super.dispose();
+  }
+
+  private open(): void {
+    const panel = vscode.window.createWebviewPanel(
+      REPORT_VIEW_TYPE,
+      this.title(),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(this.extensionUri),
+    );
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
+    const connection = new PageConnection<HostToReportPageMessage>(panel, panel.onDidChangeViewState, () => this.fullState(), (message) => {
+      switch (message.type) {
+        case 'source/open':
+          void openSource(message.file, message.line, this.shown?.cwd);
+          break;
+        case 'heatmap/request':
+          this.answer(message);
+          break;
+        case 'recordings/select':
+        case 'recordings/record':
+          break; // the panel's messages: not sent by this page
+        default:
+          unhandledMessage(message);
+      }
+    });
+    panel.onDidDispose(() => {
+      connection.dispose();
+      this.panel = undefined;
+      this.connection = undefined;
+    });
+    this.panel = panel;
+    this.connection = connection;
+    panel.webview.html = pageHtml(panel.webview, this.extensionUri, 'report');
+  }
+
+  private title(): string {
+    return this.shown ? `gilscope: ${this.shown.summary().label}` : 'gilscope report';
+  }
+
+  private fullState(): HostToReportPageMessage[] {
+    const r = this.shown;
+    if (!r) return [];
+    return [{
+      type: 'report/show',
+      recordingId: r.dir,
+      report: r.report,
+      heatmaps: overviewHeatmaps(r.analysis, r.cellSites()),
+      live: r.live,
+      heatmapRequests: true,
+    }];
+  }
+
+  private updateMessage(r: LoadedRecording): HostToReportPageMessage {
+    return { type: 'report/update', recordingId: r.dir, report: r.report, heatmaps: overviewHeatmaps(r.analysis, r.cellSites()), live: r.live };
+  }
+
+  private answer(request: HeatmapRequestMessage): void {
+    const r = this.shown;
+    if (!r || !this.connection) return;
+    const columns = Math.max(1, Math.min(MAX_HEATMAP_COLUMNS, Math.floor(request.columns)));
+    const window = { startSeconds: request.startSeconds, endSeconds: request.endSeconds, columns };
+    this.connection.post(() => ({ type: 'heatmap/data', requestId: request.requestId, data: heatmapData(r.analysis, request.kind, window, r.cellSites()) }));
+  }
+}

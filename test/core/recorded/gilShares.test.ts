@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { ProcessResult, ThreadResult } from '../../../src/core/analysis/model';
+import { analyzeRecording } from '../../../src/core/analysis/recordingSession';
+import type { RecordingAnalysis } from '../../../src/core/analysis/recordingSession';
+import { machineBusy, recordOnce, TEST_PYTHON } from '../../support/recordWorkload';
+import type { Recorded } from '../../support/recordWorkload';
+
+/**
+ * GIL accounting on real recordings, against what the workloads measured
+ * themselves (test/workloads/README.md). One recording per workload, made
+ * with TEST_PYTHON and shared by the tests below.
+ */
+
+interface TruthThread {
+  readonly name: string;
+  readonly native_id: number;
+  readonly start: number;
+  readonly end: number;
+  readonly thread_cpu_seconds: number;
+  readonly sleeps?: number;
+  readonly sleep_seconds?: number;
+}
+
+function processOf(a: RecordingAnalysis, r: Recorded): ProcessResult {
+  const p = a.processes.find((x) => x.pid === r.truth.pid);
+  assert.ok(p, `the recording has the workload's process ${r.truth.pid}`);
+  return p;
+}
+
+function threadOf(p: ProcessResult, t: TruthThread): ThreadResult {
+  const found = p.threads.find((x) => x.tid === t.native_id);
+  assert.ok(found, `thread ${t.name} (tid ${t.native_id}) is in the recording`);
+  assert.equal(found.name, t.name);
+  return found;
+}
+
+function lifetimeAddsUp(t: ThreadResult): void {
+  const life = t.endSeconds - t.startSeconds;
+  const sum = t.gil.heldSeconds + t.gil.waitSeconds + t.gil.releasedSeconds;
+  assert.ok(Math.abs(sum - life) <= 0.01 * life, `${t.name}: held + wait + released ${sum} vs lifetime ${life}`);
+}
+
+describe(`cpu_threads recorded with ${TEST_PYTHON}`, () => {
+  let r: Recorded;
+  let p: ProcessResult;
+  let threads: TruthThread[];
+  before(async () => {
+    r = await recordOnce('cpu_threads');
+    p = processOf(analyzeRecording(r.dir), r);
+    threads = r.truth['threads'] as TruthThread[];
+  });
+
+  it('every thread: held + wait + released = its lifetime (within 1%)', () => {
+    for (const t of p.threads) lifetimeAddsUp(t);
+  });
+
+  it('each worker holds the GIL for the share it burned CPU (±3 points)', (t) => {
+    const window = r.truth['window_seconds'] as number;
+    const cpuTotal = threads.reduce((s, x) => s + x.thread_cpu_seconds, 0);
+    const heldTotal = threads.reduce((s, x) => s + threadOf(p, x).gil.heldSeconds, 0);
+    // On a busy machine a descheduled holder keeps the GIL but burns no CPU, so
+    // the truth undercounts the workers: compare shares of their total, and on
+    // a very busy one, where the undercount differs from worker to worker, not at all.
+    const foreign = r.truth.machine?.foreign_cpus ?? 0;
+    if (foreign > 0.5) {
+      t.skip(`machine too busy to trust the workload's CPU times (foreign_cpus ${foreign})`);
+      return;
+    }
+    const busy = machineBusy(r.truth);
+    if (busy) t.diagnostic(`machine busy (foreign_cpus ${foreign}): comparing shares of the workers' total`);
+    for (const x of threads) {
+      const held = threadOf(p, x).gil.heldSeconds;
+      const [got, want] = busy ? [held / heldTotal, x.thread_cpu_seconds / cpuTotal] : [held / window, x.thread_cpu_seconds / window];
+      assert.ok(Math.abs(got - want) <= 0.03, `${x.name}: GIL held share ${got.toFixed(3)} vs CPU share ${want.toFixed(3)}`);
+    }
+  });
+
+  it('the workers wait for the GIL far more than the main thread', () => {
+    for (const x of threads) {
+      const t = threadOf(p, x);
+      assert.ok(t.gil.waitSeconds > t.gil.heldSeconds, `${x.name} waits more than it holds with ${threads.length} CPU-bound threads`);
+    }
+    const main = p.threads.find((t) => t.isMain)!;
+    assert.ok(main.gil.heldSeconds < 0.05 * (main.endSeconds - main.startSeconds), 'main holds little');
+  });
+});
+
+describe(`sleeping_threads recorded with ${TEST_PYTHON}`, () => {
+  let r: Recorded;
+  let p: ProcessResult;
+  let threads: TruthThread[];
+  before(async () => {
+    r = await recordOnce('sleeping_threads');
+    p = processOf(analyzeRecording(r.dir), r);
+    threads = r.truth['threads'] as TruthThread[];
+  });
+
+  it('every thread: held + wait + released = its lifetime (within 1%)', () => {
+    for (const t of p.threads) lifetimeAddsUp(t);
+  });
+
+  it('sleepers run released: at least their measured sleep, ≥ 95% of their run', (c) => {
+    // A sleeper descheduled while it holds the GIL holds it longer: on a busy
+    // machine only the bounds that do not depend on the scheduler are checked.
+    const busy = machineBusy(r.truth);
+    if (busy) c.diagnostic(`machine busy (foreign_cpus ${r.truth.machine?.foreign_cpus}): share bounds not checked`);
+    for (const x of threads) {
+      const t = threadOf(p, x);
+      const run = x.end - x.start;
+      assert.ok(t.gil.releasedSeconds >= 0.98 * x.sleep_seconds!, `${x.name} released ${t.gil.releasedSeconds} < slept ${x.sleep_seconds}`);
+      if (!busy) {
+        assert.ok(t.gil.releasedSeconds >= 0.95 * run, `${x.name} released ${t.gil.releasedSeconds} of ${run}`);
+        assert.ok(t.gil.heldSeconds < 0.02 * run, `${x.name} held ${t.gil.heldSeconds}`);
+      }
+      assert.ok(t.acquisitions >= x.sleeps!, `${x.name}: one GIL acquire at least per sleep`);
+      assert.equal(t.lockWaitSeconds, 0);
+    }
+  });
+});

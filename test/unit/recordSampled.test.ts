@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseHeader } from '../../src/core/format/header';
+import { findPythons } from '../support/pythons';
+import { repoRoot } from '../support/repoRoot';
+
+/**
+ * `gilscope record` falling back to sampling (runtime/python/gilscope/sampler/)
+ * when exact recording is unavailable, forced here with GILSCOPE_FORCE_SAMPLED=1.
+ * The sampler's accuracy is tested by the runtime's unittest suite on every
+ * interpreter; this checks the CLI's side: one line saying so, the same
+ * recording format marked sampled, the workload's output and status untouched.
+ */
+function record(args: string[], extraEnv: Record<string, string> = { GILSCOPE_FORCE_SAMPLED: '1' }) {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/cli.js'), 'record', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    cwd: repoRoot,
+    env: { ...process.env, ...extraEnv, NO_COLOR: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('gilscope record, sampled', async () => {
+  const pythons = await findPythons();
+  const python = pythons[pythons.length - 1];
+  const dir = () => join(mkdtempSync(join(tmpdir(), 'gilscope-sampled-')), 'rec.gilscope');
+
+  it('samples when exact recording is unavailable, says so once, and passes the workload through', (t) => {
+    if (!python) return t.skip('no CPython 3.8+ here');
+    const out = dir();
+    const r = record(['-o', out, '--', python.executable, '-c', "import sys, time; time.sleep(0.2); print('hi'); sys.exit(5)"]);
+    assert.equal(r.code, 5, r.stderr);
+    assert.equal(r.stdout, 'hi\n');
+    // the first line, and the only one of its kind; the CLI's own summary follows the workload's end
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.match(lines[0]!, /^gilscope: exact recording unavailable: forced by GILSCOPE_FORCE_SAMPLED=1.*; sampling at 200 Hz instead$/);
+    assert.equal(lines.filter((l) => /exact recording unavailable/.test(l)).length, 1, r.stderr);
+    const files = readdirSync(out).filter((f) => f.endsWith('.gsr'));
+    assert.equal(files.length, 1);
+    const header = parseHeader(new Uint8Array(readFileSync(join(out, files[0]!))), files[0]!);
+    assert.equal(header.gilMode, 3);
+    assert.equal(header.sampleHz, 200);
+    const session = JSON.parse(readFileSync(join(out, 'session.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(session['pid'], header.pid, 'session.json names the workload, not the sampler');
+    assert.equal(session['exitCode'], 5);
+    assert.equal((session['command'] as string[])[0], python.executable);
+    assert.equal((session['sampled'] as Record<string, unknown>)['hz'], 200);
+  });
+
+  it('--sample-hz sets the rate; --no-fallback refuses instead', (t) => {
+    if (!python) return t.skip('no CPython 3.8+ here');
+    const out = dir();
+    const r = record(['-o', out, '--sample-hz', '50', '--', python.executable, '-c', 'pass']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /sampling at 50 Hz instead/);
+    const file = readdirSync(out).find((f) => f.endsWith('.gsr'));
+    if (file) assert.equal(parseHeader(new Uint8Array(readFileSync(join(out, file))), file).sampleHz, 50);
+
+    const refused = dir();
+    const n = record(['-o', refused, '--no-fallback', '--', python.executable, '-c', "print('never')"]);
+    assert.equal(n.code, 2);
+    assert.equal(n.stdout, '');
+    assert.match(n.stderr, /cannot record .* exactly: forced by GILSCOPE_FORCE_SAMPLED/);
+    assert.ok(!existsSync(refused), 'nothing was created');
+
+    assert.equal(record(['--sample-hz', '0', '--', python.executable, '-c', 'pass']).code, 2);
+  });
+});

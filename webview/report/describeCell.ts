@@ -1,0 +1,58 @@
+import type { HeatmapKind, Report, ReportLock } from '../../src/protocol/webviewProtocol';
+import { formatSeconds, formatShare, formatTime } from '../common/format';
+import type { Theme } from '../common/theme';
+import type { CellInfo } from '../heatmap/cellInfo';
+import type { Composed } from '../heatmap/compose';
+import { cellValue } from '../heatmap/compose';
+
+const THREAD_PARTS = [
+  { label: 'GIL held', color: (t: Theme) => t.held, note: 'the line the thread ran while holding the GIL' },
+  { label: 'GIL wait', color: (t: Theme) => t.wait, note: 'the line that waited for the GIL' },
+  { label: 'Lock wait', color: (t: Theme) => t.lockWait, note: 'the line that waited for a lock' },
+  { label: 'Released', color: (t: Theme) => t.released, note: 'the line the thread was at without the GIL' },
+] as const;
+
+/** The report's lock behind a lock row, for its kind and the line threads waited at. */
+function lockOf(report: Report, pid: number, id: number): ReportLock | undefined {
+  return report.processes.find((p) => p.pid === pid)?.locks.find((l) => l.id === id);
+}
+
+/** Builds tooltips and announcements for the heatmaps' cells from the composed values and the report. */
+export function cellDescriber(report: () => Report, theme: () => Theme): (kind: HeatmapKind, c: Composed, row: number, column: number) => CellInfo {
+  return (kind, c, row, column) => {
+    const r = c.rows[row]!;
+    const cell = (c.endSeconds - c.startSeconds) / c.columns;
+    const t0 = c.startSeconds + column * cell;
+    const time = `${formatTime(t0, cell / 10)} – ${formatTime(t0 + cell, cell / 10)} (${formatSeconds(cell)})`;
+    const multi = report().processes.length > 1;
+    const th = theme();
+    if (kind === 'threads') {
+      const values = THREAD_PARTS.map((_, s) => Math.max(0, cellValue(c, row, s, column)));
+      const dominant = values.indexOf(Math.max(...values));
+      const site = c.siteAt(row, column);
+      const alive = values.reduce((a, b) => a + b, 0);
+      return {
+        title: `${r.label}${multi ? ` (pid ${r.pid})` : ''}`,
+        time,
+        parts: alive > 0 ? THREAD_PARTS.map((p, s) => ({ label: p.label, value: formatShare(values[s]!), color: p.color(th) })) : [{ label: 'Not running', value: '', color: th.background }],
+        site,
+        siteNote: site && dominant >= 0 ? THREAD_PARTS[dominant]!.note : undefined,
+      };
+    }
+    const lock = lockOf(report(), r.pid, r.id);
+    const hold = Math.max(0, cellValue(c, row, 0, column));
+    const wait = Math.max(0, cellValue(c, row, 1, column));
+    const waiter = lock?.waiters[0];
+    const site = waiter ?? lock?.createdAt ?? undefined;
+    return {
+      title: `${r.label}${lock ? ` · ${lock.kind}` : ''}${multi ? ` (pid ${r.pid})` : ''}`,
+      time,
+      parts: [
+        { label: 'Held', value: formatShare(Math.min(1, hold)), color: th.lockHold },
+        { label: 'Threads waiting', value: wait.toFixed(wait < 10 ? 2 : 1), color: th.lockQueue },
+      ],
+      site,
+      siteNote: site ? (waiter ? 'where threads waited for it most' : 'where it was created') : undefined,
+    };
+  };
+}

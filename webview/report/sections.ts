@@ -1,0 +1,135 @@
+import type { Report, ReportLine, ReportLock, ReportSite, ReportThread } from '../../src/protocol/webviewProtocol';
+import { mix } from '../common/color';
+import { formatCount, formatSeconds, formatShare, siteLabel } from '../common/format';
+import type { Theme } from '../common/theme';
+import { Breakdown } from './breakdown';
+
+/** Bars shown at most; the tables list every row. */
+const TOP_THREADS = 16;
+const TOP_LOCKS = 10;
+const TOP_LINES = 12;
+
+type PidThread = ReportThread & { readonly pid: number };
+type PidLock = ReportLock & { readonly pid: number };
+type PidLine = ReportLine & { readonly pid: number };
+
+const seconds = (x: number): string => formatSeconds(x);
+const withShare = (x: number, whole: number): string => `${formatSeconds(x)} (${formatShare(whole > 0 ? x / whole : 0)})`;
+const life = (t: ReportThread): number => t.endSeconds - t.startSeconds;
+/** Released time that is not a lock wait (I/O, sleep, events, native code). */
+const otherReleased = (t: ReportThread): number => Math.max(0, t.gil.releasedSeconds - t.lockWaitSeconds);
+const lockName = (l: ReportLock): string => l.name ?? `${l.kind} #${l.id}`;
+/** Released colour as a bar: stronger than the heatmap's quiet tint. */
+const releasedBar = (t: Theme): ReturnType<typeof mix> => mix(t.background, t.foreground, 0.35);
+
+export function threadsSection(open: (site: ReportSite) => void, multiProcess: () => boolean): Breakdown<PidThread> {
+  return new Breakdown<PidThread>({
+    id: 'threads',
+    heading: 'Threads',
+    description: 'Each thread’s life split by what it did with the GIL: held it, waited for it, waited for a lock, or ran without it.',
+    stacked: true,
+    barLabel: (t) => (multiProcess() ? `${t.name} · ${t.pid}` : t.name),
+    series: [
+      { label: 'GIL held', color: (t) => t.held, value: (t) => t.gil.heldSeconds },
+      { label: 'GIL wait', color: (t) => t.wait, value: (t) => t.gil.waitSeconds },
+      { label: 'Lock wait', color: (t) => t.lockWait, value: (t) => t.lockWaitSeconds },
+      { label: 'Released', color: releasedBar, value: otherReleased },
+    ],
+    columns: [
+      { header: 'Thread', text: (t) => t.name, title: (t) => `tid ${t.tid}${multiProcess() ? `, pid ${t.pid}` : ''}` },
+      { header: 'GIL held', numeric: true, text: (t) => withShare(t.gil.heldSeconds, life(t)) },
+      { header: 'GIL wait', numeric: true, text: (t) => withShare(t.gil.waitSeconds, life(t)) },
+      { header: 'Lock wait', numeric: true, text: (t) => withShare(t.lockWaitSeconds, life(t)) },
+      { header: 'Released', numeric: true, text: (t) => withShare(otherReleased(t), life(t)), title: () => 'Without the GIL and not waiting for a lock: I/O, sleep, events, native code' },
+      { header: 'Switches', numeric: true, text: (t) => formatCount(t.acquisitions), title: () => 'GIL acquisitions' },
+      { header: 'Convoys', numeric: true, text: (t) => formatCount(t.convoy.count), title: (t) => `${formatSeconds(t.convoy.waitSeconds)} in GIL waits after giving the GIL up for I/O` },
+    ],
+    open,
+    empty: 'No threads were recorded.',
+  });
+}
+
+export function locksSection(open: (site: ReportSite) => void): Breakdown<PidLock> {
+  return new Breakdown<PidLock>({
+    id: 'locks',
+    heading: 'Locks',
+    description: 'Time threads waited to acquire each lock (contention), and time it was held.',
+    stacked: false,
+    barLabel: lockName,
+    barSite: (l) => l.waiters[0] ?? l.createdAt,
+    series: [
+      { label: 'Wait', color: (t) => t.lockWait, value: (l) => l.waitSeconds },
+      { label: 'Hold', color: (t) => t.lockHold, value: (l) => l.holdSeconds },
+    ],
+    columns: [
+      { header: 'Lock', text: lockName, title: (l) => `${l.kind} #${l.id}` },
+      { header: 'Created at', text: (l) => (l.createdAt ? siteLabel(l.createdAt) : '–'), site: (l) => l.createdAt, title: (l) => (l.createdAt ? `${l.createdAt.file}:${l.createdAt.line} in ${l.createdAt.function}` : '') },
+      { header: 'Contended', numeric: true, text: (l) => `${formatCount(l.contended)} / ${formatCount(l.acquisitions)}`, title: () => 'Acquisitions that had to wait / all acquisitions' },
+      { header: 'Wait', numeric: true, text: (l) => seconds(l.waitSeconds) },
+      { header: 'p99 wait', numeric: true, text: (l) => seconds(l.wait.p99) },
+      { header: 'Max wait', numeric: true, text: (l) => seconds(l.maxWaitSeconds) },
+      { header: 'Hold', numeric: true, text: (l) => seconds(l.holdSeconds) },
+      { header: 'Top waiter', text: (l) => (l.waiters[0] ? siteLabel(l.waiters[0]) : '–'), site: (l) => l.waiters[0], title: (l) => (l.waiters[0] ? `${l.waiters[0].function}: ${formatSeconds(l.waiters[0].waitSeconds)}` : '') },
+    ],
+    open,
+    empty: 'No locks were recorded.',
+  });
+}
+
+export function linesSection(open: (site: ReportSite) => void): Breakdown<PidLine> {
+  return new Breakdown<PidLine>({
+    id: 'lines',
+    heading: 'Lines that wait',
+    description: 'The Python lines where threads waited longest, for the GIL and for locks. Click a bar or a line to open it.',
+    stacked: true,
+    barLabel: (l) => siteLabel(l),
+    barTitle: (l) => `${siteLabel(l)} ${l.function}`,
+    barSite: (l) => l,
+    series: [
+      { label: 'GIL wait', color: (t) => t.wait, value: (l) => l.gilWaitSeconds },
+      { label: 'Lock wait', color: (t) => t.lockWait, value: (l) => l.lockWaitSeconds },
+    ],
+    columns: [
+      { header: 'Line', text: (l) => siteLabel(l), site: (l) => l, title: (l) => `${l.file}:${l.line}` },
+      { header: 'Function', text: (l) => l.function },
+      { header: 'GIL wait', numeric: true, text: (l) => seconds(l.gilWaitSeconds) },
+      { header: 'Lock wait', numeric: true, text: (l) => seconds(l.lockWaitSeconds) },
+      { header: 'GIL held', numeric: true, text: (l) => seconds(l.gilHeldSeconds) },
+      { header: 'Convoy waits', numeric: true, text: (l) => (l.convoyCount > 0 ? `${formatCount(l.convoyCount)} · ${seconds(l.convoyWaitSeconds)}` : '0') },
+    ],
+    open,
+    empty: 'No line waited for the GIL or a lock.',
+  });
+}
+
+/** The rows of the three sections from a report. */
+export function sectionRows(report: Report): { threads: PidThread[]; locks: PidLock[]; lines: PidLine[] } {
+  const threads = report.processes.flatMap((p) => p.threads.map((t) => ({ ...t, pid: p.pid })));
+  const locks = report.processes.flatMap((p) => p.locks.map((l) => ({ ...l, pid: p.pid })));
+  const lines = report.processes
+    .flatMap((p) => p.lines.map((l) => ({ ...l, pid: p.pid })))
+    .filter((l) => l.gilWaitSeconds + l.lockWaitSeconds > 0)
+    .sort((a, b) => b.gilWaitSeconds + b.lockWaitSeconds - (a.gilWaitSeconds + a.lockWaitSeconds));
+  return { threads, locks, lines };
+}
+
+export function topThreads(threads: readonly PidThread[]): PidThread[] {
+  const waited = (t: ReportThread): number => t.gil.waitSeconds + t.lockWaitSeconds;
+  return [...threads].sort((a, b) => waited(b) - waited(a) || b.gil.heldSeconds - a.gil.heldSeconds).slice(0, TOP_THREADS);
+}
+
+/** Contended locks first; quiet ones only to fill the chart. */
+export function topLocks(locks: readonly PidLock[]): PidLock[] {
+  const busy = locks.filter((l) => l.waitSeconds > 0);
+  const rest = locks.filter((l) => l.waitSeconds === 0 && l.holdSeconds > 0).sort((a, b) => b.holdSeconds - a.holdSeconds);
+  return [...busy, ...rest.slice(0, Math.max(0, 3 - busy.length))].slice(0, TOP_LOCKS);
+}
+
+export function topLines(lines: readonly PidLine[]): PidLine[] {
+  return lines.slice(0, TOP_LINES);
+}
+
+export function countNote(shown: number, all: number, what: string): string {
+  return shown < all ? `The chart shows ${shown} of ${all} ${what}; the table lists them all.` : '';
+}
+
