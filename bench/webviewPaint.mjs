@@ -45,9 +45,9 @@ function run(script, args) {
 
 const stat = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
-  return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
+  return { min: s[0], median: s[Math.floor(s.length / 2)], p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))], max: s[s.length - 1] };
 };
-const ms = (o) => `min ${o.min.toFixed(1)}  median ${o.median.toFixed(1)}  max ${o.max.toFixed(1)} ms`;
+const ms = (o) => `min ${o.min.toFixed(1)}  median ${o.median.toFixed(1)}  p95 ${o.p95.toFixed(1)}  max ${o.max.toFixed(1)} ms`;
 
 const dir = mkdtempSync(join(tmpdir(), 'gilscope-paint-'));
 try {
@@ -60,7 +60,8 @@ try {
   const rd = stat(r.redrawMs);
   console.log(`first paint (report/show received → painted), ${r.firstPaintMs.length} loads: ${ms(fp)}   target ≤ 300 ms: ${fp.median <= 300 ? 'met' : 'MISSED'}`);
   console.log(`first paint (posted → painted):                  ${ms(stat(r.postToPaintMs))}`);
-  console.log(`pan/zoom redraw, ${r.redrawMs.length} steps (${r.threads} threads):      ${ms(rd)}   target ≤ 16 ms: ${rd.max <= 16 ? 'met' : rd.median <= 16 ? 'met at the median' : 'MISSED'}`);
+  const over = r.redrawMs.filter((x) => x > 16).length;
+  console.log(`pan/zoom redraw, ${r.redrawMs.length} steps (${r.threads} threads):      ${ms(rd)}   target ≤ 16 ms: ${over === 0 ? 'met' : `${over} step(s) over`}`);
   console.log(`host's answer to heatmap/request (${r.answerMs.length}):              ${ms(stat(r.answerMs))}`);
 } finally {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,8 @@ export function formatSeconds(s: number): string {
   const a = Math.abs(s);
   if (a === 0) return '0';
   if (a >= 100) return `${s.toFixed(0)} s`;
-  if (a >= 1) return `${s.toFixed(2)} s`;
+  if (a >= 10) return `${trimZeros(s.toFixed(1))} s`;
+  if (a >= 1) return `${trimZeros(s.toFixed(2))} s`;
   if (a >= 1e-3) return `${trimZeros((s * 1e3).toPrecision(3))} ms`;
   if (a >= 1e-6) return `${trimZeros((s * 1e6).toPrecision(3))} µs`;
   return `${(s * 1e9).toFixed(0)} ns`;
