@@ -72,7 +72,7 @@ export function tempDir(prefix = 'gilscope-bench-') {
 
 /**
  * Runs `args` (a script and its arguments) with `py`, bare or under
- * `python -m gilscope.run -o recordDir`. Returns { wall (seconds, whole process),
+ * `python -m gilscope.run -o recordDir` (after an untimed `prepare`). Returns { wall (seconds, whole process),
  * stdout, truth (the GILSCOPE-TRUTH object, if printed), json (the last stdout line
  * parsed as JSON, if it is) }.
  */
@@ -81,6 +81,9 @@ export function runPython(py, args, { recordDir, env = {}, timeout = 300_000 } =
   delete childEnv.GILSCOPE_DIR;
   let argv;
   if (recordDir) {
+    // untimed: finds the cached probe, or rebuilds it if runtime/csrc changed since
+    // the last run (a compile inside a timed run would count seconds of gcc)
+    prepare(py);
     childEnv.PYTHONPATH = runtimePath;
     argv = ['-m', 'gilscope.run', '--no-fallback', '-o', recordDir, ...args];
   } else {

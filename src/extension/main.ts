@@ -9,7 +9,7 @@ import { HostContentionLenses } from './editor/contentionLenses';
 import type { ContentionLenses } from './editor/contentionLenses';
 import { HeatDecorations } from './editor/heatDecorations';
 import { resolveInterpreter } from './interpreter';
-import { startLanguageClient } from './languageClient';
+import { startLanguageServer } from './languageServer';
 import { Profiler } from './profiling/profiler';
 import { openVsCodeTerminal } from './profiling/workloadTerminal';
 import { CurrentRecording } from './recordings/currentRecording';
@@ -37,9 +37,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const reports = own(new ReportPanel(context.extensionUri));
   const presenter = new RecordingPresenter(current, reports);
   // The language server serves the figures (lenses, diagnostics, hovers, quick fixes) for
-  // the current recording; the host adds `Parallelise this…` where a suggestion targets a function.
-  const language = own(startLanguageClient(context, []));
-  const lenses: ContentionLenses = own(new HostContentionLenses({ figures: false }));
+  // the current recording; the host adds `Parallelise this…` where a suggestion targets a
+  // function, and the figure lenses too when the server is unavailable.
+  const language = own(startLanguageServer(context, output));
+  const lenses: ContentionLenses = own(new HostContentionLenses({ figures: !language.available }));
   const heat = own(new HeatDecorations(context.extensionUri));
   const profiler = own(new Profiler({
     config,
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
     interpreterFor: (resource) => resolveInterpreter(new GilscopeConfig(resource), resource),
     display: presenter,
     stopCommand: COMMAND_IDS.stopProfiling,
+    log: (line) => output.appendLine(line),
   }));
   const panel = own(new ProfilingViewProvider(context.extensionUri, {
     recordings: () => [...(profiler.liveSummary ? [profiler.liveSummary] : []), ...store.recordings.map((r) => r.summary)],

@@ -144,7 +144,7 @@ describe('gilscope compare: the predicted process-pool speedup is within 25% of 
     // Other processes using the CPUs change the measured speedup, not the
     // prediction: each run is made three times and the fastest kept, and the
     // whole is tried again while the machine is busy, then skipped, saying so.
-    const inputs = inputsFile(8, 300_000);
+    const inputs = inputsFile(8, 1_000_000);
     const attempts: string[] = [];
     const started = performance.now();
     while (attempts.length < 3 && performance.now() - started < 25_000) {

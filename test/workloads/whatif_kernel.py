@@ -16,12 +16,12 @@ KNOWN ANSWER (what a correct what-if comparison must show)
     * processes (fork or spawn, N workers on C cores): speedup close to
       min(N, C) minus start-up (fork ~10 ms, spawn ~100 ms on a 2-core VM)
       and imbalance (ceil(tasks / N) rounds); 1.6x to 2.0x for N = 2 with
-      16 inputs of ~60 ms on 2 idle cores;
+      16 inputs of ~25 ms (n = 400000) on 2 idle cores;
     * the profile's predicted process speedup within 25% of the measured.
 
 KNOBS (script form)
     --tasks T     inputs (default 16)
-    --n N         loop length of each call (default 400000, ~60 ms here)
+    --n N         loop length of each call (default 400000, ~25 ms on an idle 2-core VM)
     --workers W   pool size with --threads (default 2)
     --threads     use a ThreadPoolExecutor (else a plain loop)
     --lambda      submit a lambda (cannot be pickled: the swap to processes

@@ -58,12 +58,12 @@ export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
       target,
     }, o, false);
   }
-  const evidence = { workers: p.workers, releasedShare, gilWaitShare: waitShare, gilHeldSeconds: p.heldSeconds, releasedSeconds: p.releasedSeconds, wallSeconds: p.wallSeconds };
+  const evidence = { workers: p.workers, releasedShare, gilWaitShare: waitShare, gilHeldSeconds: p.heldSeconds, releasedSeconds: p.releasedSeconds, wallSeconds: p.wallSeconds, ...(p.ownGilSeconds ? { ownGilSeconds: p.ownGilSeconds } : {}) };
   const fine = releasedShare >= 0.5 && waitShare < 0.2;
   const title = p.workerProcesses > 0
     ? `Nothing to gain: the work already runs in parallel, in ${p.workerProcesses + 1} processes`
     : fine
-      ? `Threads are fine: the ${p.workers} worker threads run without the GIL ${pct(releasedShare)} of the time` +
+      ? `Threads are fine: the ${p.workers} worker threads run without the ${p.ownGilSeconds ? 'main GIL (in sub-interpreters with their own GIL, or released)' : 'GIL'} ${pct(releasedShare)} of the time` +
         `${p.released ? ` (most at ${where(p.released.target)})` : ''} and wait for it ${pct(waitShare)}: they already run side by side`
       : `Keep threads as they are (the baseline): the ${p.workers} threads hold the GIL ${pct(p.heldSeconds / Math.max(1e-9, life))} and wait for it ${pct(waitShare)} of their time`;
   return fromPrediction('keepThreads', p, n, { ...NO_GAIN, evidence }, {

@@ -26,6 +26,8 @@ export interface WorkProfile {
   readonly heldSeconds: number;
   /** R: seconds the workers ran without the GIL doing work (I/O, sleep, native code), summed. */
   readonly releasedSeconds: number;
+  /** Of R: seconds the workers held sub-interpreters' own GILs (they run side by side with the main GIL); 0 or absent without them. */
+  readonly ownGilSeconds?: number;
   /** Seconds the workers waited for the GIL, summed. */
   readonly gilWaitSeconds: number;
   /** Seconds the workers waited for contended locks, summed. */

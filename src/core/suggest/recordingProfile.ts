@@ -18,8 +18,16 @@ const CONVOY_COUNT = 10;
 const CONVOY_MAX_HELD = 0.3;
 /** Lock kinds that exclude: one holder at a time, so their hold bounds the speedup. */
 const EXCLUSIVE = new Set(['Lock', 'RLock', 'multiprocessing.Lock', 'multiprocessing.RLock']);
-/** Python's own files and installed packages: a hot line there is not the user's to change. */
-const LIBRARY = /(^<frozen |^<|[\\/]lib[\\/]python\d\.\d+t?[\\/]|[\\/]site-packages[\\/]|[\\/]dist-packages[\\/])/;
+/**
+ * Python's own files, installed packages and gilscope's runtime (its sitecustomize and
+ * gilscope/ package, which run in every recorded process): a hot line there is not the user's to change.
+ */
+const LIBRARY = /(^<frozen |^<|[\\/]lib[\\/]python\d\.\d+t?[\\/]|[\\/]site-packages[\\/]|[\\/]dist-packages[\\/]|[\\/]runtime[\\/]python[\\/](sitecustomize\.py|gilscope[\\/]))/;
+/**
+ * multiprocessing.pool's own helper threads (ThreadPool and Pool: `Thread-N (_handle_workers)` and the
+ * like, from 3.10 on): they wait for tasks and results without the GIL, which is not work.
+ */
+const POOL_HELPER = /\((_handle_workers|_handle_tasks|_handle_results)\)$/;
 const IPC = /[\\/](multiprocessing[\\/](connection|queues|pool|reduction|synchronize)|concurrent[\\/]futures[\\/]process)\.py$/;
 
 /** Time a thread ran without the GIL doing something: released, not waiting for a lock or an event. */
@@ -86,8 +94,10 @@ function lockPressure(l: LockResult): LockPressure {
   };
 }
 
-function convoyPressure(p: ProcessResult): ConvoyPressure | null {
-  const threads = p.threads.filter((t) => {
+function convoyPressure(p: ProcessResult, workers: readonly ThreadResult[]): ConvoyPressure | null {
+  // Only the workers' convoys slow the work down: a main thread that coordinates them (joblib's
+  // result loop polls with 10 ms sleeps) waits for the GIL after each poll, but nothing waits for it.
+  const threads = workers.filter((t) => {
     const life = t.endSeconds - t.startSeconds;
     return t.convoy.count >= CONVOY_COUNT && t.convoy.waitSeconds >= CONVOY_SHARE * life && t.gil.heldSeconds <= CONVOY_MAX_HELD * life
       // Released for I/O more than blocked waiting for events (a thread waking from future.result() is not doing I/O).
@@ -134,12 +144,16 @@ export function recordingProfile(a: RecordingAnalysis, cores: number): WorkProfi
   if (!p || a.wallSeconds <= 0 || p.threads.length === 0) return null;
   const wall = p.endSeconds - p.startSeconds;
   if (!(wall > 0)) return null;
-  let workers = p.threads.filter((t) => !t.isMain && ownWork(t) >= WORKER_SHARE * wall);
+  let workers = p.threads.filter((t) => !t.isMain && !POOL_HELPER.test(t.name) && ownWork(t) >= WORKER_SHARE * wall);
   const serial = workers.length === 0;
   if (serial) workers = p.threads.filter((t) => t.isMain).slice(0, 1);
   if (workers.length === 0) workers = p.threads.slice(0, 1);
-  const held = workers.reduce((s, t) => s + t.gil.heldSeconds, 0);
-  const released = workers.reduce((s, t) => s + releasedWork(t), 0);
+  // Time held on sub-interpreters' own GILs (index > 0) runs side by side with the main GIL's
+  // holders: it is not serialised, so it counts with the work that runs without the (main) GIL.
+  const allHeld = workers.reduce((s, t) => s + t.gil.heldSeconds, 0);
+  const ownGil = Math.min(allHeld, p.gils.filter((g) => g.index > 0).reduce((s, g) => s + g.heldSeconds, 0));
+  const held = allHeld - ownGil;
+  const released = workers.reduce((s, t) => s + releasedWork(t), 0) + ownGil;
   const span = serial
     ? held + released
     : Math.max(...workers.map((t) => t.endSeconds)) - Math.min(...workers.map((t) => t.startSeconds));
@@ -154,6 +168,7 @@ export function recordingProfile(a: RecordingAnalysis, cores: number): WorkProfi
     cores,
     heldSeconds: held,
     releasedSeconds: released,
+    ownGilSeconds: ownGil,
     gilWaitSeconds: workers.reduce((s, t) => s + t.gil.waitSeconds, 0),
     lockWaitSeconds: workers.reduce((s, t) => s + t.lockWaitSeconds, 0),
     chainSeconds: Math.max(...workers.map(ownWork)),
@@ -163,7 +178,7 @@ export function recordingProfile(a: RecordingAnalysis, cores: number): WorkProfi
     locks: p.locks
       .filter((l) => EXCLUSIVE.has(l.kind) && l.contended > 0 && l.waitSeconds >= LOCK_SHARE * wall)
       .map(lockPressure),
-    convoy: convoyPressure(p),
+    convoy: convoyPressure(p, serial ? [] : workers),
     workerProcesses: others.length,
     ipc: ipcPressure(a, first ?? p),
     python: { version: p.python.version, gilEnabled: p.python.gilEnabled },

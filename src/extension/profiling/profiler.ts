@@ -27,6 +27,8 @@ export interface ProfilerServices {
   readonly display: RecordingDisplay;
   /** The command the status bar item runs to stop. */
   readonly stopCommand: string;
+  /** A line for the "gilscope" output channel: each run's start and how it ended, kept after the notification is gone. */
+  readonly log?: (line: string) => void;
 }
 
 /** The context key that is true while a run is in progress (package.json `when` clauses). */
@@ -76,6 +78,7 @@ export class Profiler extends Disposable {
     }
     const { services } = this;
     const interpreter = await services.interpreterFor(vscode.Uri.file(target.file));
+    services.log?.(`profiling ${target.label} with ${describeInterpreter(interpreter)}`);
     const session = ProfileSession.start({
       target,
       interpreter,
@@ -133,6 +136,7 @@ export class Profiler extends Disposable {
 
   private async conclude(result: SessionResult, interpreter: Interpreter, session: ProfileSession): Promise<string | undefined> {
     if (result.state === 'failed' || !result.recordingDir) {
+      this.services.log?.(`run failed: ${result.message}`);
       void vscode.window.showErrorMessage(`gilscope: ${result.message}`, 'Show Terminal').then((choice) => {
         if (choice) session.showTerminal();
       });
@@ -143,6 +147,7 @@ export class Profiler extends Disposable {
     try {
       recording = result.analysis ? new LoadedRecording(result.analysis, false) : loadRecording(dir);
     } catch (error) {
+      this.services.log?.(`run ended: ${result.message} Recording: ${dir} (could not be read: ${(error as Error).message})`);
       void vscode.window.showErrorMessage(`gilscope: ${result.message} The recording in ${dir} could not be read: ${(error as Error).message}`);
       return dir;
     }
@@ -156,6 +161,7 @@ export class Profiler extends Disposable {
     this.services.display.finished(recording);
     const notRecorded = result.notRecorded.length > 0 ? ` Not recorded: ${result.notRecorded.join('; ')}` : '';
     const message = `gilscope: ${result.message}${notRecorded}`;
+    this.services.log?.(`run ended: ${result.message}${notRecorded} Recording: ${dir}`);
     void (result.ok ? vscode.window.showInformationMessage(message) : vscode.window.showWarningMessage(message));
     return dir;
   }

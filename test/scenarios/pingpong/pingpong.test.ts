@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { ReportProcess } from '../../../src/core/report/schema';
+import { repoRoot } from '../../support/repoRoot';
+import { checkPicture, checkSuggestions, childrenOf, describeSuggestions, loadExpectation, rootProcess } from '../support/expect';
+import { CORES, recordQuiet, recordScript, SCENARIO_PYTHON } from '../support/record';
+import type { ScenarioRun } from '../support/record';
+
+/**
+ * Issue 10, scenario 2: a queue ping-pong (test/workloads/pingpong.py) in
+ * strict lock-step, one item in flight: one thread, two threads, two
+ * processes. Scaled down to 20,000 items from the issue's million (which
+ * would take 25-30 s a mode); the comparison is the same. Where the time
+ * goes: for two threads, every item is two GIL hand-overs (each thread
+ * blocks in get(), the other is woken and waits for the GIL); for two
+ * processes, pickling and pipe transfer in multiprocessing/connection.py.
+ */
+
+const E = loadExpectation('pingpong');
+const SCRIPT = join(repoRoot, 'test/workloads/pingpong.py');
+const ITEMS = 20_000;
+const MODES = ['thread1', 'threads2', 'processes2'] as const;
+
+const CONNECTION = /[\\/]multiprocessing[\\/]connection\.py$/;
+
+/** Time on a process's lines in multiprocessing/connection.py (pickled bytes framed, sent and received through the pipe). */
+function connectionTime(p: ReportProcess): { held: number; released: number; all: number } {
+  const lines = p.lines.filter((l) => CONNECTION.test(l.file));
+  const busy = (l: (typeof p.lines)[number]) => l.gilHeldSeconds + l.releasedSeconds - l.blockedSeconds - l.lockWaitSeconds;
+  return {
+    held: lines.reduce((s, l) => s + l.gilHeldSeconds, 0),
+    released: lines.reduce((s, l) => s + l.releasedSeconds, 0),
+    all: p.lines.reduce((s, l) => s + Math.max(0, busy(l)), 0),
+  };
+}
+
+describe(`scenario pingpong (${SCENARIO_PYTHON}, ${CORES} cores, ${ITEMS} items in lock-step)`, () => {
+  const runs = new Map<string, ScenarioRun>();
+  before(async () => {
+    const got = await recordQuiet(2, async () => {
+      const out: ScenarioRun[] = [];
+      for (const mode of MODES) {
+        out.push(await recordScript(mode, SCRIPT, ['--mode', mode, '--items', String(ITEMS), '--window', '1', '--start-method', 'fork']));
+      }
+      return out;
+    });
+    got.runs.forEach((r) => runs.set(r.name, r));
+  });
+  const run = (mode: string) => runs.get(mode)!;
+
+  for (const mode of MODES) {
+    it(`${mode}: the picture (thread states, processes)`, () => checkPicture(run(mode), E.runs[mode]!));
+    it(`${mode}: the suggestions state their evidence${E.runs[mode]!.top ? ', and the top one' : ''}`, () => checkSuggestions(run(mode), E.runs[mode]!));
+  }
+
+  it('one thread is the fastest: handing items over costs more than the work', (t) => {
+    const s = Object.fromEntries(MODES.map((m) => [m, run(m).truth['exchange_seconds'] as number]));
+    t.diagnostic(`exchange: ${MODES.map((m) => `${m} ${s[m]!.toFixed(3)} s (${((s[m]! / ITEMS) * 1e6).toFixed(1)} µs/item)`).join(', ')}`);
+    assert.ok(s['thread1']! < s['threads2']! && s['thread1']! < s['processes2']!, JSON.stringify(s));
+  });
+
+  it('threads2: the time goes to GIL hand-overs: every item, each thread blocks and the other is woken to wait for the GIL', () => {
+    const r = run('threads2');
+    const p = rootProcess(r);
+    const driver = p.threads.find((t) => t.isMain)!;
+    const echoer = p.threads.find((t) => t.name === 'echoer')!;
+    // Lock-step: the GIL changes hands at least twice per item.
+    assert.ok(driver.acquisitions >= ITEMS && echoer.acquisitions >= ITEMS, `acquisitions ${driver.acquisitions}, ${echoer.acquisitions} for ${ITEMS} items`);
+    // The waits are at the queue's Condition.wait inside get(): blocked there, then waiting for the GIL there.
+    const waitLine = [...p.lines].sort((a, b) => b.gilWaitSeconds - a.gilWaitSeconds)[0]!;
+    assert.match(`${waitLine.file}:${waitLine.function}`, /threading\.py:Condition\.wait$/);
+    const gilWait = driver.gil.waitSeconds + echoer.gil.waitSeconds;
+    assert.ok(waitLine.gilWaitSeconds >= 0.8 * gilWait, `Condition.wait has ${waitLine.gilWaitSeconds} of ${gilWait} s of GIL wait`);
+    const queueGets = p.locks.flatMap((l) => l.waitKinds).filter((k) => k.kind === 'queueGet');
+    assert.ok(queueGets.reduce((s, k) => s + k.count, 0) >= ITEMS, `blocking gets ${JSON.stringify(queueGets.map((k) => k.count))}`);
+  });
+
+  it('threads2: the summary says the hand-overs are the cost, and does not predict processes to help', {
+    todo: 'limitation: the suggestion model takes worker threads as independent; a lock-step exchange between two threads is predicted ~2× by processes (the measured processes2 is slower), and batching is suggested only for worker processes',
+  }, () => {
+    const r = run('threads2');
+    assert.equal(r.suggestions[0]?.kind, 'batchWork', describeSuggestions(r.suggestions));
+  });
+
+  it('processes2: the time goes to pickling and pipe transfer in multiprocessing/connection.py, in both processes', () => {
+    const r = run('processes2');
+    for (const p of [rootProcess(r), ...childrenOf(r)]) {
+      const c = connectionTime(p);
+      assert.ok(c.held > 0 && c.released > 0, `pid ${p.pid}: connection.py held ${c.held} released ${c.released}`);
+      assert.ok(c.held + c.released >= 0.5 * c.all, `pid ${p.pid}: connection.py has ${(c.held + c.released).toFixed(3)} s of ${c.all.toFixed(3)} s of its threads' time outside event waits`);
+    }
+    const top = r.suggestions[0]!;
+    assert.ok(top.target && CONNECTION.test(top.target.file), `the summary names connection.py: ${JSON.stringify(top.target)}`);
+  });
+});

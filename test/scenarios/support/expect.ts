@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { ReportLine, ReportProcess, ReportThread } from '../../../src/core/report/schema';
+import type { Suggestion } from '../../../src/core/suggest/types';
+import { SCENARIOS } from './record';
+import type { ScenarioRun } from './record';
+
+/**
+ * The expectation files (test/scenarios/<scenario>/expected.json): per run,
+ * the picture the report must show and its top suggestion. Shares are of a
+ * thread's lifetime, [min, max]. Markers are the `# MARKER` comments of the
+ * run's program (their line numbers come from the truth line, so no line
+ * number is written twice).
+ */
+
+type Range = readonly [number, number];
+
+export interface ThreadExpectation {
+  /** The thread's name; `*` matches any run of characters. */
+  readonly name: string;
+  /** How many threads match (default: at least 1). */
+  readonly count?: number;
+  readonly held?: Range;
+  readonly wait?: Range;
+  readonly released?: Range;
+  /** Waiting for events (queue, Condition, future, join) / contended locks, as shares of the lifetime. */
+  readonly blocked?: Range;
+  readonly lockWait?: Range;
+}
+
+export interface LineExpectation {
+  readonly marker: string;
+  readonly field: 'gilHeldSeconds' | 'gilWaitSeconds' | 'releasedSeconds' | 'blockedSeconds' | 'lockWaitSeconds';
+  /** The line's figure is at least this share of the process's total of that field. */
+  readonly minShare?: number;
+  /** The line has the most of that field among the process's lines. */
+  readonly top?: boolean;
+}
+
+export interface SuggestionExpectation {
+  readonly kind: Suggestion['kind'];
+  /** The marker the suggestion's target must be at (in the run's program), or null for no target check. */
+  readonly target?: string | null;
+  /** A regular expression the title must match. */
+  readonly title?: string;
+}
+
+export interface ProcessExpectation {
+  readonly threads?: readonly ThreadExpectation[];
+  readonly lines?: readonly LineExpectation[];
+  /** GILs in the process (several with sub-interpreters' own GILs). */
+  readonly gils?: number;
+}
+
+export interface RunExpectation extends ProcessExpectation {
+  /** Processes in the recording (the program and its Python children). */
+  readonly processes?: number;
+  /** Expectations every child process (parentPid = the program) meets, and how many there are. */
+  readonly children?: ProcessExpectation & { readonly count?: number; readonly atLeast?: number };
+  readonly top?: SuggestionExpectation;
+  /** Suggestions that must be there, at any rank. */
+  readonly suggests?: readonly SuggestionExpectation[];
+  /** Kinds that must not be first. */
+  readonly notTop?: readonly Suggestion['kind'][];
+}
+
+export interface ScenarioExpectation {
+  readonly description: string;
+  readonly runs: Readonly<Record<string, RunExpectation>>;
+}
+
+export function loadExpectation(scenario: string): ScenarioExpectation {
+  return JSON.parse(readFileSync(join(SCENARIOS, scenario, 'expected.json'), 'utf8')) as ScenarioExpectation;
+}
+
+const life = (t: ReportThread) => Math.max(1e-12, t.endSeconds - t.startSeconds);
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function matches(pattern: string, name: string): boolean {
+  return new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(name);
+}
+
+export function rootProcess(run: ScenarioRun): ReportProcess {
+  const p = run.report.processes.find((x) => x.pid === run.truth.pid) ?? run.report.processes[0];
+  assert.ok(p, `${run.name}: the recording has the program's process`);
+  return p;
+}
+
+export function childrenOf(run: ScenarioRun, parent = rootProcess(run)): ReportProcess[] {
+  return run.report.processes.filter((p) => p.parentPid === parent.pid);
+}
+
+export function markerLine(run: ScenarioRun, marker: string): number {
+  const lines = run.truth.markers[marker];
+  assert.ok(lines && lines.length > 0, `${run.name}: the program has a # ${marker} line`);
+  return lines[0]!;
+}
+
+/** The report's line at `marker` in the run's program (or in `file`, a path under test/scenarios). */
+export function lineAt(run: ScenarioRun, p: ReportProcess, marker: string, file = run.script): ReportLine | undefined {
+  const line = markerLine(run, marker);
+  return p.lines.find((l) => l.line === line && l.file.endsWith(basename(file)));
+}
+
+export function describeThreads(p: ReportProcess): string {
+  return p.threads
+    .map((t) => `${t.name}: held ${pct(t.gilShares.held)} wait ${pct(t.gilShares.wait)} released ${pct(t.gilShares.released)} blocked ${pct(t.blockedSeconds / life(t))}`)
+    .join('; ');
+}
+
+export function describeSuggestions(s: readonly Suggestion[]): string {
+  return s.map((x) => `${x.rank}. ${x.kind} ${x.predictedSpeedup}× at ${x.target ? `${basename(x.target.file)}:${x.target.line}` : '-'}: ${x.title}`).join('\n');
+}
+
+function inRange(what: string, value: number, range: Range | undefined, context: string): void {
+  if (!range) return;
+  assert.ok(value >= range[0] && value <= range[1], `${what} ${pct(value)} not in [${pct(range[0])}, ${pct(range[1])}] (${context})`);
+}
+
+export function checkThreads(p: ReportProcess, expected: readonly ThreadExpectation[], what: string): void {
+  const context = `${what}: ${describeThreads(p)}`;
+  for (const e of expected) {
+    const found = p.threads.filter((t) => matches(e.name, t.name));
+    if (e.count !== undefined) assert.equal(found.length, e.count, `${what}: threads named ${e.name} (${context})`);
+    else assert.ok(found.length > 0, `${what}: a thread named ${e.name} (${context})`);
+    for (const t of found) {
+      inRange(`${t.name} GIL held`, t.gilShares.held, e.held, context);
+      inRange(`${t.name} GIL wait`, t.gilShares.wait, e.wait, context);
+      inRange(`${t.name} released`, t.gilShares.released, e.released, context);
+      inRange(`${t.name} blocked`, t.blockedSeconds / life(t), e.blocked, context);
+      inRange(`${t.name} lock wait`, t.lockWaitSeconds / life(t), e.lockWait, context);
+    }
+  }
+}
+
+export function checkLines(run: ScenarioRun, p: ReportProcess, expected: readonly LineExpectation[]): void {
+  for (const e of expected) {
+    const line = lineAt(run, p, e.marker);
+    const top = [...p.lines].sort((a, b) => b[e.field] - a[e.field]).slice(0, 4)
+      .map((l) => `${basename(l.file)}:${l.line} ${l.function} ${l[e.field].toFixed(4)}`).join(', ');
+    assert.ok(line, `${run.name}: the report has the ${e.marker} line (${e.field} top lines: ${top})`);
+    const total = p.lines.reduce((s, l) => s + l[e.field], 0);
+    if (e.minShare !== undefined) {
+      assert.ok(line[e.field] >= e.minShare * total, `${run.name}: ${e.marker} has ${line[e.field].toFixed(4)} s of ${e.field}, below ${pct(e.minShare)} of ${total.toFixed(4)} s (top: ${top})`);
+    }
+    if (e.top) {
+      const best = Math.max(...p.lines.map((l) => l[e.field]));
+      assert.equal(line[e.field], best, `${run.name}: ${e.marker} is the line with the most ${e.field} (top: ${top})`);
+    }
+  }
+}
+
+export function checkSuggestion(run: ScenarioRun, s: Suggestion | undefined, e: SuggestionExpectation, what: string): void {
+  const all = describeSuggestions(run.suggestions);
+  assert.ok(s, `${run.name}: ${what} ${e.kind}:\n${all}`);
+  assert.equal(s.kind, e.kind, `${run.name}: ${what}:\n${all}`);
+  if (e.target) {
+    const line = markerLine(run, e.target);
+    assert.ok(s.target && s.target.line === line && s.target.file.endsWith(basename(run.script)),
+      `${run.name}: ${s.kind} aimed at ${e.target} (${basename(run.script)}:${line}), not ${JSON.stringify(s.target)}`);
+  }
+  if (e.title) assert.match(s.title, new RegExp(e.title), `${run.name}: ${s.kind}'s title`);
+}
+
+/** Every suggestion states its evidence: measured figures by name, the formula with them, an interval around the prediction. */
+export function checkEvidence(run: ScenarioRun): void {
+  assert.ok(run.suggestions.length > 0, `${run.name}: the report has suggestions`);
+  for (const s of run.suggestions) {
+    const figures = Object.entries(s.evidence);
+    assert.ok(figures.length > 0, `${run.name}: ${s.kind} states its evidence`);
+    for (const [k, v] of figures) assert.ok(Number.isFinite(v), `${run.name}: ${s.kind} evidence ${k} = ${v}`);
+    assert.ok(s.model.length > 0 && s.title.length > 0 && s.detail.length > 0, `${run.name}: ${s.kind} says its model, title and detail`);
+    assert.ok(s.predictedInterval[0] <= s.predictedSpeedup + 1e-9 && s.predictedSpeedup <= s.predictedInterval[1] + 1e-9,
+      `${run.name}: ${s.kind} ${s.predictedSpeedup} in its interval ${s.predictedInterval.join('–')}`);
+  }
+}
+
+function checkProcess(run: ScenarioRun, p: ReportProcess, e: ProcessExpectation, what: string): void {
+  if (e.gils !== undefined) assert.equal(p.gils.length, e.gils, `${what}: GILs ${JSON.stringify(p.gils)}`);
+  if (e.threads) checkThreads(p, e.threads, what);
+  if (e.lines) checkLines(run, p, e.lines);
+}
+
+/** The run's picture against its expectation; the suggestions are checked by checkSuggestions. */
+export function checkPicture(run: ScenarioRun, e: RunExpectation): void {
+  const p = rootProcess(run);
+  assert.ok(run.report.warnings.every((w) => !/lost/i.test(w)), `${run.name}: no records lost: ${run.report.warnings.join('; ')}`);
+  if (e.processes !== undefined) {
+    assert.equal(run.report.processes.length, e.processes,
+      `${run.name}: processes ${run.report.processes.map((x) => `${x.pid}<-${x.parentPid} ${x.argv.slice(0, 3).join(' ')}`).join('; ')}`);
+  }
+  checkProcess(run, p, e, `${run.name} (pid ${p.pid})`);
+  if (e.children) {
+    const children = childrenOf(run, p).filter((c) => c.threads.some((t) => t.gil.heldSeconds > 0));
+    if (e.children.count !== undefined) assert.equal(children.length, e.children.count, `${run.name}: child processes doing Python work`);
+    if (e.children.atLeast !== undefined) assert.ok(children.length >= e.children.atLeast, `${run.name}: at least ${e.children.atLeast} child processes`);
+    for (const c of children) checkProcess(run, c, e.children, `${run.name} child ${c.pid} (${c.argv.slice(0, 3).join(' ')})`);
+  }
+}
+
+export function checkSuggestions(run: ScenarioRun, e: RunExpectation): void {
+  checkEvidence(run);
+  if (e.top) checkSuggestion(run, run.suggestions[0], e.top, 'the top suggestion is');
+  for (const want of e.suggests ?? []) {
+    const s = run.suggestions.find((x) => x.kind === want.kind);
+    checkSuggestion(run, s, want, 'suggests');
+  }
+  for (const kind of e.notTop ?? []) {
+    assert.notEqual(run.suggestions[0]?.kind, kind, `${run.name}: ${kind} is not first:\n${describeSuggestions(run.suggestions)}`);
+  }
+}

@@ -1,0 +1,155 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { analyzeRecording } from '../../../src/core/analysis/recordingSession';
+import type { RecordingAnalysis } from '../../../src/core/analysis/recordingSession';
+import { buildReport } from '../../../src/core/report/buildReport';
+import type { Report } from '../../../src/core/report/schema';
+import type { Suggestion } from '../../../src/core/suggest/types';
+import { tempDir } from '../../support/recordingFixtures';
+import { repoRoot } from '../../support/repoRoot';
+
+/**
+ * Records a scenario program exactly (`python -m gilscope.run --no-fallback`,
+ * or a host program that enables the runtime itself) with GILSCOPE_TRUTH=1,
+ * and builds the JSON report the CLI's `report --json` prints.
+ */
+
+export const SCENARIOS = join(repoRoot, 'test/scenarios');
+export const RUNTIME_PYTHON = join(repoRoot, 'runtime/python');
+export const CORES = availableParallelism();
+/** Above this many CPUs of other processes' load, speedups and cores used are not judged (the run is retried first). */
+export const BUSY_FOREIGN_CPUS = 0.3;
+const TRUTH_PREFIX = 'GILSCOPE-TRUTH ';
+
+/** The program's own measurements (test/scenarios/_truth.py), plus whatever else it printed. */
+export interface Truth {
+  readonly pid: number;
+  readonly markers: Readonly<Record<string, readonly number[]>>;
+  readonly machine?: { readonly foreign_cpus: number | null };
+  readonly [key: string]: unknown;
+}
+
+export interface ScenarioRun {
+  readonly name: string;
+  readonly dir: string;
+  readonly script: string;
+  readonly truth: Truth;
+  readonly stdout: string;
+  readonly analysis: RecordingAnalysis;
+  readonly report: Report;
+  readonly suggestions: Suggestion[];
+  /** Seconds the whole recorded run took, launcher included. */
+  readonly seconds: number;
+}
+
+export interface RunOptions {
+  /** The interpreter (default python3, or GILSCOPE_TEST_PYTHON). */
+  readonly python?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+  /** The program's output has no truth line (a host program that prints its own). */
+  readonly noTruth?: boolean;
+}
+
+export const SCENARIO_PYTHON = process.env['GILSCOPE_TEST_PYTHON'] || 'python3';
+
+function pythonPath(extra?: string): string {
+  return [RUNTIME_PYTHON, extra, process.env['PYTHONPATH']].filter(Boolean).join(delimiter);
+}
+
+/** Runs a command; resolves with its output, rejects with it when the exit status is not 0. */
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<{ stdout: string; stderr: string }> {
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? repoRoot,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: options.timeoutMs ?? 300_000,
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} failed (exit ${code ?? signal}):\n${stderr.slice(-4000)}\n${stdout.slice(-2000)}`));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+export function parseTruth(stdout: string, what: string): Truth {
+  const line = stdout.trimEnd().split('\n').pop() ?? '';
+  if (!line.startsWith(TRUTH_PREFIX)) throw new Error(`${what} printed no truth line:\n${stdout.slice(-2000)}`);
+  return JSON.parse(line.slice(TRUTH_PREFIX.length)) as Truth;
+}
+
+/** The report of a recording, as `gilscope report DIR --json` builds it, for this machine's cores. */
+export function reportOf(dir: string): { analysis: RecordingAnalysis; report: Report; suggestions: Suggestion[] } {
+  const analysis = analyzeRecording(dir);
+  const report = buildReport(analysis, 'gilscope', CORES);
+  return { analysis, report, suggestions: report.suggestions as Suggestion[] };
+}
+
+/** Records `script args` (a path under test/scenarios, or absolute) with the runtime's launcher. */
+export async function recordScript(name: string, script: string, args: readonly string[] = [], o: RunOptions = {}): Promise<ScenarioRun> {
+  const path = script.startsWith('/') ? script : join(SCENARIOS, script);
+  const dir = join(tempDir(`gilscope-scenario-${name}-`), `${name}.gilscope`);
+  const started = performance.now();
+  const { stdout } = await runCommand(o.python ?? SCENARIO_PYTHON, ['-m', 'gilscope.run', '--no-fallback', '-o', dir, path, ...args], {
+    env: { ...process.env, PYTHONPATH: pythonPath(), GILSCOPE_TRUTH: '1', PYTHONDONTWRITEBYTECODE: '1', ...o.env },
+    timeoutMs: o.timeoutMs,
+  });
+  const seconds = (performance.now() - started) / 1e3;
+  return { name, dir, script: path, truth: parseTruth(stdout, name), stdout, seconds, ...reportOf(dir) };
+}
+
+/**
+ * Runs a host program that enables recording itself (it is given the
+ * recording directory in GILSCOPE_RECORD_DIR and sets GILSCOPE_DIR and
+ * PYTHONPATH before Py_Initialize; test/scenarios/README.md).
+ */
+export async function recordHost(name: string, command: string, args: readonly string[], truthOf: (stdout: string) => Truth): Promise<ScenarioRun> {
+  const dir = join(tempDir(`gilscope-scenario-${name}-`), `${name}.gilscope`);
+  mkdirSync(dir, { mode: 0o700 });
+  const started = performance.now();
+  const env: NodeJS.ProcessEnv = { ...process.env, GILSCOPE_RECORD_DIR: dir, PYTHONDONTWRITEBYTECODE: '1' };
+  delete env['GILSCOPE_DIR'];
+  const { stdout } = await runCommand(command, args, { env });
+  const seconds = (performance.now() - started) / 1e3;
+  return { name, dir, script: command, truth: truthOf(stdout), stdout, seconds, ...reportOf(dir) };
+}
+
+export function foreignCpus(run: ScenarioRun): number {
+  return run.truth.machine?.foreign_cpus ?? 0;
+}
+
+/** Whether other processes loaded the machine during any of the runs. */
+export function busy(runs: readonly ScenarioRun[]): boolean {
+  return runs.some((r) => foreignCpus(r) > BUSY_FOREIGN_CPUS);
+}
+
+/**
+ * Records a set of runs up to `tries` times until one set ran on an
+ * unloaded machine; returns the least loaded set (and whether it was loaded).
+ */
+export async function recordQuiet(tries: number, record: () => Promise<ScenarioRun[]>): Promise<{ runs: ScenarioRun[]; busy: boolean; attempts: number }> {
+  let best: ScenarioRun[] | undefined;
+  let attempts = 0;
+  for (let i = 0; i < tries; i++) {
+    attempts++;
+    const runs = await record();
+    const load = Math.max(...runs.map(foreignCpus));
+    if (!best || load < Math.max(...best.map(foreignCpus))) best = runs;
+    if (!busy(runs)) break;
+  }
+  return { runs: best!, busy: busy(best!), attempts };
+}
