@@ -17,9 +17,8 @@
 // - paced: `with lock: x += 1` followed by K units of pure-Python arithmetic, with K
 //   calibrated once per interpreter (bare, CPU time) so that the bare loop does about
 //   `--rate` acquisitions per second of CPU (the rate achieved is reported); rounds of
-//   ~20 ms. Slowdown
-//   = recorded / bare round time of each alternated pair, same fixed work.
-//   Target: median <= 1.10.
+//   ~20 ms. Slowdown = recorded / bare round time of each alternated pair, same fixed
+//   work. Target: median <= 1.10.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -40,7 +39,7 @@ const { values } = parseArgs({
 const repeats = intArg(values, 'repeats');
 const rate = intArg(values, 'rate');
 const script = join(benchPy, 'lock_loop.py');
-const afterFirst = (xs) => roundsFigure(xs, 5);
+const figure = (xs) => roundsFigure(xs, 5);
 const clocks = [['perf_counter', 'wall'], ['thread CPU time', 'cpu']];
 
 const rows = [];
@@ -58,7 +57,7 @@ try {
     prepare(py);
     // tight loop
     const tightArgs = [script, 'tight', '--calls', values.calls, '--rounds', values.rounds];
-    const figures = (j) => ({ wall: afterFirst(j.ns_per_iteration), cpu: afterFirst(j.cpu_ns_per_iteration) });
+    const figures = (j) => ({ wall: figure(j.ns_per_iteration), cpu: figure(j.cpu_ns_per_iteration) });
     const [bare, rec] = alternate(
       repeats,
       () => figures(runPython(py, tightArgs).json),
@@ -87,14 +86,14 @@ try {
       () => runPython(py, pacedArgs).json,
       () => recorded(py, pacedArgs).json,
     );
-    const perSecond = (seconds) => stat(pb.map((b) => pacedCalls / afterFirst(b[seconds])));
+    const perSecond = (seconds) => stat(pb.map((b) => pacedCalls / figure(b[seconds])));
     const wallRate = perSecond('seconds'), cpuRate = perSecond('cpu_seconds');
     const rateText = `${(cpuRate.median / 1e6).toFixed(2)} M acquisitions per CPU second bare`;
     const where = `lock loop, fixed work, ${rateText}`;
     console.log(`${label(py)} paced: K=${work}; bare ${(cpuRate.median / 1e6).toFixed(2)} M acquisitions per CPU second, ` +
       `${(wallRate.median / 1e6).toFixed(2)} M per wall second (medians)`);
     for (const [clock, key] of [['perf_counter', 'seconds'], ['thread CPU time', 'cpu_seconds']]) {
-      const ss = stat(pb.map((b, i) => afterFirst(pr[i][key]) / afterFirst(b[key])));
+      const ss = stat(pb.map((b, i) => figure(pr[i][key]) / figure(b[key])));
       console.log(`${label(py)} paced (${clock}): recorded/bare time ${fmt3(ss, ratio)}`);
       rows.push(row('lockCost', where, label(py), `time ratio recorded/bare (${clock})`, ss, ratio, 'median <= 1.10', ss.median <= 1.10));
     }
