@@ -44,12 +44,7 @@ export async function runSuiteInElectron(t: TestContext, { label = 'electron' } 
       vscodeExecutablePath: executable,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: SUITE_INDEX,
-      extensionTestsEnv: {
-        [ENV.results]: folders.results,
-        [ENV.userDataDir]: folders.userDataDir,
-        [ENV.extensionPath]: repoRoot,
-        ...(folders.python ? { [ENV.python]: JSON.stringify(folders.python) } : {}),
-      },
+      extensionTestsEnv: { [ENV.results]: folders.results, [ENV.userDataDir]: folders.userDataDir, [ENV.extensionPath]: repoRoot },
       launchArgs: [folders.workspace, '--user-data-dir', folders.userDataDir, '--extensions-dir', folders.extensionsDir, '--disable-workspace-trust', '--disable-gpu'],
     });
     const exit = await Promise.race([

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { ENV } from '../protocol';
-import { EXTENSION_ID, activateGilscope, findFiles, gilscopeExtension, runnerDrivesWorkbench, waitFor, workbench } from './helpers';
+import { EXTENSION_ID, activateGilscope, gilscopeExtension, runnerDrivesWorkbench, waitFor, workbench } from './helpers';
 import { describe, it } from './test';
 
 /**
@@ -54,3 +54,10 @@ describe('activation', () => {
     await workbench({ kind: 'screenshot', name: 'output-channel' });
   }, { timeoutMs: 60_000 });
 });
+
+function findFiles(dir: string, keep: (name: string) => boolean): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((path) => keep(path.split(sep).pop() ?? ''))
+    .map((path) => join(dir, path));
+}
