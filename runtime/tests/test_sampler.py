@@ -166,7 +166,9 @@ class CpuThreads(unittest.TestCase):
             # sampler competes for a CPU with the workers: allow some lateness)
             self.assertLessEqual(t.start, w["start"] * NS + 2 * period + 0.05 * NS)
             self.assertGreaterEqual(t.end, w["end"] * NS)
-            self.assertLess(t.end, w["end"] * NS + 10 * period + 0.05 * NS)
+            # its end is seen at a later sample; on a loaded machine the sampler
+            # itself waits for a CPU, so allow a quarter second beyond the rate
+            self.assertLess(t.end, w["end"] * NS + 10 * period + 0.25 * NS)
 
 
 class SleepingThreads(unittest.TestCase):

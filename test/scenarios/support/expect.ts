@@ -36,6 +36,8 @@ export interface LineExpectation {
   readonly minShare?: number;
   /** The line has the most of that field among the process's lines. */
   readonly top?: boolean;
+  /** Why the bound is what it is, where that is not obvious (read by people, not by the check). */
+  readonly why?: string;
 }
 
 export interface SuggestionExpectation {
