@@ -44,7 +44,11 @@ describe(`scenario integrate (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
     const waited = workers.reduce((s, t) => s + t.gil.waitSeconds, 0);
     // One of the two always holds while the other waits: held ≈ the whole span, and each waits about what the other held.
     assert.ok(held >= 0.85 * (end - start), `workers held ${held.toFixed(3)} s of a ${(end - start).toFixed(3)} s overlap`);
-    assert.ok(waited >= 0.5 * (end - start), `workers waited ${waited.toFixed(3)} s for the GIL over ${(end - start).toFixed(3)} s`);
+    // On a loaded machine a worker the OS preempts after a release is neither holding nor
+    // waiting (released), so there the bound is on the time it did not hold.
+    const released = workers.reduce((s, t) => s + t.gil.releasedSeconds, 0);
+    const notHolding = loaded ? waited + released : waited;
+    assert.ok(notHolding >= 0.5 * (end - start), `workers waited ${waited.toFixed(3)} s for the GIL (released ${released.toFixed(3)} s) over ${(end - start).toFixed(3)} s`);
     const switches = workers.reduce((s, t) => s + t.acquisitions, 0);
     assert.ok(switches >= 0.5 * ((end - start) / 0.005), `${switches} hand-overs in ${(end - start).toFixed(3)} s (one per 5 ms interval)`);
   });
