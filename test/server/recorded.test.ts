@@ -110,7 +110,7 @@ test('diagnostics name their figures: the contended lock and the CPU-bound threa
     assert.ok(d.severity === 3 || d.severity === 4, 'Information or Hint');
   }
   // (On a loaded machine a convoy on the GIL may be measured too; the lock's are the ones asked for.)
-  assert.match(convoyDiagnostics.find((d) => d.code === 'lock-contention')!.message, /^shared_lock: threads waited [\d.]+ s for it \(\d+% of the [\d.]+ s run, above 10%\) over \d+ contended acquisitions; held/);
+  assert.match(convoyDiagnostics.find((d) => d.code === 'lock-contention')!.message, /^shared_lock: threads waited [\d.]+ m?s for it \(\d+% of the [\d.]+ m?s run, above 10%\) over \d+ contended acquisitions; held/);
 
   const cpuDiagnostics = await client.diagnosticsFor(cpuUri);
   const target = cpuDiagnostics.find((d) => d.code === 'cpu-bound-target');

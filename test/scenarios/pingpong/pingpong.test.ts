@@ -54,6 +54,10 @@ describe(`scenario pingpong (${SCENARIO_PYTHON}, ${CORES} cores, ${ITEMS} items 
     it(`${mode}: the suggestions state their evidence${E.runs[mode]!.top ? ', and the top one' : ''}`, () => checkSuggestions(run(mode), E.runs[mode]!));
   }
 
+  it('thread1: a free-threaded build is not the first advice for a program with one thread', { todo: 'limitation: the engine ranks a free-threaded build first among equal predictions (it is the cheapest change) without asking whether one thread\'s work can be split' }, () => {
+    assert.notEqual(run('thread1').suggestions[0]?.kind, 'freeThreaded');
+  });
+
   it('one thread is the fastest: handing items over costs more than the work', (t) => {
     const s = Object.fromEntries(MODES.map((m) => [m, run(m).truth['exchange_seconds'] as number]));
     t.diagnostic(`exchange: ${MODES.map((m) => `${m} ${s[m]!.toFixed(3)} s (${((s[m]! / ITEMS) * 1e6).toFixed(1)} µs/item)`).join(', ')}`);
