@@ -9,6 +9,11 @@ WAIT_ACQUIRE, WAIT_CONDITION, WAIT_QUEUE_GET, WAIT_QUEUE_PUT = 0, 1, 3, 4
 KIND_RLOCK, KIND_CONDITION, KIND_QUEUE = 2, 3, 7
 
 
+def foreign_cpus(run):
+    """CPUs other programs used while the workload ran (its truth line says)."""
+    return ((run.truth or {}).get("machine") or {}).get("foreign_cpus", 0.0)
+
+
 def lock_created_at(process, line, filename):
     for lid, info in process.locks.items():
         site = process.site(info["site"])
@@ -28,7 +33,13 @@ def acquires_of(process, lock_id):
 class LockConvoy(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.r = record("lock_convoy.py")
+        # The workload times each acquire() from Python: on a loaded machine that
+        # includes preemptions outside the waits, so a run during which other
+        # programs used a third of a CPU or more is repeated, at most twice.
+        runs = [record("lock_convoy.py")]
+        while len(runs) < 3 and foreign_cpus(runs[-1]) > 0.3:
+            runs.append(record("lock_convoy.py"))
+        cls.r = min(runs, key=foreign_cpus)
         cls.p = cls.r.main
         markers = cls.r.truth["markers"]
         cls.lock_id, cls.info = lock_created_at(cls.p, markers["LOCK-CREATE"][0], "lock_convoy.py")
@@ -57,7 +68,8 @@ class LockConvoy(unittest.TestCase):
                 total += end - start
                 total += gil_waits.get(end, 0) - end if end in gil_waits else 0
         truth = self.r.truth["lock_wait_seconds"] * NS
-        self.assertAlmostEqual(total / truth, 1.0, delta=0.02)
+        # 2% on a machine with a CPU to spare; when every attempt was loaded, 5%
+        self.assertAlmostEqual(total / truth, 1.0, delta=0.02 if foreign_cpus(self.r) <= 0.3 else 0.05)
 
     def test_holds_span_the_critical_section(self):
         # Each hold runs from its acquiring line to its releasing line (the
