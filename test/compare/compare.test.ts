@@ -83,7 +83,10 @@ describe(`gilscope compare --function (${TEST_PYTHON}, N in 1, 2)`, () => {
   it('the GIL shares come from the recordings: serial holds it, two threads wait for it, processes do not', () => {
     assert.ok(ok(r, 'serial', 1).gil!.heldShare > 0.9);
     const threads = ok(r, 'threads', 2).gil!;
-    assert.ok(threads.waitShare > 0.2 && threads.heldShare < 0.8, JSON.stringify(threads));
+    // Two CPU threads wait about half their time on an idle machine; when other programs load
+    // it, a thread preempted after a release is neither holding nor waiting, so only a clear
+    // wait (serial shows none) is asked for here.
+    assert.ok(threads.waitShare > 0.1 && threads.heldShare < 0.8, JSON.stringify(threads));
     for (const mode of ['processes-fork', 'processes-spawn']) {
       const g = ok(r, mode, 2).gil!;
       assert.ok(g.heldShare > 0.6 && g.waitShare < 0.1, `${mode}: ${JSON.stringify(g)}`);

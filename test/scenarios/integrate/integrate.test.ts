@@ -50,7 +50,10 @@ describe(`scenario integrate (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
     const notHolding = loaded ? waited + released : waited;
     assert.ok(notHolding >= 0.5 * (end - start), `workers waited ${waited.toFixed(3)} s for the GIL (released ${released.toFixed(3)} s) over ${(end - start).toFixed(3)} s`);
     const switches = workers.reduce((s, t) => s + t.acquisitions, 0);
-    assert.ok(switches >= 0.5 * ((end - start) / 0.005), `${switches} hand-overs in ${(end - start).toFixed(3)} s (one per 5 ms interval)`);
+    // A hand-over every switch interval; on a loaded machine the thread handed the GIL may wait
+    // for a core first, so fewer fit in the overlap.
+    const perInterval = loaded ? 0.3 : 0.5;
+    assert.ok(switches >= perInterval * ((end - start) / 0.005), `${switches} hand-overs in ${(end - start).toFixed(3)} s (one per 5 ms interval)`);
   });
 
   it('threads gain nothing over serial; processes come close to 2× less start-up (on an unloaded machine)', (t) => {
