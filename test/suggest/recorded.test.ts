@@ -64,7 +64,9 @@ function list(s: readonly Suggestion[]): string {
 describe(`suggestions on recorded workloads (${TEST_PYTHON}, ${CORES} cores)`, () => {
   before(async () => {
     const names = Object.keys(WORKLOADS) as Name[];
-    const recorded = await Promise.all(names.map((n) => recordOnce(n, WORKLOADS[n])));
+    // One after another: recording them side by side would load the machine the figures depend on.
+    const recorded: Recorded[] = [];
+    for (const n of names) recorded.push(await recordOnce(n, WORKLOADS[n]));
     names.forEach((n, i) => {
       const a = analyzeRecording(recorded[i]!.dir);
       cases.set(n, { r: recorded[i]!, a, s: suggestForRecording(a, CORES) });

