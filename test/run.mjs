@@ -6,7 +6,7 @@
 //
 // A subset: `npm test -- --filter PATTERN` or GILSCOPE_TEST_FILTER=PATTERN, matched against
 // test names (node's --test-name-pattern, a regular expression).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +65,10 @@ if (files.length === 0) {
   process.exit(1);
 }
 const pattern = filterPattern(process.argv.slice(2));
-const runner = spawnSync(
+// The runner's output is passed through as it comes, except its closing summary (the lines
+// from "ℹ tests N" on that start with "ℹ "), which is held and printed last: node 20's spec
+// reporter prints a recap of failing and todo tests after it, and the summary must close the run.
+const runner = spawn(
   process.execPath,
   [
     '--enable-source-maps',
@@ -75,6 +78,24 @@ const runner = spawnSync(
     ...(pattern ? [`--test-name-pattern=${pattern}`] : []),
     ...files,
   ],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] },
 );
-process.exitCode = runner.status ?? 1;
+const summary = [];
+let pending = '';
+let inSummary = false;
+function pass(line) {
+  if (line.startsWith('ℹ tests ')) inSummary = true;
+  if (inSummary && line.startsWith('ℹ ')) summary.push(line);
+  else process.stdout.write(`${line}\n`);
+}
+runner.stdout.setEncoding('utf8');
+runner.stdout.on('data', (chunk) => {
+  const lines = (pending + chunk).split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) pass(line);
+});
+runner.on('close', (code) => {
+  if (pending) pass(pending);
+  for (const line of summary) process.stdout.write(`${line}\n`);
+  process.exitCode = code ?? 1;
+});
