@@ -13,6 +13,7 @@ import type { ReportSuggestion } from '../../src/core/report/schema';
 import { markerLines, recordOnce } from '../support/recordWorkload';
 import type { Recorded } from '../support/recordWorkload';
 import { repoRoot } from '../support/repoRoot';
+import { defLine } from '../support/sourceLines';
 import { mock, Uri } from './mock/vscode';
 
 /**
@@ -30,6 +31,9 @@ before(async () => {
 
 beforeEach(() => mock.reset());
 
+/** The 1-based line of `def convoy_worker(` in the recorded workload. */
+const workerDefLine = () => defLine(recorded.script, 'convoy_worker') + 1;
+
 /** `GIL held 82% · waited 14% · lock wait 3%` → [82, 14, 3] ('<1%' as 0.5). */
 function shares(text: string): [number, number, number] {
   const m = /^GIL held (<1|\d+)% · waited (<1|\d+)% · lock wait (<1|\d+)%$/.exec(text);
@@ -43,7 +47,7 @@ describe('lenses from a real recording', () => {
     const figures = new SourceFigures(recording);
     const worker = figures.functionsIn(recorded.script).find((f) => f.function === 'convoy_worker');
     assert.ok(worker, 'convoy_worker is in the recording');
-    assert.equal(worker.firstLine, 153);
+    assert.equal(worker.firstLine, workerDefLine());
     const fromReport = recording.report.processes.flatMap((p) => p.functions).filter((f) => f.function === 'convoy_worker');
     const sum = (k: 'gilHeldSeconds' | 'gilWaitSeconds' | 'releasedSeconds' | 'lockWaitSeconds') => fromReport.reduce((s, f) => s + f[k], 0);
     const total = sum('gilHeldSeconds') + sum('gilWaitSeconds') + sum('releasedSeconds');
@@ -64,7 +68,7 @@ describe('lenses from a real recording', () => {
     assert.equal(changed, 1);
     const provided = lenses.provideCodeLenses(editor.document as unknown as vscode.TextDocument);
     const lines = provided.map((l) => l.range.start.line + 1);
-    assert.ok(lines.includes(153), 'above def convoy_worker');
+    assert.ok(lines.includes(workerDefLine()), 'above def convoy_worker');
     const figures = provided.filter((l) => l.command!.command === 'gilscope.showReport');
     assert.ok(figures.every((l) => /^GIL held /.test(l.command!.title)));
     assert.ok(provided.every((l) => editor.document.lineAt(l.range.start.line).text.startsWith('def ')));
@@ -77,7 +81,7 @@ describe('lenses from a real recording', () => {
     const real = (recording.report.suggestions as ReportSuggestion[]).find((x) => x.target);
     assert.ok(real, 'lock_convoy gets suggestions with a target');
     const suggestion = (kind: ReportSuggestion['kind'], rank: number, fn: string, speedup = 2): ReportSuggestion => ({
-      ...real, kind, rank, title: `${kind} ${rank}`, predictedSpeedup: speedup, target: { file: recorded.script, line: 160, function: fn },
+      ...real, kind, rank, title: `${kind} ${rank}`, predictedSpeedup: speedup, target: { file: recorded.script, line: workerDefLine() + 7, function: fn },
     });
     const report = {
       ...recording.report,
@@ -96,7 +100,7 @@ describe('lenses from a real recording', () => {
     lenses.show(Object.assign(Object.create(Object.getPrototypeOf(recording) as object) as LoadedRecording, recording, { report }));
     const parallelise = lenses.provideCodeLenses(editor.document as unknown as vscode.TextDocument).filter((l) => l.command?.command === 'gilscope.openSuggestion');
     assert.equal(parallelise.length, 1);
-    assert.equal(parallelise[0]!.range.start.line + 1, 153);
+    assert.equal(parallelise[0]!.range.start.line + 1, workerDefLine());
     assert.equal(parallelise[0]!.command!.title, 'Parallelise this…');
     assert.equal(parallelise[0]!.command!.tooltip, 'useProcesses 2');
     assert.deepEqual(parallelise[0]!.command!.arguments, [2]);

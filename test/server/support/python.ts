@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, delimiter, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction } from 'vscode-languageserver-protocol';
 import { TEST_PYTHON } from '../../support/recordWorkload';
@@ -37,13 +37,18 @@ export function runPythonSpawned(path: string): Run {
 
 const copies: string[] = [];
 
-/** A copy of test/server/fixtures/NAME (or any file) in a fresh temporary folder; removeCopies() deletes them. */
+/**
+ * A copy of test/server/fixtures/NAME (or any file) in a fresh temporary folder, with the
+ * workloads' shared helper module beside it when the source has one; removeCopies() deletes them.
+ */
 export function copyFixture(source: string): string {
   const from = source.includes('/') ? source : join(repoRoot, 'test/server/fixtures', source);
   const dir = mkdtempSync(join(tmpdir(), 'gilscope-server-'));
   copies.push(dir);
   const to = join(dir, basename(from));
   copyFileSync(from, to);
+  const helper = join(dirname(from), '_machine.py');
+  if (existsSync(helper)) copyFileSync(helper, join(dir, '_machine.py'));
   return to;
 }
 
