@@ -11,8 +11,11 @@ import { TEST_HOST_EXTENSION, runSuiteInCodeServer } from './runCodeServer';
  * The .vsix a user installs: packaged from this build exactly as `npm run package` does after
  * its build (vsce on the dist/ that `npm test` just built; running `npm run package` here would
  * rebuild out/ under the running tests), installed with `code-server --install-extension`, and
- * the same suites run against it. The runner tells the suites to expect gilscope's
+ * the activation suite and the whole profile flow (profile.itest.ts: record, report, lenses,
+ * diagnostics, a quick fix) run against it. The runner tells the suites to expect gilscope's
  * `extensionPath` in the run's extensions folder, so a pass proves the installed copy ran.
+ * The reliability suite tests the session, which is the same code in both: it runs only on the
+ * development path (codeServer.test.ts), to keep the integration layer within its time.
  */
 test('in code-server, with gilscope installed from its .vsix', { timeout: 35 * 60_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gilscope-itest-vsix-'));
@@ -29,5 +32,6 @@ test('in code-server, with gilscope installed from its .vsix', { timeout: 35 * 6
     label: 'code-server-vsix',
     vsixFiles: [vsix],
     extensionDevelopmentPath: TEST_HOST_EXTENSION,
+    suiteFiles: /^(activation|profile)\.itest\.ts$/,
   });
 });

@@ -20,7 +20,24 @@ export const ENV = {
    * (see `WorkbenchRequest`). Set only by runners that drive a browser.
    */
   requests: 'GILSCOPE_ITEST_REQUESTS',
+  /**
+   * Optional: a regular expression over suite file names (`profile.itest.ts`); the tests of the
+   * other files are reported skipped. A runner that needs only some suites sets it (the .vsix run).
+   */
+  files: 'GILSCOPE_ITEST_FILES',
+  /**
+   * Optional: the interpreter the runner set as `gilscope.pythonPath` in the user settings, as JSON
+   * `{ executable, version }` (`sys.executable`, `platform.python_version()`), for the suites to
+   * check that runs used it.
+   */
+  python: 'GILSCOPE_ITEST_PYTHON',
 } as const;
+
+/** ENV.python's value. */
+export interface ExpectedPython {
+  readonly executable: string;
+  readonly version: string;
+}
 
 /**
  * What a suite can ask the runner to do in the workbench UI, which the extension host cannot
@@ -32,7 +49,13 @@ export type WorkbenchAction =
   /** Saves a PNG of the page as test-results/integration/<run>/<name>.png. */
   | { readonly kind: 'screenshot'; readonly name: string }
   /** Runs "Output: Show Output Channels..." and picks `channel`; fails if the picker does not list it. */
-  | { readonly kind: 'showOutputChannel'; readonly channel: string };
+  | { readonly kind: 'showOutputChannel'; readonly channel: string }
+  /**
+   * The text (`innerText`) of every element matching the CSS `selector`, as a JSON array of
+   * strings: in the workbench page, or with `frames: 'all'` in every frame too (webviews are
+   * iframes). Answers at once, whatever is there; the suite polls it with waitFor.
+   */
+  | { readonly kind: 'readText'; readonly selector: string; readonly frames?: 'page' | 'all' };
 
 export interface WorkbenchRequest {
   readonly id: string;

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { repoRoot } from '../support/repoRoot';
@@ -33,7 +33,9 @@ export interface CodeServerRunOptions {
   readonly vsixFiles?: readonly string[];
   /** Extra variables for the extension host (the suites see them in process.env). */
   readonly extensionEnv?: Readonly<Record<string, string>>;
-  /** How long the suites may take once the workbench is up. Default 120 s. */
+  /** Only the suite files whose name matches (ENV.files); the tests of the others are reported skipped. Default: all. */
+  readonly suiteFiles?: RegExp;
+  /** How long the suites may take once the workbench is up. Default 300 s. */
   readonly suiteTimeoutMs?: number;
 }
 
@@ -83,7 +85,7 @@ export async function runSuiteInCodeServer(t: TestContext, options: CodeServerRu
     const driver = new WorkbenchDriver(browser.page, requestsDir(folders), folders.artifacts);
     const results = await waitForResults({
       paths: [folders.results, folders.fallbackResults],
-      timeoutMs: options.suiteTimeoutMs ?? 120_000,
+      timeoutMs: options.suiteTimeoutMs ?? 300_000,
       broken: () => running.exited() ?? page.broken(),
       onPoll: () => driver.serve(),
     });
@@ -101,9 +103,23 @@ export async function runSuiteInCodeServer(t: TestContext, options: CodeServerRu
   } finally {
     await browser?.close();
     await server?.stop();
+    keepEditorLogs(folders.userDataDir, artifact('logs'));
     removeRunFolders(folders);
     phase('stopped');
     t.diagnostic(`times: ${phases.join(', ')}`);
+  }
+}
+
+/**
+ * Copies the editor's logs (extension host, every output channel, the language server's) to
+ * test-results for a person to read; never throws (a failed copy must not hide the run's failure).
+ */
+function keepEditorLogs(userDataDir: string, to: string): void {
+  const from = join(userDataDir, 'logs');
+  try {
+    if (existsSync(from)) cpSync(from, to, { recursive: true });
+  } catch {
+    // the run's own outcome matters more than its logs
   }
 }
 
@@ -122,6 +138,8 @@ function workbenchUrl(server: CodeServerProcess, folders: RunFolders, options: C
     [ENV.extensionPath]: gilscopeFolder,
     [ENV.userDataDir]: folders.userDataDir,
     [ENV.requests]: requestsDir(folders),
+    ...(folders.python ? { [ENV.python]: JSON.stringify(folders.python) } : {}),
+    ...(options.suiteFiles ? { [ENV.files]: options.suiteFiles.source } : {}),
     ...(process.env[ENV.grep] ? { [ENV.grep]: process.env[ENV.grep] } : {}),
     ...options.extensionEnv,
   };

@@ -44,7 +44,12 @@ export async function runSuiteInElectron(t: TestContext, { label = 'electron' } 
       vscodeExecutablePath: executable,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: SUITE_INDEX,
-      extensionTestsEnv: { [ENV.results]: folders.results, [ENV.userDataDir]: folders.userDataDir, [ENV.extensionPath]: repoRoot },
+      extensionTestsEnv: {
+        [ENV.results]: folders.results,
+        [ENV.userDataDir]: folders.userDataDir,
+        [ENV.extensionPath]: repoRoot,
+        ...(folders.python ? { [ENV.python]: JSON.stringify(folders.python) } : {}),
+      },
       launchArgs: [folders.workspace, '--user-data-dir', folders.userDataDir, '--extensions-dir', folders.extensionsDir, '--disable-workspace-trust', '--disable-gpu'],
     });
     const exit = await Promise.race([

@@ -42,6 +42,15 @@ export class WorkbenchDriver {
       await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
       return undefined;
     },
+    readText: async (page, { selector, frames = 'page' }) => {
+      const texts: string[] = [];
+      for (const frame of frames === 'all' ? page.frames() : [page.mainFrame()]) {
+        // A frame may go away meanwhile (a webview reloading): it then has no text to give.
+        const found = await frame.locator(selector).allInnerTexts().catch(() => [] as string[]);
+        texts.push(...found);
+      }
+      return JSON.stringify(texts);
+    },
   };
 
   /** Answers every request not answered yet; called on each poll while the suite runs. */

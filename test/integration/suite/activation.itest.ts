@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { ENV } from '../protocol';
-import { EXTENSION_ID, activateGilscope, gilscopeExtension, runnerDrivesWorkbench, waitFor, workbench } from './helpers';
+import { EXTENSION_ID, activateGilscope, findFiles, gilscopeExtension, runnerDrivesWorkbench, waitFor, workbench } from './helpers';
 import { describe, it } from './test';
 
 /**
@@ -42,8 +42,9 @@ describe('activation', () => {
     // Each output channel an extension creates is a file "<n>-<channel name>.log" under the
     // extension host's logs folder (logs/<session>/…/output_logging_*), flushed shortly after writes.
     const channel = await waitFor('the "gilscope" output channel to hold its first line', () => {
-      const file = findFiles(join(userDataDir, 'logs'), (name) => /^\d+-gilscope\.log$/.test(name))[0];
-      return file && readFileSync(file, 'utf8').includes(`gilscope ${version} activated`) ? file : undefined;
+      // Its language client's channel is named "gilscope" too: the one that says it activated is gilscope's own.
+      const files = findFiles(join(userDataDir, 'logs'), (name) => /^\d+-gilscope\.log$/.test(name));
+      return files.find((file) => readFileSync(file, 'utf8').includes(`gilscope ${version} activated`));
     }, { timeoutMs: 15_000 });
     assert.match(channel, /output_logging_/);
   });
@@ -54,10 +55,3 @@ describe('activation', () => {
     await workbench({ kind: 'screenshot', name: 'output-channel' });
   }, { timeoutMs: 60_000 });
 });
-
-function findFiles(dir: string, keep: (name: string) => boolean): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((path) => keep(path.split(sep).pop() ?? ''))
-    .map((path) => join(dir, path));
-}

@@ -19,6 +19,7 @@ import { type Block, DEFAULT_TIMEOUT_MS, type DeclaredTest, type TestFunction, d
 export async function run(): Promise<void> {
   const startedAt = new Date().toISOString();
   const grep = process.env[ENV.grep] ? new RegExp(process.env[ENV.grep] as string) : undefined;
+  const files = process.env[ENV.files] ? new RegExp(process.env[ENV.files] as string) : undefined;
   const tests: TestResult[] = [];
   for (const file of suiteFiles) {
     let root: Block;
@@ -26,6 +27,11 @@ export async function run(): Promise<void> {
       root = declarations.collect(file.load);
     } catch (error) {
       tests.push({ file: file.name, name: '(loading the file)', status: 'failed', durationMs: 0, ...describeError(error) });
+      continue;
+    }
+    if (files && !files.test(file.name)) {
+      const why = `this runner runs only the suite files matching ${ENV.files}=${files.source}`;
+      for (const test of testsOf(root)) tests.push({ file: file.name, name: fullName(test), status: 'skipped', durationMs: 0, message: why });
       continue;
     }
     await runBlock(root, { file: file.name, grep, results: tests });
@@ -51,12 +57,12 @@ function fullName(test: DeclaredTest): string {
   return [...test.path, test.name].join(' › ');
 }
 
-function tests(block: Block): DeclaredTest[] {
-  return block.children.flatMap((child) => ('children' in child ? tests(child) : [child]));
+function testsOf(block: Block): DeclaredTest[] {
+  return block.children.flatMap((child) => ('children' in child ? testsOf(child) : [child]));
 }
 
 async function runBlock(block: Block, context: RunContext): Promise<void> {
-  const wanted = tests(block).filter((t) => !context.grep || context.grep.test(fullName(t)));
+  const wanted = testsOf(block).filter((t) => !context.grep || context.grep.test(fullName(t)));
   const setupError = wanted.length > 0 ? await runHooks(block.before) : undefined;
   for (const child of block.children) {
     if ('children' in child) {
