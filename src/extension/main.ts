@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { version } from '../../package.json';
 import { findRuntimeDir } from '../core/launch/runtimeDir';
 import { registerCommands } from './commands/commandTable';
+import { Comparer } from './compare/comparer';
+import { ComparisonsStore } from './compare/comparisonsStore';
 import { COMMAND_IDS } from './commands/services';
 import { readRecording } from './commands/recordingCommands';
 import { GilscopeConfig } from './config';
@@ -15,6 +17,7 @@ import { openVsCodeTerminal } from './profiling/workloadTerminal';
 import { CurrentRecording } from './recordings/currentRecording';
 import { RecordingPresenter } from './recordings/recordingPresenter';
 import { RecordingsStore } from './recordings/recordingsStore';
+import { ComparePanel } from './views/comparePanel';
 import { ProfilingViewProvider } from './views/profilingView';
 import { ReportPanel } from './views/reportPanel';
 
@@ -42,16 +45,23 @@ export function activate(context: vscode.ExtensionContext): void {
   const language = own(startLanguageServer(context, output));
   const lenses: ContentionLenses = own(new HostContentionLenses({ figures: !language.available }));
   const heat = own(new HeatDecorations(context.extensionUri));
+  const runtimeDir = findRuntimeDir(context.extensionPath);
+  const interpreterFor = (resource: vscode.Uri | undefined) => resolveInterpreter(new GilscopeConfig(resource), resource);
+  const log = (line: string) => output.appendLine(line);
   const profiler = own(new Profiler({
     config,
     store,
-    runtimeDir: findRuntimeDir(context.extensionPath),
+    runtimeDir,
     openTerminal: openVsCodeTerminal,
-    interpreterFor: (resource) => resolveInterpreter(new GilscopeConfig(resource), resource),
+    interpreterFor,
     display: presenter,
     stopCommand: COMMAND_IDS.stopProfiling,
-    log: (line) => output.appendLine(line),
+    log,
   }));
+  // Comparisons ("Compare Threads vs Processes"): kept like recordings, shown in their own view.
+  const comparisons = own(new ComparisonsStore(storage, context.workspaceState, () => config.recordingsKept));
+  const compareView = own(new ComparePanel(context.extensionUri, (dir) => void vscode.commands.executeCommand(COMMAND_IDS.openRecording, dir)));
+  const comparer = own(new Comparer({ store: comparisons, runtimeDir, interpreterFor, display: (c) => compareView.show(c), log }));
   const panel = own(new ProfilingViewProvider(context.extensionUri, {
     recordings: () => [...(profiler.liveSummary ? [profiler.liveSummary] : []), ...store.recordings.map((r) => r.summary)],
     selectedId: () => reports.recording?.dir ?? null,
@@ -76,6 +86,9 @@ export function activate(context: vscode.ExtensionContext): void {
     current,
     heat,
     showRecording: (recording) => presenter.show(recording),
+    comparer,
+    comparisons,
+    showComparison: (comparison) => compareView.show(comparison),
     workspaceState: context.workspaceState,
   })) own(command);
 }

@@ -1,6 +1,7 @@
 /**
  * Messages between the extension host and the webview pages (the report page,
- * webview/report.ts, and the profiling panel, webview/panel.ts). Both sides import
+ * webview/report.ts, the profiling panel, webview/panel.ts, and the comparison
+ * page, webview/compare.ts). Both sides import
  * this file and nothing else of each other; every message is one member of a union
  * below, told apart by `type`, named `scope/verb` (GitLens style). Both sides
  * `switch` on `type` and end with `unhandledMessage(message)`, so adding a member
@@ -8,7 +9,7 @@
  *
  * The handshake: a page posts `ready` once its listeners are attached (again every
  * time VS Code recreates it, e.g. when a hidden view shows again); the host answers
- * with the page's whole state (`report/show`, or `recordings/list`), and only then
+ * with the page's whole state (`report/show`, `recordings/list` or `compare/show`), and only then
  * sends updates. A page keeps its own view state (zoom window, selection) with
  * `vscode.setState`, so the host never needs to know it.
  *
@@ -17,10 +18,12 @@
  * against ~4 MB of JSON numbers, and decodes without a JSON number parse.
  * src/core/report/heatmapMessage.ts writes them; webview/heatmap/heatmapGrid.ts reads them.
  */
+import type { CompareResult } from '../core/compare/types';
 import type { Report, ReportSite } from '../core/report/schema';
 
-/** The report's types, re-exported so that pages import nothing from src/ but this file. */
+/** The report's and the comparison's types, re-exported so that pages import nothing from src/ but this file. */
 export type { Report, ReportFunction, ReportLine, ReportLock, ReportProcess, ReportSite, ReportSuggestion, ReportThread } from '../core/report/schema';
+export type { ComparePoint, CompareResult, CompareRun, CompareSeries } from '../core/compare/types';
 
 // ---------------------------------------------------------------- constants
 
@@ -165,10 +168,24 @@ export interface RecordingRecordMessage {
   readonly type: 'recordings/record';
 }
 
+/**
+ * Comparison page: the user chose a run's recording (the runs table): the host opens its
+ * report. The host opens only recordings of the comparison it shows.
+ */
+export interface CompareOpenRecordingMessage {
+  readonly type: 'compare/openRecording';
+  /** The comparison the page shows (`compare/show`): a page left behind by another comparison is ignored. */
+  readonly comparisonId: string;
+  /** A run's `recording` directory. */
+  readonly recording: string;
+}
+
 export type ReportPageToHostMessage = ReadyMessage | SourceOpenMessage | HeatmapRequestMessage;
 export type PanelToHostMessage = ReadyMessage | RecordingSelectMessage | RecordingRecordMessage;
+/** Suggestion targets open as `source/open` (absolute paths: a comparison names its files so). */
+export type ComparePageToHostMessage = ReadyMessage | SourceOpenMessage | CompareOpenRecordingMessage;
 /** Messages a page posts to the extension host. */
-export type PageToHostMessage = ReportPageToHostMessage | PanelToHostMessage;
+export type PageToHostMessage = ReportPageToHostMessage | PanelToHostMessage | ComparePageToHostMessage;
 
 // ---------------------------------------------------------------- host → page
 
@@ -211,14 +228,24 @@ export interface RecordingsListMessage {
   readonly selectedId: string | null;
 }
 
+/** The comparison page's whole state: sent after `ready`, and when the page is to show another comparison. */
+export interface CompareShowMessage {
+  readonly type: 'compare/show';
+  /** The comparison shown (its directory): echoed in `compare/openRecording`. */
+  readonly comparisonId: string;
+  /** `gilscope compare --json` (docs/compare.md): the chart is drawn from `series`, the table from `runs`. */
+  readonly result: CompareResult;
+}
+
 export type HostToReportPageMessage = ReportShowMessage | ReportUpdateMessage | HeatmapDataMessage;
 export type HostToPanelMessage = RecordingsListMessage;
+export type HostToComparePageMessage = CompareShowMessage;
 /**
  * Messages the extension host posts to a page. No theme message: VS Code changes the
  * body class (vscode-light, vscode-dark, vscode-high-contrast[-light]) and the
  * --vscode-* variables itself, and the pages watch for that.
  */
-export type HostToPageMessage = HostToReportPageMessage | HostToPanelMessage;
+export type HostToPageMessage = HostToReportPageMessage | HostToPanelMessage | HostToComparePageMessage;
 
 // ---------------------------------------------------------------- the CLI's self-contained file
 
@@ -236,8 +263,8 @@ export const REPORT_FILE_BLOCKS = {
 
 // ---------------------------------------------------------------- helpers
 
-const HOST_TO_PAGE_TYPES: ReadonlySet<string> = new Set<HostToPageMessage['type']>(['report/show', 'report/update', 'heatmap/data', 'recordings/list']);
-const PAGE_TO_HOST_TYPES: ReadonlySet<string> = new Set<PageToHostMessage['type']>(['ready', 'source/open', 'heatmap/request', 'recordings/select', 'recordings/record']);
+const HOST_TO_PAGE_TYPES: ReadonlySet<string> = new Set<HostToPageMessage['type']>(['report/show', 'report/update', 'heatmap/data', 'recordings/list', 'compare/show']);
+const PAGE_TO_HOST_TYPES: ReadonlySet<string> = new Set<PageToHostMessage['type']>(['ready', 'source/open', 'heatmap/request', 'recordings/select', 'recordings/record', 'compare/openRecording']);
 
 /** A page's check of a `message` event's data: an object whose `type` is one of ours. */
 export function isHostToPageMessage(data: unknown): data is HostToPageMessage {

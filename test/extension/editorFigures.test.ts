@@ -103,7 +103,7 @@ describe('lenses from a real recording', () => {
     assert.equal(parallelise[0]!.range.start.line + 1, workerDefLine());
     assert.equal(parallelise[0]!.command!.title, 'Parallelise this…');
     assert.equal(parallelise[0]!.command!.tooltip, 'useProcesses 2');
-    assert.deepEqual(parallelise[0]!.command!.arguments, [2]);
+    assert.deepEqual(parallelise[0]!.command!.arguments, [2, recorded.script, 'convoy_worker'], 'the suggestion, and the function the comparison is offered for');
     lenses.dispose();
   });
 });

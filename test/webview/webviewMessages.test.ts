@@ -79,6 +79,10 @@ test('message guards accept only the protocol\'s types', () => {
   assert.ok(!isHostToPageMessage({ type: 'source/open' }));
   assert.ok(!isHostToPageMessage(null));
   assert.ok(isPageToHostMessage({ type: 'heatmap/request' }));
+  assert.ok(isHostToPageMessage({ type: 'compare/show' }));
+  assert.ok(!isHostToPageMessage({ type: 'compare/openRecording' }));
+  assert.ok(isPageToHostMessage({ type: 'compare/openRecording' }));
+  assert.ok(!isPageToHostMessage({ type: 'compare/show' }));
   assert.ok(!isPageToHostMessage({ type: 'report/show' }));
   assert.ok(!isPageToHostMessage('ready'));
 });

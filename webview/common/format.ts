@@ -58,3 +58,16 @@ export function formatAgo(epochMs: number, now: number): string {
   if (s < 7 * 86400) return `${Math.round(s / 86400)} days ago`;
   return new Date(epochMs).toLocaleDateString();
 }
+
+/** 512 KiB, 21.5 MiB, 1.2 GiB. */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  if (n >= 2 ** 30) return `${trimZeros((n / 2 ** 30).toFixed(1))} GiB`;
+  if (n >= 2 ** 20) return `${trimZeros((n / 2 ** 20).toFixed(1))} MiB`;
+  return `${trimZeros((n / 2 ** 10).toFixed(0))} KiB`;
+}
+
+/** A speedup: 1.95×, 12×. */
+export function formatSpeedup(x: number): string {
+  return Number.isFinite(x) ? `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×` : '–';
+}

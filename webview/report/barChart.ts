@@ -1,6 +1,7 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import type { ChartConfiguration } from 'chart.js';
 import type { Rgb } from '../common/color';
+import { chartFont, tooltipTheme } from '../common/chartTheme';
 import { cssColor } from '../common/color';
 import { el } from '../common/dom';
 import { formatSeconds } from '../common/format';
@@ -115,7 +116,7 @@ export class BarChart {
     const fg = cssColor(theme.foreground);
     const muted = cssColor(theme.muted);
     const grid = cssColor(theme.grid);
-    const font = { family: theme.fontFamily, size: Math.round(theme.fontSize * 0.9) };
+    const font = chartFont(theme);
     for (const axis of ['x', 'y'] as const) {
       const scale = options.scales?.[axis];
       if (!scale) continue;
@@ -125,15 +126,6 @@ export class BarChart {
     }
     const plugins = options.plugins!;
     plugins.legend!.labels = { ...plugins.legend!.labels, color: fg, font };
-    plugins.tooltip = {
-      ...plugins.tooltip,
-      backgroundColor: cssColor(theme.background),
-      titleColor: fg,
-      bodyColor: fg,
-      borderColor: cssColor(theme.border),
-      borderWidth: 1,
-      titleFont: font,
-      bodyFont: font,
-    };
+    plugins.tooltip = { ...plugins.tooltip, ...tooltipTheme(theme) };
   }
 }

@@ -9,6 +9,8 @@ export interface TableColumn<T> {
   readonly numeric?: boolean;
   /** A cell naming a Python line: a button that opens it. */
   readonly site?: (row: T) => ReportSite | null | undefined;
+  /** What the site button says to screen readers, when it opens something other than a line (default: the file and line). */
+  readonly siteLabel?: (row: T) => string;
   /** Hover text, e.g. the full path or the exact value. */
   readonly title?: (row: T) => string;
 }
@@ -73,7 +75,7 @@ export class DataTable<T> {
       const site = c.site!(row);
       setText(button, text);
       button.disabled = !site?.file;
-      const label = site?.file ? `Open ${shortPath(site.file)} line ${site.line}` : '';
+      const label = site?.file ? (c.siteLabel?.(row) ?? `Open ${shortPath(site.file)} line ${site.line}`) : '';
       if (button.getAttribute('aria-label') !== label) {
         if (label) button.setAttribute('aria-label', `${text}: ${label}`);
         else button.removeAttribute('aria-label');

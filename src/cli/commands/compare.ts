@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 
-import { buildCompare } from '../../core/compare/buildCompare';
 import { compareRows, errorLines, suggestionLines } from '../../core/compare/compareText';
 import type { CompareResult } from '../../core/compare/types';
-import { readPlan } from '../../core/compare/whatifFile';
-import { runWhatIf } from '../../core/compare/whatifLaunch';
+import { readCompare, runCompare } from '../../core/compare/runCompare';
 import type { WhatIfRequest } from '../../core/compare/whatifLaunch';
 import { findRuntimeDir } from '../../core/launch/runtimeDir';
 import type { Command } from '../command';
@@ -142,10 +140,24 @@ function failure(message: string): number {
   return 2;
 }
 
+/** Ctrl+C or a kill while the runs are made stops them cleanly: the driver stops the run under way with its workers. */
+async function withStopSignals<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
 async function run(argv: readonly string[]): Promise<number> {
   const args = parse(argv);
   if (typeof args === 'string') return failure(`${args}; run 'gilscope compare --help'`);
-  let directory = args.from;
+  let result: CompareResult;
   if (args.request) {
     let runtimeDir: string;
     try {
@@ -153,17 +165,17 @@ async function run(argv: readonly string[]): Promise<number> {
     } catch (error) {
       return failure((error as Error).message);
     }
-    const code = await runWhatIf({ ...args.request, runtimeDir });
-    if (code === 127) return 2;
-    if (code !== 0) return code === 2 ? 2 : code;
-    directory = args.request.output;
-  }
-  let result: CompareResult;
-  try {
-    result = buildCompare(readPlan(directory!));
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    return failure(e.code === 'ENOENT' ? `no comparison in ${directory} (whatif.json is missing)` : `${directory}: ${e.message.split('\n')[0]}`);
+    const request = { ...args.request, runtimeDir };
+    const outcome = await withStopSignals((signal) => runCompare(request, { signal }));
+    if (outcome.kind === 'stopped') return 130;
+    if (outcome.kind === 'failed') return outcome.message === null ? outcome.exitCode : failure(outcome.message);
+    result = outcome.result;
+  } else {
+    try {
+      result = readCompare(args.from!);
+    } catch (error) {
+      return failure((error as Error).message);
+    }
   }
   process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : render(result));
   return 0;

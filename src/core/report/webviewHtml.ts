@@ -41,6 +41,7 @@ export interface WebviewHtmlOptions {
 export const PAGE_ASSETS = {
   report: { script: 'report.js', styles: ['common.css', 'report.css'] },
   panel: { script: 'panel.js', styles: ['common.css', 'panel.css'] },
+  compare: { script: 'compare.js', styles: ['common.css', 'report.css', 'compare.css'] },
 } as const;
 
 /** Outside VS Code a page also needs the --vscode-* theme variables VS Code would give it. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { compareThreadsVsProcesses, openComparison } from './compareCommands';
 import { exportRecording } from './exportCommand';
 import { profileCurrentFile, profileFunctionUnderCursor, profileWithArguments, stopProfiling } from './profileCommands';
 import { openRecording, openSuggestion, showProfilingPanel, showReport, toggleContentionHeat } from './recordingCommands';
@@ -15,6 +16,8 @@ export const COMMANDS: Readonly<Record<(typeof COMMAND_IDS)[keyof typeof COMMAND
   [COMMAND_IDS.exportRecording]: exportRecording,
   [COMMAND_IDS.showProfilingPanel]: showProfilingPanel,
   [COMMAND_IDS.toggleContentionHeat]: toggleContentionHeat,
+  [COMMAND_IDS.compareThreadsVsProcesses]: compareThreadsVsProcesses,
+  [COMMAND_IDS.openComparison]: openComparison,
   [COMMAND_IDS.showReport]: showReport,
   [COMMAND_IDS.openSuggestion]: openSuggestion,
 };

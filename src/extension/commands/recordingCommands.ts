@@ -4,6 +4,7 @@ import type { LoadedRecording } from '../recordings/loadedRecording';
 import type { RecordingsStore } from '../recordings/recordingsStore';
 import { PROFILING_VIEW_ID } from '../views/profilingView';
 import { recordingDirArgument } from './recordingArgument';
+import { COMMAND_IDS } from './services';
 import type { CommandFactory } from './services';
 
 /** Reads a recording for showing; undefined (and the user told why) when it cannot be read. */
@@ -63,5 +64,20 @@ export const showReport: CommandFactory = ({ current, showRecording }) => () => 
   else void vscode.window.showInformationMessage('gilscope: no recording is open. Profile a file, or open a recording.');
 };
 
-/** Internal (lenses): a suggestion's "Parallelise this…"; the report shows the suggestions, so it is brought forward. */
-export const openSuggestion: CommandFactory = (services) => showReport(services);
+/**
+ * Internal (lenses): a suggestion's "Parallelise this…" `(index, file, function)`:
+ * the report, which shows the suggestions, is brought forward, and the
+ * prediction can be put to the test: a button runs "Compare Threads vs
+ * Processes" on the target function (its inputs are asked for). Resolves to
+ * what that comparison resolved to, or undefined when it was not asked for.
+ */
+export const openSuggestion: CommandFactory = (services) => async (_index?: unknown, file?: unknown, name?: unknown) => {
+  showReport(services)();
+  if (typeof file !== 'string' || typeof name !== 'string') return undefined;
+  const measure = 'Compare Threads vs Processes…';
+  const choice = await vscode.window.showInformationMessage(
+    `gilscope: measure the prediction: run ${name} over a list of inputs serially, in threads and in processes, and compare.`,
+    measure,
+  );
+  return choice === measure ? vscode.commands.executeCommand(COMMAND_IDS.compareThreadsVsProcesses, { file, function: name }) : undefined;
+};

@@ -1,9 +1,12 @@
 import type * as vscode from 'vscode';
+import type { Comparer } from '../compare/comparer';
+import type { ComparisonsStore } from '../compare/comparisonsStore';
 import type { HeatDecorations } from '../editor/heatDecorations';
 import type { Profiler } from '../profiling/profiler';
 import type { CurrentRecording } from '../recordings/currentRecording';
 import type { LoadedRecording } from '../recordings/loadedRecording';
 import type { RecordingsStore } from '../recordings/recordingsStore';
+import type { ShownComparison } from '../views/comparePanel';
 
 /** What the commands act on; made once by the composition root. */
 export interface CommandServices {
@@ -13,7 +16,11 @@ export interface CommandServices {
   readonly heat: HeatDecorations;
   /** Shows a finished recording: current, and its report brought forward. */
   readonly showRecording: (recording: LoadedRecording) => void;
-  /** Remembers what was typed last (arguments per file). */
+  readonly comparer: Comparer;
+  readonly comparisons: ComparisonsStore;
+  /** Shows a comparison in the comparison view. */
+  readonly showComparison: (comparison: ShownComparison) => void;
+  /** Remembers what was typed last (arguments per file, inputs per function). */
   readonly workspaceState: vscode.Memento;
 }
 
@@ -30,6 +37,8 @@ export const COMMAND_IDS = {
   exportRecording: 'gilscope.exportRecording',
   showProfilingPanel: 'gilscope.showProfilingPanel',
   toggleContentionHeat: 'gilscope.toggleContentionHeat',
+  compareThreadsVsProcesses: 'gilscope.compareThreadsVsProcesses',
+  openComparison: 'gilscope.openComparison',
   showReport: 'gilscope.showReport',
   openSuggestion: 'gilscope.openSuggestion',
 } as const;

@@ -50,7 +50,7 @@ export class HostContentionLenses extends Disposable implements vscode.CodeLensP
       if (this.options.figures) lenses.push(new vscode.CodeLens(range, { title: lensText(f), tooltip: lensTooltip(f), command: LENS_COMMANDS.showReport }));
       for (const s of this.suggestions) {
         if (s.path !== path || s.function !== f.function) continue;
-        lenses.push(new vscode.CodeLens(range, { title: 'Parallelise this…', tooltip: s.title, command: LENS_COMMANDS.openSuggestion, arguments: [s.index] }));
+        lenses.push(new vscode.CodeLens(range, { title: 'Parallelise this…', tooltip: s.title, command: LENS_COMMANDS.openSuggestion, arguments: [s.index, s.path, s.function] }));
       }
     }
     return lenses;

@@ -68,8 +68,7 @@ export class RecordingsStore extends Disposable {
 
   /** Whether `dir` is one of the store's own directories. */
   owns(dir: string): boolean {
-    const inside = relative(this.folder, resolve(dir));
-    return inside !== '' && !inside.startsWith('..') && !inside.startsWith(sep) && !isAbsolute(inside);
+    return isInside(this.folder, dir);
   }
 
   private stored(): StoredRecording[] {
@@ -80,6 +79,12 @@ export class RecordingsStore extends Disposable {
   private deleteDir(dir: string): void {
     if (this.owns(dir)) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Whether `path` is below `folder` (not `folder` itself): the only paths a store deletes. */
+export function isInside(folder: string, path: string): boolean {
+  const inside = relative(folder, resolve(path));
+  return inside !== '' && !inside.startsWith('..') && !inside.startsWith(sep) && !isAbsolute(inside);
 }
 
 function isStoredRecording(value: unknown): value is StoredRecording {

@@ -42,7 +42,8 @@ export class ProfilingViewProvider extends Disposable implements vscode.WebviewV
           break;
         case 'source/open':
         case 'heatmap/request':
-          break; // the report page's messages: not sent by this page
+        case 'compare/openRecording':
+          break; // the other pages' messages: not sent by this page
         default:
           unhandledMessage(message);
       }

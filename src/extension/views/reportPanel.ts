@@ -5,8 +5,8 @@ import type { HeatmapRequestMessage, HostToReportPageMessage } from '../../proto
 import { Disposable } from '../dispose';
 import type { LoadedRecording } from '../recordings/loadedRecording';
 import { openSource } from './openSource';
-import { PageConnection } from './pageConnection';
-import { pageHtml, webviewOptions } from './webviewContent';
+import type { PageConnection } from './pageConnection';
+import { openPagePanel } from './pagePanel';
 
 export const REPORT_VIEW_TYPE = 'gilscope.report';
 
@@ -57,36 +57,34 @@ export class ReportPanel extends Disposable {
   }
 
   private open(): void {
-    const panel = vscode.window.createWebviewPanel(
-      REPORT_VIEW_TYPE,
-      this.title(),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      webviewOptions(this.extensionUri),
-    );
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
-    const connection = new PageConnection<HostToReportPageMessage>(panel, panel.onDidChangeViewState, () => this.fullState(), (message) => {
-      switch (message.type) {
-        case 'source/open':
-          void openSource(message.file, message.line, this.shown?.cwd);
-          break;
-        case 'heatmap/request':
-          this.answer(message);
-          break;
-        case 'recordings/select':
-        case 'recordings/record':
-          break; // the panel's messages: not sent by this page
-        default:
-          unhandledMessage(message);
-      }
-    });
-    panel.onDidDispose(() => {
-      connection.dispose();
-      this.panel = undefined;
-      this.connection = undefined;
+    const { panel, connection } = openPagePanel<HostToReportPageMessage>(this.extensionUri, {
+      viewType: REPORT_VIEW_TYPE,
+      title: this.title(),
+      page: 'report',
+      fullState: () => this.fullState(),
+      handle: (message) => {
+        switch (message.type) {
+          case 'source/open':
+            void openSource(message.file, message.line, this.shown?.cwd);
+            break;
+          case 'heatmap/request':
+            this.answer(message);
+            break;
+          case 'recordings/select':
+          case 'recordings/record':
+          case 'compare/openRecording':
+            break; // the other pages' messages: not sent by this page
+          default:
+            unhandledMessage(message);
+        }
+      },
+      closed: () => {
+        this.panel = undefined;
+        this.connection = undefined;
+      },
     });
     this.panel = panel;
     this.connection = connection;
-    panel.webview.html = pageHtml(panel.webview, this.extensionUri, 'report');
   }
 
   private title(): string {

@@ -4,7 +4,7 @@ import { newNonce, PAGE_ASSETS, webviewHtml } from '../../core/report/webviewHtm
 /** The pages the extension shows (their bundles and style sheets: PAGE_ASSETS). */
 export type PageName = keyof typeof PAGE_ASSETS;
 
-const TITLES: Record<PageName, string> = { report: 'gilscope report', panel: 'gilscope recordings' };
+const TITLES: Record<PageName, string> = { report: 'gilscope report', panel: 'gilscope recordings', compare: 'gilscope comparison' };
 
 /** Scripts enabled, resources only from the built pages and media/. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {

@@ -37,7 +37,7 @@ export class HarnessServer {
     let origin = '';
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', origin);
-      const page = /^\/(report|panel)\.html$/.exec(url.pathname)?.[1] as PageName | undefined;
+      const page = /^\/(report|panel|compare)\.html$/.exec(url.pathname)?.[1] as PageName | undefined;
       if (page) {
         const theme = (url.searchParams.get('theme') ?? 'vscode-dark') as ThemeClass;
         const html = webviewHtml({
