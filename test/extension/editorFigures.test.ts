@@ -78,7 +78,7 @@ describe('lenses from a real recording', () => {
   });
 
   it('add "Parallelise this…" over the function a parallelising suggestion targets, best ranked only', () => {
-    const real = (recording.report.suggestions as ReportSuggestion[]).find((x) => x.target);
+    const real = recording.report.suggestions.find((x) => x.target);
     assert.ok(real, 'lock_convoy gets suggestions with a target');
     const suggestion = (kind: ReportSuggestion['kind'], rank: number, fn: string, speedup = 2): ReportSuggestion => ({
       ...real, kind, rank, title: `${kind} ${rank}`, predictedSpeedup: speedup, target: { file: recorded.script, line: workerDefLine() + 7, function: fn },

@@ -44,7 +44,7 @@ test('report --json prints the schema-1 report', () => {
   assert.deepEqual(report.python, { version: '3.11.7', implementation: 'CPython', gilEnabled: true, sampled: false });
   assert.deepEqual(report.command, ['python', 'work.py']);
   // Filled by src/core/suggest (docs/report-schema.md, "Suggestion"): ranked from 1.
-  assert.deepEqual((report.suggestions as { rank: number }[]).map((s) => s.rank), report.suggestions.map((_, i) => i + 1));
+  assert.deepEqual(report.suggestions.map((s) => s.rank), report.suggestions.map((_, i) => i + 1));
   const p = report.processes.find((x) => x.pid === 1234)!;
   for (const key of ['pid', 'parentPid', 'argv', 'exitCode', 'endKind', 'signal', 'threads', 'locks', 'lines']) assert.ok(key in p, key);
   const t = p.threads.find((x) => x.name === 'T-1')!;

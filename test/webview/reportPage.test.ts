@@ -366,7 +366,7 @@ describe('report page in Chromium', { timeout: 300_000 }, () => {
     if (!need(t)) return;
     const host = await showReport(convoy);
     const page = host.page;
-    const suggestions = convoy.report.suggestions as { title: string; rank: number; target: { file: string; line: number } | null }[];
+    const suggestions = convoy.report.suggestions;
     assert.ok(suggestions.length > 0, 'lock_convoy gets suggestions');
     const cards = page.locator('.suggestion');
     assert.equal(await cards.count(), suggestions.length);

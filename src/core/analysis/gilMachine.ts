@@ -21,6 +21,7 @@ export function closeState(t: ThreadState, c: ProcessContext, ts: number): void 
     case GilState.released:
       t.released += d;
       t.pendReleased += d;
+      if (t.waitLock >= 0 && d > 0) t.blockedLog.push2(t.since, ts);
       break;
     case GilState.waiting:
       t.wait += d;

@@ -42,6 +42,12 @@ export interface ThreadResult {
   readonly blockedSeconds: number;
   readonly convoy: { readonly count: number; readonly waitSeconds: number };
   readonly longestWaits: readonly WaitRef[];
+  /**
+   * [start, end, start, end, …] in seconds: the spans the thread was released inside a wait (lock, queue,
+   * Condition, event), so could not run. Which threads could have run side by side comes from these
+   * (src/core/suggest/concurrency.ts). Null when the process's logs ran out of room.
+   */
+  readonly blockedSpans: Float64Array | null;
 }
 
 export interface LineResult extends SiteRef {

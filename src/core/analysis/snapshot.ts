@@ -53,7 +53,7 @@ export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStart
   const endOf = (t: ThreadState): number => (t.state === GilState.ended ? t.end : Math.max(end, t.lastTs));
   const pairs: [ThreadState, ThreadResult][] = threads
     .sort((x, y) => x.start - y.start || x.slot - y.slot)
-    .map((t) => [t, threadResult(t, end, time, src.defs)]);
+    .map((t) => [t, threadResult(t, end, time, src.defs, !a.ctx.logBudget.overflowed)]);
   const { lines, functions } = siteResults(a.ctx, threads, endOf, src.defs, time);
   const locks = lockResults(a.ctx, threads, end, src.defs, time, names);
   const live = h.live;

@@ -28,7 +28,22 @@ export function pendingTicks(t: ThreadState, end: number): { held: number; wait:
   };
 }
 
-export function threadResult(t: ThreadState, end: number, time: TimeMap, defs: Definitions): ThreadResult {
+/** The thread's blocked spans in seconds, the one still open at `stop` included; null when `complete` is false. */
+function blockedSpans(t: ThreadState, stop: number, time: TimeMap, complete: boolean): Float64Array | null {
+  if (!complete) return null;
+  const log = t.blockedLog;
+  const open = t.state === GilState.released && t.waitLock >= 0 && stop > t.since;
+  const out = new Float64Array(log.size + (open ? 2 : 0));
+  for (let i = 0; i < log.size; i++) out[i] = time.seconds(log.at(i));
+  if (open) {
+    out[log.size] = time.seconds(t.since);
+    out[log.size + 1] = time.seconds(stop);
+  }
+  return out;
+}
+
+/** @param spansComplete false when the process's logs ran out of room (blocked spans then unknown). */
+export function threadResult(t: ThreadState, end: number, time: TimeMap, defs: Definitions, spansComplete = true): ThreadResult {
   const ended = t.state === GilState.ended;
   const stop = ended ? t.end : Math.max(end, t.lastTs);
   const totals = closedTotals(t, stop);
@@ -59,5 +74,6 @@ export function threadResult(t: ThreadState, end: number, time: TimeMap, defs: D
     blockedSeconds: time.duration(totals.blocked),
     convoy: { count: t.convoyCount, waitSeconds: time.duration(t.convoyWait) },
     longestWaits,
+    blockedSpans: blockedSpans(t, stop, time, spansComplete),
   };
 }

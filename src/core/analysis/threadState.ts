@@ -79,6 +79,11 @@ export class ThreadState {
   readonly holdDepth: number[] = [];
   /** (ts, site) of the GIL acquires made while this thread held a lock: where it stood inside critical sections. */
   readonly acqLog: NumberLog;
+  /**
+   * (start, end) of the spans the thread was released inside a wait (a lock, a queue, a Condition, an event):
+   * blocked, unable to run whatever the GIL did. The suggestions read which threads could have run at once.
+   */
+  readonly blockedLog: NumberLog;
 
   constructor(
     readonly slot: number,
@@ -88,6 +93,7 @@ export class ThreadState {
     budget: LogBudget,
   ) {
     this.acqLog = new NumberLog(2, budget);
+    this.blockedLog = new NumberLog(2, budget);
   }
 
   /** Keeps the wait if it is among the longest. */

@@ -92,7 +92,7 @@ export interface Report {
   wallSeconds: number;
   command: string[] | null;
   processes: ReportProcess[];
-  /** Ranked remedies with predicted speedups: each a ReportSuggestion (buildReport fills them; readers still take them as unknown). */
-  suggestions: unknown[];
+  /** Ranked remedies with predicted speedups (buildReport fills them). */
+  suggestions: ReportSuggestion[];
   warnings: string[];
 }

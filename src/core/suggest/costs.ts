@@ -25,6 +25,14 @@ export interface ModeCosts {
   readonly transferKnown: boolean;
 }
 
+/**
+ * A small object sent from one process to another and picked up there (pickled, written to a pipe, the
+ * reader woken, read, unpickled): about 10 µs on the development VM (test/workloads/pingpong.py in
+ * lock-step with two processes: 25–37 µs an item, two messages each, beside 4 µs of work in one thread).
+ * Estimated, so widened ×2 / ×0.5 in the intervals like the other estimates.
+ */
+export const MESSAGE_SECONDS = 10e-6;
+
 export function crossesProcesses(mode: ParallelMode): boolean {
   return mode.startsWith('processes-') || mode === 'subinterpreters';
 }

@@ -54,8 +54,9 @@ export function times(x: number): string {
   return `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×`;
 }
 
-/** `12.3 ms` / `1.52 s` for the model strings. */
+/** `12.3 µs` / `12.3 ms` / `1.52 s` for the model strings. */
 export function secs(s: number): string {
+  if (s !== 0 && Math.abs(s) < 1e-4) return `${(s * 1e6).toFixed(1)} µs`;
   return Math.abs(s) < 1 ? `${(s * 1e3).toFixed(1)} ms` : `${s.toFixed(2)} s`;
 }
 

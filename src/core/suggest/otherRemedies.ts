@@ -1,3 +1,4 @@
+import { batchExchange } from './batchExchange';
 import { fromPrediction, where } from './draft';
 import type { Draft, SuggestOptions } from './draft';
 import { around, pct, secs, speedup, times } from './model';
@@ -81,7 +82,8 @@ export function switchInterval(p: WorkProfile, o: SuggestOptions): Draft | null 
 
 /**
  * Batch work: worker processes waiting in multiprocessing for their next
- * task (a recording), or results taking long to come back (a comparison),
+ * task (a recording), results taking long to come back (a comparison), or
+ * threads handing items to each other in lock-step (batchExchange.ts),
  * mean the tasks are too small for the trip. Batching k tasks per trip
  * leaves 1/k of that time.
  */
@@ -111,9 +113,9 @@ export function batchWork(p: WorkProfile, o: SuggestOptions, processes: Draft | 
     }, o);
   }
   const ipc = p.ipc;
-  if (!ipc || ipc.busySeconds <= 0) return null;
+  if (!ipc || ipc.busySeconds <= 0) return batchExchange(p, o);
   const share = ipc.waitSeconds / ipc.busySeconds;
-  if (share < 0.1) return null;
+  if (share < 0.1) return batchExchange(p, o);
   const at = (kk: number) => 1 / (1 - share * (1 - 1 / kk));
   const center = at(k);
   return fromPrediction('batchWork', p, p.workerProcesses, {

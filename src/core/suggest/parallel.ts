@@ -1,4 +1,5 @@
-import { crossesProcesses } from './costs';
+import { sideBySideSeconds } from './concurrency';
+import { crossesProcesses, MESSAGE_SECONDS } from './costs';
 import type { ModeCosts, ParallelMode } from './costs';
 import { amdahl, around, makespan, secs, speedup } from './model';
 import type { WorkProfile } from './profile';
@@ -62,12 +63,14 @@ function unserialisedWork(p: WorkProfile, n: number, k: readonly [number, number
     return { center: at(k[0], nc), worst: at(k[2], nc) * 1.1, best: at(k[1], nc) * 0.97, formula: 'max(D / n, longest share of the tasks)' };
   }
   const chain = (kk: number) => p.chainSeconds + ((kk - 1) * H) / Math.max(1, p.workers);
+  // Workers that wait on each other run side by side only where they could at once (concurrency.ts).
+  const turns = (kk: number) => (p.exchange ? sideBySideSeconds(p.exchange.runnableSeconds, nc) * ((H * kk + R) / Math.max(1e-12, H + R)) : 0);
   return {
-    center: Math.max((H * k[0]) / nc, chain(k[0])),
+    center: Math.max((H * k[0]) / nc, chain(k[0]), turns(k[0])),
     // Worst: the released time was CPU work too (native code), competing for the cores.
-    worst: Math.max((H * k[2] + R) / nc, chain(k[2])) * 1.1,
-    best: Math.max((H * k[1]) / nc, chain(k[1])) * 0.97,
-    formula: 'max(H / n, C)',
+    worst: Math.max((H * k[2] + R) / nc, chain(k[2]), turns(k[2])) * 1.1,
+    best: Math.max((H * k[1]) / nc, chain(k[1]), turns(k[1])) * 0.97,
+    formula: p.exchange ? 'max(H / n, C, their runs side by side)' : 'max(H / n, C)',
   };
 }
 
@@ -102,8 +105,10 @@ export function predictMode(p: WorkProfile, mode: ParallelMode, n: number, costs
   const Xw = costs.workerTransferSeconds;
   // Pickling not timed at all: allow 5% of the work for it in the worst case.
   const unknownTransfer = crossesProcesses(mode) && !costs.transferKnown ? 0.05 * work.center : 0;
+  // Each hand-over between worker threads (a wait another one ended) becomes a message between processes.
+  const messages = crossesProcesses(mode) ? (p.exchange?.handOvers ?? 0) * MESSAGE_SECONDS : 0;
   const time = (w: number, c: number, extra: number) =>
-    S + costs.startupSeconds * c + Math.max(w + (Xw * c) / nc, Xp * c) + costs.shutdownSeconds * c + extra;
+    S + costs.startupSeconds * c + Math.max(w + (Xw * c) / nc, Xp * c) + messages * c + costs.shutdownSeconds * c + extra;
   const center = speedup(W, time(work.center, 1, 0));
   const interval = around(center, speedup(W, time(work.worst, worse, unknownTransfer)), speedup(W, time(work.best, better, 0)));
   const evidence: Record<string, number> = {
@@ -119,11 +124,14 @@ export function predictMode(p: WorkProfile, mode: ParallelMode, n: number, costs
   };
   if (crossesProcesses(mode)) Object.assign(evidence, { parentPicklingSeconds: Xp, workerPicklingSeconds: Xw });
   if (p.baseline === 'recording') evidence['chainSeconds'] = p.chainSeconds;
+  if (p.exchange) Object.assign(evidence, { sideBySideSeconds: sideBySideSeconds(p.exchange.runnableSeconds, nc), handOvers: p.exchange.handOvers });
+  if (messages > 0) evidence['messageSeconds'] = messages;
   if (p.tasks) evidence['tasks'] = p.tasks.length;
   if (mode === 'free-threaded') evidence['singleThreadOverhead'] = k[0];
   const model =
     `W / (S + startup + ${work.formula} + pickling + shutdown) = ${secs(W)} / (${secs(S)} + ${secs(costs.startupSeconds)} + ` +
-    `${secs(work.center)} + ${secs(Math.max(0, Math.max(work.center + Xw / nc, Xp) - work.center))} + ${secs(costs.shutdownSeconds)}), n = ${n} on ${p.cores} cores` +
+    `${secs(work.center)} + ${secs(Math.max(0, Math.max(work.center + Xw / nc, Xp) - work.center))} + ${secs(costs.shutdownSeconds)}` +
+    (messages > 0 ? ` + ${p.exchange!.handOvers} hand-overs × ${secs(MESSAGE_SECONDS)} a message` : '') + `), n = ${n} on ${p.cores} cores` +
     (mode === 'free-threaded' ? `, Python code ${k[0]}× slower without the GIL` : '');
   return { speedup: center, interval, model, evidence };
 }
@@ -131,7 +139,8 @@ export function predictMode(p: WorkProfile, mode: ParallelMode, n: number, costs
 /**
  * Releasing the GIL in the hot function (native code that drops it): that
  * function's held time runs side by side (Amdahl, f = its held time / W),
- * never faster than the longest chain of work. The worst case assumes only
+ * never faster than the longest chain of work (nor than the workers' runs
+ * side by side, when they take turns). The worst case assumes only
  * half of it can run without the GIL (conversions and glue keep it).
  */
 export function predictReleaseGil(p: WorkProfile, n: number): Prediction | null {
@@ -140,7 +149,9 @@ export function predictReleaseGil(p: WorkProfile, n: number): Prediction | null 
   const f = Math.min(1, p.hot.heldSeconds / W);
   const parallel = p.baseline === 'recording' ? Math.min(p.workers, p.cores) : Math.min(n, p.cores);
   const longest = p.baseline === 'recording' ? p.chainSeconds : p.tasks ? Math.max(0, ...p.tasks) : 0;
-  const cap = speedup(W, p.serialSeconds + longest);
+  // Threads that take turns (concurrency.ts) gain nothing from running side by side where they cannot.
+  const turns = p.exchange ? sideBySideSeconds(p.exchange.runnableSeconds, parallel) : 0;
+  const cap = speedup(W, p.serialSeconds + Math.max(longest, turns));
   const center = Math.min(amdahl(f, parallel), cap);
   const interval = around(center, Math.min(amdahl(f / 2, parallel), cap), Math.min(amdahl(f, parallel), cap));
   return {

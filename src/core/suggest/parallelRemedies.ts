@@ -2,7 +2,8 @@ import { estimatedCosts } from './costs';
 import type { ParallelMode } from './costs';
 import { fromPrediction, where } from './draft';
 import type { Draft, SuggestOptions } from './draft';
-import { pct, secs } from './model';
+import { pct, round, secs } from './model';
+import { isOneThread, oneThreadDraft } from './oneThread';
 import { predictMode, predictReleaseGil } from './parallel';
 import type { Prediction } from './parallel';
 import type { WorkProfile } from './profile';
@@ -32,8 +33,8 @@ export function useProcesses(p: WorkProfile, o: SuggestOptions): Draft {
   const gil = p.baseline === 'recording'
     ? `the GIL serialised ${secs(p.heldSeconds)} of the ${p.workers} threads' work in ${secs(p.wallSeconds)}`
     : `the work holds the GIL ${pct(p.heldSeconds / Math.max(1e-9, p.heldSeconds + p.releasedSeconds))} of its time`;
-  const split = p.baseline === 'serial' && !p.tasks ? 'If the work can be split into independent tasks: ' : '';
-  return fromPrediction('useProcesses', p, n, pred, {
+  const split = isOneThread(p) ? 'If the work can be split into independent tasks: ' : '';
+  return fromPrediction('useProcesses', p, n, isOneThread(p) ? unsplit(p, pred, o) : pred, {
     title: `${split}Use processes: a pool of ${n} processes is predicted {predicted}; ${gil}`,
     detail:
       `Run the work of ${where(target)} in a concurrent.futures.ProcessPoolExecutor(max_workers=${n}) or multiprocessing.Pool(${n}): ` +
@@ -41,6 +42,21 @@ export function useProcesses(p: WorkProfile, o: SuggestOptions): Draft {
       'fork starts workers in milliseconds; spawn (the default on macOS and Windows) and forkserver (the default on Linux from 3.14) in about 0.1–0.3 s.',
     target,
   }, o);
+}
+
+/**
+ * Processes for one thread's work: the prediction is for the work split
+ * into n tasks (the title says so); the interval's low end is the work
+ * left whole, one process running the one thread (≈ 1×, less its start-up).
+ */
+function unsplit(p: WorkProfile, split: Prediction, o: SuggestOptions): Prediction {
+  const whole = predictMode(p, 'processes-fork', 1, costsFor('processes-fork', p, 1, o));
+  return {
+    ...split,
+    interval: [Math.min(split.interval[0], whole.interval[0]), split.interval[1]],
+    model: `${split.model}; not split: ${round(whole.speedup)}×`,
+    evidence: { ...split.evidence, ifNotSplitSpeedup: whole.speedup },
+  };
 }
 
 export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
@@ -77,14 +93,19 @@ export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
 export function releaseGil(p: WorkProfile, o: SuggestOptions): Draft | null {
   if (!p.python.gilEnabled || !p.hot || p.hot.heldSeconds < 0.05 * p.wallSeconds) return null;
   const n = targetWorkers(p, o);
-  const pred = predictReleaseGil(p, n);
+  const pred = predictReleaseGil(p, isOneThread(p) ? 1 : n);
   if (!pred) return null;
+  const detail = 'Move the loop into native code that drops the GIL while it computes: a C extension with Py_BEGIN_ALLOW_THREADS, ' +
+    'Cython with `with nogil:`, numba `@njit(nogil=True)`, a ctypes call into a C library (ctypes releases the GIL), ' +
+    'or numpy vectorisation (most array operations release it). Native code is usually faster as well; the prediction counts only the parallelism.';
+  if (isOneThread(p)) {
+    const split = predictReleaseGil(p, n)?.speedup ?? 1;
+    return oneThreadDraft('releaseGil', p, pred, { speedup: split, workers: n }, { remedy: `Releasing the GIL in ${where(p.hot.target)}`, detail, target: p.hot.target }, o);
+  }
   return fromPrediction('releaseGil', p, n, pred, {
     title: `Release the GIL in ${where(p.hot.target)}: it holds the GIL ${secs(p.hot.heldSeconds)} of ${secs(p.wallSeconds)}; ` +
       `without it, it would run side by side: predicted {predicted}`,
-    detail: 'Move the loop into native code that drops the GIL while it computes: a C extension with Py_BEGIN_ALLOW_THREADS, ' +
-      'Cython with `with nogil:`, numba `@njit(nogil=True)`, a ctypes call into a C library (ctypes releases the GIL), ' +
-      'or numpy vectorisation (most array operations release it). Native code is usually faster as well; the prediction counts only the parallelism.',
+    detail,
     target: p.hot.target,
   }, o);
 }
@@ -95,10 +116,15 @@ export function subInterpreters(p: WorkProfile, o: SuggestOptions): Draft | null
   const pred = predictMode(p, 'subinterpreters', n, costsFor('subinterpreters', p, n, o));
   const minor = Number(/^3\.(\d+)/.exec(p.python.version)?.[1] ?? 0);
   const needs = minor < 12 ? ` (needs Python 3.12 or newer; this is ${p.python.version})` : '';
+  const detail = '3.14: concurrent.futures.InterpreterPoolExecutor; 3.13: the _interpreters module; 3.12: _xxsubinterpreters.create(isolated=True). ' +
+    'Each interpreter imports its own modules (C extensions must support sub-interpreters) and data crosses as bytes or pickles.';
+  if (isOneThread(p)) {
+    const asIs = predictMode(p, 'subinterpreters', 1, costsFor('subinterpreters', p, 1, o));
+    return oneThreadDraft('subInterpreters', p, asIs, { speedup: pred.speedup, workers: n }, { remedy: `Sub-interpreters${needs}`, detail, target: p.hot?.target ?? null }, o);
+  }
   return fromPrediction('subInterpreters', p, n, pred, {
     title: `Use sub-interpreters: ${n} interpreters with their own GIL are predicted {predicted}${needs}`,
-    detail: '3.14: concurrent.futures.InterpreterPoolExecutor; 3.13: the _interpreters module; 3.12: _xxsubinterpreters.create(isolated=True). ' +
-      'Each interpreter imports its own modules (C extensions must support sub-interpreters) and data crosses as bytes or pickles.',
+    detail,
     target: p.hot?.target ?? null,
   }, o);
 }
@@ -107,10 +133,16 @@ export function freeThreaded(p: WorkProfile, o: SuggestOptions): Draft | null {
   if (!p.python.gilEnabled || p.workerProcesses > 0) return null;
   const n = targetWorkers(p, o);
   const pred = predictMode(p, 'free-threaded', n, costsFor('free-threaded', p, n, o), o.freeThreadedVersion);
+  const detail = 'The same threads run in parallel on a build without the GIL (python3.13t, python3.14t), at a cost to single-thread speed ' +
+    '(about 40% in 3.13, 5–10% in 3.14). C extensions that do not declare free-threading support turn the GIL back on.';
+  if (isOneThread(p)) {
+    // One thread on a build without the GIL runs alone as before, only its Python code slower.
+    const asIs = predictMode(p, 'free-threaded', 1, costsFor('free-threaded', p, 1, o), o.freeThreadedVersion);
+    return oneThreadDraft('freeThreaded', p, asIs, { speedup: pred.speedup, workers: n }, { remedy: 'A free-threaded Python (3.13t/3.14t)', detail, target: p.hot?.target ?? null }, o);
+  }
   return fromPrediction('freeThreaded', p, n, pred, {
     title: `Use a free-threaded Python (3.13t/3.14t): ${n} threads without a GIL are predicted {predicted}`,
-    detail: 'The same threads run in parallel on a build without the GIL (python3.13t, python3.14t), at a cost to single-thread speed ' +
-      '(about 40% in 3.13, 5–10% in 3.14). C extensions that do not declare free-threading support turn the GIL back on.',
+    detail,
     target: p.hot?.target ?? null,
   }, o);
 }

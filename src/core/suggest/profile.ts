@@ -47,6 +47,26 @@ export interface WorkProfile {
   /** Time worker processes spent waiting in multiprocessing / pickle for their next task, and their busy time. */
   readonly ipc: { readonly waitSeconds: number; readonly busySeconds: number; readonly target: SuggestionTarget | null } | null;
   readonly python: { readonly version: string; readonly gilEnabled: boolean };
+  /** How the workers' runs interleave (a recording with two or more workers whose waits are known); else absent. */
+  readonly exchange?: ExchangePressure | null;
+}
+
+/**
+ * The workers' runs side by side (concurrency.ts): which of them could run
+ * at the same moment, and the waits by which they hand work to each other.
+ */
+export interface ExchangePressure {
+  /** runnableSeconds[k]: time in the workers' span with exactly k of them able to run (not blocked in a wait). */
+  readonly runnableSeconds: readonly number[];
+  /** The workers' waits that ended in the span: each a hand-over from another thread (or an outside event). */
+  readonly handOvers: number;
+  /**
+   * What the hand-overs cost: the time inside those waits when the thread was not blocked (being woken,
+   * waiting for the GIL the other thread holds, returning), plus the time no worker could run.
+   */
+  readonly handOverSeconds: number;
+  /** The line the workers waited at most (the exchange's get or wait). */
+  readonly target: SuggestionTarget | null;
 }
 
 export interface LockPressure {

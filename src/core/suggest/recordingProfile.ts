@@ -1,5 +1,8 @@
 import type { FunctionResult, LineResult, LockResult, ProcessResult, ThreadResult } from '../analysis/model';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
+import { concurrency, runnableSeconds } from './concurrency';
+import { exchangeProfile } from './exchangeProfile';
+import { isLibrary } from './libraryCode';
 import type { ConvoyPressure, LockPressure, WorkProfile } from './profile';
 import type { SuggestionTarget } from './types';
 
@@ -19,11 +22,6 @@ const CONVOY_MAX_HELD = 0.3;
 /** Lock kinds that exclude: one holder at a time, so their hold bounds the speedup. */
 const EXCLUSIVE = new Set(['Lock', 'RLock', 'multiprocessing.Lock', 'multiprocessing.RLock']);
 /**
- * Python's own files, installed packages and gilscope's runtime (its sitecustomize and
- * gilscope/ package, which run in every recorded process): a hot line there is not the user's to change.
- */
-const LIBRARY = /(^<frozen |^<|[\\/]lib[\\/]python\d\.\d+t?[\\/]|[\\/]site-packages[\\/]|[\\/]dist-packages[\\/]|[\\/]runtime[\\/]python[\\/](sitecustomize\.py|gilscope[\\/]))/;
-/**
  * multiprocessing.pool's own helper threads (ThreadPool and Pool: `Thread-N (_handle_workers)` and the
  * like, from 3.10 on): they wait for tasks and results without the GIL, which is not work.
  */
@@ -37,10 +35,6 @@ export function releasedWork(t: ThreadResult): number {
 
 function ownWork(t: ThreadResult): number {
   return t.gil.heldSeconds + releasedWork(t);
-}
-
-export function isLibrary(file: string): boolean {
-  return file === '' || LIBRARY.test(file);
 }
 
 function site(s: { file: string; line: number; function: string }): SuggestionTarget {
@@ -133,10 +127,27 @@ function ipcPressure(a: RecordingAnalysis, root: ProcessResult): WorkProfile['ip
 }
 
 /**
+ * The main thread works beside the workers (the driver of an exchange with
+ * them) when it holds the GIL a share of the wall, not just polls for them,
+ * and could run during their span that much, not just wait in join() or
+ * for their results (a main thread that sets up, then waits, is not one).
+ * Only when its blocked spans are known: the exchange profile then sees any
+ * setup it did alone, so that it is not taken as divisible work.
+ */
+function mainWorks(t: ThreadResult, workers: readonly ThreadResult[], wall: number): boolean {
+  if (!t.isMain || t.gil.heldSeconds < WORKER_SHARE * wall || workers.length === 0) return false;
+  const from = Math.min(...workers.map((w) => w.startSeconds));
+  const to = Math.max(...workers.map((w) => w.endSeconds));
+  const c = concurrency([t], from, to);
+  return c !== null && runnableSeconds(c.seconds) >= WORKER_SHARE * wall;
+}
+
+/**
  * The profile of a recording: the process that did the most work, its
  * worker threads (the threads, main excepted, whose own work is at least 5%
- * of the wall; the main thread alone when there are none, taken then as
- * serial work that could be divided), the hot function, the locks that
+ * of the wall, and main too when it holds the GIL that much beside them; the
+ * main thread alone when there are none, taken then as serial work that
+ * could be divided), how their runs interleave, the hot function, the locks that
  * made threads wait, the convoys.
  */
 export function recordingProfile(a: RecordingAnalysis, cores: number): WorkProfile | null {
@@ -147,6 +158,7 @@ export function recordingProfile(a: RecordingAnalysis, cores: number): WorkProfi
   let workers = p.threads.filter((t) => !t.isMain && !POOL_HELPER.test(t.name) && ownWork(t) >= WORKER_SHARE * wall);
   const serial = workers.length === 0;
   if (serial) workers = p.threads.filter((t) => t.isMain).slice(0, 1);
+  else workers = [...p.threads.filter((t) => mainWorks(t, workers, wall)), ...workers];
   if (workers.length === 0) workers = p.threads.slice(0, 1);
   // Time held on sub-interpreters' own GILs (index > 0) runs side by side with the main GIL's
   // holders: it is not serialised, so it counts with the work that runs without the (main) GIL.
@@ -184,5 +196,6 @@ export function recordingProfile(a: RecordingAnalysis, cores: number): WorkProfi
     workerProcesses: others.length,
     ipc: ipcPressure(a, first ?? p),
     python: { version: p.python.version, gilEnabled: p.python.gilEnabled },
+    exchange: serial ? null : exchangeProfile(p, workers),
   };
 }

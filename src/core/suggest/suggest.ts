@@ -48,16 +48,24 @@ export function rank(drafts: readonly Draft[]): Suggestion[] {
   return out;
 }
 
+/** The remedies that run the work side by side (their predictions are what a binding lock caps). */
+function parallelRemedies(p: WorkProfile, o: SuggestOptions): Draft[] {
+  return [useProcesses(p, o), releaseGil(p, o), subInterpreters(p, o), freeThreaded(p, o)].filter((d): d is Draft => d !== null);
+}
+
 /** Every remedy that applies to the profile, predicted and ranked. */
 export function suggest(p: WorkProfile, o: SuggestOptions = {}): Suggestion[] {
-  const parallel = [useProcesses(p, o), releaseGil(p, o), subInterpreters(p, o), freeThreaded(p, o)].filter((d): d is Draft => d !== null);
+  const parallel = parallelRemedies(p, o);
   const processes = parallel.find((d) => d.kind === 'useProcesses');
   const best = [...parallel].sort((a, b) => b.predictedSpeedup - a.predictedSpeedup)[0];
+  const lock = bindingLock(p);
+  // Once the lock no longer binds, the turns the threads took on it go with it: the remedies beyond it are
+  // predicted without the workers' recorded interleaving.
+  const unlocked = lock && p.exchange ? parallelRemedies({ ...p, exchange: null }, o) : parallel;
   const drafts: Draft[] = [keepThreads(p, o), ...parallel];
-  for (const d of [narrowLock(p, o, parallel), switchInterval(p, o), batchWork(p, o, processes), scaleOut(p, o, best)]) {
+  for (const d of [narrowLock(p, o, unlocked), switchInterval(p, o), batchWork(p, o, processes), scaleOut(p, o, best)]) {
     if (d) drafts.push(d);
   }
-  const lock = bindingLock(p);
   return rank(lock ? drafts.map((d) => boundByLock(d, lock.bound)) : drafts);
 }
 

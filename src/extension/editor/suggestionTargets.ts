@@ -1,4 +1,4 @@
-import type { Report, ReportSuggestion } from '../../core/report/schema';
+import type { Report } from '../../core/report/schema';
 import type { SuggestionKind } from '../../core/suggest/types';
 import { sourcePath } from './sourceFigures';
 
@@ -24,8 +24,7 @@ export interface SuggestionTarget {
  */
 export function suggestionTargets(report: Report, cwd: string | undefined): SuggestionTarget[] {
   const byFunction = new Map<string, SuggestionTarget & { rank: number }>();
-  // The report's field is still typed unknown[]; buildReport fills it with ReportSuggestion (docs/report-schema.md).
-  (report.suggestions as readonly ReportSuggestion[]).forEach((s, index) => {
+  report.suggestions.forEach((s, index) => {
     if (!PARALLEL_KINDS.has(s.kind) || !s.target || !(s.predictedSpeedup > 1)) return;
     const path = sourcePath(s.target.file, cwd);
     if (!path) return;

@@ -96,7 +96,7 @@ export function parseTruth(stdout: string, what: string): Truth {
 export function reportOf(dir: string): { analysis: RecordingAnalysis; report: Report; suggestions: Suggestion[] } {
   const analysis = analyzeRecording(dir);
   const report = buildReport(analysis, 'gilscope', CORES);
-  return { analysis, report, suggestions: report.suggestions as Suggestion[] };
+  return { analysis, report, suggestions: report.suggestions };
 }
 
 /** Records `script args` (a path under test/scenarios, or absolute) with the runtime's launcher. */
