@@ -27,6 +27,9 @@
 enum { PHASE_IDLE = 0, PHASE_ASKING, PHASE_TAKING, PHASE_DROPPING, PHASE_HANDOFF };
 
 static gs_gil gils[MAX_GILS];
+static uint32_t gil_takes[MAX_GILS]; /* written by the holder only: the GIL orders the writes */
+static gs_thread *gil_holder[MAX_GILS]; /* the last recorded taker; compared, never followed */
+static gs_thread *split_victim;          /* the holder the splitter is asking to let go */
 static int gil_count;
 static pthread_mutex_t register_mutex = PTHREAD_MUTEX_INITIALIZER;
 static gs_site_reader site_reader;
@@ -94,12 +97,42 @@ const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t 
     return found;
 }
 
+/* A release the hold splitter asked for (holdsplit.c) is kept back: taken
+ * straight back, with no recorded thread holding the GIL meanwhile, the hold
+ * simply went on, and it is written as GIL_HOLD_SITE naming the line the
+ * thread stood on. Taken back later than this, it was a real release (the
+ * thread went to I/O just then) and is written as one. */
+#define SPLIT_RESUME_NS 200000u
+
+static void split_flush(gs_thread *t) {
+    gs_put(t, GS_GIL_RELEASE, t->split_gil, 0, t->split_release);
+    if (t->split_handoff) gs_put(t, GS_GIL_HANDOFF, t->split_gil, 0, t->split_handoff);
+    t->split_release = 0;
+}
+
+static void note_take(gs_thread *t, const gs_gil *g) {
+    t->held = g;
+    __atomic_store_n(&gil_holder[g->index], t, __ATOMIC_RELAXED);
+    __atomic_store_n(&gil_takes[g->index], gil_takes[g->index] + 1, __ATOMIC_RELAXED);
+}
+
 /* `now` is taken before the real unlock: once the mutex is free the OS may
  * run the next holder and leave this thread waiting for a whole tick. */
 static void acquired(gs_thread *t, const gs_gil *g, uint64_t now) {
+    int hold_goes_on = 0;
+    if (t->split_release) {
+        hold_goes_on = t->split_gil == g->index && __atomic_load_n(&gil_takes[g->index], __ATOMIC_RELAXED) == t->split_takes;
+        if (hold_goes_on) t->split_release = 0;
+        else split_flush(t); /* before any record stamped later */
+    }
     uint32_t site = 0;
     void *tstate = __atomic_load_n(g->last_holder, __ATOMIC_RELAXED);
     if (site_reader && tstate) site = site_reader(t, tstate);
+    if (hold_goes_on) {
+        gs_put(t, GS_GIL_HOLD_SITE, g->index, site, now);
+        note_take(t, g);
+        return;
+    }
     if (t->waited) {
         gs_put(t, GS_GIL_WAIT, g->index, 0, t->ask_ticks);
         gs_put(t, GS_GIL_ACQUIRE, g->index, site, now);
@@ -107,7 +140,34 @@ static void acquired(gs_thread *t, const gs_gil *g, uint64_t now) {
         gs_put(t, GS_GIL_ACQUIRE, (uint16_t)(g->index | GS_ACQUIRE_NO_WAIT), site, now);
     }
     t->resume_ticks = t->waited ? t->ask_ticks : now;
-    t->held = g;
+    note_take(t, g);
+}
+
+int gs_gil_hold_state(unsigned index, uint32_t *takes) {
+    if (index >= (unsigned)__atomic_load_n(&gil_count, __ATOMIC_ACQUIRE)) return 0;
+    *takes = __atomic_load_n(&gil_takes[index], __ATOMIC_RELAXED);
+    return __atomic_load_n(gils[index].locked, __ATOMIC_RELAXED) != 0;
+}
+
+int gs_gil_split_begin(unsigned index, uint32_t takes) {
+    if (index >= (unsigned)__atomic_load_n(&gil_count, __ATOMIC_ACQUIRE)) return 0;
+    if (__atomic_load_n(&gil_takes[index], __ATOMIC_RELAXED) != takes) return 0;
+    __atomic_store_n(&split_victim, __atomic_load_n(&gil_holder[index], __ATOMIC_RELAXED), __ATOMIC_RELEASE);
+    return 1;
+}
+
+void gs_gil_split_end(void) { __atomic_store_n(&split_victim, NULL, __ATOMIC_RELEASE); }
+
+const gs_thread *gs_gil_holder(unsigned index) {
+    if (index >= (unsigned)__atomic_load_n(&gil_count, __ATOMIC_ACQUIRE)) return NULL;
+    return __atomic_load_n(&gil_holder[index], __ATOMIC_RELAXED);
+}
+
+void gs_gil_hold_site(void *tstate) {
+    gs_thread *t = gs_tls_thread;
+    if (!gs_recording || !t || !t->slot || !t->held || !tstate) return;
+    uint32_t site = site_reader ? site_reader(t, tstate) : 0;
+    gs_put(t, GS_GIL_HOLD_SITE, t->held->index, site, gs_ticks());
 }
 
 void gs_gil_note_held(const gs_gil *g) {
@@ -123,7 +183,7 @@ void gs_gil_note_held(const gs_gil *g) {
  * does that; it is registered on the spot and this take is recorded. */
 static void discover(pthread_mutex_t *m) {
     gs_thread *t = gs_tls_thread;
-    if (!t || !layout_known) return;
+    if (!t || !t->slot || !layout_known) return;
     const char *held = t->unknown_mutex;
     if (held && held - known_layout.mutex == (const char *)m - known_layout.switch_mutex) {
         int saved = errno;
@@ -152,6 +212,7 @@ static int hook_mutex_lock(pthread_mutex_t *m) {
                 /* a lock acquire that lets the GIL go is about to block on the lock */
                 if (t->pending_lock_id && !t->lock_blocked) t->lock_blocked = 1;
             } else if (t) {
+                if (t->split_release && gs_mono_ns() - t->split_release_ns > SPLIT_RESUME_NS) split_flush(t);
                 t->just_released = 0;
                 t->phase = PHASE_ASKING;
                 t->taking = g;
@@ -181,7 +242,8 @@ static int handoff_unlock(pthread_mutex_t *m) {
     t->just_released = 0;
     int rc = pthread_mutex_unlock(m);
     int saved = errno;
-    gs_put(t, GS_GIL_HANDOFF, 0, 0, now);
+    if (t->split_release) t->split_handoff = now;
+    else gs_put(t, GS_GIL_HANDOFF, 0, 0, now);
     errno = saved;
     return rc;
 }
@@ -194,11 +256,22 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
     int acquiring = t->phase == PHASE_TAKING && t->taking == g;
     int releasing = t->phase == PHASE_DROPPING && __atomic_load_n(g->locked, __ATOMIC_RELAXED) == 0;
     uint64_t now = acquiring || releasing ? gs_ticks() : 0;
+    /* read before the real unlock: the splitter may take the GIL, give it back and
+     * stop asking before this thread runs again */
+    int split = releasing && t->lock_blocked != 1 && __atomic_load_n(&split_victim, __ATOMIC_ACQUIRE) == t;
     t->phase = PHASE_IDLE;
     int rc = pthread_mutex_unlock(m);
     int saved = errno;
     if (acquiring) {
         acquired(t, g, now);
+    } else if (split) {
+        t->split_release = now;
+        t->split_release_ns = gs_mono_ns();
+        t->split_handoff = 0;
+        t->split_takes = __atomic_load_n(&gil_takes[g->index], __ATOMIC_RELAXED);
+        t->split_gil = g->index;
+        t->held = NULL;
+        t->just_released = 1;
     } else if (releasing) {
         gs_put(t, GS_GIL_RELEASE, g->index, 0, now);
         t->held = NULL;

@@ -39,6 +39,24 @@ const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t 
 /* The calling thread holds this GIL now (the probe starts with it held). */
 void gs_gil_note_held(const gs_gil *g);
 
+/* Whether GIL number `index` is held now, and in *takes a count that changes
+ * at every take of it by a recorded thread: the same count while held a
+ * while later means one hold all along (holdsplit.c). */
+int gs_gil_hold_state(unsigned index, uint32_t *takes);
+
+/* The splitter is about to ask for GIL `index`: its holder's next release
+ * is kept back (0 when the hold has changed since `takes`). split_end when
+ * the splitter has given the GIL back. */
+int gs_gil_split_begin(unsigned index, uint32_t takes);
+void gs_gil_split_end(void);
+
+/* The last recorded thread to take GIL `index` (for comparison only). */
+const gs_thread *gs_gil_holder(unsigned index);
+
+/* The calling thread, holding its GIL, writes GIL_HOLD_SITE with the line it
+ * stands on (`tstate` its thread state): a pending call of holdsplit.c. */
+void gs_gil_hold_site(void *tstate);
+
 /* Rewrites libpython's GOT (the object containing `inside_libpython`) so its
  * mutex, condition and exit calls come here. Number of slots patched, or -1. */
 int gs_hooks_install(const void *inside_libpython);

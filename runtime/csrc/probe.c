@@ -21,6 +21,7 @@
 
 #include "endings.h"
 #include "gilhooks.h"
+#include "holdsplit.h"
 #include "locks.h"
 #include "pyframe.h"
 #include "recorder.h"
@@ -63,6 +64,7 @@ static int gil_disabled_now(void) {
 }
 
 static void after_fork_child(void) {
+    gs_holdsplit_after_fork_child();
     gs_pyframe_after_fork_child();
     gs_locks_after_fork_child();
     gs_recorder_after_fork_child();
@@ -139,6 +141,22 @@ static PyObject *probe_name_thread(PyObject *self, PyObject *name) {
     Py_RETURN_NONE;
 }
 
+static PyObject *probe_split_long_holds(PyObject *self, PyObject *args) {
+    (void)self;
+    unsigned int period_ms;
+    if (!PyArg_ParseTuple(args, "I", &period_ms)) return NULL;
+    if (!gs_recording || gil_disabled_now()) Py_RETURN_NONE;
+    if (gs_holdsplit_start(PyInterpreterState_Main(), period_ms) != 0) return PyErr_SetFromErrno(PyExc_OSError);
+    Py_RETURN_NONE;
+}
+
+static PyObject *probe_stop_splitting(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    gs_holdsplit_stop();
+    Py_RETURN_NONE;
+}
+
 static PyObject *probe_lost_records(PyObject *self, PyObject *unused) {
     (void)self;
     (void)unused;
@@ -161,6 +179,9 @@ static PyMethodDef probe_methods[] = {
     {"start", probe_start, METH_VARARGS, "start(directory, build, executable) -> path of this process's recording"},
     {"name_thread", probe_name_thread, METH_O, "name_thread(name): records the calling thread's name"},
     {"install_locks", probe_install_locks, METH_O, "install_locks(module): records the locks a module defines (_multiprocessing)"},
+    {"split_long_holds", probe_split_long_holds, METH_VARARGS,
+     "split_long_holds(period_ms): a GIL hold longer than this is asked to end, so its lines are seen (0: off)"},
+    {"stop_splitting", probe_stop_splitting, METH_NOARGS, "stops split_long_holds (atexit, before finalisation)"},
     {"lost_records", probe_lost_records, METH_NOARGS, "records that could not be written"},
     {"gil_offsets", probe_gil_offsets, METH_NOARGS, "where the GIL is, for checks"},
     {NULL, NULL, 0, NULL},

@@ -94,8 +94,13 @@ static void read_cmdline(gs_file_header *h) {
 
 static void on_thread_exit(void *arg) {
     gs_thread *t = arg;
-    if (t && t != &finished_thread && gs_recording)
+    if (t && t != &finished_thread && gs_recording) {
+        if (t->split_release) { /* its last release was never followed by a take */
+            gs_put(t, GS_GIL_RELEASE, t->split_gil, 0, t->split_release);
+            if (t->split_handoff) gs_put(t, GS_GIL_HANDOFF, t->split_gil, 0, t->split_handoff);
+        }
         gs_put(t, GS_THREAD_END, 0, 0, gs_ticks());
+    }
     gs_tls_thread = &finished_thread;
     if (t && t != &finished_thread) free(t);
 }
@@ -228,6 +233,8 @@ gs_thread *gs_thread_current(void) {
     start_thread(t, getpid() == (pid_t)syscall(SYS_gettid) ? GS_THREAD_IS_MAIN : 0);
     return t;
 }
+
+void gs_thread_unrecorded(void) { gs_tls_thread = &finished_thread; }
 
 int gs_put_string(gs_thread *t, uint32_t id, const char *utf8, size_t length) {
     const size_t max_payload = (SLOTS_PER_CHUNK - GS_CHUNK_HEADER_SLOTS - 1) * GS_SLOT_SIZE;

@@ -34,6 +34,13 @@ typedef struct gs_thread {
     uint32_t pending_holder_slot;
     uint32_t pending_holder_site;
     uint8_t lock_blocked; /* 1: blocked, LOCK_WAIT due; 2: written */
+    /* a release asked for by the hold splitter, not written yet (gilhooks.c):
+     * if the thread takes the GIL straight back, the hold goes on */
+    uint64_t split_release;     /* ticks; 0: none pending */
+    uint64_t split_release_ns;  /* the same moment, CLOCK_MONOTONIC */
+    uint64_t split_handoff;     /* ticks of the hand-over's end; 0: none */
+    uint32_t split_takes;       /* the GIL's take count at that release */
+    uint8_t split_gil;
     /* the last site this thread resumed at (pyframe.c) */
     const void *last_code;
     int last_offset;
@@ -70,6 +77,9 @@ int gs_recorder_open(const gs_process_info *info, char *path_out, size_t path_si
 /* The calling thread's state, created (with a THREAD_START record) on first use.
  * NULL when not recording or out of memory. */
 gs_thread *gs_thread_current(void);
+
+/* The calling thread is never recorded (the probe's own helper thread). */
+void gs_thread_unrecorded(void);
 
 /* Room for a record of 1 + extra slots in the thread's current chunk. NULL
  * when the record cannot be written; the loss is counted. */

@@ -25,6 +25,7 @@ enum gs_record_type {
     GS_STRING = 9,
     GS_GIL_HANDOFF = 10,
     GS_CLOCK = 11,
+    GS_GIL_HOLD_SITE = 12,
     GS_LOCK_NEW = 20,
     GS_LOCK_WAIT = 21,
     GS_LOCK_ACQUIRE = 22,

@@ -10,6 +10,7 @@ HEADER = struct.Struct("<8sIIIIIIQQQdIIQQIiQQIII4x64s64s256sII")
 CHUNK = struct.Struct("<IIQQII")
 SLOT = struct.Struct("<BBHIQ")
 THREAD_START, THREAD_END, THREAD_NAME, GIL_RELEASE, GIL_WAIT, GIL_ACQUIRE, GIL_REGISTER, SITE, STRING, GIL_HANDOFF = range(1, 11)
+GIL_HOLD_SITE = 12
 LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_WAIT_END = range(20, 25)
 NO_WAIT = 0x100
 CONTENDED, GAVE_UP = 0x1, 0x2
@@ -151,6 +152,10 @@ class Process:
                     t.intervals.append((state if state == WAITING else RELEASED, since, now, arg))
                     # the released time before a wait is named by this acquire too
                     state, since, site = HELD, now, arg
+                elif typ == GIL_HOLD_SITE and state == HELD:
+                    # a long hold goes on; the piece so far is named by this line
+                    t.intervals.append((HELD, since, now, arg))
+                    since, site = now, arg
                 elif typ == THREAD_END:
                     t.intervals.append((state, since, now, site))
                     t.end, since = now, None

@@ -46,10 +46,10 @@ def environment(truth=True, extra=None):
     return env
 
 
-def record(name, *args, truth=True, timeout=120):
+def record(name, *args, truth=True, timeout=120, env=None):
     directory = os.path.join(tempfile.mkdtemp(prefix="gilscope-test-"), "rec.gilscope")
     command = [sys.executable, "-m", "gilscope.run", "-o", directory, os.path.join(WORKLOADS, name)] + list(args)
-    completed = subprocess.run(command, env=environment(truth), stdout=subprocess.PIPE,
+    completed = subprocess.run(command, env=environment(truth, env), stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, timeout=timeout, cwd=REPO)
     return Result(directory, completed)
 

@@ -34,6 +34,8 @@ KNOBS
     --threads N        worker threads (default 4)
     --seconds S        length of the contended window (default 1.5)
     --check-every K    loop iterations between deadline checks (default 1000)
+    --in-main          with --threads 1: run the one worker in the main thread
+                       (named MainThread), not in a thread of its own
 
 OUTPUT
     Nothing on stdout or stderr, except -- only when the environment
@@ -94,6 +96,7 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description="N CPU-bound pure-Python threads.")
     p.add_argument("--threads", type=int, default=4, help="worker threads (4)")
     p.add_argument("--seconds", type=float, default=1.5, help="run length (1.5)")
+    p.add_argument("--in-main", action="store_true", help="with --threads 1: work in the main thread")
     p.add_argument("--check-every", type=int, default=1000,
                    help="iterations between deadline checks (1000)")
     return p.parse_args(argv)
@@ -144,10 +147,13 @@ def main(argv=None):
     threads = [threading.Thread(target=worker, args=(k,), name="cpu-%d" % k)
                for k in range(n)]
     m0 = machine_sample()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    if args.in_main and n == 1:
+        worker(0)
+    else:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     machine = machine_load(m0)
 
     window_start = shared["start"]

@@ -13,3 +13,10 @@ process that starts with it set (through sitecustomize) records itself there."""
 ENV_RUNTIME = "GILSCOPE_RUNTIME"
 """The folder holding sitecustomize.py and this package, prepended to
 PYTHONPATH for the workload."""
+
+ENV_HOLD_SPLIT_MS = "GILSCOPE_HOLD_SPLIT_MS"
+"""A GIL hold longer than this many milliseconds, with no other thread asking,
+is asked to end so that the lines it runs are seen (runtime/csrc/holdsplit.c).
+Default 10; 0 turns it off."""
+
+DEFAULT_HOLD_SPLIT_MS = 10

@@ -6,7 +6,7 @@ written into the recording directory for the launcher to report, not printed.
 import os
 import sys
 
-from . import ENV_DIRECTORY, _build
+from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, _build
 
 
 def _in_subinterpreter():
@@ -38,17 +38,44 @@ def start():
         return None
     probe.name_thread("MainThread")
     _name_threads_when_threading_loads(probe)
-    os.register_at_fork(after_in_child=lambda: _name_forked_thread(probe))
+    _split_long_holds(probe, directory)
+    os.register_at_fork(after_in_child=lambda: _after_fork_in_child(probe, directory))
     return path
 
 
-def _name_forked_thread(probe):
-    """A forked child writes a new file in which its one thread needs its name again."""
+def _split_long_holds(probe, directory):
+    """Starts the probe's helper that splits long GIL holds (runtime/csrc/holdsplit.c),
+    and stops it at exit, before the interpreter finalises."""
+    try:
+        period = int(os.environ.get(ENV_HOLD_SPLIT_MS, DEFAULT_HOLD_SPLIT_MS))
+    except ValueError:
+        period = DEFAULT_HOLD_SPLIT_MS
+    if period <= 0:
+        return
+    try:
+        probe.split_long_holds(period)
+    except OSError as error:  # recorded all the same; only long holds' lines are coarser
+        _note_failure(directory, "long GIL holds are not split (%s)" % error)
+        return
+    global _stop_registered
+    if not _stop_registered:  # a forked child inherits the registration
+        import atexit
+        atexit.register(probe.stop_splitting)
+        _stop_registered = True
+
+
+_stop_registered = False
+
+
+def _after_fork_in_child(probe, directory):
+    """A forked child writes a new file in which its one thread needs its name
+    again, and has no helper thread until it starts its own."""
     threading = sys.modules.get("threading")
     try:
         probe.name_thread(threading.current_thread().name if threading else "MainThread")
     except Exception:
         pass
+    _split_long_holds(probe, directory)
 
 
 def _note_failure(directory, error):

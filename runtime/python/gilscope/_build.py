@@ -15,7 +15,7 @@ import tempfile
 
 MODULE = "_gilscope_probe"
 CSRC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "csrc")
-SOURCES = ("probe.c", "pyframe.c", "gilhooks.c", "gotpatch.c", "recorder.c", "endings.c", "locks.c", "syncroles.c")
+SOURCES = ("probe.c", "pyframe.c", "gilhooks.c", "gotpatch.c", "recorder.c", "endings.c", "locks.c", "syncroles.c", "holdsplit.c")
 
 
 class BuildError(Exception):

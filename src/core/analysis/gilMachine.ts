@@ -32,7 +32,7 @@ export function closeState(t: ThreadState, c: ProcessContext, ts: number): void 
     case GilState.held:
       t.held += d;
       t.pendHeld += d;
-      t.lastHold = d;
+      t.lastHold = t.holdCarried + d;
       c.gilHeld[t.gil]! += d;
       t.heldBins.add(t.since, ts);
       break;
@@ -73,6 +73,7 @@ export function gilAcquire(t: ThreadState, c: ProcessContext, ts: number, gil: n
   }
   closeState(t, c, ts);
   attributePending(t, c, site);
+  t.holdCarried = 0;
   t.state = GilState.held;
   t.gil = gil;
   t.acquisitions++;
@@ -92,6 +93,19 @@ export function attributePending(t: ThreadState, c: ProcessContext, site: number
   t.pendHeld = 0;
   t.pendWait = 0;
   t.pendReleased = 0;
+}
+
+/**
+ * GIL_HOLD_SITE: a long hold goes on (the runtime asked the thread to let the
+ * GIL go and it took it straight back); the time held so far is named by the
+ * line the thread stood on. Not a switch: no acquisition is counted.
+ */
+export function gilHoldSite(t: ThreadState, c: ProcessContext, ts: number, site: number): void {
+  if (t.state !== GilState.held) return;
+  closeState(t, c, ts);
+  attributePending(t, c, site);
+  t.holdCarried = t.lastHold;
+  t.lastSite = site;
 }
 
 export function gilRelease(t: ThreadState, c: ProcessContext, ts: number): void {

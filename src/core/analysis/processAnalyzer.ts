@@ -1,6 +1,6 @@
 import { GilFlag, RecordType, ThreadFlag } from '../format/layout';
 import type { RecordSink } from '../format/recordSink';
-import { gilAcquire, gilHandoff, gilRelease, gilWait, threadEnd } from './gilMachine';
+import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilWait, threadEnd } from './gilMachine';
 import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
 import { ProcessContext } from './processContext';
 import { ThreadState } from './threadState';
@@ -80,6 +80,9 @@ export class ProcessAnalyzer implements RecordSink {
         break;
       case RecordType.gilHandoff:
         gilHandoff(t, c, ts);
+        break;
+      case RecordType.gilHoldSite:
+        gilHoldSite(t, c, ts, arg);
         break;
       case RecordType.lockAcquire:
         lockAcquire(t, c, arg, flags, ts, p0);

@@ -35,6 +35,8 @@ export class ThreadState {
   pendWait = 0;
   lastSite = 0;
   lastHold = 0;
+  /** Of the hold going on, the ticks before its current piece (GIL_HOLD_SITE splits a hold into pieces). */
+  holdCarried = 0;
   /** The last GIL_ACQUIRE's time. */
   lastAcqTs = -Infinity;
   /** The last GIL record was a GIL_RELEASE: a GIL_HANDOFF now makes the time since then waiting. */

@@ -112,6 +112,14 @@ export class TimelineSink implements RecordSink {
         t.lastSite = arg;
         t.handoffArmed = false;
         break;
+      case RecordType.gilHoldSite:
+        // A long hold goes on: the piece held so far is named by this line.
+        if (t.state !== HELD) break;
+        this.close(t, ts);
+        this.name(t, arg);
+        t.startSite = arg;
+        t.lastSite = arg;
+        break;
       case RecordType.threadEnd:
         if (t.state === ENDED) break;
         this.finishThread(t, ts);

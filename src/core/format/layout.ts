@@ -71,6 +71,7 @@ export const RecordType = {
   string: 9,
   gilHandoff: 10,
   clock: 11,
+  gilHoldSite: 12,
   lockNew: 20,
   lockWait: 21,
   lockAcquire: 22,

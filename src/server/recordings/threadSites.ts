@@ -78,9 +78,11 @@ class ThreadSiteSink implements RecordSink {
         t.tid = arg;
         if (t.lastAcquire !== t.lastAcquire) t.lastAcquire = ts;
         break;
-      case RecordType.gilAcquire: {
+      case RecordType.gilAcquire:
+      case RecordType.gilHoldSite: {
+        // A hold site names the piece of a long hold before it, as an acquire names what preceded it; it is no switch.
         const a = this.acc(arg);
-        a.acquisitions++;
+        if (type === RecordType.gilAcquire) a.acquisitions++;
         if (t.lastAcquire === t.lastAcquire && ts > t.lastAcquire) a.seconds += ts - t.lastAcquire;
         t.lastAcquire = ts;
         break;

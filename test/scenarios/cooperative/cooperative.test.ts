@@ -41,7 +41,7 @@ describe('scenario cooperative (generators, greenlet)', () => {
       const pool = r.suggestions.find((s) => s.kind === 'keepThreads')!;
       assert.ok(pool.predictedSpeedup < 1.1, `a thread pool is predicted to gain nothing: ${pool.title}`);
     });
-    it(`${style}: the hot line is named`, { todo: 'limitation: one thread never lets the GIL go between its tasks (generators and greenlet switches keep it), so its one long hold goes to the line of the next release' }, () => {
+    it(`${style}: the hot line is named`, () => {
       const r = runs.get(style)!;
       const line = lineAt(r, rootProcess(r), 'STEP-WORK');
       assert.ok(line && line.gilHeldSeconds >= 0.8 * rootProcess(r).threads[0]!.gil.heldSeconds);

@@ -73,7 +73,7 @@ describe(`scenario integrate (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
     }
   });
 
-  it('serial: the hot line is named', { todo: 'limitation: a thread that never lets the GIL go is seen only at its GIL transitions; the one long hold of a single-threaded loop goes to the line of the next release (see test/scenarios/README.md)' }, () => {
+  it('serial: the hot line is named', () => {
     const r = run('serial');
     const line = lineAt(r, rootProcess(r), 'HOT-LINE');
     assert.ok(line && line.gilHeldSeconds >= 0.8 * rootProcess(r).threads[0]!.gil.heldSeconds, 'HOT-LINE holds the GIL');
