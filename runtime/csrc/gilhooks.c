@@ -33,10 +33,12 @@ static gs_thread *split_victim;          /* the holder the splitter is asking to
 static int gil_count;
 static pthread_mutex_t register_mutex = PTHREAD_MUTEX_INITIALIZER;
 static gs_site_reader site_reader;
+static gs_interp_reader interp_reader;
 static gs_gil_layout known_layout;
 static int layout_known;
 
 void gs_gil_set_site_reader(gs_site_reader reader) { site_reader = reader; }
+void gs_gil_set_interp_reader(gs_interp_reader reader) { interp_reader = reader; }
 
 static inline const gs_gil *gil_by_mutex(const pthread_mutex_t *m) {
     int n = __atomic_load_n(&gil_count, __ATOMIC_ACQUIRE);
@@ -57,6 +59,18 @@ static inline const gs_gil *gil_by_cond(const pthread_cond_t *c) {
     for (int i = 0; i < n; i++)
         if (gils[i].cond == c) return &gils[i];
     return NULL;
+}
+
+static void write_register(gs_thread *t, const gs_gil *g);
+
+/* A GIL discovered in use is registered before anyone holds it, with
+ * interpreter id 0; its first taker knows its interpreter, and says so. */
+static void name_interpreter(gs_thread *t, const gs_gil *g, void *tstate) {
+    uint32_t id = interp_reader(tstate);
+    if (id == 0) return;
+    gils[g->index].interpreter_id = id;
+    gils[g->index].interpreter_known = 1;
+    write_register(t, g);
 }
 
 static void write_register(gs_thread *t, const gs_gil *g) {
@@ -83,6 +97,7 @@ const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t 
         g->locked = (const int *)(b + layout->locked);
         g->last_holder = (void *const *)(b + layout->last_holder);
         g->interpreter_id = interpreter_id;
+        g->interpreter_known = interpreter_id != 0 || gil_count == 0;
         g->index = (uint8_t)gil_count;
         __atomic_store_n(&gil_count, gil_count + 1, __ATOMIC_RELEASE);
         if (!layout_known) {
@@ -127,6 +142,7 @@ static void acquired(gs_thread *t, const gs_gil *g, uint64_t now) {
     }
     uint32_t site = 0;
     void *tstate = __atomic_load_n(g->last_holder, __ATOMIC_RELAXED);
+    if (!g->interpreter_known && interp_reader && tstate) name_interpreter(t, g, tstate);
     if (site_reader && tstate) site = site_reader(t, tstate);
     if (hold_goes_on) {
         gs_put(t, GS_GIL_HOLD_SITE, g->index, site, now);

@@ -20,6 +20,7 @@ typedef struct gs_gil {
     void *const *last_holder;
     uint32_t interpreter_id;
     uint8_t index;
+    uint8_t interpreter_known; /* 0: discovered in use, its interpreter not seen yet */
 } gs_gil;
 
 typedef struct {
@@ -31,6 +32,11 @@ typedef struct {
 typedef uint32_t (*gs_site_reader)(gs_thread *t, void *tstate);
 
 void gs_gil_set_site_reader(gs_site_reader reader);
+
+/* Returns the id of the interpreter of a thread state. */
+typedef uint32_t (*gs_interp_reader)(void *tstate);
+
+void gs_gil_set_interp_reader(gs_interp_reader reader);
 
 /* Registers a GIL (idempotent by address) and writes GIL_REGISTER. The
  * first registration also teaches the layout used to discover other GILs. */

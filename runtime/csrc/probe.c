@@ -63,6 +63,10 @@ static int gil_disabled_now(void) {
 #endif
 }
 
+static uint32_t interpreter_of(void *tstate) {
+    return (uint32_t)PyInterpreterState_GetID(((PyThreadState *)tstate)->interp);
+}
+
 static void after_fork_child(void) {
     gs_holdsplit_after_fork_child();
     gs_pyframe_after_fork_child();
@@ -94,6 +98,7 @@ static PyObject *probe_start(PyObject *self, PyObject *args) {
     if (no_gil) return PyUnicode_FromString(recording_path);
 
     gs_gil_set_site_reader(gs_pyframe_site);
+    gs_gil_set_interp_reader(interpreter_of);
     gs_gil_layout layout = {
         .mutex = offsetof(struct _gil_runtime_state, mutex),
         .cond = offsetof(struct _gil_runtime_state, cond),

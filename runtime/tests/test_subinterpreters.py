@@ -28,6 +28,15 @@ class OwnGils(unittest.TestCase):
             # it held its GIL for about as long as its loop ran
             self.assertGreater(t.totals()["held"] / NS, 0.8 * r.truth["seconds"])
         self.assertEqual(len(set(gils)), len(gils), "two sub-interpreters share a GIL")
+        # each GIL is registered with the id of the interpreter it belongs to
+        # (found in use with 0, then named by its first taker)
+        registered = {}
+        for t in p.threads.values():
+            for ts, typ, flags, arg, _ in t.events:
+                if typ == 7 and (arg or (flags & 0xFF) not in registered):
+                    registered[flags & 0xFF] = arg
+        ids = {registered.get(own) for own in gils}
+        self.assertEqual(ids, set(r.truth["interpreter_ids"].values()))
         # and they held them at the same time
         self.assertLess(r.truth["wall_seconds"], 1.6 * r.truth["seconds"])
 

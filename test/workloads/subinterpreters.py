@@ -31,6 +31,7 @@ LOOP = (
 
 
 def run_isolated(code):
+    """Runs code in a new isolated sub-interpreter; returns the interpreter's id."""
     if sys.version_info >= (3, 13):
         import _interpreters
         interp = _interpreters.create()
@@ -39,6 +40,7 @@ def run_isolated(code):
         import _xxsubinterpreters
         interp = _xxsubinterpreters.create(isolated=True)
         _xxsubinterpreters.run_string(interp, code)
+    return int(interp)
 
 
 def main():
@@ -50,10 +52,11 @@ def main():
         print("subinterpreters: skipped, no per-interpreter GIL before 3.12")
         return
     spans = {}
+    interpreter_ids = {}
 
     def worker(i):
         start = time.perf_counter()
-        run_isolated(LOOP.format(seconds=args.seconds))
+        interpreter_ids[str(threading.get_native_id())] = run_isolated(LOOP.format(seconds=args.seconds))
         spans[threading.get_native_id()] = (start, time.perf_counter())
 
     threads = [threading.Thread(target=worker, args=(i,), name="sub-%d" % i) for i in range(args.interpreters)]
@@ -67,7 +70,8 @@ def main():
         print("GILSCOPE-TRUTH " + json.dumps({
             "workload": "subinterpreters", "interpreters": args.interpreters, "seconds": args.seconds,
             "wall_seconds": round(time.perf_counter() - start, 6),
-            "workers": {str(k): v for k, v in spans.items()}}, sort_keys=True))
+            "workers": {str(k): v for k, v in spans.items()},
+            "interpreter_ids": interpreter_ids}, sort_keys=True))
 
 
 if __name__ == "__main__":

@@ -110,7 +110,9 @@ export class ProcessAnalyzer implements RecordSink {
         threadEnd(t, c, ts);
         break;
       case RecordType.gilRegister:
-        c.gilInterpreter.set(flags & GilFlag.indexMask, arg);
+        // A GIL found in use is registered with 0 first, then with its interpreter's id by its first taker;
+        // threads' chunks come in any order, so a known id is kept.
+        if (arg !== 0 || !c.gilInterpreter.has(flags & GilFlag.indexMask)) c.gilInterpreter.set(flags & GilFlag.indexMask, arg);
         break;
       default:
         break; // unknown types are skipped (their payload was skipped by `extra`)
