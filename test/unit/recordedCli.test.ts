@@ -73,6 +73,8 @@ describe(`the CLI on a lock_convoy recorded with ${TEST_PYTHON}`, () => {
     const p = report.processes.find((x) => x.pid === r.truth.pid)!;
     assert.ok(p, 'the workload process');
     for (const proc of report.processes) sameKeys(proc, doc.get('Process')!, 'process');
+    // It returned from its main: the runtime cannot see that status, the launcher did.
+    assert.deepEqual({ endKind: p.endKind, exitCode: p.exitCode }, { endKind: 'exit', exitCode: 0 });
     for (const t of p.threads) sameKeys(t, doc.get('Thread')!, `thread ${t.name}`);
     const lineFields = ['file', 'line', 'function', ...doc.get('Line')!];
     for (const l of p.lines) sameKeys(l, lineFields, `line ${l.line}`);

@@ -77,7 +77,8 @@ export class RecordingSession {
     const startNs = entries.reduce((m, e) => (e.reader.header.startMonoNs < m ? e.reader.header.startMonoNs : m), entries[0]?.reader.header.startMonoNs ?? 0n);
     const processes = entries
       .map((e) => snapshot(e.reader, e.analyzer, startNs, !e.ended && processAlive(e.reader.header.pid), this.sourceNames()))
-      .sort((a, b) => a.startSeconds - b.startSeconds || a.pid - b.pid);
+      .sort((a, b) => a.startSeconds - b.startSeconds || a.pid - b.pid)
+      .map((p) => withLauncherExitCode(p, this.session));
     const wallSeconds = processes.reduce((m, p) => Math.max(m, p.endSeconds), 0);
     return {
       dir: this.path,
@@ -101,6 +102,17 @@ export class RecordingSession {
     this.closed = true;
     for (const e of this.entries.values()) e.reader.close();
   }
+}
+
+/**
+ * A process that returned from its main function ends through libc's exit,
+ * where the runtime cannot see the status (end_code -1); the launcher saw it
+ * for the process it started (session.json).
+ */
+function withLauncherExitCode(p: ProcessResult, session: SessionInfo | undefined): ProcessResult {
+  const code = session?.exitCode;
+  if (p.exitCode !== null || p.endKind !== 'exit' || p.pid !== session?.pid || typeof code !== 'number') return p;
+  return { ...p, exitCode: code };
 }
 
 /** Decodes and analyses a finished (or still running) recording once. */
