@@ -64,7 +64,10 @@ export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
   const life = p.heldSeconds + p.releasedSeconds + p.gilWaitSeconds + p.lockWaitSeconds;
   const releasedShare = life > 0 ? p.releasedSeconds / life : 0;
   const waitShare = life > 0 ? p.gilWaitSeconds / life : 0;
-  const target = p.released?.target ?? p.hot?.target ?? null;
+  // The line that runs without the GIL, when that is a real part of the run; else the line that holds it
+  // (a few milliseconds of a file read elsewhere must not outrank the stage that does the work).
+  const releasedMatters = p.released !== null && p.released.seconds >= 0.05 * p.wallSeconds;
+  const target = (releasedMatters ? p.released!.target : null) ?? p.hot?.target ?? p.released?.target ?? null;
   if (p.baseline === 'serial') {
     const pred = predictMode(p, 'threads', n, costsFor('threads', p, n, o));
     return fromPrediction('keepThreads', p, n, pred, {
