@@ -7,7 +7,8 @@
 // A subset: `npm test -- --filter PATTERN` or GILSCOPE_TEST_FILTER=PATTERN, matched against
 // test names (node's --test-name-pattern, a regular expression).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,6 +66,12 @@ if (files.length === 0) {
   process.exit(1);
 }
 const pattern = filterPattern(process.argv.slice(2));
+// Recordings, storage folders and compiled fixtures that tests make in the temporary folder
+// go to one folder of this run, removed when it ends: runs leave nothing behind.
+const runTmp = mkdtempSync(join(tmpdir(), 'gilscope-npm-test-'));
+const removeRunTmp = () => rmSync(runTmp, { recursive: true, force: true });
+process.on('exit', removeRunTmp);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 // The runner's output is passed through as it comes, except its closing summary (the lines
 // from "ℹ tests N" on that start with "ℹ "), which is held and printed last: node 20's spec
 // reporter prints a recap of failing and todo tests after it, and the summary must close the run.
@@ -78,7 +85,7 @@ const runner = spawn(
     ...(pattern ? [`--test-name-pattern=${pattern}`] : []),
     ...files,
   ],
-  { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] },
+  { cwd: root, stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: runTmp } },
 );
 const summary = [];
 let pending = '';
