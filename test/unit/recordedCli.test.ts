@@ -95,6 +95,18 @@ describe(`the CLI on a lock_convoy recorded with ${TEST_PYTHON}`, () => {
     assert.equal(shared.acquisitions, r.truth['acquisitions']);
   });
 
+  it('report (text): the contended lock is listed, uncontended locks of Python\'s own modules are only counted', () => {
+    const out = gilscope('report', r.dir);
+    assert.equal(out.code, 0, out.stderr);
+    const section = out.stdout.slice(out.stdout.indexOf('Locks'), out.stdout.indexOf('Waits for events'));
+    assert.match(section, /^ {2}shared_lock .*lock_convoy\.py:\d+ +\d+\/\d+ /m);
+    const internal = report.processes.flatMap((p) => p.locks)
+      .filter((l) => l.contended === 0 && l.waitSeconds === 0 && l.acquisitions > 0 && (!l.createdAt || /^<frozen |[\\/]lib[\\/]python/.test(l.createdAt.file)));
+    assert.ok(internal.length > 0, 'the recording has uncontended interpreter locks (importlib\'s)');
+    assert.doesNotMatch(section, /<frozen importlib/);
+    assert.match(section, new RegExp(`… and ${internal.length} uncontended locks? of Python's own modules not shown`));
+  });
+
   it('report --html writes a page embedding the same report', () => {
     const out = join(tempDir(), 'report.html');
     const res = gilscope('report', r.dir, '--html', out);

@@ -1,4 +1,5 @@
 import type { Report, ReportProcess } from '../../core/report/schema';
+import { isLibrary } from '../../core/suggest/libraryCode';
 import { formatSeconds, formatShare, siteLabel, table } from './formatting';
 import type { Style } from './terminalStyle';
 
@@ -40,9 +41,17 @@ function linesSection(p: ReportProcess, st: Style, key: 'gilWaitSeconds' | 'lock
   return `${st.bold(title)}\n${table(rows)}`;
 }
 
+/** A lock nobody waited for, made by Python's own modules (importlib's module locks…) or before recording began. */
+function quietInternalLock(l: ReportProcess['locks'][number]): boolean {
+  return l.contended === 0 && l.waitSeconds === 0 && (!l.createdAt || isLibrary(l.createdAt.file));
+}
+
 function locksSection(p: ReportProcess, st: Style): string {
-  const locks = p.locks.filter((l) => l.acquisitions > 0 || l.waitSeconds > 0).slice(0, TOP);
-  if (locks.length === 0) return `${st.bold('Locks')}: none recorded`;
+  const used = p.locks.filter((l) => l.acquisitions > 0 || l.waitSeconds > 0);
+  const locks = used.filter((l) => !quietInternalLock(l)).slice(0, TOP);
+  const hidden = used.length - used.filter((l) => !quietInternalLock(l)).length;
+  const more = hidden > 0 ? `\n  ${st.dim(`… and ${hidden} uncontended lock${hidden === 1 ? '' : 's'} of Python's own modules not shown (gilscope report --json lists them)`)}` : '';
+  if (locks.length === 0) return `${st.bold('Locks')}: ${hidden > 0 ? `no contention; ${hidden} uncontended lock${hidden === 1 ? '' : 's'} of Python's own modules not shown` : 'none recorded'}`;
   const rows = [['lock', 'contended', 'wait', 'GIL after', 'p99 wait', 'max wait', 'held', 'top waiter', 'top holder line'].map(st.dim)];
   for (const l of locks) {
     const where = l.createdAt ? ` ${siteLabel(l.createdAt.file, l.createdAt.line, '').trim()}` : '';
@@ -54,7 +63,7 @@ function locksSection(p: ReportProcess, st: Style): string {
       h && h.blockingSeconds > 0 ? siteLabel(h.file, h.line, h.function) : '-',
     ]);
   }
-  return `${st.bold('Locks')} ${st.dim('(by contention wait; GIL after: the GIL wait after obtaining the lock)')}\n${table(rows)}`;
+  return `${st.bold('Locks')} ${st.dim('(by contention wait; GIL after: the GIL wait after obtaining the lock)')}\n${table(rows)}${more}`;
 }
 
 const WAIT_KIND_LABELS: Readonly<Record<string, string>> = {
