@@ -272,9 +272,12 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
     int acquiring = t->phase == PHASE_TAKING && t->taking == g;
     int releasing = t->phase == PHASE_DROPPING && __atomic_load_n(g->locked, __ATOMIC_RELAXED) == 0;
     uint64_t now = acquiring || releasing ? gs_ticks() : 0;
+    if (acquiring || releasing) __atomic_store_n(&t->in_hook, 1, __ATOMIC_RELAXED);
     /* read before the real unlock: the splitter may take the GIL, give it back and
      * stop asking before this thread runs again */
     int split = releasing && t->lock_blocked != 1 && __atomic_load_n(&split_victim, __ATOMIC_ACQUIRE) == t;
+    /* and the take count this hold ends with: the next holder may count its take first */
+    uint32_t takes = split ? __atomic_load_n(&gil_takes[g->index], __ATOMIC_RELAXED) : 0;
     t->phase = PHASE_IDLE;
     int rc = pthread_mutex_unlock(m);
     int saved = errno;
@@ -284,7 +287,7 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
         t->split_release = now;
         t->split_release_ns = gs_mono_ns();
         t->split_handoff = 0;
-        t->split_takes = __atomic_load_n(&gil_takes[g->index], __ATOMIC_RELAXED);
+        t->split_takes = takes;
         t->split_gil = g->index;
         t->held = NULL;
         t->just_released = 1;
@@ -298,6 +301,7 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
             t->lock_blocked = 2;
         }
     }
+    if (acquiring || releasing) __atomic_store_n(&t->in_hook, 0, __ATOMIC_RELEASE);
     errno = saved;
     return rc;
 }
@@ -314,6 +318,7 @@ static int hook_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const stru
 }
 
 static void hook_exit(int code) {
+    gs_recorder_settle();
     gs_recorder_mark_end(GS_END_EXIT, code);
     exit(code);
 }
@@ -333,6 +338,7 @@ static int hook_kill(pid_t pid, int sig) {
 }
 
 static void hook_underscore_exit(int code) {
+    gs_recorder_settle();
     gs_recorder_mark_end(GS_END_UNDERSCORE_EXIT, code);
     _exit(code);
 }

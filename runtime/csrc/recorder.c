@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,8 +93,46 @@ static void read_cmdline(gs_file_header *h) {
     h->argv_bytes = (uint32_t)total;
 }
 
+/* The recorded threads alive, for gs_recorder_settle. */
+static pthread_mutex_t live_mutex = PTHREAD_MUTEX_INITIALIZER;
+static gs_thread *live_head;
+
+static void live_add(gs_thread *t) {
+    pthread_mutex_lock(&live_mutex);
+    t->live_prev = NULL;
+    t->live_next = live_head;
+    if (live_head) live_head->live_prev = t;
+    live_head = t;
+    pthread_mutex_unlock(&live_mutex);
+}
+
+static void live_remove(gs_thread *t) {
+    pthread_mutex_lock(&live_mutex);
+    if (t->live_prev) t->live_prev->live_next = t->live_next;
+    else if (live_head == t) live_head = t->live_next;
+    if (t->live_next) t->live_next->live_prev = t->live_prev;
+    pthread_mutex_unlock(&live_mutex);
+}
+
+void gs_recorder_settle(void) {
+    uint64_t deadline = gs_mono_ns() + 5000000u;
+    for (;;) {
+        int busy = 0;
+        if (pthread_mutex_trylock(&live_mutex) == 0) {
+            for (gs_thread *t = live_head; t; t = t->live_next)
+                if (t != gs_tls_thread && __atomic_load_n(&t->in_hook, __ATOMIC_ACQUIRE)) busy = 1;
+            pthread_mutex_unlock(&live_mutex);
+        } else {
+            busy = 1;
+        }
+        if (!busy || gs_mono_ns() > deadline) return;
+        sched_yield();
+    }
+}
+
 static void on_thread_exit(void *arg) {
     gs_thread *t = arg;
+    if (t && t != &finished_thread) live_remove(t);
     if (t && t != &finished_thread && gs_recording) {
         if (t->split_release) { /* its last release was never followed by a take */
             gs_put(t, GS_GIL_RELEASE, t->split_gil, 0, t->split_release);
@@ -148,7 +187,10 @@ static int map_file(const gs_process_info *info, char *path_out, size_t path_siz
 
 /* A normal end: Py_RunMain returns to main(), and libc's exit() runs this.
  * The status is not visible from here (FORMAT.md: end_code -1). */
-static void at_process_exit(void) { gs_recorder_mark_end(GS_END_EXIT, -1); }
+static void at_process_exit(void) {
+    gs_recorder_settle();
+    gs_recorder_mark_end(GS_END_EXIT, -1);
+}
 
 int gs_recorder_open(const gs_process_info *info, char *path_out, size_t path_size) {
     static int exit_handler_registered;
@@ -218,6 +260,7 @@ gs_slot *gs_reserve(gs_thread *t, unsigned extra) {
 }
 
 static void start_thread(gs_thread *t, uint16_t flags) {
+    live_add(t);
     t->slot = __atomic_add_fetch(&next_thread_slot, 1, __ATOMIC_RELAXED);
     gs_put(t, GS_THREAD_START, flags, (uint32_t)syscall(SYS_gettid), gs_ticks());
 }
@@ -267,6 +310,10 @@ void gs_recorder_after_fork_child(void) {
     if (file_fd >= 0) close(file_fd);
     file_fd = -1;
     next_thread_slot = 0;
+    /* the parent's other threads do not exist here (their states are left, unlinked) */
+    pthread_mutex_t fresh_mutex = PTHREAD_MUTEX_INITIALIZER;
+    live_mutex = fresh_mutex;
+    live_head = NULL;
     gs_thread *t = gs_tls_thread;
     if (map_file(&process_info, NULL, 0) != 0) return;
     gs_recording = 1;

@@ -41,6 +41,9 @@ typedef struct gs_thread {
     uint64_t split_handoff;     /* ticks of the hand-over's end; 0: none */
     uint32_t split_takes;       /* the GIL's take count at that release */
     uint8_t split_gil;
+    /* 1 from the real unlock of the GIL's mutex until its record is written (gs_recorder_settle) */
+    uint8_t in_hook;
+    struct gs_thread *live_prev, *live_next;
     /* the last site this thread resumed at (pyframe.c) */
     const void *last_code;
     int last_offset;
@@ -119,6 +122,12 @@ static inline void gs_put4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t 
 /* Writes a STRING record defining `id` (ids are chosen by the caller, so that
  * a forked child can define the same ids again in its own file). */
 int gs_put_string(gs_thread *t, uint32_t id, const char *utf8, size_t length);
+
+/* At a normal end (exit, os._exit): a thread that has let the GIL go but
+ * not yet written so (descheduled in between) would lose that record when
+ * the process ends; waits for such threads, 5 ms at most. Not for signal
+ * handlers. */
+void gs_recorder_settle(void);
 
 /* Records how the process ended. Async-signal-safe. */
 void gs_recorder_mark_end(uint32_t kind, int32_t code);

@@ -37,7 +37,9 @@ class LongHolds(unittest.TestCase):
         p = r.main
         start, end = w["start"] * NS, w["end"] * NS
         self.assertGreaterEqual(share_in_window(t, "held", start, end), 0.97)
-        self.assertLess(share_in_window(t, "waiting", start, end), 0.01)
+        # a hand-over whose holder gets the GIL back after more than 200 us (a machine with no core
+        # free for the helper) is written as the release and wait it was: a little waiting
+        self.assertLess(share_in_window(t, "waiting", start, end), 0.03)
         self.assertLessEqual(len(self.in_window(p, t, w, GIL_ACQUIRE)), 2, "a split is not a switch")
         sites = self.in_window(p, t, w, GIL_HOLD_SITE)
         # a period of 10 ms (plus a 5 ms switch interval for a hand-over): at least one per 30 ms
