@@ -117,7 +117,8 @@ describe(`suggestions on recorded workloads (${TEST_PYTHON}, ${CORES} cores)`, (
     const created = markerLines(c.r.truth, 'LOCK-CREATE')[0];
     assert.match(s.title, new RegExp(`lock_convoy\\.py:${created}\\b`));
     const bound = s.evidence['lockBound']!;
-    assert.ok(Math.abs(bound - s.evidence['wallSeconds']! / s.evidence['lockHoldSeconds']!) < 1e-6);
+    // The evidence's figures are rounded: W / H from them matches the bound to a relative 1e-5.
+    assert.ok(Math.abs(bound - s.evidence['wallSeconds']! / s.evidence['lockHoldSeconds']!) <= 1e-5 * bound, JSON.stringify(s.evidence));
     for (const x of c.s.filter((k) => ['useProcesses', 'releaseGil', 'freeThreaded', 'subInterpreters'].includes(k.kind))) {
       assert.ok(x.predictedSpeedup <= bound + 1e-3, `${x.kind} capped at ${bound}: ${x.predictedSpeedup}`);
     }

@@ -58,7 +58,10 @@ function mainProcess(a: RecordingAnalysis): ProcessResult | undefined {
 /** The function holding the GIL most, user code first, with its hottest line. */
 export function hotSpot(p: ProcessResult): WorkProfile['hot'] {
   const fns = [...p.functions].filter((f) => f.gilHeldSeconds > 0).sort((x, y) => y.gilHeldSeconds - x.gilHeldSeconds);
-  const fn: FunctionResult | undefined = fns.find((f) => !isLibrary(f.file)) ?? fns[0];
+  // The user's own code first, unless it holds next to nothing (a file read at start-up beside a
+  // loop in the library): then the library function that does hold is the better pointer.
+  const own = fns.find((f) => !isLibrary(f.file));
+  const fn: FunctionResult | undefined = own && own.gilHeldSeconds >= 0.05 * fns[0]!.gilHeldSeconds ? own : fns[0];
   if (!fn) return null;
   const line = p.lines
     .filter((l) => l.file === fn.file && l.function === fn.function)

@@ -37,6 +37,7 @@ function connectionTime(p: ReportProcess): { held: number; released: number; all
 
 describe(`scenario pingpong (${SCENARIO_PYTHON}, ${CORES} cores, ${ITEMS} items in lock-step)`, () => {
   const runs = new Map<string, ScenarioRun>();
+  let loaded = false;
   before(async () => {
     const got = await recordQuiet(2, async () => {
       const out: ScenarioRun[] = [];
@@ -46,6 +47,7 @@ describe(`scenario pingpong (${SCENARIO_PYTHON}, ${CORES} cores, ${ITEMS} items 
       return out;
     });
     got.runs.forEach((r) => runs.set(r.name, r));
+    loaded = got.busy;
   });
   const run = (mode: string) => runs.get(mode)!;
 
@@ -107,7 +109,11 @@ describe(`scenario pingpong (${SCENARIO_PYTHON}, ${CORES} cores, ${ITEMS} items 
     const measured = (run('threads2').truth['exchange_seconds'] as number) / (run('processes2').truth['exchange_seconds'] as number);
     t.diagnostic(`processes predicted ${processes.predictedSpeedup}× (${processes.predictedInterval.join('–')}), measured processes2 against threads2 ${measured.toFixed(2)}×; batching ${top.predictedSpeedup}×`);
     assert.ok(processes.predictedSpeedup < 1.15, all);
-    for (const s of r.suggestions.filter((x) => x.kind === 'freeThreaded' || x.kind === 'subInterpreters')) assert.ok(s.predictedSpeedup < 1.15, all);
+    // Without the GIL the turns stay turns: its hand-over waits go, no more (below batching; and modest, judged
+    // on a quiet machine: when other programs take the cores, the threads' GIL waits grow and look like overlap).
+    for (const s of r.suggestions.filter((x) => x.kind === 'freeThreaded' || x.kind === 'subInterpreters')) {
+      assert.ok(s.predictedSpeedup < (loaded ? top.predictedSpeedup : Math.min(1.3, top.predictedSpeedup)), all);
+    }
   });
 
   it('processes2: the time goes to pickling and pipe transfer in multiprocessing/connection.py, in both processes', () => {
