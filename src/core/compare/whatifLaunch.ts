@@ -92,7 +92,7 @@ export function runWhatIf(r: WhatIfRequest, control: WhatIfControl = {}): Promis
       resolve(code);
     };
     child.once('error', (error: NodeJS.ErrnoException) => {
-      say(`gilscope compare: cannot run '${r.python}': ${error.code === 'ENOENT' ? 'not found; name a Python 3.8+ with --python' : error.message}`);
+      say(`gilscope compare: cannot run '${r.python}': ${error.code === 'ENOENT' ? 'not found; name a Python 3.8+ (gilscope compare --python PATH, or the gilscope.pythonPath setting in VS Code)' : error.message}`);
       done(127);
     });
     child.once('close', (code, signal) => done(code ?? (signal ? 128 + 2 : 1)));
