@@ -131,7 +131,8 @@ function ipcPressure(a: RecordingAnalysis, root: ProcessResult): WorkProfile['ip
 
 /**
  * The main thread works beside the workers (the driver of an exchange with
- * them) when it holds the GIL a share of the wall, not just polls for them,
+ * them) when it holds the GIL a share of the wall and at least half what a
+ * worker holds, not just polls for them,
  * and could run during their span that much, not just wait in join() or
  * for their results (a main thread that sets up, then waits, is not one).
  * Only when its blocked spans are known: the exchange profile then sees any
@@ -139,6 +140,10 @@ function ipcPressure(a: RecordingAnalysis, root: ProcessResult): WorkProfile['ip
  */
 function mainWorks(t: ThreadResult, workers: readonly ThreadResult[], wall: number): boolean {
   if (!t.isMain || t.gil.heldSeconds < WORKER_SHARE * wall || workers.length === 0) return false;
+  // A driver holds about as much as a worker; a dispatcher that polls for results (joblib's
+  // Parallel holds ~40% of a worker's share) coordinates and is not one.
+  const workerHeld = workers.reduce((s, w) => s + w.gil.heldSeconds, 0) / workers.length;
+  if (t.gil.heldSeconds < 0.5 * workerHeld) return false;
   const from = Math.min(...workers.map((w) => w.startSeconds));
   const to = Math.max(...workers.map((w) => w.endSeconds));
   const c = concurrency([t], from, to);
