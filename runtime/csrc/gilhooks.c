@@ -28,8 +28,7 @@ enum { PHASE_IDLE = 0, PHASE_ASKING, PHASE_TAKING, PHASE_DROPPING, PHASE_HANDOFF
 
 static gs_gil gils[MAX_GILS];
 static uint32_t gil_takes[MAX_GILS]; /* written by the holder only: the GIL orders the writes */
-static gs_thread *gil_holder[MAX_GILS]; /* the last recorded taker; compared, never followed */
-static gs_thread *split_victim;          /* the holder the splitter is asking to let go */
+static void *split_victim; /* the thread state of the holder the splitter is asking to let go */
 static int gil_count;
 static pthread_mutex_t register_mutex = PTHREAD_MUTEX_INITIALIZER;
 static gs_site_reader site_reader;
@@ -127,7 +126,6 @@ static void split_flush(gs_thread *t) {
 
 static void note_take(gs_thread *t, const gs_gil *g) {
     t->held = g;
-    __atomic_store_n(&gil_holder[g->index], t, __ATOMIC_RELAXED);
     __atomic_store_n(&gil_takes[g->index], gil_takes[g->index] + 1, __ATOMIC_RELAXED);
 }
 
@@ -168,15 +166,15 @@ int gs_gil_hold_state(unsigned index, uint32_t *takes) {
 int gs_gil_split_begin(unsigned index, uint32_t takes) {
     if (index >= (unsigned)__atomic_load_n(&gil_count, __ATOMIC_ACQUIRE)) return 0;
     if (__atomic_load_n(&gil_takes[index], __ATOMIC_RELAXED) != takes) return 0;
-    __atomic_store_n(&split_victim, __atomic_load_n(&gil_holder[index], __ATOMIC_RELAXED), __ATOMIC_RELEASE);
+    __atomic_store_n(&split_victim, gs_gil_holder(index), __ATOMIC_RELEASE);
     return 1;
 }
 
 void gs_gil_split_end(void) { __atomic_store_n(&split_victim, NULL, __ATOMIC_RELEASE); }
 
-const gs_thread *gs_gil_holder(unsigned index) {
+void *gs_gil_holder(unsigned index) {
     if (index >= (unsigned)__atomic_load_n(&gil_count, __ATOMIC_ACQUIRE)) return NULL;
-    return __atomic_load_n(&gil_holder[index], __ATOMIC_RELAXED);
+    return __atomic_load_n(gils[index].last_holder, __ATOMIC_RELAXED);
 }
 
 void gs_gil_hold_site(void *tstate) {
@@ -275,7 +273,8 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
     if (acquiring || releasing) __atomic_store_n(&t->in_hook, 1, __ATOMIC_RELAXED);
     /* read before the real unlock: the splitter may take the GIL, give it back and
      * stop asking before this thread runs again */
-    int split = releasing && t->lock_blocked != 1 && __atomic_load_n(&split_victim, __ATOMIC_ACQUIRE) == t;
+    int split = releasing && t->lock_blocked != 1 &&
+                __atomic_load_n(&split_victim, __ATOMIC_ACQUIRE) == __atomic_load_n(g->last_holder, __ATOMIC_RELAXED);
     /* and the take count this hold ends with: the next holder may count its take first */
     uint32_t takes = split ? __atomic_load_n(&gil_takes[g->index], __ATOMIC_RELAXED) : 0;
     t->phase = PHASE_IDLE;

@@ -56,8 +56,9 @@ int gs_gil_hold_state(unsigned index, uint32_t *takes);
 int gs_gil_split_begin(unsigned index, uint32_t takes);
 void gs_gil_split_end(void);
 
-/* The last recorded thread to take GIL `index` (for comparison only). */
-const gs_thread *gs_gil_holder(unsigned index);
+/* The thread state of the last holder of GIL `index` (the interpreter's own
+ * last_holder; for comparison only). */
+void *gs_gil_holder(unsigned index);
 
 /* The calling thread, holding its GIL, writes GIL_HOLD_SITE with the line it
  * stands on (`tstate` its thread state): a pending call of holdsplit.c. */

@@ -45,7 +45,7 @@ static int split_state;
 static int split_thread_done;
 static uint64_t split_period_ns;
 static PyInterpreterState *split_interp;
-static const gs_thread *main_thread; /* the one that runs pending calls before 3.12 */
+static void *main_tstate; /* of the thread that runs pending calls before 3.12 */
 static int call_outstanding;         /* a pending call asked for and not run yet */
 
 static void deadline_after(struct timespec *ts, uint64_t ns) {
@@ -62,15 +62,15 @@ static int say_where_you_stand(void *unused) {
     return 0;
 }
 
-/* 1 when the holder will run the pending call (or one already asked for). */
-static int ask_by_pending_call(const gs_thread *holder) {
-    if (__atomic_load_n(&call_outstanding, __ATOMIC_ACQUIRE)) return PY_VERSION_HEX >= 0x030C0000 || holder == main_thread;
+/* 1 when the holder (its thread state) will run the pending call (or one already asked for). */
+static int ask_by_pending_call(const void *holder) {
+    if (__atomic_load_n(&call_outstanding, __ATOMIC_ACQUIRE)) return PY_VERSION_HEX >= 0x030C0000 || holder == main_tstate;
 #if PY_VERSION_HEX >= 0x030C0000
     (void)holder;
     __atomic_store_n(&call_outstanding, 1, __ATOMIC_RELEASE);
     if (_PyEval_AddPendingCall(split_interp, say_where_you_stand, NULL, 0) == 0) return 1;
 #else
-    if (holder != main_thread) return 0;
+    if (holder != main_tstate) return 0;
     __atomic_store_n(&call_outstanding, 1, __ATOMIC_RELEASE);
     if (Py_AddPendingCall(say_where_you_stand, NULL) == 0) {
 #if PY_VERSION_HEX >= 0x03090000
@@ -137,7 +137,7 @@ int gs_holdsplit_start(PyInterpreterState *interp, unsigned period_ms) {
     pthread_condattr_destroy(&attr);
     split_interp = interp;
     split_period_ns = (uint64_t)period_ms * 1000000ull;
-    main_thread = gs_thread_current(); /* called from the main thread (boot, or a forked child's) */
+    main_tstate = PyThreadState_Get(); /* called from the main thread (boot, or a forked child's) */
     call_outstanding = 0;
     split_thread_done = 0;
     split_state = SPLIT_RUNNING;
