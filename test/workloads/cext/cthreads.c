@@ -1,0 +1,168 @@
+/* cthreads: threads that C code starts, for tests of what the recorder does
+ * with them (runtime/tests/test_c_threads.py, the stress harness).
+ *
+ *   call_in_c_thread(callable, *args) -> handle
+ *       a pthread that takes the GIL with PyGILState_Ensure, calls
+ *       callable(*args) (with no Python frame of its own when the callable is
+ *       a C function such as lock.acquire), and lets the GIL go again
+ *   join(handle) -> the call's result, or raises what it raised
+ *   touch_gil_in_c_thread() -> None
+ *       a pthread that takes the GIL and gives it back without running any
+ *       Python, then ends
+ *   spin_released(seconds) -> None
+ *       busy C work with the GIL released
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <pthread.h>
+#include <time.h>
+
+typedef struct {
+    pthread_t thread;
+    PyObject *callable;
+    PyObject *args;
+    PyObject *result;
+    PyObject *exc_type, *exc_value, *exc_tb;
+    int joined;
+} job;
+
+static void *run_job(void *arg) {
+    job *j = arg;
+    PyGILState_STATE g = PyGILState_Ensure();
+    j->result = PyObject_Call(j->callable, j->args, NULL);
+    if (!j->result) PyErr_Fetch(&j->exc_type, &j->exc_value, &j->exc_tb);
+    PyGILState_Release(g);
+    return NULL;
+}
+
+static void free_job(PyObject *capsule) {
+    job *j = PyCapsule_GetPointer(capsule, "cthreads.job");
+    if (!j) return;
+    if (!j->joined) pthread_detach(j->thread);
+    Py_XDECREF(j->callable);
+    Py_XDECREF(j->args);
+    Py_XDECREF(j->result);
+    Py_XDECREF(j->exc_type);
+    Py_XDECREF(j->exc_value);
+    Py_XDECREF(j->exc_tb);
+    PyMem_RawFree(j);
+}
+
+static PyObject *call_in_c_thread(PyObject *self, PyObject *args) {
+    (void)self;
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    if (n < 1) {
+        PyErr_SetString(PyExc_TypeError, "call_in_c_thread(callable, *args)");
+        return NULL;
+    }
+    job *j = PyMem_RawCalloc(1, sizeof *j);
+    if (!j) return PyErr_NoMemory();
+    j->callable = PyTuple_GET_ITEM(args, 0);
+    Py_INCREF(j->callable);
+    j->args = PyTuple_GetSlice(args, 1, n);
+    PyObject *capsule = PyCapsule_New(j, "cthreads.job", free_job);
+    if (!j->args || !capsule) {
+        Py_XDECREF(capsule);
+        return NULL;
+    }
+    int rc = pthread_create(&j->thread, NULL, run_job, j);
+    if (rc != 0) {
+        j->joined = 1;
+        Py_DECREF(capsule);
+        errno = rc;
+        return PyErr_SetFromErrno(PyExc_OSError);
+    }
+    return capsule;
+}
+
+static PyObject *join(PyObject *self, PyObject *capsule) {
+    (void)self;
+    job *j = PyCapsule_GetPointer(capsule, "cthreads.job");
+    if (!j) return NULL;
+    if (!j->joined) {
+        Py_BEGIN_ALLOW_THREADS
+        pthread_join(j->thread, NULL);
+        Py_END_ALLOW_THREADS
+        j->joined = 1;
+    }
+    if (j->exc_type) {
+        Py_INCREF(j->exc_type);
+        Py_XINCREF(j->exc_value);
+        Py_XINCREF(j->exc_tb);
+        PyErr_Restore(j->exc_type, j->exc_value, j->exc_tb);
+        return NULL;
+    }
+    PyObject *r = j->result ? j->result : Py_None;
+    Py_INCREF(r);
+    return r;
+}
+
+static void *touch_gil(void *unused) {
+    (void)unused;
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyGILState_Release(g);
+    return NULL;
+}
+
+static PyObject *touch_gil_in_c_thread(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    pthread_t thread;
+    int rc = pthread_create(&thread, NULL, touch_gil, NULL);
+    if (rc != 0) {
+        errno = rc;
+        return PyErr_SetFromErrno(PyExc_OSError);
+    }
+    Py_BEGIN_ALLOW_THREADS
+    pthread_join(thread, NULL);
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static PyObject *spin_released(PyObject *self, PyObject *arg) {
+    (void)self;
+    double seconds = PyFloat_AsDouble(arg);
+    if (seconds < 0 && PyErr_Occurred()) return NULL;
+    volatile unsigned long x = 0;
+    Py_BEGIN_ALLOW_THREADS
+    double end = now() + seconds;
+    while (now() < end)
+        for (int i = 0; i < 1000; i++) x += (unsigned long)i;
+    Py_END_ALLOW_THREADS
+    return PyLong_FromUnsignedLong(x & 1);
+}
+
+static PyMethodDef methods[] = {
+    {"call_in_c_thread", call_in_c_thread, METH_VARARGS, "call_in_c_thread(callable, *args) -> handle"},
+    {"join", join, METH_O, "join(handle) -> result"},
+    {"touch_gil_in_c_thread", touch_gil_in_c_thread, METH_NOARGS, "a C thread takes the GIL and runs no Python"},
+    {"spin_released", spin_released, METH_O, "spin_released(seconds): busy C work without the GIL"},
+    {NULL, NULL, 0, NULL},
+};
+
+#ifdef Py_mod_exec
+static PyModuleDef_Slot slots[] = {
+#ifdef Py_GIL_DISABLED
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
+    {0, NULL},
+};
+#endif
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "cthreads", "threads started in C, for tests", 0, methods,
+#ifdef Py_mod_exec
+    slots,
+#else
+    NULL,
+#endif
+    NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit_cthreads(void) { return PyModuleDef_Init(&module); }
