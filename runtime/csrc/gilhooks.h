@@ -24,7 +24,7 @@ typedef struct gs_gil {
 } gs_gil;
 
 typedef struct {
-    size_t mutex, cond, switch_mutex, locked, last_holder;
+    size_t mutex, cond, switch_mutex, locked, last_holder, size;
 } gs_gil_layout;
 
 /* Returns the Python site (FORMAT.md SITE id) where the thread whose tstate

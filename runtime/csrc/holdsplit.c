@@ -23,17 +23,12 @@
 #define _GNU_SOURCE
 #include "holdsplit.h"
 
-#if PY_VERSION_HEX >= 0x030C0000
-#include "internal/pycore_ceval.h"
-#elif PY_VERSION_HEX >= 0x03090000
-#include "internal/pycore_interp.h"
-#endif
-
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
 
+#include "cpython.h"
 #include "gilhooks.h"
 #include "recorder.h"
 
@@ -47,6 +42,7 @@ static uint64_t split_period_ns;
 static PyInterpreterState *split_interp;
 static void *main_tstate; /* of the thread that runs pending calls before 3.12 */
 static int call_outstanding;         /* a pending call asked for and not run yet */
+static int reaches_any_thread;       /* pending calls reach the holder whichever thread it is */
 
 static void deadline_after(struct timespec *ts, uint64_t ns) {
     clock_gettime(CLOCK_MONOTONIC, ts);
@@ -64,25 +60,11 @@ static int say_where_you_stand(void *unused) {
 
 /* 1 when the holder (its thread state) will run the pending call (or one already asked for). */
 static int ask_by_pending_call(const void *holder) {
-    if (__atomic_load_n(&call_outstanding, __ATOMIC_ACQUIRE)) return PY_VERSION_HEX >= 0x030C0000 || holder == main_tstate;
-#if PY_VERSION_HEX >= 0x030C0000
-    (void)holder;
+    int is_main = holder == main_tstate;
+    if (__atomic_load_n(&call_outstanding, __ATOMIC_ACQUIRE)) return reaches_any_thread || is_main;
     __atomic_store_n(&call_outstanding, 1, __ATOMIC_RELEASE);
-    if (_PyEval_AddPendingCall(split_interp, say_where_you_stand, NULL, 0) == 0) return 1;
-#else
-    if (holder != main_tstate) return 0;
-    __atomic_store_n(&call_outstanding, 1, __ATOMIC_RELEASE);
-    if (Py_AddPendingCall(say_where_you_stand, NULL) == 0) {
-#if PY_VERSION_HEX >= 0x03090000
-        /* From 3.9 to 3.11 a call added by a thread other than the main one does
-         * not set the eval breaker (it is computed for the calling thread): set
-         * it, as the main thread's own computation would. */
-        _Py_atomic_store_relaxed(&split_interp->ceval.eval_breaker, 1);
-#endif
-        return 1;
-    }
-#endif
-    __atomic_store_n(&call_outstanding, 0, __ATOMIC_RELEASE); /* the queue is full */
+    if (gs_pending_call_for_holder(split_interp, say_where_you_stand, is_main)) return 1;
+    __atomic_store_n(&call_outstanding, 0, __ATOMIC_RELEASE); /* not for this holder, or the queue is full */
     return 0;
 }
 
@@ -139,6 +121,7 @@ int gs_holdsplit_start(PyInterpreterState *interp, unsigned period_ms) {
     split_period_ns = (uint64_t)period_ms * 1000000ull;
     main_tstate = PyThreadState_Get(); /* called from the main thread (boot, or a forked child's) */
     call_outstanding = 0;
+    reaches_any_thread = gs_pending_calls_reach_any_thread();
     split_thread_done = 0;
     split_state = SPLIT_RUNNING;
 

@@ -17,9 +17,7 @@
  * the code of the calling frames and recorded as waits of the object the user
  * made (its Condition's lock), at the user's line: the first frame outside
  * the standard library's synchronisation modules. */
-#define PY_SSIZE_T_CLEAN
-#define Py_BUILD_CORE_MODULE 1
-#include <Python.h>
+#include "cpython.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +26,6 @@
 #include "pyframe.h"
 #include "recorder.h"
 #include "syncroles.h"
-
-#if PY_VERSION_HEX < 0x03090000
-#define PyObject_Vectorcall _PyObject_Vectorcall
-#endif
 
 /* ---- the lock table: object address -> identity and current holder ---- */
 

@@ -3,18 +3,7 @@
  * Py_BUILD_CORE_MODULE, so that the GIL's address and the offsets of its
  * fields come from that interpreter's own headers by construction
  * (runtime/python/gilscope/_build.py). */
-#define PY_SSIZE_T_CLEAN
-#define Py_BUILD_CORE_MODULE 1
-#include <Python.h>
-#if PY_VERSION_HEX >= 0x030C0000
-#include "internal/pycore_interp.h"
-#include "internal/pycore_runtime.h"
-#elif PY_VERSION_HEX >= 0x03090000
-#include "internal/pycore_runtime.h"
-#else
-#include "internal/pycore_pystate.h"
-#endif
-#include "internal/pycore_gil.h"
+#include "cpython.h"
 
 #include <pthread.h>
 #include <stddef.h>
@@ -29,13 +18,8 @@
 static char recording_path[4300];
 static const char *unavailable_reason;
 
-static struct _gil_runtime_state *main_gil(void) {
-#if PY_VERSION_HEX >= 0x030C0000
-    return PyThreadState_Get()->interp->ceval.gil;
-#else
-    return &_PyRuntime.ceval.gil;
-#endif
-}
+/* The GIL of the interpreter the probe starts in (the main one). */
+static void *main_gil(void) { return gs_interp_gil(); }
 
 static uint32_t build_flags(void) {
     uint32_t flags = 0;
@@ -99,13 +83,8 @@ static PyObject *probe_start(PyObject *self, PyObject *args) {
 
     gs_gil_set_site_reader(gs_pyframe_site);
     gs_gil_set_interp_reader(interpreter_of);
-    gs_gil_layout layout = {
-        .mutex = offsetof(struct _gil_runtime_state, mutex),
-        .cond = offsetof(struct _gil_runtime_state, cond),
-        .switch_mutex = offsetof(struct _gil_runtime_state, switch_mutex),
-        .locked = offsetof(struct _gil_runtime_state, locked),
-        .last_holder = offsetof(struct _gil_runtime_state, last_holder),
-    };
+    gs_gil_layout layout;
+    gs_gil_layout_of_version(&layout);
     const gs_gil *gil = gs_gil_register(main_gil(), &layout, (uint32_t)PyInterpreterState_GetID(PyThreadState_Get()->interp));
     if (gs_hooks_install((const void *)&PyEval_SaveThread) < 0) {
         unavailable_reason = "the interpreter's calls to pthread could not be redirected (no GOT entries found)";
@@ -172,12 +151,12 @@ static PyObject *probe_gil_offsets(PyObject *self, PyObject *unused) {
     (void)self;
     (void)unused;
     char *gil = (char *)main_gil();
-    char *runtime = (char *)&_PyRuntime;
+    char *runtime = (char *)gs_runtime_state();
+    gs_gil_layout layout;
+    gs_gil_layout_of_version(&layout);
     return Py_BuildValue("{s:n,s:n,s:n,s:n,s:n}", "from_runtime", (Py_ssize_t)(gil - runtime),
-                         "cond", (Py_ssize_t)offsetof(struct _gil_runtime_state, cond),
-                         "mutex", (Py_ssize_t)offsetof(struct _gil_runtime_state, mutex),
-                         "switch_mutex", (Py_ssize_t)offsetof(struct _gil_runtime_state, switch_mutex),
-                         "size", (Py_ssize_t)sizeof(struct _gil_runtime_state));
+                         "cond", (Py_ssize_t)layout.cond, "mutex", (Py_ssize_t)layout.mutex,
+                         "switch_mutex", (Py_ssize_t)layout.switch_mutex, "size", (Py_ssize_t)layout.size);
 }
 
 static PyMethodDef probe_methods[] = {

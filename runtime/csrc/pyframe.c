@@ -7,17 +7,9 @@
  * while the table names it) and its file, function and line are resolved and
  * written; after that a lookup is a hash probe, and a repeat of the thread's
  * previous key costs two compares. Nothing here allocates Python objects: it
- * runs inside take_gil before the thread state is current again. */
-#define PY_SSIZE_T_CLEAN
-#ifndef Py_BUILD_CORE_MODULE
-#define Py_BUILD_CORE_MODULE 1
-#endif
-#include <Python.h>
-#if PY_VERSION_HEX >= 0x030B0000
-#include "internal/pycore_frame.h"
-#else
-#include <frameobject.h>
-#endif
+ * runs inside take_gil before the thread state is current again. Frames are
+ * read through the version layer (cpython.h). */
+#include "cpython.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -89,10 +81,7 @@ static entry *find_or_insert(table *tb, const void *key, int offset, int *insert
 
 /* UTF-8 of a str without creating objects. */
 static size_t utf8_of(PyObject *s, char *out, size_t cap) {
-    if (!s || !PyUnicode_Check(s)) return 0;
-#if PY_VERSION_HEX < 0x030C0000
-    if (!PyUnicode_IS_READY(s)) return 0;
-#endif
+    if (!s || !PyUnicode_Check(s) || !gs_str_readable(s)) return 0;
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     if (PyUnicode_IS_COMPACT_ASCII(s)) {
         size_t len = (size_t)n < cap ? (size_t)n : cap;
@@ -136,11 +125,7 @@ static uint32_t define_site(gs_thread *t, PyCodeObject *code, int offset) {
     if (!e) return 0;
     if (inserted) Py_INCREF(code); /* keeps the address from being reused */
     if (e->generation != generation) {
-#if PY_VERSION_HEX >= 0x030B0000
-        PyObject *function = code->co_qualname;
-#else
-        PyObject *function = code->co_name;
-#endif
+        PyObject *function = gs_code_name(code);
         uint32_t file_id = string_id(t, code->co_filename);
         uint32_t function_id = string_id(t, function);
         gs_slot *s = gs_reserve(t, 1);
@@ -155,71 +140,6 @@ static uint32_t define_site(gs_thread *t, PyCodeObject *code, int offset) {
         }
     }
     return e->id;
-}
-
-/* The frames of a thread, innermost first (gs_frame in pyframe.h). */
-#if PY_VERSION_HEX >= 0x030B0000
-static _PyInterpreterFrame *complete(_PyInterpreterFrame *f) {
-#if PY_VERSION_HEX >= 0x030D0000
-    while (f && (_PyFrame_IsIncomplete(f) || !PyCode_Check(f->f_executable))) f = f->previous;
-#else
-    while (f && _PyFrame_IsIncomplete(f)) f = f->previous;
-#endif
-    return f;
-}
-#endif
-
-/* Fills `out` from a frame; with no frame (a thread with no Python frame: a
- * thread started in C, or one that never ran Python) `out` is all zero and 0
- * is returned, so a caller that ignores the result still reads no garbage. */
-static int fill(gs_frame *out, void *frame) {
-    memset(out, 0, sizeof *out);
-    out->frame = frame;
-    if (!frame) return 0;
-#if PY_VERSION_HEX >= 0x030B0000
-    _PyInterpreterFrame *f = frame;
-#if PY_VERSION_HEX >= 0x030D0000
-    PyCodeObject *code = (PyCodeObject *)f->f_executable;
-    _Py_CODEUNIT *instr = f->instr_ptr;
-#else
-    PyCodeObject *code = f->f_code;
-    _Py_CODEUNIT *instr = f->prev_instr;
-#endif
-    out->code = code;
-    out->offset = (int)((instr - _PyCode_CODE(code)) * (Py_ssize_t)sizeof(_Py_CODEUNIT));
-    out->first_local = code->co_argcount > 0 ? f->localsplus[0] : NULL;
-#else
-    PyFrameObject *f = frame;
-    out->code = f->f_code;
-#if PY_VERSION_HEX >= 0x030A0000
-    out->offset = f->f_lasti < 0 ? 0 : f->f_lasti * (int)sizeof(_Py_CODEUNIT);
-#else
-    out->offset = f->f_lasti < 0 ? 0 : f->f_lasti;
-#endif
-    out->first_local = f->f_code->co_argcount > 0 ? f->f_localsplus[0] : NULL;
-#endif
-    return 1;
-}
-
-int gs_frame_innermost(void *tstate, gs_frame *out) {
-    PyThreadState *ts = tstate;
-    if (!ts) return fill(out, NULL);
-#if PY_VERSION_HEX >= 0x030D0000
-    return fill(out, complete(ts->current_frame));
-#elif PY_VERSION_HEX >= 0x030B0000
-    return fill(out, ts->cframe ? complete(ts->cframe->current_frame) : NULL);
-#else
-    return fill(out, ts->frame);
-#endif
-}
-
-int gs_frame_outer(gs_frame *f) {
-    if (!f->frame) return fill(f, NULL);
-#if PY_VERSION_HEX >= 0x030B0000
-    return fill(f, complete(((_PyInterpreterFrame *)f->frame)->previous));
-#else
-    return fill(f, ((PyFrameObject *)f->frame)->f_back);
-#endif
 }
 
 uint32_t gs_pyframe_site_of(gs_thread *t, PyCodeObject *code, int offset) {

@@ -4,19 +4,8 @@
 
 #include <stdint.h>
 
+#include "cpython.h"
 #include "recorder.h"
-
-/* One Python frame of a thread: its code, byte offset and first local (`self`
- * of a method). Valid while the thread holds the GIL and the frame runs. */
-typedef struct {
-    void *frame;
-    PyCodeObject *code;
-    int offset;
-    PyObject *first_local;
-} gs_frame;
-
-int gs_frame_innermost(void *tstate, gs_frame *out);
-int gs_frame_outer(gs_frame *f);
 
 /* The site of a location, defined in this file on first use. */
 uint32_t gs_pyframe_site_of(gs_thread *t, PyCodeObject *code, int offset);

@@ -3,9 +3,7 @@
  * user's line and by what it waits for (a queue get, an Event, a join...).
  * A code object's file is matched once and cached; 3.11+ code objects carry
  * their qualified name, older ones are told apart by the class of `self`. */
-#define PY_SSIZE_T_CLEAN
-#define Py_BUILD_CORE_MODULE 1
-#include <Python.h>
+#include "cpython.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -93,16 +91,17 @@ static int name_is(PyObject *s, const char *text) {
     return s && PyUnicode_Check(s) && PyUnicode_CompareWithASCIIString(s, text) == 0;
 }
 
-/* The class a method runs for: the code's own class on 3.11+ (from
- * co_qualname), else the nearest known class of `self`. */
+/* The class a method runs for: the code's own class where code objects have
+ * a qualified name (3.11+: "Class.method"), else the nearest known class of
+ * `self`. */
 static int class_is(PyCodeObject *code, PyObject *self, const char *cls) {
-#if PY_VERSION_HEX >= 0x030B0000
-    (void)self;
-    const char *q = PyUnicode_Check(code->co_qualname) ? PyUnicode_AsUTF8(code->co_qualname) : NULL;
-    size_t n = strlen(cls);
-    return q && strncmp(q, cls, n) == 0 && q[n] == '.';
-#else
-    (void)code;
+    PyObject *name = gs_code_name(code);
+    const char *q = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+    if (q && strchr(q, '.')) {
+        size_t n = strlen(cls);
+        return strncmp(q, cls, n) == 0 && q[n] == '.';
+    }
+    if (!q) PyErr_Clear();
     if (!self) return 0;
     for (PyTypeObject *t = Py_TYPE(self); t; t = t->tp_base) {
         const char *name = strrchr(t->tp_name, '.');
@@ -110,7 +109,6 @@ static int class_is(PyCodeObject *code, PyObject *self, const char *cls) {
         if (strcmp(name, cls) == 0) return 1;
     }
     return 0;
-#endif
 }
 
 int gs_sync_role(PyCodeObject *code, PyObject *first_local) {

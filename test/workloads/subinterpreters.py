@@ -3,8 +3,9 @@
 WHAT IT DOES
     Starts --interpreters N (default 2) threads; each creates an isolated
     sub-interpreter (3.12: _xxsubinterpreters.create(isolated=True); 3.13:
-    _interpreters.create(), isolated by default) and runs a pure-Python CPU
-    loop in it for --seconds (default 1.0).
+    _interpreters.create(), isolated by default; 3.14+:
+    concurrent.interpreters.create(), PEP 734), runs a pure-Python CPU loop in
+    it for --seconds (default 1.0), and closes it.
 
 KNOWN ANSWER (what a correct GIL profiler must report)
     * N GILs besides the main one, one per sub-interpreter.
@@ -31,15 +32,30 @@ LOOP = (
 
 
 def run_isolated(code):
-    """Runs code in a new isolated sub-interpreter; returns the interpreter's id."""
+    """Runs code in a new isolated sub-interpreter, then closes it; returns the
+    interpreter's id."""
+    if sys.version_info >= (3, 14):
+        from concurrent import interpreters
+        interp = interpreters.create()
+        try:
+            interp.exec(code)
+        finally:
+            interp.close()
+        return interp.id
     if sys.version_info >= (3, 13):
         import _interpreters
         interp = _interpreters.create()
-        _interpreters.exec(interp, code)
-    else:
-        import _xxsubinterpreters
-        interp = _xxsubinterpreters.create(isolated=True)
+        try:
+            _interpreters.exec(interp, code)
+        finally:
+            _interpreters.destroy(interp)
+        return int(interp)
+    import _xxsubinterpreters
+    interp = _xxsubinterpreters.create(isolated=True)
+    try:
         _xxsubinterpreters.run_string(interp, code)
+    finally:
+        _xxsubinterpreters.destroy(interp)
     return int(interp)
 
 

@@ -7,6 +7,8 @@ interpreters. The cache key covers everything the layout depends on.
 """
 import hashlib
 import os
+import platform
+import re
 import shlex
 import subprocess
 import sys
@@ -15,7 +17,8 @@ import tempfile
 
 MODULE = "_gilscope_probe"
 CSRC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "csrc")
-SOURCES = ("probe.c", "pyframe.c", "gilhooks.c", "gotpatch.c", "recorder.c", "endings.c", "locks.c", "syncroles.c", "holdsplit.c")
+SOURCES = ("probe.c", "pyframe.c", "gilhooks.c", "gotpatch.c", "recorder.c", "endings.c", "locks.c", "syncroles.c",
+           "holdsplit.c", "cpython/common.c", "cpython/v3_8.c", "cpython/v3_11.c", "cpython/v3_13.c", "cpython/v3_14.c")
 
 
 class BuildError(Exception):
@@ -30,10 +33,12 @@ def cache_root():
 
 def _source_digest():
     h = hashlib.sha256()
-    for name in sorted(os.listdir(CSRC)):
-        if name.endswith((".c", ".h")):
-            with open(os.path.join(CSRC, name), "rb") as f:
-                h.update(name.encode() + b"\0" + f.read())
+    for folder, _, names in sorted(os.walk(CSRC)):
+        for name in sorted(names):
+            if name.endswith((".c", ".h")):
+                path = os.path.join(folder, name)
+                with open(path, "rb") as f:
+                    h.update(os.path.relpath(path, CSRC).encode() + b"\0" + f.read())
     return h.hexdigest()
 
 
@@ -69,6 +74,15 @@ def build_description():
 def _compiler():
     cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
     return shlex.split(cc)
+
+
+def first_error(output):
+    """The compiler's first error, as one line (its last line is often only a caret)."""
+    lines = output.strip().splitlines()
+    for line in lines:
+        if re.search(r"\berror\b", line):
+            return " ".join(line.split())
+    return " ".join(lines[-1].split()) if lines else "no output"
 
 
 def probe_path():
@@ -110,8 +124,9 @@ def ensure_probe():
                          "to record exactly" % (command[0], e.strerror))
     if done.returncode != 0:
         os.unlink(temporary)
-        output = done.stdout.decode(errors="replace").strip().splitlines()
-        raise BuildError("compiling the probe for %s failed: %s" % (sys.executable, output[-1] if output else "no output"))
+        raise BuildError("compiling the probe for %s (Python %s) failed: %s; gilscope may not support this "
+                         "interpreter yet" % (sys.executable, platform.python_version(),
+                                              first_error(done.stdout.decode(errors="replace"))))
     os.chmod(temporary, 0o700)
     os.replace(temporary, target)  # atomic: concurrent builders agree
     return target

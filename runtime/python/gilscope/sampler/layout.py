@@ -8,8 +8,9 @@ from /proc/PID/maps. Then:
   `xdebugpy`): the interpreter's version, and the offsets of the main
   interpreter's GIL pointer, of the GIL's `locked` and `last_holder`, and of
   the thread state's `native_thread_id`. Only layouts of that struct we know
-  are read (3.13); for another version the table below is tried, then the
-  process is sampled without the holder (see `degraded`).
+  are read (debug_offsets.py: 3.13 to 3.15); for another version the table
+  below is tried, then the process is sampled without the holder (see
+  `degraded`).
 - 3.8 to 3.12: the table gil_offsets.json, measured with offsetof against
   each interpreter's headers (measure_offsets.py). An entry is used as is when
   the size of the `_PyRuntime` symbol equals the measured
@@ -27,11 +28,10 @@ import os
 import re
 import struct
 
-from . import elf
+from . import debug_offsets, elf
 from .procfs import Gone
 
 TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gil_offsets.json")
-DEBUG_COOKIE = b"xdebugpy"
 GIL_SIZE_DEFAULT = 208
 _LIBPYTHON = re.compile(r"libpython(\d+)\.(\d+)")
 _PYTHON_EXE = re.compile(r"python(\d+)\.(\d+)")
@@ -150,9 +150,10 @@ class NotReady(Exception):
 
 def find_gil(pid, interp, memory):
     """A GilLayout for the process; raises NotReady early in its start-up."""
-    head = memory.read(interp.runtime, 8)
-    if head == DEBUG_COOKIE:
-        layout = _from_debug_offsets(pid, interp, memory)
+    offsets = debug_offsets.read(memory, interp.runtime)
+    if offsets is not None:
+        interp.hexversion = offsets.version
+        layout = _from_debug_offsets(interp, memory, offsets)
         if layout is not None:
             return layout
     layout = _from_table(pid, interp, memory)
@@ -162,51 +163,35 @@ def find_gil(pid, interp, memory):
     return GilLayout(interp, why)
 
 
-# _Py_DebugOffsets as of 3.13 (Include/internal/pycore_runtime.h of 3.13.0):
-# cookie, version, free_threaded, runtime_state{size, finalizing, interpreters_head},
-# interpreter_state{size, id, next, threads_head, gc, imports_modules, sysdict, builtins,
-# ceval_gil, gil_runtime_state, gil_runtime_state_enabled, gil_runtime_state_locked,
-# gil_runtime_state_holder}, thread_state{size, prev, next, interp, current_frame,
-# thread_id, native_thread_id, datastack_chunk, status}, ...
-_DEBUG_313 = struct.Struct("<8sQQ" + "3Q" + "13Q" + "9Q")
-
-
-def _from_debug_offsets(pid, interp, memory):
-    raw = memory.read(interp.runtime, _DEBUG_313.size)
-    v = _DEBUG_313.unpack(raw)
-    version, free_threaded = v[1], v[2]
-    interp.hexversion = version
-    if interp.minor != (3, 13):
-        return None  # another layout of _Py_DebugOffsets: not guessed
-    rt = v[3:6]
-    it = v[6:19]
-    ts = v[19:28]
-    interpreters_head = rt[2]
-    i_id, i_next, ceval_gil, gil_state, gil_locked, gil_holder = it[1], it[2], it[8], it[9], it[11], it[12]
+def _from_debug_offsets(interp, memory, offsets):
+    if not debug_offsets.known(offsets):
+        return None  # a layout of _Py_DebugOffsets not listed: not guessed
+    it, ts = offsets.interpreter_state, offsets.thread_state
     layout = GilLayout(interp, "_Py_DebugOffsets")
-    if free_threaded:
+    if offsets.free_threaded:
         layout.source = "free-threaded build"
         return layout
     # the main interpreter: id 0, the last of the newest-first list
-    address = struct.unpack("<Q", memory.read(interp.runtime + interpreters_head, 8))[0]
+    address = struct.unpack("<Q", memory.read(interp.runtime + offsets.runtime_state["interpreters_head"], 8))[0]
     main = None
     for _ in range(4096):
         if not address:
             break
-        if struct.unpack("<q", memory.read(address + i_id, 8))[0] == 0:
+        if struct.unpack("<q", memory.read(address + it["id"], 8))[0] == 0:
             main = address
             break
-        address = struct.unpack("<Q", memory.read(address + i_next, 8))[0]
+        address = struct.unpack("<Q", memory.read(address + it["next"], 8))[0]
     if not main:
         raise NotReady()
-    gil = struct.unpack("<Q", memory.read(main + ceval_gil, 8))[0]
+    gil = struct.unpack("<Q", memory.read(main + it["ceval_gil"], 8))[0]
     if not gil:
         raise NotReady()
     layout.address = gil
-    layout.locked = gil_locked - gil_state
-    layout.last_holder = gil_holder - gil_state
-    layout.tstate_native_id = ts[6]
-    sized = [e for e in table() if e["hexversion"] >> 16 == version >> 16 and e["runtime_size"] == interp.runtime_size]
+    layout.locked = it["gil_runtime_state_locked"] - it["gil_runtime_state"]
+    layout.last_holder = it["gil_runtime_state_holder"] - it["gil_runtime_state"]
+    layout.tstate_native_id = ts["native_thread_id"]
+    sized = [e for e in table() if e["hexversion"] >> 16 == offsets.version >> 16
+             and e["runtime_size"] == interp.runtime_size]
     if sized:
         layout.size = sized[0]["gil_size"]
     return layout

@@ -1,0 +1,73 @@
+/* What differs between CPython versions, asked of one layer.
+ *
+ * The recorder (GIL hooks, lock wrappers, the hold splitter, the probe) never
+ * names a CPython version: it asks this layer for "the frames of this thread",
+ * "the name of this code", "the main GIL and its layout", "a pending call for
+ * the holder". Each version family answers in its own file under cpython/,
+ * compiled against the exact interpreter's headers (runtime/python/gilscope/
+ * _build.py); every file is compiled and all but one are empty for a given
+ * interpreter. A new CPython is a new file there, or no change at all. */
+#ifndef GILSCOPE_CPYTHON_H
+#define GILSCOPE_CPYTHON_H
+
+#ifndef PY_SSIZE_T_CLEAN
+#define PY_SSIZE_T_CLEAN
+#endif
+#ifndef Py_BUILD_CORE_MODULE
+#define Py_BUILD_CORE_MODULE 1
+#endif
+#include <Python.h>
+
+#include "gilhooks.h"
+
+#if PY_VERSION_HEX < 0x03090000
+#define PyObject_Vectorcall _PyObject_Vectorcall
+#endif
+
+/* One Python frame of a thread: its code, byte offset and first local (`self`
+ * of a method). Valid while the thread holds the GIL and the frame runs. All
+ * zero when there is no frame (a thread started in C, or before its first
+ * Python call). */
+typedef struct {
+    void *frame;
+    PyCodeObject *code;
+    int offset;
+    PyObject *first_local;
+} gs_frame;
+
+/* The innermost complete Python frame of a thread state (NULL: none); 1 if
+ * found, else 0 with `out` zeroed. */
+int gs_frame_innermost(void *tstate, gs_frame *out);
+
+/* The next complete frame out from `f`; 0 (and `f` zeroed) at the bottom. */
+int gs_frame_outer(gs_frame *f);
+
+/* A code object's name as tracebacks show it: its qualified name where the
+ * version keeps one (3.11+), else its name. Borrowed. */
+PyObject *gs_code_name(PyCodeObject *code);
+
+/* Whether a str's characters can be read as they are (before 3.12, a legacy
+ * str may need PyUnicode_READY, which allocates: not done here). */
+int gs_str_readable(PyObject *s);
+
+/* _PyRuntime, for checks of where the GIL is. */
+void *gs_runtime_state(void);
+
+/* The GIL of the calling thread's interpreter, and where its fields are. */
+void *gs_interp_gil(void);
+void gs_gil_layout_of_version(gs_gil_layout *out);
+
+/* The running thread's state, or NULL; never fails, never allocates. */
+PyThreadState *gs_tstate_unchecked(void);
+
+/* Asks the GIL's holder in `interp` to run `fn` at its next eval-breaker
+ * check, without letting the GIL go. `holder_is_main`: whether the holder is
+ * the main thread (before 3.12 only the main thread runs pending calls).
+ * 1 when the call will reach the holder, 0 when it cannot (or the queue is
+ * full). */
+int gs_pending_call_for_holder(PyInterpreterState *interp, int (*fn)(void *), int holder_is_main);
+
+/* Whether pending calls reach whichever thread holds the GIL (3.12+). */
+int gs_pending_calls_reach_any_thread(void);
+
+#endif

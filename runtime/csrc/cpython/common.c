@@ -1,0 +1,24 @@
+/* What every version shares, written once: the GIL struct's field offsets,
+ * taken with offsetof from the interpreter's own pycore_gil.h, and where the
+ * runtime state is. */
+#include "../cpython.h"
+
+#include <stddef.h>
+
+#if PY_VERSION_HEX < 0x03090000
+#include "internal/pycore_pystate.h"
+#else
+#include "internal/pycore_runtime.h"
+#endif
+#include "internal/pycore_gil.h"
+
+void *gs_runtime_state(void) { return &_PyRuntime; }
+
+void gs_gil_layout_of_version(gs_gil_layout *out) {
+    out->mutex = offsetof(struct _gil_runtime_state, mutex);
+    out->cond = offsetof(struct _gil_runtime_state, cond);
+    out->switch_mutex = offsetof(struct _gil_runtime_state, switch_mutex);
+    out->locked = offsetof(struct _gil_runtime_state, locked);
+    out->last_holder = offsetof(struct _gil_runtime_state, last_holder);
+    out->size = sizeof(struct _gil_runtime_state);
+}

@@ -1,0 +1,60 @@
+/* CPython 3.13: tstate->current_frame; f_executable is a PyObject (a code
+ * object, or None for the interpreter's own entry frames); instr_ptr. The
+ * GIL: interp->ceval.gil. Pending calls reach any thread. */
+#include "../cpython.h"
+
+#if PY_VERSION_HEX >= 0x030D0000 && PY_VERSION_HEX < 0x030E0000
+
+#include <string.h>
+
+#include "internal/pycore_ceval.h"
+#include "internal/pycore_frame.h"
+#include "internal/pycore_gil.h"
+#include "internal/pycore_interp.h"
+#include "internal/pycore_runtime.h"
+
+static _PyInterpreterFrame *complete(_PyInterpreterFrame *f) {
+    /* the code check first: _PyFrame_IsIncomplete reads the code object */
+    while (f && (!f->f_executable || !PyCode_Check(f->f_executable) || _PyFrame_IsIncomplete(f))) f = f->previous;
+    return f;
+}
+
+static int fill(gs_frame *out, _PyInterpreterFrame *f) {
+    memset(out, 0, sizeof *out);
+    if (!f) return 0;
+    PyCodeObject *code = _PyFrame_GetCode(f);
+    out->frame = f;
+    out->code = code;
+    out->offset = _PyInterpreterFrame_LASTI(f) * (int)sizeof(_Py_CODEUNIT);
+    if (out->offset < 0) out->offset = 0;
+    out->first_local = code->co_argcount > 0 ? f->localsplus[0] : NULL;
+    return 1;
+}
+
+int gs_frame_innermost(void *tstate, gs_frame *out) {
+    return fill(out, tstate ? complete(((PyThreadState *)tstate)->current_frame) : NULL);
+}
+
+int gs_frame_outer(gs_frame *f) {
+    return fill(f, f->frame ? complete(((_PyInterpreterFrame *)f->frame)->previous) : NULL);
+}
+
+PyObject *gs_code_name(PyCodeObject *code) { return code->co_qualname; }
+
+int gs_str_readable(PyObject *s) {
+    (void)s;
+    return 1;
+}
+
+void *gs_interp_gil(void) { return PyThreadState_Get()->interp->ceval.gil; }
+
+PyThreadState *gs_tstate_unchecked(void) { return PyThreadState_GetUnchecked(); }
+
+int gs_pending_call_for_holder(PyInterpreterState *interp, int (*fn)(void *), int holder_is_main) {
+    (void)holder_is_main;
+    return _PyEval_AddPendingCall(interp, fn, NULL, 0) == 0;
+}
+
+int gs_pending_calls_reach_any_thread(void) { return 1; }
+
+#endif

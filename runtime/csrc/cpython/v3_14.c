@@ -1,0 +1,72 @@
+/* CPython 3.14 and 3.15: the frame structs moved to
+ * internal/pycore_interpframe_structs.h; f_executable and localsplus are
+ * tagged _PyStackRefs; a free-threaded build may run a thread's own copy of
+ * the bytecode (thread-local bytecode), so the offset is taken with
+ * _PyInterpreterFrame_LASTI, never from _PyCode_CODE. Frames owned by the
+ * interpreter or the C stack are entry frames, not Python code. The GIL:
+ * interp->ceval.gil. Pending calls reach any thread. */
+#include "../cpython.h"
+
+#if PY_VERSION_HEX >= 0x030E0000
+
+#include <string.h>
+
+#include "internal/pycore_ceval.h"
+#include "internal/pycore_gil.h"
+#include "internal/pycore_interp.h"
+#include "internal/pycore_interpframe.h"
+#include "internal/pycore_runtime.h"
+#include "internal/pycore_stackref.h"
+
+static int is_code_frame(_PyInterpreterFrame *f) {
+    if (f->owner >= FRAME_OWNED_BY_INTERPRETER) return 0;
+    if (PyStackRef_IsNull(f->f_executable)) return 0;
+    PyObject *executable = PyStackRef_AsPyObjectBorrow(f->f_executable);
+    return executable && PyCode_Check(executable) && !_PyFrame_IsIncomplete(f);
+}
+
+static _PyInterpreterFrame *complete(_PyInterpreterFrame *f) {
+    while (f && !is_code_frame(f)) f = f->previous;
+    return f;
+}
+
+static int fill(gs_frame *out, _PyInterpreterFrame *f) {
+    memset(out, 0, sizeof *out);
+    if (!f) return 0;
+    PyCodeObject *code = _PyFrame_GetCode(f);
+    out->frame = f;
+    out->code = code;
+    out->offset = _PyInterpreterFrame_LASTI(f) * (int)sizeof(_Py_CODEUNIT);
+    if (out->offset < 0) out->offset = 0;
+    if (code->co_argcount > 0 && !PyStackRef_IsNull(f->localsplus[0]))
+        out->first_local = PyStackRef_AsPyObjectBorrow(f->localsplus[0]);
+    return 1;
+}
+
+int gs_frame_innermost(void *tstate, gs_frame *out) {
+    return fill(out, tstate ? complete(((PyThreadState *)tstate)->current_frame) : NULL);
+}
+
+int gs_frame_outer(gs_frame *f) {
+    return fill(f, f->frame ? complete(((_PyInterpreterFrame *)f->frame)->previous) : NULL);
+}
+
+PyObject *gs_code_name(PyCodeObject *code) { return code->co_qualname; }
+
+int gs_str_readable(PyObject *s) {
+    (void)s;
+    return 1;
+}
+
+void *gs_interp_gil(void) { return PyThreadState_Get()->interp->ceval.gil; }
+
+PyThreadState *gs_tstate_unchecked(void) { return PyThreadState_GetUnchecked(); }
+
+int gs_pending_call_for_holder(PyInterpreterState *interp, int (*fn)(void *), int holder_is_main) {
+    (void)holder_is_main;
+    return _PyEval_AddPendingCall(interp, fn, NULL, 0) == 0;
+}
+
+int gs_pending_calls_reach_any_thread(void) { return 1; }
+
+#endif

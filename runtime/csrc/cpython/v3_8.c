@@ -1,0 +1,63 @@
+/* CPython 3.8 to 3.10: frames are PyFrameObjects linked by f_back from
+ * tstate->frame; f_lasti counts bytes before 3.10 and code units from 3.10;
+ * the one GIL is _PyRuntime.ceval.gil; only the main thread runs pending calls. */
+#include "../cpython.h"
+
+#if PY_VERSION_HEX < 0x030B0000
+
+#include <frameobject.h>
+#include <string.h>
+
+#if PY_VERSION_HEX >= 0x03090000
+#include "internal/pycore_interp.h"
+#include "internal/pycore_runtime.h"
+#else
+#include "internal/pycore_pystate.h"
+#endif
+#include "internal/pycore_gil.h"
+
+static int fill(gs_frame *out, PyFrameObject *f) {
+    memset(out, 0, sizeof *out);
+    if (!f || !f->f_code) return 0;
+    out->frame = f;
+    out->code = f->f_code;
+#if PY_VERSION_HEX >= 0x030A0000
+    out->offset = f->f_lasti < 0 ? 0 : f->f_lasti * (int)sizeof(_Py_CODEUNIT);
+#else
+    out->offset = f->f_lasti < 0 ? 0 : f->f_lasti;
+#endif
+    out->first_local = f->f_code->co_argcount > 0 ? f->f_localsplus[0] : NULL;
+    return 1;
+}
+
+int gs_frame_innermost(void *tstate, gs_frame *out) {
+    return fill(out, tstate ? ((PyThreadState *)tstate)->frame : NULL);
+}
+
+int gs_frame_outer(gs_frame *f) { return fill(f, f->frame ? ((PyFrameObject *)f->frame)->f_back : NULL); }
+
+PyObject *gs_code_name(PyCodeObject *code) { return code->co_name; }
+
+int gs_str_readable(PyObject *s) { return PyUnicode_IS_READY(s); }
+
+void *gs_interp_gil(void) { return &_PyRuntime.ceval.gil; }
+
+PyThreadState *gs_tstate_unchecked(void) { return _PyThreadState_UncheckedGet(); }
+
+int gs_pending_call_for_holder(PyInterpreterState *interp, int (*fn)(void *), int holder_is_main) {
+    if (!holder_is_main) return 0;
+    if (Py_AddPendingCall(fn, NULL) != 0) return 0;
+#if PY_VERSION_HEX >= 0x03090000
+    /* From 3.9 a call added by a thread other than the main one does not set
+     * the eval breaker (it is computed for the calling thread): set it, as the
+     * main thread's own computation would. */
+    _Py_atomic_store_relaxed(&interp->ceval.eval_breaker, 1);
+#else
+    (void)interp;
+#endif
+    return 1;
+}
+
+int gs_pending_calls_reach_any_thread(void) { return 0; }
+
+#endif
