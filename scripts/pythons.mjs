@@ -6,17 +6,18 @@
 //              debian-3.11    Debian's /usr/bin/python3
 //              3.14, 3.15     CPython from Debian sid's binary packages, with numpy, Cython,
 //                             dask, distributed, pytest (sid) and joblib 1.6 (local pip index)
+//              3.13t          free-threaded CPython 3.13 built from Debian's python3.13 source
 //   stderr   progress (one line per step, with its time) and notes
 //   <cache>/pythons.json  the same list as JSON, [{ tag, executable, freeThreaded }], for the tests
 //
-// The last two are installed into a per-user cache outside the clone (layout and rules:
+// The last three are installed into a per-user cache outside the clone (layout and rules:
 // scripts/pythons/cache.mjs). Once there they cost a stat each: no apt, no network. Versions
 // are read from the archive, never pinned; when it cannot be reached the cached ones are used.
-// Installing may add `patchelf` to the system (apt).
+// Installing may add `patchelf` and the -dev packages of the 3.13t build to the system (apt).
 //
 // Options:
 //   --check            only report: install nothing; exit 2 when something is missing
-//   --only TAG[,TAG]   only these interpreters (e.g. --only 3.14,3.15)
+//   --only TAG[,TAG]   only these interpreters (e.g. --only 3.14,3.13t)
 //   --refresh          ask the archive even when cached, and build its newer versions
 //
 // Exit: 0 all present; 2 something is missing (archive unreachable, nothing cached, --check);
@@ -25,13 +26,14 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { takeBuildLock } from './pythons/buildLock.mjs';
 import { cacheLayout } from './pythons/cache.mjs';
+import { buildFreeThreaded, cachedFreeThreaded } from './pythons/freeThreadedPython.mjs';
 import { PYENV_MINORS, debianPython, pyenvPythons } from './pythons/hostPythons.mjs';
 import { PythonsError, note } from './pythons/progress.mjs';
 import { SidArchive } from './pythons/sidArchive.mjs';
 import { SID_MINORS, buildSidPython, cachedSidPython } from './pythons/sidPython.mjs';
 
-/** The interpreters this script installs, in the order it builds them. */
-const INSTALLED_TAGS = [...SID_MINORS];
+/** The interpreters this script installs, in the order it builds them (the quick ones first). */
+const INSTALLED_TAGS = [...SID_MINORS, '3.13t'];
 const HOST_TAGS = [...PYENV_MINORS, 'debian-3.11'];
 
 function usage(problem) {
@@ -56,8 +58,8 @@ function parseArgs(argv) {
 }
 
 function cachedInterpreter(pythonDir, tag) {
-  const found = cachedSidPython(pythonDir, tag);
-  return found && { tag, executable: found.executable, freeThreaded: false };
+  const found = tag === '3.13t' ? cachedFreeThreaded(pythonDir) : cachedSidPython(pythonDir, tag);
+  return found && { tag, executable: found.executable, freeThreaded: tag === '3.13t' };
 }
 
 /** Every interpreter present now, in the order listed: pyenv's, Debian's, then the cached ones. */
@@ -80,7 +82,8 @@ async function install(layout, tags, refresh) {
     // another run may have built it while we waited for the lock
     if (cached && !refresh) continue;
     try {
-      await buildSidPython(layout.python, archive, tag);
+      if (tag === '3.13t') await buildFreeThreaded(layout.python, archive);
+      else await buildSidPython(layout.python, archive, tag);
     } catch (error) {
       if (!(error instanceof PythonsError)) throw error;
       if (cached) note(`${tag}: keeping the cached ${cached.executable}: ${error.message}`);

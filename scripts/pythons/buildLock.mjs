@@ -24,7 +24,7 @@ export async function takeBuildLock(lockPath) {
   const fd = openSync(lockPath, 'a');
   let result = await flockFd(fd, ['--nonblock']);
   if (result.code === 1) {
-    result = await step(`waited for another run that is installing interpreters (it holds ${lockPath})`, () => flockFd(fd, []));
+    result = await step(`another run is installing interpreters (it holds ${lockPath}); waiting for it`, () => flockFd(fd, []));
   }
   if (result.code !== 0) {
     throw new PythonsError(`cannot lock ${lockPath}: flock ${result.error?.message ?? `exit ${result.code}`}`);
