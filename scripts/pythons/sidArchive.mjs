@@ -84,7 +84,7 @@ export class SidArchive {
     const failed = /^(?:E|W): (?:Failed to fetch|Some index files failed|Could not resolve|Unable to connect)/m.exec(result.stderr);
     if (result.code !== 0 || failed) {
       const why = lastLine(failed ? result.stderr.slice(failed.index).split('\n')[0] : result.tail);
-      throw new PythonsError(`Debian's archive (${this.mirror}) cannot be reached: apt-get update: ${why}`, 2);
+      throw new PythonsError(`Debian's archive (${this.mirror}) cannot be reached: apt-get update: ${why.replace(/\s+/g, ' ')}`, 2);
     }
   }
 
