@@ -1,7 +1,10 @@
 // `npm test`: plain Node, no dependencies.
 //   1. installs dependencies when node_modules is missing or older than package-lock.json;
 //   2. runs the build (build.mjs), which also bundles test/**/*.test.ts to out/test/;
-//   3. runs node's test runner over out/test/**/*.test.js with the spec reporter on stdout.
+//   3. runs scripts/pythons.mjs (`npm run pythons`), which lists the interpreters the tests use
+//      and installs the missing ones into the per-user cache (CPython 3.14, 3.15, 3.13t; about
+//      5 minutes the first time on a machine, a stat each after that);
+//   4. runs node's test runner over out/test/**/*.test.js with the spec reporter on stdout.
 // The runner's closing summary is the last thing printed, and its exit code is ours.
 //
 // A subset: `npm test -- --filter PATTERN` or GILSCOPE_TEST_FILTER=PATTERN, matched against
@@ -57,8 +60,26 @@ function testFiles() {
     .sort();
 }
 
+/**
+ * The interpreters the tests use. The script names what is missing, and why, in one line.
+ * Under CI a missing one fails the run here: the tests that need it would fail anyway (they
+ * are not skipped), and the line above says what to do. On a developer's machine (say, with
+ * the archive out of reach) the other tests still run; test/unit/pythons.test.ts fails.
+ */
+function ensurePythons() {
+  const result = spawnSync(process.execPath, ['scripts/pythons.mjs'], { cwd: root, stdio: 'inherit' });
+  if (result.status === 0) return;
+  const why = `scripts/pythons.mjs failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}): an interpreter the tests use is missing`;
+  if (process.env.CI) {
+    console.error(`test/run.mjs: ${why}; under CI that fails the run`);
+    process.exit(result.status || 1);
+  }
+  console.error(`test/run.mjs: ${why}; running the tests anyway (those that need it fail)`);
+}
+
 ensureDependencies();
 step(process.execPath, ['build.mjs']);
+ensurePythons();
 
 const files = testFiles();
 if (files.length === 0) {

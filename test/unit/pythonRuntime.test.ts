@@ -18,7 +18,7 @@ describe('runtime unittest suite', async () => {
   const hasTestFiles = containsTestFile(testsDir);
   if (pythons.length === 0) {
     it('finds a CPython 3.8 or newer', () => {
-      assert.fail('none found (looked in pyenv, /usr/bin/python3.N and python3 on PATH)');
+      assert.fail("none found in the list of 'npm run pythons' (pyenv's, Debian's python3)");
     });
   }
   for (const python of pythons) {
