@@ -70,4 +70,17 @@ int gs_pending_call_for_holder(PyInterpreterState *interp, int (*fn)(void *), in
 /* Whether pending calls reach whichever thread holds the GIL (3.12+). */
 int gs_pending_calls_reach_any_thread(void);
 
+/* Whether a GIL drop request is pending for the GIL of this thread state (a
+ * release now is a forced switch: the thread wants the GIL back at once). */
+int gs_gil_drop_requested(void *tstate);
+
+/* Whether blocking waits sleep in the parking lot, each waiter on a
+ * semaphore of its own (3.13+). */
+int gs_parks_in_parking_lot(void);
+
+/* The address waiters of a threading Lock (rlock: an RLock) park on: its
+ * PyMutex. NULL where the lock is not a PyMutex (Lock before 3.13, RLock
+ * before 3.14). */
+const void *gs_lock_park_address(PyObject *lock, int rlock);
+
 #endif

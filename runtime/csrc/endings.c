@@ -1,14 +1,50 @@
-/* How a process ended, written into its recording's header. exit() and
- * _exit() are seen through the GOT (gilhooks.c); fatal signals through a
- * handler installed only where the program left the default action, which
- * records the signal and then lets the default action happen as before. */
+/* How a process ended, written into its recording's header. exit(), _exit()
+ * and kill() of the process itself are seen through libpython's GOT (the
+ * hooks below, installed by hooks.c); fatal signals through a handler
+ * installed only where the program left the default action, which records
+ * the signal and then lets the default action happen as before. */
 #define _GNU_SOURCE
 #include "endings.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "recorder.h"
+
+static void hook_exit(int code) {
+    gs_recorder_settle();
+    gs_recorder_mark_end(GS_END_EXIT, code);
+    exit(code);
+}
+
+/* CPython ends an uncaught KeyboardInterrupt by killing itself with SIGINT
+ * (and os.kill(os.getpid(), sig) does the same): a death the probe can see
+ * coming when the signal's action is the default one. */
+static int hook_kill(pid_t pid, int sig) {
+    if (sig > 0 && (pid == getpid() || pid == 0)) {
+        struct sigaction current;
+        int fatal = sig == SIGKILL || (sigaction(sig, NULL, &current) == 0 && !(current.sa_flags & SA_SIGINFO) &&
+                                       current.sa_handler == SIG_DFL && sig != SIGCHLD && sig != SIGCONT &&
+                                       sig != SIGURG && sig != SIGWINCH && sig != SIGSTOP && sig != SIGTSTP);
+        if (fatal) gs_recorder_mark_end(GS_END_SIGNAL, sig);
+    }
+    return kill(pid, sig);
+}
+
+static void hook_underscore_exit(int code) {
+    gs_recorder_settle();
+    gs_recorder_mark_end(GS_END_UNDERSCORE_EXIT, code);
+    _exit(code);
+}
+
+int gs_endings_patches(gs_got_patch *out) {
+    out[0] = (gs_got_patch){"exit", (void *)hook_exit, 0};
+    out[1] = (gs_got_patch){"_exit", (void *)hook_underscore_exit, 0};
+    out[2] = (gs_got_patch){"kill", (void *)hook_kill, 0};
+    return 3;
+}
 
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTERM, SIGHUP, SIGQUIT};
 

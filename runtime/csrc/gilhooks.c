@@ -15,12 +15,12 @@
 #define _GNU_SOURCE
 #include "gilhooks.h"
 
+#include "handover.h"
+
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "gotpatch.h"
 
 #define MAX_GILS 64
 
@@ -33,11 +33,13 @@ static int gil_count;
 static pthread_mutex_t register_mutex = PTHREAD_MUTEX_INITIALIZER;
 static gs_site_reader site_reader;
 static gs_interp_reader interp_reader;
+static gs_drop_request_reader drop_request_reader;
 static gs_gil_layout known_layout;
 static int layout_known;
 
 void gs_gil_set_site_reader(gs_site_reader reader) { site_reader = reader; }
 void gs_gil_set_interp_reader(gs_interp_reader reader) { interp_reader = reader; }
+void gs_gil_set_drop_request_reader(gs_drop_request_reader reader) { drop_request_reader = reader; }
 
 static inline const gs_gil *gil_by_mutex(const pthread_mutex_t *m) {
     int n = __atomic_load_n(&gil_count, __ATOMIC_ACQUIRE);
@@ -114,9 +116,9 @@ const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t 
 /* A release the hold splitter asked for (holdsplit.c) is kept back: taken
  * straight back, with no recorded thread holding the GIL meanwhile, the hold
  * simply went on, and it is written as GIL_HOLD_SITE naming the line the
- * thread stood on. Taken back later than this, it was a real release (the
- * thread went to I/O just then) and is written as one. */
-#define SPLIT_RESUME_NS 200000u
+ * thread stood on. If the thread did something without the GIL before it
+ * asked again (handover.c: it blocked, or ran native code; it went to I/O
+ * just then), it was a real release and is written as one. */
 
 static void split_flush(gs_thread *t) {
     gs_put(t, GS_GIL_RELEASE, t->split_gil, 0, t->split_release);
@@ -226,15 +228,27 @@ static int hook_mutex_lock(pthread_mutex_t *m) {
                 /* a lock acquire that lets the GIL go is about to block on the lock */
                 if (t->pending_lock_id && !t->lock_blocked) t->lock_blocked = 1;
             } else if (t) {
-                if (t->split_release && gs_mono_ns() - t->split_release_ns > SPLIT_RESUME_NS) split_flush(t);
+                /* after a release on request: hand-over all along, or did it do something? */
+                int handover = gs_gap_end_was_handover(t);
+                if (t->split_release && handover == 0) split_flush(t);
                 t->just_released = 0;
                 t->phase = PHASE_ASKING;
                 t->taking = g;
                 t->waited = 0;
+                if (handover == 1 && !t->split_release) {
+                    /* forced off and straight back: waiting since the hand-over ended */
+                    t->ask_ticks = t->gap_ticks;
+                    t->waited = 1;
+                } else if (t->pending_lock_id && __atomic_load_n(&t->handoff_park, __ATOMIC_ACQUIRE)) {
+                    /* a Lock handed over to this thread (wakes.c): from then on it only
+                     * wants the GIL back, however long the OS takes to run it */
+                    t->ask_ticks = t->handoff_ticks;
+                    t->waited = 1;
+                }
                 /* Uncontended: no clock read here, the acquire's time is enough.
                  * Blocked on the mutex itself: the wait for the GIL starts now. */
                 if (pthread_mutex_trylock(m) == 0) return 0;
-                t->ask_ticks = gs_ticks();
+                if (!t->waited) t->ask_ticks = gs_ticks();
                 t->waited = 1;
             }
         } else if (is_switch_mutex(m)) {
@@ -258,6 +272,7 @@ static int handoff_unlock(pthread_mutex_t *m) {
     int saved = errno;
     if (t->split_release) t->split_handoff = now;
     else gs_put(t, GS_GIL_HANDOFF, 0, 0, now);
+    gs_gap_begin(t, now);
     errno = saved;
     return rc;
 }
@@ -277,6 +292,11 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
                 __atomic_load_n(&split_victim, __ATOMIC_ACQUIRE) == __atomic_load_n(g->last_holder, __ATOMIC_RELAXED);
     /* and the take count this hold ends with: the next holder may count its take first */
     uint32_t takes = split ? __atomic_load_n(&gil_takes[g->index], __ATOMIC_RELAXED) : 0;
+    /* a release on request (a forced switch): the thread asks again at once unless it
+     * has something to do without the GIL (handover.c); read before the next holder
+     * resets the request */
+    int on_request = releasing && !split && drop_request_reader &&
+                     drop_request_reader(__atomic_load_n(g->last_holder, __ATOMIC_RELAXED));
     t->phase = PHASE_IDLE;
     int rc = pthread_mutex_unlock(m);
     int saved = errno;
@@ -284,7 +304,7 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
         acquired(t, g, now);
     } else if (split) {
         t->split_release = now;
-        t->split_release_ns = gs_mono_ns();
+        gs_gap_begin(t, now);
         t->split_handoff = 0;
         t->split_takes = takes;
         t->split_gil = g->index;
@@ -294,6 +314,7 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
         gs_put(t, GS_GIL_RELEASE, g->index, 0, now);
         t->held = NULL;
         t->just_released = 1;
+        if (on_request) gs_gap_begin(t, now);
         if (t->lock_blocked == 1) {
             gs_put4(t, GS_LOCK_WAIT, 0, t->pending_lock_id, now, t->pending_site, t->pending_holder_slot,
                     t->pending_holder_site, 0);
@@ -316,46 +337,10 @@ static int hook_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const stru
     return pthread_cond_timedwait(c, m, abstime);
 }
 
-static void hook_exit(int code) {
-    gs_recorder_settle();
-    gs_recorder_mark_end(GS_END_EXIT, code);
-    exit(code);
-}
-
-/* CPython ends an uncaught KeyboardInterrupt by killing itself with SIGINT
- * (and os.kill(os.getpid(), sig) does the same): a death the probe can see
- * coming when the signal's action is the default one. */
-static int hook_kill(pid_t pid, int sig) {
-    if (sig > 0 && (pid == getpid() || pid == 0)) {
-        struct sigaction current;
-        int fatal = sig == SIGKILL || (sigaction(sig, NULL, &current) == 0 && !(current.sa_flags & SA_SIGINFO) &&
-                                       current.sa_handler == SIG_DFL && sig != SIGCHLD && sig != SIGCONT &&
-                                       sig != SIGURG && sig != SIGWINCH && sig != SIGSTOP && sig != SIGTSTP);
-        if (fatal) gs_recorder_mark_end(GS_END_SIGNAL, sig);
-    }
-    return kill(pid, sig);
-}
-
-static void hook_underscore_exit(int code) {
-    gs_recorder_settle();
-    gs_recorder_mark_end(GS_END_UNDERSCORE_EXIT, code);
-    _exit(code);
-}
-
-int gs_hooks_install(const void *inside_libpython) {
-    gs_got_patch patches[] = {
-        {"pthread_mutex_lock", (void *)hook_mutex_lock, 0},
-        {"pthread_mutex_unlock", (void *)hook_mutex_unlock, 0},
-        {"pthread_cond_timedwait", (void *)hook_cond_timedwait, 0},
-        {"exit", (void *)hook_exit, 0},
-        {"_exit", (void *)hook_underscore_exit, 0},
-        {"kill", (void *)hook_kill, 0},
-    };
-    int n = (int)(sizeof patches / sizeof patches[0]);
-    if (gs_got_patch_object(inside_libpython, patches, n) != 0) return -1;
-    /* without the three GIL calls the records would be wrong, not just fewer */
-    if (!patches[0].patched || !patches[1].patched || !patches[2].patched) return -1;
-    int total = 0;
-    for (int i = 0; i < n; i++) total += patches[i].patched;
-    return total;
+/* The GIL's three calls, for hooks.c to install in libpython's GOT. */
+int gs_gil_patches(gs_got_patch *out) {
+    out[0] = (gs_got_patch){"pthread_mutex_lock", (void *)hook_mutex_lock, 0};
+    out[1] = (gs_got_patch){"pthread_mutex_unlock", (void *)hook_mutex_unlock, 0};
+    out[2] = (gs_got_patch){"pthread_cond_timedwait", (void *)hook_cond_timedwait, 0};
+    return 3;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gotpatch.h"
 #include "recorder.h"
 
 typedef struct gs_gil {
@@ -32,6 +33,11 @@ typedef struct {
 typedef uint32_t (*gs_site_reader)(gs_thread *t, void *tstate);
 
 void gs_gil_set_site_reader(gs_site_reader reader);
+
+/* Whether a GIL drop request is pending for a thread state's GIL. */
+typedef int (*gs_drop_request_reader)(void *tstate);
+
+void gs_gil_set_drop_request_reader(gs_drop_request_reader reader);
 
 /* Returns the id of the interpreter of a thread state. */
 typedef uint32_t (*gs_interp_reader)(void *tstate);
@@ -64,8 +70,8 @@ void *gs_gil_holder(unsigned index);
  * stands on (`tstate` its thread state): a pending call of holdsplit.c. */
 void gs_gil_hold_site(void *tstate);
 
-/* Rewrites libpython's GOT (the object containing `inside_libpython`) so its
- * mutex, condition and exit calls come here. Number of slots patched, or -1. */
-int gs_hooks_install(const void *inside_libpython);
+/* The GOT hooks of the GIL's mutex and condition calls (hooks.c installs
+ * them). Fills `out` (room for 3); returns how many. */
+int gs_gil_patches(gs_got_patch *out);
 
 #endif

@@ -288,6 +288,12 @@ static PyObject *waited_acquire(const patched *p, const call_args *c, gs_thread 
     return result;
 }
 
+/* Where waiters of a threading lock park (a PyMutex, 3.13+), or NULL. */
+static const void *park_address(const patched *p, PyObject *lock) {
+    if (p->kind != GS_KIND_LOCK && p->kind != GS_KIND_RLOCK) return NULL;
+    return gs_lock_park_address(lock, p->kind == GS_KIND_RLOCK);
+}
+
 static PyObject *acquire(const patched *p, const call_args *c, int restore_depth) {
     gs_thread *t = gs_recording ? gs_thread_current() : NULL;
     if (!t || t->pending_lock_id) return call_original(p, c);
@@ -325,11 +331,17 @@ static PyObject *acquire(const patched *p, const call_args *c, int restore_depth
     t->pending_holder_slot = e->holder;
     t->pending_holder_site = e->hold_site;
     t->lock_blocked = 0;
+    __atomic_store_n(&t->handoff_park, NULL, __ATOMIC_RELAXED);
     PyObject *result = call_original(p, c);
     int blocked = t->lock_blocked != 0;
     t->pending_lock_id = 0;
     t->lock_blocked = 0;
+    /* A contended lock is the thread's from when it asked for the GIL back,
+     * or, when the thread that let it go handed it over (wakes.c), from that
+     * release: the waiter may have been runnable and not running meanwhile. */
     uint64_t when = blocked ? t->resume_ticks : gs_ticks();
+    const void *handed = __atomic_load_n(&t->handoff_park, __ATOMIC_ACQUIRE);
+    if (blocked && handed && handed == park_address(p, c->self) && t->handoff_ticks < when) when = t->handoff_ticks;
     if (result == Py_True) {
         gs_put4(t, GS_LOCK_ACQUIRE, blocked ? GS_LOCK_CONTENDED : 0, id, when, site, 0, 0, 0);
         if ((e = lookup(c->self))) {
@@ -355,7 +367,10 @@ static PyObject *release(const patched *p, const call_args *c, int all) {
     /* stamped before the real release: a waiter obtains the lock inside it,
      * and its acquire must not appear to precede this release */
     uint64_t when = gs_ticks();
+    t->releasing_ticks = when;
+    t->releasing_park = park_address(p, c->self);
     PyObject *result = call_original(p, c);
+    t->releasing_park = NULL;
     if (!result || !e || !(e = lookup(c->self))) return result;
     if (!e->internal && e->generation == generation) {
         /* where it was let go: with the acquiring line, the span of the

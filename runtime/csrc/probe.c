@@ -11,9 +11,11 @@
 #include "endings.h"
 #include "gilhooks.h"
 #include "holdsplit.h"
+#include "hooks.h"
 #include "locks.h"
 #include "pyframe.h"
 #include "recorder.h"
+#include "wakes.h"
 
 static char recording_path[4300];
 static const char *unavailable_reason;
@@ -83,9 +85,11 @@ static PyObject *probe_start(PyObject *self, PyObject *args) {
 
     gs_gil_set_site_reader(gs_pyframe_site);
     gs_gil_set_interp_reader(interpreter_of);
+    gs_gil_set_drop_request_reader(gs_gil_drop_requested);
     gs_gil_layout layout;
     gs_gil_layout_of_version(&layout);
     const gs_gil *gil = gs_gil_register(main_gil(), &layout, (uint32_t)PyInterpreterState_GetID(PyThreadState_Get()->interp));
+    gs_wakes_configure(gs_parks_in_parking_lot());
     if (gs_hooks_install((const void *)&PyEval_SaveThread) < 0) {
         unavailable_reason = "the interpreter's calls to pthread could not be redirected (no GOT entries found)";
         PyErr_SetString(PyExc_RuntimeError, unavailable_reason);

@@ -34,13 +34,26 @@ typedef struct gs_thread {
     uint32_t pending_holder_slot;
     uint32_t pending_holder_site;
     uint8_t lock_blocked; /* 1: blocked, LOCK_WAIT due; 2: written */
+    /* a Lock being let go by this thread (locks.c): the address waiters of
+     * it park on, and the release's time (wakes.c reads both) */
+    const void *releasing_park;
+    uint64_t releasing_ticks;
+    /* written by another thread (wakes.c): the lock parked on at this address
+     * was handed over to this thread at that time */
+    const void *handoff_park;
+    uint64_t handoff_ticks;
     /* a release asked for by the hold splitter, not written yet (gilhooks.c):
      * if the thread takes the GIL straight back, the hold goes on */
     uint64_t split_release;     /* ticks; 0: none pending */
-    uint64_t split_release_ns;  /* the same moment, CLOCK_MONOTONIC */
     uint64_t split_handoff;     /* ticks of the hand-over's end; 0: none */
     uint32_t split_takes;       /* the GIL's take count at that release */
     uint8_t split_gil;
+    /* a gap after a release on request, being classified (handover.c) */
+    uint8_t gap_open;
+    uint64_t gap_ticks;
+    uint64_t gap_mono_ns;
+    uint64_t gap_cpu_ns;
+    long gap_voluntary;
     /* 1 from the real unlock of the GIL's mutex until its record is written (gs_recorder_settle) */
     uint8_t in_hook;
     struct gs_thread *live_prev, *live_next;

@@ -57,4 +57,16 @@ int gs_pending_call_for_holder(PyInterpreterState *interp, int (*fn)(void *), in
 
 int gs_pending_calls_reach_any_thread(void) { return 1; }
 
+int gs_parks_in_parking_lot(void) { return 1; }
+
+/* Lock is `{ PyObject_HEAD; PyMutex lock; }` (Modules/_threadmodule.c);
+ * RLock is still a PyThread_type_lock (a sem_t) in 3.13. */
+const void *gs_lock_park_address(PyObject *lock, int rlock) {
+    return rlock ? NULL : (const char *)lock + sizeof(PyObject);
+}
+
+int gs_gil_drop_requested(void *tstate) {
+    return (__atomic_load_n(&((PyThreadState *)tstate)->eval_breaker, __ATOMIC_RELAXED) & _PY_GIL_DROP_REQUEST_BIT) != 0;
+}
+
 #endif

@@ -60,4 +60,21 @@ int gs_pending_call_for_holder(PyInterpreterState *interp, int (*fn)(void *), in
 
 int gs_pending_calls_reach_any_thread(void) { return 0; }
 
+int gs_parks_in_parking_lot(void) { return 0; }
+
+const void *gs_lock_park_address(PyObject *lock, int rlock) {
+    (void)lock;
+    (void)rlock;
+    return NULL;
+}
+
+int gs_gil_drop_requested(void *tstate) {
+#if PY_VERSION_HEX >= 0x03090000
+    return _Py_atomic_load_relaxed(&((PyThreadState *)tstate)->interp->ceval.gil_drop_request) != 0;
+#else
+    (void)tstate;
+    return _Py_atomic_load_relaxed(&_PyRuntime.ceval.gil_drop_request) != 0;
+#endif
+}
+
 #endif
