@@ -7,12 +7,7 @@ import { HeatmapCanvas } from '../heatmap/heatmapCanvas';
 import type { HeatmapHost } from '../heatmap/heatmapCanvas';
 import { HeatGrid } from '../heatmap/heatmapGrid';
 import { metrics } from './metrics';
-
-/** The visible window, saved with the page's state. */
-export interface TimeWindow {
-  readonly start: number;
-  readonly end: number;
-}
+import type { TimeWindow } from './timeWindow';
 
 export interface TimelineOptions {
   readonly post: (message: HeatmapRequestMessage) => void;
