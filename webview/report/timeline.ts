@@ -4,7 +4,7 @@ import type { Theme } from '../common/theme';
 import type { CellInfo } from '../heatmap/cellInfo';
 import type { Composed } from '../heatmap/compose';
 import { HeatmapCanvas } from '../heatmap/heatmapCanvas';
-import type { HeatmapHost } from '../heatmap/heatmapCanvas';
+import type { HeatmapHost } from '../heatmap/heatmapHost';
 import { HeatGrid } from '../heatmap/heatmapGrid';
 import { metrics } from './metrics';
 import type { TimeWindow } from './timeWindow';
