@@ -85,7 +85,7 @@ const builds = [
     entryPoints: testEntries.filter((path) => !isHostTest(path)).map(testEntry),
     outdir: 'out',
     // Test tools that load files of their own at run time stay in node_modules.
-    external: [...node.external, 'playwright-core', '@vscode/test-electron'],
+    external: [...node.external, 'playwright-core'],
   },
   {
     ...node,

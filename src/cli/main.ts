@@ -9,10 +9,6 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`gilscope: unknown command '${first}'; run 'gilscope --help' to list the commands\n`);
     return 2;
   }
-  if (rest[0] === '--help' || rest[0] === '-h') {
-    process.stdout.write(`${command.usage}\n`);
-    return 0;
-  }
   return command.run(rest);
 }
 

@@ -12,7 +12,7 @@ import { codeLenses } from './features/lenses';
 import { documentProfile } from './features/profile';
 import type { DocumentProfile } from './features/profile';
 import { outline } from './python/outline';
-import type { PythonOutline } from './python/outline';
+import type { PythonOutline } from './python/outlineTypes';
 import { PythonParser } from './python/parser';
 import { RecordingStore } from './recordings/recordingStore';
 import { pullDiagnosticsSettings } from './settings';

@@ -3,23 +3,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { CompareResult, CompareRun } from '../../src/core/compare/types';
+import { gilscope, oneLine } from '../support/gilscopeCli';
 import { findPythons } from '../support/pythons';
 import { tempDir } from '../support/recordingFixtures';
 import { TEST_PYTHON } from '../support/recordWorkload';
 import { repoRoot } from '../support/repoRoot';
-import { compare, gilscope, inputsFile, KERNEL, POOLS } from './cli';
+import { compare, inputsFile, KERNEL, POOLS } from './cli';
 
 /**
  * `gilscope compare` on REAL runs (each recorded by the runtime), kept
  * small: a pure-Python kernel (test/workloads/whatif_kernel.py) over a few
  * inputs, N in {1, 2}.
  */
-
-function oneLine(stderr: string): string {
-  const lines = stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `one line on stderr, got: ${stderr}`);
-  return lines[0]!;
-}
 
 function run(r: CompareResult, mode: string, workers: number | null): CompareRun {
   const found = r.runs.find((x) => x.mode === mode && x.workers === workers);

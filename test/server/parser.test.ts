@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { outline } from '../../src/server/python/outline';
-import type { PythonOutline } from '../../src/server/python/outline';
+import type { PythonOutline } from '../../src/server/python/outlineTypes';
 import { PythonParser } from '../../src/server/python/parser';
 import { repoRoot } from '../support/repoRoot';
 

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
 import { delimiter, join } from 'node:path';
 import { tempDir } from './recordingFixtures';
 import { repoRoot } from './repoRoot';
+import { runOk } from './runProcess';
+import type { Ran } from './runProcess';
 
 /** The interpreter the recorded tests use: one, so the suite stays short (GILSCOPE_TEST_PYTHON overrides). */
 export const TEST_PYTHON = process.env['GILSCOPE_TEST_PYTHON'] || 'python3';
@@ -28,39 +29,40 @@ export interface Recorded {
   readonly seconds: number;
 }
 
+/** PYTHONPATH with the runtime's package first, so that `python -m gilscope.run` is this repository's. */
+export function runtimePythonPath(): string {
+  return [join(repoRoot, 'runtime/python'), process.env['PYTHONPATH']].filter(Boolean).join(delimiter);
+}
+
 /**
- * Records `test/workloads/<name>.py [args]` exactly with the runtime
- * (`python -m gilscope.run --no-fallback`) and GILSCOPE_TRUTH=1; resolves to
- * the recording and the truth line, or rejects with the launcher's output.
+ * `PYTHON -m gilscope.run --no-fallback -o DIR SCRIPT ARGS`: an exact recording made by the
+ * runtime's own launcher, with `env` added to the environment; rejects with the launcher's
+ * output when it fails.
  */
-export function recordWorkload(name: string, args: readonly string[] = []): Promise<Recorded> {
+export function recordWithRuntime(
+  python: string,
+  dir: string,
+  script: string,
+  args: readonly string[],
+  options: { env?: Readonly<Record<string, string>>; timeoutMs?: number } = {},
+): Promise<Ran> {
+  return runOk(python, ['-m', 'gilscope.run', '--no-fallback', '-o', dir, script, ...args], {
+    env: { ...process.env, PYTHONPATH: runtimePythonPath(), PYTHONDONTWRITEBYTECODE: '1', ...options.env },
+    timeoutMs: options.timeoutMs,
+  });
+}
+
+/**
+ * Records `test/workloads/<name>.py [args]` exactly with the runtime and GILSCOPE_TRUTH=1;
+ * resolves to the recording and the truth line, or rejects with the launcher's output.
+ */
+export async function recordWorkload(name: string, args: readonly string[] = []): Promise<Recorded> {
   const dir = join(tempDir('gilscope-recorded-'), `${name}.gilscope`);
   const script = join(repoRoot, 'test/workloads', `${name}.py`);
-  const pythonPath = [join(repoRoot, 'runtime/python'), process.env['PYTHONPATH']].filter(Boolean).join(delimiter);
-  const started = performance.now();
-  const child = spawn(TEST_PYTHON, ['-m', 'gilscope.run', '--no-fallback', '-o', dir, script, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, PYTHONPATH: pythonPath, GILSCOPE_TRUTH: '1', PYTHONDONTWRITEBYTECODE: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: TIMEOUT_MS,
-  });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => err.push(c));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const stdout = Buffer.concat(out).toString('utf8');
-      const stderr = Buffer.concat(err).toString('utf8');
-      const line = stdout.trimEnd().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith(TRUTH_PREFIX)) {
-        reject(new Error(`recording ${name} failed (exit ${code ?? signal}):\n${stderr}\n${stdout.slice(-2000)}`));
-        return;
-      }
-      resolve({ dir, truth: JSON.parse(line.slice(TRUTH_PREFIX.length)) as Truth, script, seconds: (performance.now() - started) / 1e3 });
-    });
-  });
+  const ran = await recordWithRuntime(TEST_PYTHON, dir, script, args, { env: { GILSCOPE_TRUTH: '1' }, timeoutMs: TIMEOUT_MS });
+  const line = ran.stdout.trimEnd().split('\n').pop() ?? '';
+  if (!line.startsWith(TRUTH_PREFIX)) throw new Error(`recording ${name} printed no truth line:\n${ran.stderr}\n${ran.stdout.slice(-2000)}`);
+  return { dir, truth: JSON.parse(line.slice(TRUTH_PREFIX.length)) as Truth, script, seconds: ran.seconds };
 }
 
 /** Recordings made once per test file (per process) and shared by its tests. */

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { findPythons } from '../support/pythons';
 import type { PythonInterpreter } from '../support/pythons';
+import { runtimePythonPath } from '../support/recordWorkload';
 import { repoRoot } from '../support/repoRoot';
+import { runProcess } from '../support/runProcess';
 
 /** The runtime's own unittest suite, run once under every CPython 3.8+ on the machine. */
 const testsDir = join(repoRoot, 'runtime/tests');
@@ -42,22 +43,11 @@ function containsTestFile(dir: string): boolean {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((p) => /(^|[\\/])test[^\\/]*\.py$/.test(p));
 }
 
-function runUnittest(python: PythonInterpreter): Promise<{ code: number | null; output: string }> {
-  const pythonPath = [join(repoRoot, 'runtime/python'), process.env.PYTHONPATH].filter(Boolean).join(delimiter);
-  const child = spawn(python.executable, UNITTEST_ARGS, {
-    cwd: repoRoot,
-    env: { ...process.env, PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: TIMEOUT_MS,
+async function runUnittest(python: PythonInterpreter): Promise<{ code: number | null; output: string }> {
+  const ran = await runProcess(python.executable, UNITTEST_ARGS, {
+    env: { ...process.env, PYTHONPATH: runtimePythonPath(), PYTHONDONTWRITEBYTECODE: '1' },
+    timeoutMs: TIMEOUT_MS,
   });
-  const chunks: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => chunks.push(c));
-  child.stderr.on('data', (c: Buffer) => chunks.push(c));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const output = Buffer.concat(chunks).toString('utf8');
-      resolve({ code, output: signal ? `${output}\n(killed by ${signal} after ${TIMEOUT_MS / 1000} s at most)` : output });
-    });
-  });
+  const output = `${ran.stdout}${ran.stderr}`;
+  return { code: ran.code, output: ran.signal ? `${output}\n(killed by ${ran.signal} after ${TIMEOUT_MS / 1000} s at most)` : output };
 }

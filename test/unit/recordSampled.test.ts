@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseHeader } from '../../src/core/format/header';
+import { gilscope } from '../support/gilscopeCli';
 import { findPythons } from '../support/pythons';
-import { repoRoot } from '../support/repoRoot';
 
 /**
  * `gilscope record` falling back to sampling (runtime/python/gilscope/sampler/)
@@ -15,14 +14,8 @@ import { repoRoot } from '../support/repoRoot';
  * interpreter; this checks the CLI's side: one line saying so, the same
  * recording format marked sampled, the workload's output and status untouched.
  */
-function record(args: string[], extraEnv: Record<string, string> = { GILSCOPE_FORCE_SAMPLED: '1' }) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/cli.js'), 'record', ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    cwd: repoRoot,
-    env: { ...process.env, ...extraEnv, NO_COLOR: '1' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function record(args: string[], env: Record<string, string> = { GILSCOPE_FORCE_SAMPLED: '1' }) {
+  return gilscope(['record', ...args], { env, timeoutMs: 60_000 });
 }
 
 describe('gilscope record, sampled', async () => {
@@ -30,10 +23,10 @@ describe('gilscope record, sampled', async () => {
   const python = pythons[pythons.length - 1];
   const dir = () => join(mkdtempSync(join(tmpdir(), 'gilscope-sampled-')), 'rec.gilscope');
 
-  it('samples when exact recording is unavailable, says so once, and passes the workload through', (t) => {
+  it('samples when exact recording is unavailable, says so once, and passes the workload through', async (t) => {
     if (!python) return t.skip('no CPython 3.8+ here');
     const out = dir();
-    const r = record(['-o', out, '--', python.executable, '-c', "import sys, time; time.sleep(0.2); print('hi'); sys.exit(5)"]);
+    const r = await record(['-o', out, '--', python.executable, '-c', "import sys, time; time.sleep(0.2); print('hi'); sys.exit(5)"]);
     assert.equal(r.code, 5, r.stderr);
     assert.equal(r.stdout, 'hi\n');
     // the first line, and the only one of its kind; the CLI's own summary follows the workload's end
@@ -52,22 +45,22 @@ describe('gilscope record, sampled', async () => {
     assert.equal((session['sampled'] as Record<string, unknown>)['hz'], 200);
   });
 
-  it('--sample-hz sets the rate; --no-fallback refuses instead', (t) => {
+  it('--sample-hz sets the rate; --no-fallback refuses instead', async (t) => {
     if (!python) return t.skip('no CPython 3.8+ here');
     const out = dir();
-    const r = record(['-o', out, '--sample-hz', '50', '--', python.executable, '-c', 'pass']);
+    const r = await record(['-o', out, '--sample-hz', '50', '--', python.executable, '-c', 'pass']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /sampling at 50 Hz instead/);
     const file = readdirSync(out).find((f) => f.endsWith('.gsr'));
     if (file) assert.equal(parseHeader(new Uint8Array(readFileSync(join(out, file))), file).sampleHz, 50);
 
     const refused = dir();
-    const n = record(['-o', refused, '--no-fallback', '--', python.executable, '-c', "print('never')"]);
+    const n = await record(['-o', refused, '--no-fallback', '--', python.executable, '-c', "print('never')"]);
     assert.equal(n.code, 2);
     assert.equal(n.stdout, '');
     assert.match(n.stderr, /cannot record .* exactly: forced by GILSCOPE_FORCE_SAMPLED/);
     assert.ok(!existsSync(refused), 'nothing was created');
 
-    assert.equal(record(['--sample-hz', '0', '--', python.executable, '-c', 'pass']).code, 2);
+    assert.equal((await record(['--sample-hz', '0', '--', python.executable, '-c', 'pass'])).code, 2);
   });
 });

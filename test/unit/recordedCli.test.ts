@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Report } from '../../src/core/report/schema';
+import { gilscope, oneLine } from '../support/gilscopeCli';
 import { tempDir } from '../support/recordingFixtures';
 import { recordOnce, TEST_PYTHON } from '../support/recordWorkload';
 import type { Recorded } from '../support/recordWorkload';
@@ -14,23 +14,6 @@ import { repoRoot } from '../support/repoRoot';
  * report against docs/report-schema.md, the HTML report, both exports, and
  * `check` on both sides of its thresholds.
  */
-
-function gilscope(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/cli.js'), ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    maxBuffer: 1 << 28,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function oneLine(stderr: string): string {
-  const lines = stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `one line on stderr, got: ${stderr}`);
-  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
-  return lines[0]!;
-}
 
 /** The fields each table of docs/report-schema.md documents: the backticked names of its first column, nested `{…}` left out. */
 function documentedFields(): Map<string, Set<string>> {
@@ -61,12 +44,12 @@ describe(`the CLI on a lock_convoy recorded with ${TEST_PYTHON}`, () => {
   let report: Report;
   before(async () => {
     r = await recordOnce('lock_convoy', ['--threads', '3', '--iterations', '100']);
-    const out = gilscope('report', r.dir, '--json');
+    const out = await gilscope(['report', r.dir, '--json']);
     assert.equal(out.code, 0, out.stderr);
     report = JSON.parse(out.stdout) as Report;
   });
 
-  it('report --json has exactly the fields docs/report-schema.md documents', () => {
+  it('report --json has exactly the fields docs/report-schema.md documents', async () => {
     const doc = documentedFields();
     sameKeys(report, doc.get('Top')!, 'top level');
     assert.equal(report.schemaVersion, 1);
@@ -95,8 +78,8 @@ describe(`the CLI on a lock_convoy recorded with ${TEST_PYTHON}`, () => {
     assert.equal(shared.acquisitions, r.truth['acquisitions']);
   });
 
-  it('report (text): the contended lock is listed, uncontended locks of Python\'s own modules are only counted', () => {
-    const out = gilscope('report', r.dir);
+  it('report (text): the contended lock is listed, uncontended locks of Python\'s own modules are only counted', async () => {
+    const out = await gilscope(['report', r.dir]);
     assert.equal(out.code, 0, out.stderr);
     const section = out.stdout.slice(out.stdout.indexOf('Locks'), out.stdout.indexOf('Waits for events'));
     assert.match(section, /^ {2}shared_lock .*lock_convoy\.py:\d+ +\d+\/\d+ /m);
@@ -107,9 +90,9 @@ describe(`the CLI on a lock_convoy recorded with ${TEST_PYTHON}`, () => {
     assert.match(section, new RegExp(`… and ${internal.length} uncontended locks? of Python's own modules not shown`));
   });
 
-  it('report --html writes a page embedding the same report', () => {
+  it('report --html writes a page embedding the same report', async () => {
     const out = join(tempDir(), 'report.html');
-    const res = gilscope('report', r.dir, '--html', out);
+    const res = await gilscope(['report', r.dir, '--html', out]);
     assert.equal(res.code, 0, res.stderr);
     const html = readFileSync(out, 'utf8');
     assert.match(html, /Content-Security-Policy/);
@@ -120,9 +103,9 @@ describe(`the CLI on a lock_convoy recorded with ${TEST_PYTHON}`, () => {
     assert.equal(embedded.processes[0]!.locks[0]!.waitSeconds, report.processes[0]!.locks[0]!.waitSeconds);
   });
 
-  it('export --format chrome: a trace-event JSON with one named track per thread and nested spans', () => {
+  it('export --format chrome: a trace-event JSON with one named track per thread and nested spans', async () => {
     const out = join(tempDir(), 'trace.json');
-    const res = gilscope('export', r.dir, '--format', 'chrome', '-o', out);
+    const res = await gilscope(['export', r.dir, '--format', 'chrome', '-o', out]);
     assert.equal(res.code, 0, res.stderr);
     const trace = JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: { ph: string; name: string; pid: number; tid: number; ts?: number; dur?: number; args?: Record<string, unknown> }[] };
     const p = report.processes.find((x) => x.pid === r.truth.pid)!;
@@ -150,9 +133,9 @@ describe(`the CLI on a lock_convoy recorded with ${TEST_PYTHON}`, () => {
     }
   });
 
-  it('export --format speedscope: an evented profile per thread, balanced and in time order', () => {
+  it('export --format speedscope: an evented profile per thread, balanced and in time order', async () => {
     const out = join(tempDir(), 'profile.speedscope.json');
-    const res = gilscope('export', r.dir, '--format', 'speedscope', '-o', out);
+    const res = await gilscope(['export', r.dir, '--format', 'speedscope', '-o', out]);
     assert.equal(res.code, 0, res.stderr);
     const doc = JSON.parse(readFileSync(out, 'utf8')) as {
       $schema: string;
@@ -178,32 +161,32 @@ describe(`the CLI on a lock_convoy recorded with ${TEST_PYTHON}`, () => {
     assert.ok(doc.shared.frames.some((f) => f.name.startsWith('lock wait: shared_lock') && f.line === r.truth.markers!['LOCK-WAIT']![0]));
   });
 
-  it('export: bad input is one line on stderr and exit 2', () => {
-    const missing = gilscope('export', '/no/such/recording', '--format', 'chrome', '-o', join(tempDir(), 'x.json'));
+  it('export: bad input is one line on stderr and exit 2', async () => {
+    const missing = await gilscope(['export', '/no/such/recording', '--format', 'chrome', '-o', join(tempDir(), 'x.json')]);
     assert.equal(missing.code, 2);
     assert.match(oneLine(missing.stderr), /^gilscope: \/no\/such\/recording: no such file or directory/);
-    const noFormat = gilscope('export', r.dir, '-o', join(tempDir(), 'x.json'));
+    const noFormat = await gilscope(['export', r.dir, '-o', join(tempDir(), 'x.json')]);
     assert.equal(noFormat.code, 2);
     assert.match(oneLine(noFormat.stderr), /give --format chrome or speedscope/);
-    const badFormat = gilscope('export', r.dir, '--format', 'pprof', '-o', join(tempDir(), 'x.json'));
+    const badFormat = await gilscope(['export', r.dir, '--format', 'pprof', '-o', join(tempDir(), 'x.json')]);
     assert.equal(badFormat.code, 2);
     assert.match(oneLine(badFormat.stderr), /unknown format 'pprof'/);
-    const noOut = gilscope('export', r.dir, '--format', 'chrome');
+    const noOut = await gilscope(['export', r.dir, '--format', 'chrome']);
     assert.equal(noOut.code, 2);
     oneLine(noOut.stderr);
-    const unwritable = gilscope('export', r.dir, '--format', 'chrome', '-o', '/no/such/dir/x.json');
+    const unwritable = await gilscope(['export', r.dir, '--format', 'chrome', '-o', '/no/such/dir/x.json']);
     assert.equal(unwritable.code, 2);
     assert.match(oneLine(unwritable.stderr), /cannot write \/no\/such\/dir\/x\.json \(ENOENT\)/);
   });
 
-  it('check passes within the thresholds and fails past them', () => {
+  it('check passes within the thresholds and fails past them', async () => {
     const p = report.processes.find((x) => x.pid === r.truth.pid)!;
     const worst = Math.max(...p.threads.map((t) => t.lockWaitSeconds / (t.endSeconds - t.startSeconds)));
     assert.ok(worst > 0.2, `a convoy thread waits on the lock for much of its run (${worst})`);
-    const pass = gilscope('check', r.dir, '--max-lock-wait', String(Math.min(1, worst + 0.05)), '--max-gil-wait', '100%');
+    const pass = await gilscope(['check', r.dir, '--max-lock-wait', String(Math.min(1, worst + 0.05)), '--max-gil-wait', '100%']);
     assert.equal(pass.code, 0, pass.stderr);
     assert.match(pass.stdout, /lock wait .* within/);
-    const fail = gilscope('check', r.dir, '--max-lock-wait', String(worst / 2));
+    const fail = await gilscope(['check', r.dir, '--max-lock-wait', String(worst / 2)]);
     assert.equal(fail.code, 1);
     assert.match(oneLine(fail.stderr), /^gilscope check: lock wait share [\d.]+% of thread convoy-\d \(pid \d+\) passes --max-lock-wait [\d.]+% by [\d.]+%$/);
   });

@@ -1,33 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Report } from '../../src/core/report/schema';
+import { gilscope, oneLine } from '../support/gilscopeCli';
 import { ms, tempDir, writeRecording } from '../support/recordingFixtures';
 import { RecordingWriter } from '../support/recordingWriter';
 import { contendedLock, threeThreads } from '../support/scenarios';
-import { repoRoot } from '../support/repoRoot';
 
-function gilscope(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/cli.js'), ...args], {
-    encoding: 'utf8',
-    timeout: 30_000,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function oneLine(stderr: string): string {
-  const lines = stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `one line on stderr, got: ${stderr}`);
-  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
-  return lines[0]!;
-}
-
-test('report prints threads, lines and locks for a person', () => {
+test('report prints threads, lines and locks for a person', async () => {
   const dir = writeRecording([threeThreads()]);
-  const r = gilscope('report', dir);
+  const r = await gilscope(['report', dir]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Process 1234 python3 work\.py/);
   assert.match(r.stdout, /T-1 +101 +22\.2% +38\.9% +38\.9%/);
@@ -35,9 +18,9 @@ test('report prints threads, lines and locks for a person', () => {
   assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour when not a TTY');
 });
 
-test('report --json prints the schema-1 report', () => {
+test('report --json prints the schema-1 report', async () => {
   const dir = writeRecording([threeThreads(), contendedLock({ pid: 99, startRealtimeNs: 5n })], { command: ['python', 'work.py'] });
-  const r = gilscope('report', dir, '--json');
+  const r = await gilscope(['report', dir, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as Report;
   assert.equal(report.schemaVersion, 1);
@@ -54,39 +37,39 @@ test('report --json prints the schema-1 report', () => {
   assert.ok(lock.createdAt && lock.createdAt.line === 100);
 });
 
-test('report --html writes a self-contained page with the data embedded', () => {
+test('report --html writes a self-contained page with the data embedded', async () => {
   const dir = writeRecording([threeThreads()]);
   const out = join(tempDir(), 'r.html');
-  const r = gilscope('report', dir, '--html', out);
+  const r = await gilscope(['report', dir, '--html', out]);
   assert.equal(r.code, 0, r.stderr);
   const html = readFileSync(out, 'utf8');
   assert.match(html, /Content-Security-Policy/);
   assert.match(html, /<script type="application\/json" id="gilscope-report">\{"schemaVersion":1/);
 });
 
-test('check passes within the limits and fails naming the threshold and the excess', () => {
+test('check passes within the limits and fails naming the threshold and the excess', async () => {
   const dir = writeRecording([threeThreads()]);
-  assert.equal(gilscope('check', dir, '--max-gil-wait', '0.5').code, 0);
-  const r = gilscope('check', dir, '--max-gil-wait', '25%', '--max-lock-wait', '0.1');
+  assert.equal((await gilscope(['check', dir, '--max-gil-wait', '0.5'])).code, 0);
+  const r = await gilscope(['check', dir, '--max-gil-wait', '25%', '--max-lock-wait', '0.1']);
   assert.equal(r.code, 1);
   assert.equal(oneLine(r.stderr), 'gilscope check: GIL wait share 38.9% of thread T-1 (pid 1234) passes --max-gil-wait 25.0% by 13.9%');
-  assert.equal(gilscope('check', dir).code, 2);
-  assert.equal(gilscope('check', dir, '--max-gil-wait', 'lots').code, 2);
+  assert.equal((await gilscope(['check', dir])).code, 2);
+  assert.equal((await gilscope(['check', dir, '--max-gil-wait', 'lots'])).code, 2);
 });
 
-test('bad input: one line on stderr, exit 2, no stack trace', () => {
-  const missing = gilscope('report', '/no/such/recording');
+test('bad input: one line on stderr, exit 2, no stack trace', async () => {
+  const missing = await gilscope(['report', '/no/such/recording']);
   assert.equal(missing.code, 2);
   assert.match(oneLine(missing.stderr), /^gilscope: \/no\/such\/recording: no such file or directory/);
 
   const dir = tempDir();
   writeFileSync(join(dir, 'p1-2.gsr'), 'hello, this is not a recording at all'.repeat(200));
-  const other = gilscope('report', dir);
+  const other = await gilscope(['report', dir]);
   assert.equal(other.code, 2);
   assert.match(oneLine(other.stderr), /p1-2\.gsr: not a gilscope recording/);
 
   const newer = writeRecording([new RecordingWriter({ formatVersion: 2 })]);
-  const n = gilscope('report', newer, '--json');
+  const n = await gilscope(['report', newer, '--json']);
   assert.equal(n.code, 2);
   assert.match(oneLine(n.stderr), /format version 2 is newer .*; update gilscope/);
 
@@ -94,18 +77,18 @@ test('bad input: one line on stderr, exit 2, no stack trace', () => {
   const bytes = w.bytes();
   const cut = tempDir();
   writeFileSync(join(cut, w.fileName), bytes.subarray(0, bytes.length - 100));
-  const t = gilscope('report', cut);
+  const t = await gilscope(['report', cut]);
   assert.equal(t.code, 2);
   assert.match(oneLine(t.stderr), /truncated.* at byte \d+; the recording may still be written/);
 
-  assert.equal(gilscope('report').code, 2);
-  assert.equal(gilscope('report', '--bogus', cut).code, 2);
+  assert.equal((await gilscope(['report'])).code, 2);
+  assert.equal((await gilscope(['report', '--bogus', cut])).code, 2);
 });
 
-test('a process that is still running: reported with a warning', () => {
+test('a process that is still running: reported with a warning', async () => {
   const w = new RecordingWriter({ pid: process.pid });
   w.thread(1).start(0, 1, true).gilAcquire(ms(1), 0, true);
-  const r = gilscope('report', writeRecording([w]));
+  const r = await gilscope(['report', writeRecording([w])]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /warning: process \d+ is still running/);
 });

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CompareResult } from '../../src/protocol/webviewProtocol';
-import { gilscope } from '../compare/cli';
+import { gilscope } from '../support/gilscopeCli';
 import { tempDir } from '../support/recordingFixtures';
 import { TEST_PYTHON } from '../support/recordWorkload';
 import { repoRoot } from '../support/repoRoot';

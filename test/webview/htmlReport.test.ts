@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { REPORT_FILE_BLOCKS } from '../../src/protocol/webviewProtocol';
+import { gilscope } from '../support/gilscopeCli';
 import { tempDir } from '../support/recordingFixtures';
 import { recordOnce } from '../support/recordWorkload';
 import type { Recorded } from '../support/recordWorkload';
@@ -56,8 +56,8 @@ describe('the CLI --html report in Chromium', { timeout: 180_000 }, () => {
   before(async () => {
     recorded = await recordOnce('lock_convoy');
     file = join(tempDir('gilscope-html-'), 'report.html');
-    const cli = spawnSync(process.execPath, [join(repoRoot, 'dist/cli.js'), 'report', recorded.dir, '--html', file], { encoding: 'utf8' });
-    assert.equal(cli.status, 0, cli.stderr);
+    const cli = await gilscope(['report', recorded.dir, '--html', file]);
+    assert.equal(cli.code, 0, cli.stderr);
     const launched = await launchChromium();
     if ('reason' in launched) skipReason = launched.reason;
     else browser = launched.browser;

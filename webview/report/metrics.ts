@@ -1,4 +1,4 @@
-import type { TimeWindow } from './timeline';
+import type { TimeWindow } from './timeWindow';
 
 /**
  * Timings of the report page, for the browser tests and the benchmark

@@ -10,8 +10,8 @@ import { countNote, linesSection, locksSection, sectionRows, threadsSection, top
 import { Suggestions } from './suggestions';
 import { Summary } from './summary';
 import { Timeline } from './timeline';
-import type { TimeWindow } from './timeline';
 import { TimelineSection } from './timelineSection';
+import type { TimeWindow } from './timeWindow';
 
 /** What the page keeps through `vscode.setState` when VS Code hides and recreates it. */
 export interface ReportPageState {

@@ -4,15 +4,10 @@ import type { Theme } from '../common/theme';
 import type { CellInfo } from '../heatmap/cellInfo';
 import type { Composed } from '../heatmap/compose';
 import { HeatmapCanvas } from '../heatmap/heatmapCanvas';
-import type { HeatmapHost } from '../heatmap/heatmapCanvas';
+import type { HeatmapHost } from '../heatmap/heatmapHost';
 import { HeatGrid } from '../heatmap/heatmapGrid';
 import { metrics } from './metrics';
-
-/** The visible window, saved with the page's state. */
-export interface TimeWindow {
-  readonly start: number;
-  readonly end: number;
-}
+import type { TimeWindow } from './timeWindow';
 
 export interface TimelineOptions {
   readonly post: (message: HeatmapRequestMessage) => void;

@@ -4,7 +4,8 @@ import { el, icon, ICONS, setText } from '../common/dom';
 import { formatSeconds, formatTime } from '../common/format';
 import type { Theme } from '../common/theme';
 import { tickStep } from '../heatmap/axis';
-import type { Timeline, TimeWindow } from './timeline';
+import type { Timeline } from './timeline';
+import type { TimeWindow } from './timeWindow';
 
 function button(label: string, shortcut: string, path: string, action: () => void): HTMLButtonElement {
   const b = el('button', { class: 'icon-button', type: 'button', 'aria-label': label, title: `${label} (${shortcut})` }, icon(path));

@@ -1,20 +1,23 @@
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
 
 import { compareRows, errorLines, suggestionLines } from '../../core/compare/compareText';
 import type { CompareResult } from '../../core/compare/types';
 import { readCompare, runCompare } from '../../core/compare/runCompare';
 import type { WhatIfRequest } from '../../core/compare/whatifLaunch';
 import { findRuntimeDir } from '../../core/launch/runtimeDir';
+import { defineCommand } from '../command';
 import type { Command } from '../command';
+import type { CommandSpec, OptionValues, ParsedCommandLine } from '../options';
+import { UsageError } from '../support/cliFailure';
 import { table } from '../support/formatting';
+import { isPython } from '../support/pythonCommand';
 import { styleFor } from '../support/terminalStyle';
 
-const USAGE = `usage: gilscope compare --function FILE.py:FUNC --inputs FILE.json [options]
-       gilscope compare [options] -- [python] SCRIPT.py [ARGS...]
-       gilscope compare --from DIR [--json]
-
-Runs the same work several ways, each run recorded and measured, and sets
+const spec = {
+  name: 'compare',
+  summary: 'Run the same work serially, in threads, processes, sub-interpreters: speedups predicted and measured.',
+  forms: ['--function FILE.py:FUNC --inputs FILE.json [options]', '[options] -- [python] SCRIPT.py [ARGS...]', '--from DIR [--json]'],
+  about: `Runs the same work several ways, each run recorded and measured, and sets
 the speedup the profile predicts beside the speedup measured:
 
   --function FILE.py:FUNC --inputs FILE.json
@@ -26,58 +29,29 @@ the speedup the profile predicts beside the speedup measured:
         the whole script, with its thread pools swapped for process pools
         and its process pools for thread pools (ThreadPoolExecutor,
         ProcessPoolExecutor, multiprocessing.Pool, multiprocessing.dummy),
-        without editing it; work that cannot be pickled is named
+        without editing it; work that cannot be pickled is named`,
+  options: {
+    function: { type: 'string', value: 'FILE.py:FUNC', description: 'the function to call once per input' },
+    inputs: { type: 'string', value: 'FILE.json', description: 'its inputs: a JSON list, one call per item' },
+    output: { type: 'string', short: 'o', value: 'DIR', defaultText: 'gilscope-compare-<time>', description: 'where the runs go' },
+    workers: { type: 'string', value: 'LIST', defaultText: '1, 2, 4 ... up to the cores', description: 'worker counts, e.g. 1,2,4' },
+    modes: { type: 'string', value: 'LIST', defaultText: 'all; serial always runs', description: 'e.g. threads,processes-fork' },
+    python: { type: 'string', value: 'PYTHON', defaultText: "python3, or the script's python", description: 'the interpreter' },
+    'free-threaded': { type: 'string', value: 'PYTHON', defaultText: "look for one; 'none' to skip", description: 'the free-threaded interpreter' },
+    timeout: { type: 'string', value: 'SECONDS', defaultText: '600', description: 'the longest one run may take' },
+    repeat: { type: 'string', value: 'N', defaultText: '1', description: 'make each run N times and keep the fastest' },
+    from: { type: 'string', value: 'DIR', description: 'read a comparison made before instead of running one' },
+    json: { type: 'boolean', description: 'print the result as JSON (docs/compare.md)' },
+  },
+  passThrough: { name: '[python] SCRIPT.py [ARGS...]', description: 'the script form: the script and its arguments', atFirstWord: false },
+  epilogue: 'Exit status: 0 when the runs were made, 2 for bad input (one line on stderr).',
+} as const satisfies CommandSpec;
 
-Options:
-  -o, --output DIR       where the runs go (default gilscope-compare-<time>)
-  --workers LIST         worker counts, e.g. 1,2,4 (default 1, 2, 4 ... up to the cores)
-  --modes LIST           e.g. threads,processes-fork (default all; serial always runs)
-  --python PYTHON        the interpreter (default python3, or the script's python)
-  --free-threaded PYTHON the free-threaded interpreter (default: look for one; 'none' to skip)
-  --timeout SECONDS      the longest one run may take (default 600)
-  --repeat N             make each run N times and keep the fastest (default 1)
-  --from DIR             read a comparison made before instead of running one
-  --json                 print the result as JSON (docs/compare.md)
+type CompareValues = OptionValues<typeof spec.options>;
 
-Exit status: 0 when the runs were made, 2 for bad input (one line on stderr).`;
-
-interface CompareArgs {
-  readonly json: boolean;
-  readonly from?: string;
-  readonly request?: Omit<WhatIfRequest, 'runtimeDir'>;
-}
-
-/** `python`, `python3`, `python3.12`, `python3.13t` or a path to one. */
-function isPython(program: string): boolean {
-  return /^python(\d+(\.\d+)?t?)?$/.test(basename(program));
-}
-
-const VALUED = new Set(['--function', '--inputs', '-o', '--output', '--workers', '--modes', '--python', '--free-threaded', '--timeout', '--repeat', '--from']);
-
-function parse(argv: readonly string[]): CompareArgs | string {
-  const v: Record<string, string> = {};
-  let json = false;
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      i++;
-      break;
-    }
-    if (a === '--json') {
-      json = true;
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const [name, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
-    if (!VALUED.has(name)) return a.startsWith('-') ? `unknown option '${a}'` : `unexpected '${a}': put the script after --`;
-    const value = inline ?? argv[++i];
-    if (value === undefined || value === '') return `${name} needs a value`;
-    v[name === '-o' ? '--output' : name] = value;
-  }
-  const command = argv.slice(i);
-  if (v['--from'] !== undefined) return { json, from: v['--from'] };
-  let python = v['--python'];
+/** What to run, from the options and the script after `--`; a UsageError for a request that cannot be made. */
+function compareRequest(v: CompareValues, command: readonly string[]): Omit<WhatIfRequest, 'runtimeDir'> {
+  let python = v.python;
   let script: string[] | undefined;
   if (command.length > 0) {
     if (isPython(command[0]!)) {
@@ -86,30 +60,27 @@ function parse(argv: readonly string[]): CompareArgs | string {
     } else {
       script = [...command];
     }
-    if (script.length === 0) return 'name the script after --, e.g. gilscope compare -- python script.py';
-    if (v['--function'] !== undefined) return 'give either --function with --inputs, or a script after --, not both';
-  } else if (v['--function'] === undefined) {
-    return 'name the work: --function FILE.py:FUNC --inputs FILE.json, or -- python SCRIPT.py ARGS';
+    if (script.length === 0) throw new UsageError('name the script after --, e.g. gilscope compare -- python script.py');
+    if (v.function !== undefined) throw new UsageError('give either --function with --inputs, or a script after --, not both');
+  } else if (v.function === undefined) {
+    throw new UsageError('name the work: --function FILE.py:FUNC --inputs FILE.json, or -- python SCRIPT.py ARGS');
   }
-  if (v['--function'] !== undefined && v['--inputs'] === undefined) return '--function needs --inputs FILE.json (a JSON list, one call per item)';
-  if (v['--inputs'] !== undefined && !existsSync(v['--inputs'])) return `--inputs: no such file: ${v['--inputs']}`;
-  const timeout = v['--timeout'] === undefined ? undefined : Number(v['--timeout']);
-  if (timeout !== undefined && !(timeout > 0)) return '--timeout takes a number of seconds';
-  const repeat = v['--repeat'] === undefined ? undefined : Number(v['--repeat']);
-  if (repeat !== undefined && !(Number.isInteger(repeat) && repeat >= 1)) return '--repeat takes a whole number of at least 1';
+  if (v.function !== undefined && v.inputs === undefined) throw new UsageError('--function needs --inputs FILE.json (a JSON list, one call per item)');
+  if (v.inputs !== undefined && !existsSync(v.inputs)) throw new UsageError(`--inputs: no such file: ${v.inputs}`);
+  const timeout = v.timeout === undefined ? undefined : Number(v.timeout);
+  if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout takes a number of seconds');
+  const repeat = v.repeat === undefined ? undefined : Number(v.repeat);
+  if (repeat !== undefined && !(Number.isInteger(repeat) && repeat >= 1)) throw new UsageError('--repeat takes a whole number of at least 1');
   return {
-    json,
-    request: {
-      python: python ?? 'python3',
-      output: v['--output'] ?? defaultOutput(),
-      ...(v['--function'] !== undefined ? { function: v['--function'], inputs: v['--inputs']! } : {}),
-      ...(script ? { script } : {}),
-      ...(v['--workers'] !== undefined ? { workers: v['--workers'] } : {}),
-      ...(v['--modes'] !== undefined ? { modes: v['--modes'] } : {}),
-      ...(v['--free-threaded'] !== undefined ? { freeThreaded: v['--free-threaded'] } : {}),
-      ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
-      ...(repeat !== undefined ? { repeat } : {}),
-    },
+    python: python ?? 'python3',
+    output: v.output ?? defaultOutput(),
+    ...(v.function !== undefined ? { function: v.function, inputs: v.inputs! } : {}),
+    ...(script ? { script } : {}),
+    ...(v.workers !== undefined ? { workers: v.workers } : {}),
+    ...(v.modes !== undefined ? { modes: v.modes } : {}),
+    ...(v['free-threaded'] !== undefined ? { freeThreaded: v['free-threaded'] } : {}),
+    ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
+    ...(repeat !== undefined ? { repeat } : {}),
   };
 }
 
@@ -154,36 +125,29 @@ async function withStopSignals<T>(work: (signal: AbortSignal) => Promise<T>): Pr
   }
 }
 
-async function run(argv: readonly string[]): Promise<number> {
-  const args = parse(argv);
-  if (typeof args === 'string') return failure(`${args}; run 'gilscope compare --help'`);
+async function compare({ values, rest }: ParsedCommandLine<typeof spec.options>): Promise<number> {
   let result: CompareResult;
-  if (args.request) {
+  if (values.from === undefined) {
+    const request = compareRequest(values, rest);
     let runtimeDir: string;
     try {
       runtimeDir = findRuntimeDir();
     } catch (error) {
       return failure((error as Error).message);
     }
-    const request = { ...args.request, runtimeDir };
-    const outcome = await withStopSignals((signal) => runCompare(request, { signal }));
+    const outcome = await withStopSignals((signal) => runCompare({ ...request, runtimeDir }, { signal }));
     if (outcome.kind === 'stopped') return 130;
     if (outcome.kind === 'failed') return outcome.message === null ? outcome.exitCode : failure(outcome.message);
     result = outcome.result;
   } else {
     try {
-      result = readCompare(args.from!);
+      result = readCompare(values.from);
     } catch (error) {
       return failure((error as Error).message);
     }
   }
-  process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : render(result));
+  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : render(result));
   return 0;
 }
 
-export const compareCommand: Command = {
-  name: 'compare',
-  summary: 'Run the same work serially, in threads, processes, sub-interpreters: speedups predicted and measured.',
-  usage: USAGE,
-  run,
-};
+export const compareCommand: Command = defineCommand(spec, compare);

@@ -1,26 +1,32 @@
-import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
 import { EXPORT_FORMATS as FORMATS, timelineExport } from '../../core/export/exportFormats';
 import type { ExportFormat as Format } from '../../core/export/exportFormats';
 import { TextOut } from '../../core/export/textOut';
+import { defineCommand } from '../command';
 import type { Command } from '../command';
-import { UsageError, withFailures } from '../support/cliFailure';
-import { recordingPath } from '../support/loadReport';
+import type { CommandSpec, ParsedCommandLine } from '../options';
+import { UsageError } from '../support/cliFailure';
 
-const usage = `Usage: gilscope export DIR --format chrome|speedscope -o OUT
-
-Writes the recording's timeline for another viewer: per thread, when it held
+const spec = {
+  name: 'export',
+  summary: 'Write the timeline for Perfetto (Chrome trace) or speedscope.',
+  about: `Writes the recording's timeline for another viewer: per thread, when it held
 the GIL, waited for it, and waited on a lock, a queue, a Condition, an Event,
-a future or a join, each span with its Python line.
-
-  --format chrome      Chrome trace-event JSON: open it in https://ui.perfetto.dev
-                       (or chrome://tracing); one track per thread
-  --format speedscope  speedscope JSON: open it in https://www.speedscope.app;
-                       one profile per thread
-  -o, --output OUT     the file to write ('-' for standard output)
+a future or a join, each span with its Python line.`,
+  options: {
+    format: { type: 'string', value: 'FORMAT', description: `${FORMATS.join(' or ')} (below)` },
+    output: { type: 'string', short: 'o', value: 'OUT', description: "the file to write ('-' for standard output)" },
+  },
+  positionals: [{ name: 'DIR', description: 'the recording directory' }],
+  epilogue: `Formats:
+  chrome      Chrome trace-event JSON: open it in https://ui.perfetto.dev
+              (or chrome://tracing); one track per thread
+  speedscope  speedscope JSON: open it in https://www.speedscope.app;
+              one profile per thread
 
 Exit status: 0 on success, 2 for a bad command line, a bad recording or an
-output that cannot be written.`;
+output that cannot be written.`,
+} as const satisfies CommandSpec;
 
 function formatOf(text: string | undefined): Format {
   if (text === undefined) throw new UsageError(`give --format ${FORMATS.join(' or ')}`);
@@ -37,28 +43,19 @@ function openOutput(path: string): TextOut {
   }
 }
 
-export const exportCommand: Command = {
-  name: 'export',
-  summary: 'Write the timeline for Perfetto (Chrome trace) or speedscope.',
-  usage,
-  run: (argv) =>
-    withFailures('export', () => {
-      const { values, positionals } = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        options: { format: { type: 'string' }, output: { type: 'string', short: 'o' } },
-      });
-      const format = formatOf(values.format);
-      const dir = recordingPath(positionals);
-      if (!values.output) throw new UsageError('give the output file with -o OUT');
-      const write = timelineExport(dir, format, `gilscope ${version}`);
-      const out = openOutput(values.output);
-      try {
-        write(out);
-      } finally {
-        out.close();
-      }
-      if (values.output !== '-') process.stdout.write(`gilscope: wrote ${values.output}\n`);
-      return 0;
-    }),
-};
+function exportTimeline({ values, positionals }: ParsedCommandLine<typeof spec.options>): number {
+  const format = formatOf(values.format);
+  const dir = positionals[0]!;
+  if (!values.output) throw new UsageError('give the output file with -o OUT');
+  const write = timelineExport(dir, format, `gilscope ${version}`);
+  const out = openOutput(values.output);
+  try {
+    write(out);
+  } finally {
+    out.close();
+  }
+  if (values.output !== '-') process.stdout.write(`gilscope: wrote ${values.output}\n`);
+  return 0;
+}
+
+export const exportCommand: Command = defineCommand(spec, exportTimeline);

@@ -1,8 +1,10 @@
-import { basename } from 'node:path';
-
+import { defineCommand } from '../command';
 import type { Command } from '../command';
+import type { CommandSpec, ParsedCommandLine } from '../options';
+import { UsageError } from '../support/cliFailure';
 import { LiveStatus } from '../support/liveStatus';
 import { loadReport } from '../support/loadReport';
+import { isPython } from '../support/pythonCommand';
 import { renderTerminalReport } from '../support/terminalReport';
 import { styleFor } from '../support/terminalStyle';
 import { findRuntimeDir } from '../../core/launch/runtimeDir';
@@ -13,63 +15,32 @@ import { startRecordedWorkload } from '../../core/launch/recordedLaunch';
 import { DEFAULT_SAMPLE_HZ, MAX_SAMPLE_HZ } from '../../core/launch/sampledLaunch';
 import type { WorkloadEnd } from '../../core/launch/workloadRun';
 
-const USAGE = `usage: gilscope record [-o DIR] [--python PYTHON] [--no-fallback] [--sample-hz N] -- COMMAND [ARGS...]
-
-Runs COMMAND (usually: python script.py args...) with every Python process it
+const spec = {
+  name: 'record',
+  summary: 'run a workload and record its GIL and lock contention',
+  about: `Runs COMMAND (usually: python script.py args...) with every Python process it
 starts recorded exactly: when each thread holds the GIL, waits for it, or
 runs without it, and on which line. The workload's input, output, exit code
 and signals pass through unchanged; gilscope writes only to stderr.
 
 When exact recording is unavailable here (no C compiler, no Python headers),
 gilscope says why in one line and samples the workload from outside instead:
-GIL states every 1/N second, marked sampled in the recording.
+GIL states every 1/N second, marked sampled in the recording.`,
+  options: {
+    output: { type: 'string', short: 'o', value: 'DIR', defaultText: 'gilscope-<time>.gilscope', description: 'the recording directory' },
+    python: { type: 'string', value: 'PYTHON', defaultText: 'python3', description: 'the interpreter to prepare when COMMAND is not itself a python' },
+    'no-fallback': { type: 'boolean', description: 'refuse (exit status 2) instead of sampling' },
+    'sample-hz': { type: 'string', value: 'N', default: String(DEFAULT_SAMPLE_HZ), description: 'the sampling rate when sampling' },
+  },
+  // The workload's own options start at its first word: `gilscope record python x.py --help`.
+  passThrough: { name: 'COMMAND [ARGS...]', description: 'the workload, with its own arguments', atFirstWord: true },
+  epilogue: 'Then: gilscope report DIR',
+} as const satisfies CommandSpec;
 
-  -o, --output DIR   the recording directory (default: gilscope-<time>.gilscope)
-  --python PYTHON    the interpreter to prepare when COMMAND is not itself a
-                     python (default: python3)
-  --no-fallback      refuse (exit status 2) instead of sampling
-  --sample-hz N      the sampling rate when sampling (default ${DEFAULT_SAMPLE_HZ})
-
-Then: gilscope report DIR`;
-
-interface RecordArgs {
-  readonly output: string;
-  readonly python: string | undefined;
-  readonly fallback: boolean;
-  readonly sampleHz: number;
-  readonly command: readonly string[];
-}
-
-function parse(argv: readonly string[]): RecordArgs | string {
-  let output: string | undefined;
-  let python: string | undefined;
-  let fallback = true;
-  let hz: string | undefined;
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') { i++; break; }
-    if (a === '-o' || a === '--output') output = argv[++i];
-    else if (a.startsWith('--output=')) output = a.slice('--output='.length);
-    else if (a === '--python') python = argv[++i];
-    else if (a.startsWith('--python=')) python = a.slice('--python='.length);
-    else if (a === '--no-fallback') fallback = false;
-    else if (a === '--sample-hz') hz = argv[++i];
-    else if (a.startsWith('--sample-hz=')) hz = a.slice('--sample-hz='.length);
-    else if (a.startsWith('-')) return `unknown option '${a}'`;
-    else break;
-  }
-  const command = argv.slice(i);
-  if (command.length === 0) return 'name the command to record, e.g. gilscope record -- python script.py';
-  if (output === '' || python === '' || hz === '') return 'an option is missing its value';
-  const sampleHz = hz === undefined ? DEFAULT_SAMPLE_HZ : Number(hz);
-  if (!Number.isInteger(sampleHz) || sampleHz < 1 || sampleHz > MAX_SAMPLE_HZ) return `--sample-hz takes a whole number from 1 to ${MAX_SAMPLE_HZ}`;
-  return { output: output ?? defaultRecordingName(), python, fallback, sampleHz, command };
-}
-
-/** `python`, `python3`, `python3.12`, `python3.13t` or a path to one. */
-function isPython(program: string): boolean {
-  return /^python(\d+(\.\d+)?t?)?$/.test(basename(program));
+function sampleRate(text: string): number {
+  const hz = Number(text);
+  if (!Number.isInteger(hz) || hz < 1 || hz > MAX_SAMPLE_HZ) throw new UsageError(`--sample-hz takes a whole number from 1 to ${MAX_SAMPLE_HZ}`);
+  return hz;
 }
 
 /** Leaves the CLI the way the workload left, so callers see the same status. */
@@ -106,39 +77,36 @@ function printSummary(recordingDir: string): void {
   }
 }
 
-async function run(argv: readonly string[]): Promise<number> {
-  const args = parse(argv);
-  if (typeof args === 'string') {
-    process.stderr.write(`gilscope record: ${args}\n${USAGE}\n`);
-    return 2;
-  }
+async function record({ values, rest: command }: ParsedCommandLine<typeof spec.options>): Promise<number> {
+  if (command.length === 0) throw new UsageError('name the command to record, e.g. gilscope record -- python script.py');
+  const sampleHz = sampleRate(values['sample-hz']);
   const runtimeDir = findRuntimeDir();
-  const python = args.python ?? (isPython(args.command[0]!) ? args.command[0]! : 'python3');
+  const python = values.python ?? (isPython(command[0]!) ? command[0]! : 'python3');
   const prepared = await preparePython(python, runtimeDir);
   if (!prepared.ok) {
     process.stderr.write(`${prepared.message}\ngilscope: the workload was not started\n`);
     return 2;
   }
   const exact = prepared.python.exact;
-  if (!exact && !args.fallback) {
+  if (!exact && values['no-fallback']) {
     process.stderr.write(`gilscope: cannot record ${prepared.python.executable} exactly: ${prepared.python.reason ?? 'no reason given'}\n`
       + 'gilscope: the workload was not started (--no-fallback)\n');
     return 2;
   }
   let recordingDir: string;
   try {
-    recordingDir = createRecordingDir(args.output);
+    recordingDir = createRecordingDir(values.output ?? defaultRecordingName());
   } catch (error) {
     process.stderr.write(`gilscope: ${(error as Error).message}\n`);
     return 2;
   }
   const workload = startRecordedWorkload({
     prepared: prepared.python,
-    command: args.command,
+    command,
     recordingDir,
     runtimeDir,
     launcher: 'gilscope record',
-    sampleHz: args.sampleHz,
+    sampleHz,
   });
   // The terminal sends SIGINT to the whole group, so the workload has it already;
   // the recorder must outlive the workload to finish the recording.
@@ -161,9 +129,4 @@ async function run(argv: readonly string[]): Promise<number> {
   return exitLike(end);
 }
 
-export const recordCommand: Command = {
-  name: 'record',
-  summary: 'run a workload and record its GIL and lock contention',
-  usage: USAGE,
-  run,
-};
+export const recordCommand: Command = defineCommand(spec, record);

@@ -1,28 +1,31 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CellSites } from '../../core/report/cellSites';
 import { overviewHeatmaps } from '../../core/report/heatmapMessage';
 import { htmlReport } from '../../core/report/htmlReport';
 import type { HtmlReportAssets } from '../../core/report/htmlReport';
 import { PAGE_ASSETS, STANDALONE_STYLE } from '../../core/report/webviewHtml';
 import { MAX_HEATMAP_COLUMNS } from '../../protocol/webviewProtocol';
+import { defineCommand } from '../command';
 import type { Command } from '../command';
-import { withFailures } from '../support/cliFailure';
-import { loadReport, recordingPath } from '../support/loadReport';
+import type { CommandSpec, ParsedCommandLine } from '../options';
+import { loadReport } from '../support/loadReport';
 import { renderTerminalReport } from '../support/terminalReport';
 import { styleFor } from '../support/terminalStyle';
 
-const usage = `Usage: gilscope report DIR [--json | --html OUT.html]
-
-Summarises a recording: per process, the most contended threads with their
+const spec = {
+  name: 'report',
+  summary: 'Summarise a recording: threads, lines and locks that wait.',
+  about: `Summarises a recording: per process, the most contended threads with their
 GIL held / waiting / released shares, the top lines by GIL wait and by lock
-wait, and the most contended locks.
-
-  --json           print the JSON report (docs/report-schema.md) instead
-  --html OUT.html  write a self-contained HTML report to OUT.html
-
-Exit status: 0 on success, 2 for a bad command line or a bad recording.`;
+wait, and the most contended locks.`,
+  options: {
+    json: { type: 'boolean', description: 'print the JSON report (docs/report-schema.md) instead' },
+    html: { type: 'string', value: 'OUT.html', description: 'write a self-contained HTML report to OUT.html instead' },
+  },
+  positionals: [{ name: 'DIR', description: 'the recording directory' }],
+  epilogue: 'Exit status: 0 on success, 2 for a bad command line or a bad recording.',
+} as const satisfies CommandSpec;
 
 /** The report page's code and styles next to the CLI bundle (dist/cli.js → dist/webview/, media/), if built. */
 function webviewAssets(): HtmlReportAssets | undefined {
@@ -36,30 +39,21 @@ function webviewAssets(): HtmlReportAssets | undefined {
   return { pageScript: pageScript!, hostScript: hostScript!, styles };
 }
 
-export const reportCommand: Command = {
-  name: 'report',
-  summary: 'Summarise a recording: threads, lines and locks that wait.',
-  usage,
-  run: (argv) =>
-    withFailures('report', () => {
-      const { values, positionals } = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        options: { json: { type: 'boolean' }, html: { type: 'string' } },
-      });
-      const dir = recordingPath(positionals);
-      const { analysis, report } = loadReport(dir);
-      for (const w of report.warnings) if (values.json || values.html) process.stderr.write(`gilscope: warning: ${w}\n`);
-      if (values.html) {
-        // The file cannot ask for a zoomed window, so it carries the whole recording at the most columns a page asks for.
-        const heatmaps = overviewHeatmaps(analysis, CellSites.forRecording(dir, analysis), MAX_HEATMAP_COLUMNS);
-        writeFileSync(values.html, htmlReport(report, { assets: webviewAssets(), heatmaps, recordingId: dir }), { mode: 0o600 });
-        process.stdout.write(`gilscope: wrote ${values.html}\n`);
-      } else if (values.json) {
-        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      } else {
-        process.stdout.write(renderTerminalReport(report, styleFor(process.stdout)));
-      }
-      return 0;
-    }),
-};
+function report({ values, positionals }: ParsedCommandLine<typeof spec.options>): number {
+  const dir = positionals[0]!; // declared, so the parser saw it given
+  const { analysis, report } = loadReport(dir);
+  for (const w of report.warnings) if (values.json || values.html) process.stderr.write(`gilscope: warning: ${w}\n`);
+  if (values.html) {
+    // The file cannot ask for a zoomed window, so it carries the whole recording at the most columns a page asks for.
+    const heatmaps = overviewHeatmaps(analysis, CellSites.forRecording(dir, analysis), MAX_HEATMAP_COLUMNS);
+    writeFileSync(values.html, htmlReport(report, { assets: webviewAssets(), heatmaps, recordingId: dir }), { mode: 0o600 });
+    process.stdout.write(`gilscope: wrote ${values.html}\n`);
+  } else if (values.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    process.stdout.write(renderTerminalReport(report, styleFor(process.stdout)));
+  }
+  return 0;
+}
+
+export const reportCommand: Command = defineCommand(spec, report);

@@ -7,7 +7,7 @@ import { processPoolSplices } from '../fixes/processPool';
 import { applySplices, lineEdit } from '../fixes/splices';
 import type { Splice } from '../fixes/splices';
 import { SWITCH_INTERVAL, switchIntervalSplices } from '../fixes/switchInterval';
-import type { PythonOutline } from '../python/outline';
+import type { PythonOutline } from '../python/outlineTypes';
 import type { PythonParser, SyntaxNode } from '../python/parser';
 import type { DiagnosticData } from './diagnostics';
 

@@ -1,7 +1,7 @@
 import type { CodeLens, Range } from 'vscode-languageserver';
 import type { ReportFunction } from '../../core/report/schema';
 import { LENS_COMMAND } from '../../protocol/lspProtocol';
-import type { PythonOutline } from '../python/outline';
+import type { PythonOutline } from '../python/outlineTypes';
 import { percent, plural, seconds } from './format';
 import { functionFigures, lockLabel, locksAt } from './profile';
 import type { DocumentProfile, LockAtLine } from './profile';

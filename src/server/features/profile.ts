@@ -1,6 +1,6 @@
 import type { ReportFunction, ReportLock } from '../../core/report/schema';
 import type { OpenDocument } from '../documents/openDocuments';
-import type { PyFunction, PythonOutline } from '../python/outline';
+import type { PyFunction, PythonOutline } from '../python/outlineTypes';
 import type { FileFigures, LineFigures } from '../recordings/fileFigures';
 import type { LoadedRecording } from '../recordings/loadRecording';
 import type { RecordingStore } from '../recordings/recordingStore';

@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '../python/parser';
 import { freeReads, nameUse, nameUses, parameterNames } from '../python/names';
-import { targetFunction } from '../python/outline';
-import type { PoolCreation, PythonOutline } from '../python/outline';
+import type { PoolCreation, PythonOutline } from '../python/outlineTypes';
+import { targetFunction } from '../python/targetFunction';
 import { callParts, definitionOf, descendants, dottedName, field, isMainGuard, lastPart, named, SCOPES, statements } from '../python/syntax';
 import type { Splice } from './splices';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { ENV } from '../protocol';
-import { EXTENSION_ID, activateGilscope, findFiles, gilscopeExtension, runnerDrivesWorkbench, waitFor, workbench } from './helpers';
+import { EXTENSION_ID, activateGilscope, findFiles, gilscopeExtension, waitFor, workbench } from './helpers';
 import { describe, it } from './test';
 
 /**
@@ -50,7 +50,6 @@ describe('activation', () => {
   });
 
   it('lists "gilscope" among the output channels of the workbench UI', async () => {
-    if (!runnerDrivesWorkbench()) return; // desktop runner: no page to look at
     await workbench({ kind: 'showOutputChannel', channel: 'gilscope' });
     await workbench({ kind: 'screenshot', name: 'output-channel' });
   }, { timeoutMs: 60_000 });

@@ -57,22 +57,16 @@ export async function activateGilscope(pythonFile = 'cpu_threads.py'): Promise<v
   return extension;
 }
 
-/** True when the runner drives the workbench page and answers `workbench()` requests. */
-export function runnerDrivesWorkbench(): boolean {
-  return !!process.env[ENV.requests];
-}
-
 let requestCount = 0;
 
 /**
  * Asks the runner to act on the workbench UI (a screenshot, picking an output channel; see
  * WorkbenchAction) and waits for it to be done. Returns the runner's detail (a screenshot's
- * path), or undefined when this runner drives no browser (desktop VS Code). Throws with the
- * runner's error when the action failed.
+ * path; the text read). Throws with the runner's error when the action failed.
  */
 export async function workbench(action: WorkbenchAction, timeoutMs = 30_000): Promise<string | undefined> {
   const dir = process.env[ENV.requests];
-  if (!dir) return undefined;
+  if (!dir) throw new Error(`${ENV.requests} is not set: the runner sets it`);
   const id = `${process.pid}-${++requestCount}`;
   const request = join(dir, `${id}.request.json`);
   writeFileSync(`${request}.tmp`, JSON.stringify({ id, action }));
@@ -134,8 +128,7 @@ export function expectedPython(): ExpectedPython | undefined {
 export function runGilscopeCli(args: readonly string[], timeoutMs = 60_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const cli = join(gilscopeExtension().extensionPath, 'dist', 'cli.js');
   return new Promise((resolve, reject) => {
-    // ELECTRON_RUN_AS_NODE: under desktop VS Code, execPath is Electron; it then runs as Node.
-    execFile(process.execPath, [cli, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [cli, ...args], { env: process.env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(new Error(`${cli} ${args.join(' ')} did not run: ${error.message}\n${stderr}`));
       else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
     });
@@ -222,22 +215,19 @@ export async function workbenchRoundTripMs(): Promise<number> {
   return performance.now() - started;
 }
 
-/**
- * The text of the workbench elements matching `selector` (see WorkbenchAction `readText`), or
- * undefined when this runner drives no browser.
- */
-export async function workbenchText(selector: string, frames: 'page' | 'all' = 'page'): Promise<string[] | undefined> {
+/** The text of the workbench elements matching `selector` (see WorkbenchAction `readText`). */
+export async function workbenchText(selector: string, frames: 'page' | 'all' = 'page'): Promise<string[]> {
   const json = await workbench({ kind: 'readText', selector, frames });
-  return json === undefined ? undefined : (JSON.parse(json) as string[]);
+  if (json === undefined) throw new Error(`the runner read no text for ${selector}`);
+  return JSON.parse(json) as string[];
 }
 
 /**
  * The messages of the notifications the workbench holds, read from the notification centre,
- * which this opens (a test editor shows no toasts: its window never has focus), or undefined
- * without a browser. `notifications.hideList` closes it again.
+ * which this opens (a test editor shows no toasts: its window never has focus).
+ * `notifications.hideList` closes it again.
  */
-export async function notificationTexts(): Promise<string[] | undefined> {
-  if (!runnerDrivesWorkbench()) return undefined;
+export async function notificationTexts(): Promise<string[]> {
   await vscode.commands.executeCommand('notifications.showList');
   return workbenchText('.notifications-center .notification-list-item-message');
 }

@@ -1,13 +1,13 @@
 /**
  * The suite index: the module that VS Code's extension host loads as `extensionTestsPath` and
- * whose `run()` it awaits (the contract `@vscode/test-electron` and code-server's `payload` share).
+ * whose `run()` it awaits (given by code-server's `payload`, as desktop VS Code takes `--extensionTestsPath`).
  *
  * Built by build.mjs to out/integration/suite/index.js (one bundle, `vscode` external) together
  * with every test/integration/suite/**\/*.itest.ts, which the build lists in the virtual module
  * `itest:all`: adding a suite is adding one *.itest.ts file.
  *
  * It runs the suites one test at a time and writes a `SuiteResults` file (see ../protocol.ts)
- * that the runner reads. It rejects when a test failed, so a desktop VS Code exits non-zero too.
+ * that the runner reads. It rejects when a test failed, so that VS Code too reports the run failed.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

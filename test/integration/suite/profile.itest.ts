@@ -13,7 +13,6 @@ import {
   readSessionJson,
   reportJson,
   reportTabs,
-  runnerDrivesWorkbench,
   startProfiling,
   threadNames,
   waitFor,
@@ -104,10 +103,9 @@ describe('profile: Profile Current File in a real VS Code', () => {
     const editorGroup = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === convoy?.uri.toString()));
     assert.ok(editorGroup, 'lock_convoy.py is not open in any group');
     assert.notEqual(tab.group.viewColumn, editorGroup.viewColumn, 'the report is not beside the code');
-    if (!runnerDrivesWorkbench()) return;
     // The page itself (a webview is an iframe in an iframe) says what ran and names the lock.
     const header = await waitFor('the report page to show lock_convoy.py and shared_lock', async () => {
-      const texts = (await workbenchText('.report-header', 'all')) ?? [];
+      const texts = await workbenchText('.report-header', 'all');
       return texts.find((t) => t.includes('lock_convoy.py') && t.includes('shared_lock'));
     }, { timeoutMs: 20_000, intervalMs: 300 });
     assert.match(header, /threads/);
@@ -131,12 +129,11 @@ describe('profile: Profile Current File in a real VS Code', () => {
     const suggested = report.suggestions.some((s) => PARALLEL_KINDS.has(s.kind) && s.predictedSpeedup > 1 && s.target?.function === 'convoy_worker');
     assert.equal(overWorker.includes('Parallelise this…'), suggested, `lenses over convoy_worker: ${JSON.stringify(overWorker)}; a parallelising suggestion targets it: ${suggested}`);
 
-    if (!runnerDrivesWorkbench()) return;
     // Drawn in the editor, not only provided: the lens text is in the page.
     const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
     editor.revealRange(new vscode.Range(defLine, 0, defLine, 0), vscode.TextEditorRevealType.AtTop);
     await waitFor('the lens over convoy_worker drawn in the editor', async () => {
-      const drawn = (await workbenchText('.monaco-editor .codelens-decoration')) ?? [];
+      const drawn = await workbenchText('.monaco-editor .codelens-decoration');
       return drawn.some((t) => t.includes('GIL held'));
     }, { timeoutMs: 15_000, intervalMs: 300 });
     await workbench({ kind: 'screenshot', name: 'editor-lenses' });

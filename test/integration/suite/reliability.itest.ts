@@ -10,7 +10,6 @@ import {
   reportJson,
   reportTabs,
   runGilscopeCli,
-  runnerDrivesWorkbench,
   startProfiling,
   storedRecordingFolders,
   threadNames,
@@ -40,10 +39,9 @@ async function medianRoundTripMs(count = 5): Promise<number> {
   return times[Math.floor(times.length / 2)] ?? Number.NaN;
 }
 
-/** Waits until a notification the user sees says `pattern`, when this runner shows a workbench. */
-async function waitForNotification(pattern: RegExp): Promise<string | undefined> {
-  if (!runnerDrivesWorkbench()) return undefined;
-  return waitFor(`a notification saying ${pattern}`, async () => (await notificationTexts())?.find((t) => pattern.test(t)), { timeoutMs: 15_000, intervalMs: 300 });
+/** Waits until a notification the user sees says `pattern`. */
+async function waitForNotification(pattern: RegExp): Promise<string> {
+  return waitFor(`a notification saying ${pattern}`, async () => (await notificationTexts()).find((t) => pattern.test(t)), { timeoutMs: 15_000, intervalMs: 300 });
 }
 
 describe('reliability: runs that crash, never end, or flood', () => {
@@ -68,11 +66,9 @@ describe('reliability: runs that crash, never end, or flood', () => {
     const [line] = await waitForGilscopeLine(/run ended: The workload was killed by SIGSEGV after [\d.]+ s; what was recorded until then is kept\./);
     assert.ok(line);
     const shown = await waitForNotification(/killed by SIGSEGV/);
-    if (shown) {
-      assert.match(shown, /what was recorded until then is kept/);
-      await workbench({ kind: 'screenshot', name: 'crash-message' });
-      await vscode.commands.executeCommand('notifications.hideList');
-    }
+    assert.match(shown, /what was recorded until then is kept/);
+    await workbench({ kind: 'screenshot', name: 'crash-message' });
+    await vscode.commands.executeCommand('notifications.hideList');
 
     const cli = await runGilscopeCli(['report', dir, '--json']);
     assert.equal(cli.status, 0, `gilscope report on the crashed run's folder exited ${cli.status}:\n${cli.stderr}`);
@@ -114,7 +110,7 @@ describe('reliability: runs that crash, never end, or flood', () => {
 
     const roundTrip = await medianRoundTripMs();
     assert.ok(roundTrip < RESPONSIVE_MS, `a command round trip took ${roundTrip.toFixed(0)} ms after the stop`);
-    if (runnerDrivesWorkbench()) await workbench({ kind: 'screenshot', name: 'stopped-run' });
+    await workbench({ kind: 'screenshot', name: 'stopped-run' });
   }, { timeoutMs: 90_000 });
 
   it('a workload that writes 50 MiB of output over 3 s finishes, says how much was not shown, and VS Code answers throughout', async () => {
@@ -145,11 +141,9 @@ describe('reliability: runs that crash, never end, or flood', () => {
     assert.ok(skippedMiB <= totalMiB + 0.05, `${skippedMiB} MiB not shown, of ${totalMiB.toFixed(2)} MiB written`);
     assert.ok(skippedMiB >= totalMiB - shownAtMostMiB - 0.05, `only ${skippedMiB} MiB not shown of ${totalMiB.toFixed(2)} MiB in ${seconds} s`);
     const shown = await waitForNotification(/of it was not shown/);
-    if (shown) {
-      assert.match(shown, /MiB of it was not shown/);
-      await workbench({ kind: 'screenshot', name: 'flood-message' });
-      await vscode.commands.executeCommand('notifications.hideList');
-    }
+    assert.match(shown, /MiB of it was not shown/);
+    await workbench({ kind: 'screenshot', name: 'flood-message' });
+    await vscode.commands.executeCommand('notifications.hideList');
     assert.ok(existsSync(dir));
     const report = await reportJson(dir);
     assert.ok(threadNames(report).includes('MainThread'), `the report lists ${JSON.stringify(threadNames(report))}`);

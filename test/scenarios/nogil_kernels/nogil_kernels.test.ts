@@ -3,8 +3,9 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { tempDir } from '../../support/recordingFixtures';
+import { runOk } from '../../support/runProcess';
 import { checkPicture, checkSuggestions, loadExpectation } from '../support/expect';
-import { CORES, recordScript, runCommand, SCENARIOS } from '../support/record';
+import { CORES, recordScript, SCENARIOS } from '../support/record';
 import type { ScenarioRun } from '../support/record';
 import { venvOrReason } from '../support/venvScenario';
 
@@ -32,7 +33,7 @@ describe(`scenario nogil_kernels (scenario venv, ${CORES} cores)`, () => {
     }
     const build = tempDir('gilscope-scenario-cython-');
     copyFileSync(join(SCENARIOS, 'nogil_kernels/kernel_cy.pyx'), join(build, 'kernel_cy.pyx'));
-    await runCommand(venv.python, ['-m', 'Cython.Build.Cythonize', '-q', '-i', 'kernel_cy.pyx'], { cwd: build });
+    await runOk(venv.python, ['-m', 'Cython.Build.Cythonize', '-q', '-i', 'kernel_cy.pyx'], { cwd: build, timeoutMs: 300_000 });
     for (const impl of IMPLS) {
       runs.set(impl, await recordScript(impl, 'nogil_kernels/nogil_kernels.py', ['--impl', impl, '--build', build], {
         python: venv.python,

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { tempDir } from '../../support/recordingFixtures';
-import { runCommand, SCENARIO_PYTHON } from './record';
+import { runOk } from '../../support/runProcess';
+import { SCENARIO_PYTHON } from './record';
 
 /**
  * What the scenarios build before they run: C code with gcc into a temp
@@ -22,13 +23,13 @@ const VENV_READY = join(VENV, '.gilscope-ready');
 /** `gcc args...` in a fresh temp dir; resolves to that dir. */
 export async function gcc(args: readonly string[], prefix = 'gilscope-scenario-c-'): Promise<string> {
   const dir = tempDir(prefix);
-  await runCommand('gcc', args, { cwd: dir });
+  await runOk('gcc', args, { cwd: dir });
   return dir;
 }
 
 /** The include folder, extension suffix and library folder of an interpreter. */
 export async function pythonBuildInfo(python: string): Promise<{ include: string; extSuffix: string; libdir: string; ldlibrary: string; version: string }> {
-  const { stdout } = await runCommand(python, ['-c',
+  const { stdout } = await runOk(python, ['-c',
     'import json, sysconfig; v = sysconfig.get_config_var; print(json.dumps({"include": sysconfig.get_paths()["include"], ' +
     '"extSuffix": v("EXT_SUFFIX"), "libdir": v("LIBDIR"), "ldlibrary": v("LDLIBRARY"), "version": v("VERSION")}))']);
   return JSON.parse(stdout) as { include: string; extSuffix: string; libdir: string; ldlibrary: string; version: string };
@@ -64,9 +65,9 @@ export async function scenarioVenv(): Promise<string> {
   try {
     if (ready()) return VENV_PYTHON;
     rmSync(VENV, { recursive: true, force: true });
-    await runCommand(SCENARIO_PYTHON, ['-m', 'venv', VENV]);
+    await runOk(SCENARIO_PYTHON, ['-m', 'venv', VENV], { timeoutMs: 300_000 });
     // pip's configured indexes (the machine's local wheel index); an unreachable default index fails fast.
-    await runCommand(VENV_PYTHON, ['-m', 'pip', 'install', '--retries', '0', '--timeout', '15', '--quiet', ...VENV_PACKAGES], {
+    await runOk(VENV_PYTHON, ['-m', 'pip', 'install', '--retries', '0', '--timeout', '15', '--quiet', ...VENV_PACKAGES], {
       env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
       timeoutMs: 15 * 60_000,
     });

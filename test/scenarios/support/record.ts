@@ -1,14 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { analyzeRecording } from '../../../src/core/analysis/recordingSession';
 import type { RecordingAnalysis } from '../../../src/core/analysis/recordingSession';
 import { buildReport } from '../../../src/core/report/buildReport';
 import type { Report } from '../../../src/core/report/schema';
 import type { Suggestion } from '../../../src/core/suggest/types';
 import { tempDir } from '../../support/recordingFixtures';
+import { recordWithRuntime } from '../../support/recordWorkload';
 import { repoRoot } from '../../support/repoRoot';
+import { runOk } from '../../support/runProcess';
 
 /**
  * Records a scenario program exactly (`python -m gilscope.run --no-fallback`,
@@ -55,36 +56,8 @@ export interface RunOptions {
 
 export const SCENARIO_PYTHON = process.env['GILSCOPE_TEST_PYTHON'] || 'python3';
 
-function pythonPath(extra?: string): string {
-  return [RUNTIME_PYTHON, extra, process.env['PYTHONPATH']].filter(Boolean).join(delimiter);
-}
-
-/** Runs a command; resolves with its output, rejects with it when the exit status is not 0. */
-export function runCommand(
-  command: string,
-  args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
-): Promise<{ stdout: string; stderr: string }> {
-  const child = spawn(command, args, {
-    cwd: options.cwd ?? repoRoot,
-    env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: options.timeoutMs ?? 300_000,
-  });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => err.push(c));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const stdout = Buffer.concat(out).toString('utf8');
-      const stderr = Buffer.concat(err).toString('utf8');
-      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} failed (exit ${code ?? signal}):\n${stderr.slice(-4000)}\n${stdout.slice(-2000)}`));
-      else resolve({ stdout, stderr });
-    });
-  });
-}
+/** What a scenario may take to record or to build, unless it says otherwise. */
+const SCENARIO_TIMEOUT_MS = 300_000;
 
 export function parseTruth(stdout: string, what: string): Truth {
   const line = stdout.trimEnd().split('\n').pop() ?? '';
@@ -103,12 +76,10 @@ export function reportOf(dir: string): { analysis: RecordingAnalysis; report: Re
 export async function recordScript(name: string, script: string, args: readonly string[] = [], o: RunOptions = {}): Promise<ScenarioRun> {
   const path = script.startsWith('/') ? script : join(SCENARIOS, script);
   const dir = join(tempDir(`gilscope-scenario-${name}-`), `${name}.gilscope`);
-  const started = performance.now();
-  const { stdout } = await runCommand(o.python ?? SCENARIO_PYTHON, ['-m', 'gilscope.run', '--no-fallback', '-o', dir, path, ...args], {
-    env: { ...process.env, PYTHONPATH: pythonPath(), GILSCOPE_TRUTH: '1', PYTHONDONTWRITEBYTECODE: '1', ...o.env },
-    timeoutMs: o.timeoutMs,
+  const { stdout, seconds } = await recordWithRuntime(o.python ?? SCENARIO_PYTHON, dir, path, args, {
+    env: { GILSCOPE_TRUTH: '1', ...o.env },
+    timeoutMs: o.timeoutMs ?? SCENARIO_TIMEOUT_MS,
   });
-  const seconds = (performance.now() - started) / 1e3;
   return { name, dir, script: path, truth: parseTruth(stdout, name), stdout, seconds, ...reportOf(dir) };
 }
 
@@ -120,11 +91,9 @@ export async function recordScript(name: string, script: string, args: readonly 
 export async function recordHost(name: string, command: string, args: readonly string[], truthOf: (stdout: string) => Truth): Promise<ScenarioRun> {
   const dir = join(tempDir(`gilscope-scenario-${name}-`), `${name}.gilscope`);
   mkdirSync(dir, { mode: 0o700 });
-  const started = performance.now();
   const env: NodeJS.ProcessEnv = { ...process.env, GILSCOPE_RECORD_DIR: dir, PYTHONDONTWRITEBYTECODE: '1' };
   delete env['GILSCOPE_DIR'];
-  const { stdout } = await runCommand(command, args, { env });
-  const seconds = (performance.now() - started) / 1e3;
+  const { stdout, seconds } = await runOk(command, args, { env, timeoutMs: SCENARIO_TIMEOUT_MS });
   return { name, dir, script: command, truth: truthOf(stdout), stdout, seconds, ...reportOf(dir) };
 }
 

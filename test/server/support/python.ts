@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, delimiter, dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction } from 'vscode-languageserver-protocol';
-import { TEST_PYTHON } from '../../support/recordWorkload';
+import { recordWithRuntime, TEST_PYTHON } from '../../support/recordWorkload';
 import { repoRoot } from '../../support/repoRoot';
 
 export interface Run {
@@ -67,21 +67,10 @@ export function removeCopies(): void {
 }
 
 /** Records a fixture with the exact runtime (`python -m gilscope.run --no-fallback`); resolves to the recording directory. */
-export function recordFixture(name: string): Promise<string> {
+export async function recordFixture(name: string): Promise<string> {
   const script = join(repoRoot, 'test/server/fixtures', name);
   const dir = join(mkdtempSync(join(tmpdir(), 'gilscope-server-rec-')), `${name}.gilscope`);
   copies.push(join(dir, '..'));
-  const pythonPath = [join(repoRoot, 'runtime/python'), process.env['PYTHONPATH']].filter(Boolean).join(delimiter);
-  return new Promise((resolve, reject) => {
-    const child = spawn(TEST_PYTHON, ['-m', 'gilscope.run', '--no-fallback', '-o', dir, script], {
-      cwd: repoRoot,
-      env: { ...process.env, PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-      timeout: 120_000,
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(dir) : reject(new Error(`recording ${name} failed (exit ${code}):\n${stderr}`))));
-  });
+  await recordWithRuntime(TEST_PYTHON, dir, script, []);
+  return dir;
 }

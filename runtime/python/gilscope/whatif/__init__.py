@@ -21,6 +21,7 @@ one recording directory per run. Modules:
   harness.py      runs inside each recorded process: one run, one result file
   function_run.py the function form: serial, threads, processes, sub-interpreters
   subinterp.py    sub-interpreter pools for 3.12, 3.13 and 3.14
+  pool_results.py a task's answer taken in the parent (process and sub-interpreter pools)
   tasks.py        what runs in a worker (picklable, module level)
   script_run.py   the script form, under runpy
   swap.py         the pools the script gets instead of its own

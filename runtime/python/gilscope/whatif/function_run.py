@@ -20,14 +20,11 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from . import subinterp, tasks as task_module
 from .measure import Tasks, Transfer, Window, now_ns, usable_cores
+from .pool_results import collect
 from .target import BadInput, load_function, read_inputs
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 PROCESS_MODES = {"processes-fork": "fork", "processes-spawn": "spawn", "processes-forkserver": "forkserver"}
-
-
-class TaskFailed(Exception):
-    """The function raised on one input: the run is reported with that error."""
 
 
 def run(spec, result):
@@ -147,20 +144,3 @@ def _processes(spec, inputs, workers, method, spans, transfer, window):
                 futures.append(future)
             for future in futures:
                 collect(future, done_at, spans, transfer)
-
-
-def collect(future, done_at, spans, transfer):
-    """Unpickles one task's result in the parent, adds its span and times."""
-    data, info = future.result()
-    t0 = now_ns()
-    value, error = pickle.loads(data)
-    transfer.parent_seconds += (now_ns() - t0) / 1e9
-    transfer.bytes += len(data)
-    transfer.worker_seconds += info["workerPickleSeconds"]
-    arrived = done_at.get(id(future))
-    if arrived is not None:
-        transfer.moving_seconds += max(0.0, (arrived - info["endNs"]) / 1e9 - info.get("dumpsSeconds", 0.0))
-    spans.add(info["startNs"], info["endNs"], info["pid"], info["tid"], info.get("maxrss"))
-    if error is not None:
-        raise TaskFailed("the function raised %s: %s" % (type(error).__name__, error))
-    return value

@@ -34,7 +34,7 @@ def run(spec):
     except (BadInput, CannotSend) as error:
         result["error"] = str(error)
     except Exception as error:  # noqa: BLE001  the run failed: say how, in one line
-        from .function_run import TaskFailed
+        from .pool_results import TaskFailed
         if isinstance(error, TaskFailed):
             result["error"] = str(error)
         else:

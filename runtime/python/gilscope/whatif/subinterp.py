@@ -15,7 +15,9 @@ import sys
 import tempfile
 import threading
 
+from . import tasks as task_module
 from .measure import now_ns
+from .pool_results import TaskFailed, collect
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 RUNTIME_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -110,7 +112,6 @@ del _gs_x, _gs_value, _gs_data
 
 def run_function(spec, inputs, workers, spans, transfer, window):
     """Runs every input in `workers` sub-interpreters; fills spans and transfer."""
-    from .function_run import TaskFailed
     if sys.version_info >= (3, 14):
         return _run_pool_executor(spec, inputs, workers, spans, transfer, window)
     api = _api()
@@ -171,8 +172,6 @@ def run_function(spec, inputs, workers, spans, transfer, window):
 def _run_pool_executor(spec, inputs, workers, spans, transfer, window):
     """3.14+: concurrent.futures.InterpreterPoolExecutor, fed like a process pool."""
     from concurrent.futures import InterpreterPoolExecutor
-    from . import tasks as task_module
-    from .function_run import collect
     fn = spec["function"]
     done_at = {}
 
