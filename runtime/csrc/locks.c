@@ -24,6 +24,7 @@
 
 #include "locks.h"
 #include "pyframe.h"
+#include "quiet.h"
 #include "recorder.h"
 #include "syncroles.h"
 
@@ -343,7 +344,8 @@ static PyObject *acquire(const patched *p, const call_args *c, int restore_depth
     const void *handed = __atomic_load_n(&t->handoff_park, __ATOMIC_ACQUIRE);
     if (blocked && handed && handed == park_address(p, c->self) && t->handoff_ticks < when) when = t->handoff_ticks;
     if (result == Py_True) {
-        gs_put4(t, GS_LOCK_ACQUIRE, blocked ? GS_LOCK_CONTENDED : 0, id, when, site, 0, 0, 0);
+        if (blocked) gs_put4(t, GS_LOCK_ACQUIRE, GS_LOCK_CONTENDED, id, when, site, 0, 0, 0);
+        else gs_quiet_lock_acquired(t, id, when, site); /* may turn out quiet (quiet.c) */
         if ((e = lookup(c->self))) {
             e->holder = t->slot;
             e->hold_site = site;
@@ -376,7 +378,7 @@ static PyObject *release(const patched *p, const call_args *c, int all) {
         /* where it was let go: with the acquiring line, the span of the
          * critical section */
         uint32_t site = gs_pyframe_site(t, PyThreadState_Get());
-        gs_put4(t, GS_LOCK_RELEASE, 0, e->id, when, site, 0, 0, 0);
+        if (!gs_quiet_lock_released(t, e->id, when, site)) gs_put4(t, GS_LOCK_RELEASE, 0, e->id, when, site, 0, 0, 0);
     }
     e->holder = 0;
     e->depth = 0;

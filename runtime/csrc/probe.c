@@ -7,7 +7,9 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdlib.h>
 
+#include "cpusample.h"
 #include "endings.h"
 #include "gilhooks.h"
 #include "holdsplit.h"
@@ -49,6 +51,15 @@ static int gil_disabled_now(void) {
 #endif
 }
 
+/* GILSCOPE_CPU_SAMPLE_MS: how often each thread's run-queue delay is read (0: never). */
+static unsigned cpu_sample_period_ms(void) {
+    const char *text = getenv("GILSCOPE_CPU_SAMPLE_MS");
+    if (!text || !*text) return 10;
+    char *end;
+    unsigned long v = strtoul(text, &end, 10);
+    return *end || v > 60000 ? 10 : (unsigned)v;
+}
+
 static uint32_t interpreter_of(void *tstate) {
     return (uint32_t)PyInterpreterState_GetID(((PyThreadState *)tstate)->interp);
 }
@@ -58,6 +69,7 @@ static void after_fork_child(void) {
     gs_pyframe_after_fork_child();
     gs_locks_after_fork_child();
     gs_recorder_after_fork_child();
+    gs_cpusample_after_fork_child();
 }
 
 static PyObject *probe_start(PyObject *self, PyObject *args) {
@@ -81,6 +93,7 @@ static PyObject *probe_start(PyObject *self, PyObject *args) {
 
     gs_endings_install();
     pthread_atfork(NULL, NULL, after_fork_child);
+    gs_cpusample_start(cpu_sample_period_ms());
     if (no_gil) return PyUnicode_FromString(recording_path);
 
     gs_gil_set_site_reader(gs_pyframe_site);

@@ -61,6 +61,11 @@ typedef struct gs_thread {
     const void *last_code;
     int last_offset;
     uint32_t last_site;
+    uint32_t tid;
+    /* records that carried no contention, being summarised (quiet.c) */
+    uint8_t quiet_pending;   /* a summary is open: flush it before the next lasting record */
+    gs_slot *shadow_since;   /* full-log mode: where the records a normal run would have retracted begin */
+    struct gs_quiet *quiet;  /* allocated on first use */
 } gs_thread;
 
 typedef struct {
@@ -71,6 +76,7 @@ typedef struct {
     const char *python_version;
     const char *python_build;
     const char *executable;
+    int attached; /* recording begins while the process runs (gilscope attach) */
 } gs_process_info;
 
 extern __thread gs_thread *gs_tls_thread __attribute__((tls_model("initial-exec")));
@@ -97,6 +103,18 @@ gs_thread *gs_thread_current(void);
 /* The calling thread is never recorded (the probe's own helper thread). */
 void gs_thread_unrecorded(void);
 
+/* Whether `t` stands for a thread that records nothing (ended, or unrecorded). */
+int gs_thread_finished(const gs_thread *t);
+
+/* Calls fn on every live recorded thread, holding their list (-1 when it is busy). */
+int gs_threads_each_live(void (*fn)(gs_thread *, void *), void *arg);
+
+/* threads.c for recorder.c: set up; a forked child forgets the parent's
+ * threads, then its one thread starts again as its main thread. */
+void gs_threads_init(void);
+void gs_threads_after_fork_child(void);
+void gs_threads_restart_caller(void);
+
 /* Room for a record of 1 + extra slots in the thread's current chunk. NULL
  * when the record cannot be written; the loss is counted. */
 gs_slot *gs_reserve(gs_thread *t, unsigned extra);
@@ -109,7 +127,17 @@ static inline void gs_publish(gs_slot *s, uint8_t type, uint8_t extra, uint16_t 
     __atomic_store_n((uint32_t *)s, head, __ATOMIC_RELEASE);
 }
 
+/* Writes the thread's open summaries (quiet.c); called before every lasting record. */
+void gs_quiet_flush(gs_thread *t);
+
+static inline void gs_before_lasting(gs_thread *t) {
+    if (__builtin_expect(t->quiet_pending, 0)) gs_quiet_flush(t);
+    t->shadow_since = NULL;
+}
+
+/* A one-slot record, kept (a tentative one: gs_put_tentative). */
 static inline void gs_put(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts) {
+    gs_before_lasting(t);
     gs_slot *s = t->cur;
     if (__builtin_expect(s == t->end, 0)) {
         s = gs_reserve(t, 0);
@@ -120,16 +148,45 @@ static inline void gs_put(gs_thread *t, uint8_t type, uint16_t flags, uint32_t a
 }
 
 /* A record with one payload slot of four u32 (LOCK_WAIT, LOCK_ACQUIRE, SITE...). */
-static inline void gs_put4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
-                           uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+static inline gs_slot *gs_write4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+                                 uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
     gs_slot *s = gs_reserve(t, 1);
-    if (!s) return;
+    if (!s) return NULL;
     uint32_t *payload = (uint32_t *)(s + 1);
     payload[0] = a;
     payload[1] = b;
     payload[2] = c;
     payload[3] = d;
     gs_publish(s, type, 1, flags, arg, ts);
+    return s;
+}
+
+static inline void gs_put4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+                           uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+    gs_before_lasting(t);
+    gs_write4(t, type, flags, arg, ts, a, b, c, d);
+}
+
+/* A tentative record (FORMAT.md): it may be retracted while it is the
+ * thread's last (gs_retract). Writing it leaves open summaries open. The
+ * record's slot, or NULL when it could not be written. */
+static inline gs_slot *gs_put_tentative(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts) {
+    t->shadow_since = NULL;
+    gs_slot *s = gs_reserve(t, 0);
+    if (s) gs_publish(s, type, 0, (uint16_t)(flags | GS_TENTATIVE), arg, ts);
+    return s;
+}
+
+static inline gs_slot *gs_put4_tentative(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+                                         uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+    t->shadow_since = NULL;
+    return gs_write4(t, type, (uint16_t)(flags | GS_TENTATIVE), arg, ts, a, b, c, d);
+}
+
+/* Whether the record at `s` of `slots` slots is still the thread's last (in
+ * full-log mode: last but for records a normal run would have retracted). */
+static inline int gs_is_last(const gs_thread *t, const gs_slot *s, unsigned slots) {
+    return s && (t->cur == s + slots || t->shadow_since == s + slots);
 }
 
 /* Writes a STRING record defining `id` (ids are chosen by the caller, so that
@@ -141,6 +198,31 @@ int gs_put_string(gs_thread *t, uint32_t id, const char *utf8, size_t length);
  * the process ends; waits for such threads, 5 ms at most. Not for signal
  * handlers. */
 void gs_recorder_settle(void);
+
+/* Retracts the thread's last record `s` of `slots` slots (gs_is_last said
+ * so): its slot is free again. In full-log mode it is kept, flagged
+ * GS_SUMMARISED, and what follows it is written the same way (gs_put_shadow). */
+void gs_retract(gs_thread *t, gs_slot *s, unsigned slots);
+
+/* Full-log mode only: a record a normal run would not write (the GIL_ACQUIRE
+ * or LOCK_RELEASE of a summarised pair), flagged GS_SUMMARISED. */
+void gs_put_shadow(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts, int with_payload,
+                   uint32_t a, uint32_t b, uint32_t c, uint32_t d);
+
+/* Whether this process summarises (FORMAT.md recording flag bit 2) and keeps the full log (bit 3). */
+extern int gs_summarising;
+extern int gs_full_log;
+extern uint64_t gs_fold_window_ticks;
+extern uint64_t gs_summary_window_ticks;
+extern double gs_ticks_per_ns; /* the header's ticks_per_ns */
+
+/* The calling thread is gilscope's own (the CPU sampler): recorded, flagged
+ * so that readers leave it out of the program's threads. */
+gs_thread *gs_thread_ours(void);
+
+/* Stops recording in this process because the size cap is reached (budget.c):
+ * the header says so and when; the program runs on unrecorded. */
+void gs_recorder_stop_capped(void);
 
 /* Records how the process ended. Async-signal-safe. */
 void gs_recorder_mark_end(uint32_t kind, int32_t code);

@@ -67,6 +67,10 @@ def share_in_window(thread, state, start_ns, end_ns):
     for s, a, b, _ in thread.intervals:
         if s == state:
             total += max(0, min(b, end_ns) - max(a, start_ns))
+    # summarised release + re-take pairs (FORMAT.md GIL_QUIET) were inside held time
+    if state in ("held", "released"):
+        quiet = thread.quiet_released_in(start_ns, end_ns)
+        total += quiet if state == "released" else -quiet
     return total / (end_ns - start_ns)
 
 

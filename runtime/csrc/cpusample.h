@@ -1,0 +1,12 @@
+/* gilscope's own thread: the CPU and run-queue figures of every recorded
+ * thread, and the machine's load (cpusample.c). */
+#ifndef GILSCOPE_CPUSAMPLE_H
+#define GILSCOPE_CPUSAMPLE_H
+
+/* Starts the sampling thread (period_ms 0: none). 0, or -1 with errno. */
+int gs_cpusample_start(unsigned period_ms);
+
+/* In a forked child: the thread does not exist there; start it again. */
+void gs_cpusample_after_fork_child(void);
+
+#endif
