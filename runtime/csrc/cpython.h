@@ -83,4 +83,23 @@ int gs_parks_in_parking_lot(void);
  * before 3.14). */
 const void *gs_lock_park_address(PyObject *lock, int rlock);
 
+/* Free-threaded builds (Py_GIL_DISABLED; NULL or 0 elsewhere): */
+
+/* The object whose per-object mutex (taken by critical sections) is at
+ * `mutex`, if that address can be one: not checked (parks.c checks). */
+const void *gs_object_of_mutex(const void *mutex);
+
+/* Where a thread suspended by a stop-the-world pause parks: its own state. */
+const void *gs_tstate_park_address(void *tstate);
+
+/* Where the thread that asked for a stop-the-world pause waits for the
+ * others to stop: the event of its interpreter's and of the runtime's pauses. */
+const void *gs_stop_event_of_interp(void *tstate);
+const void *gs_stop_event_of_runtime(void);
+
+/* The offset of ob_type in an object, and of tp_flags and tp_name in a type. */
+size_t gs_offset_ob_type(void);
+size_t gs_offset_tp_flags(void);
+size_t gs_offset_tp_name(void);
+
 #endif

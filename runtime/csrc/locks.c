@@ -43,6 +43,7 @@ typedef struct {
      * site table keeps the code object alive) */
     PyCodeObject *made_in;
     int made_at;
+    const char *type_name; /* GS_KIND_OBJECT: the object's type (tp_name) */
 } lock_entry;
 
 #define TOMBSTONE ((const void *)1)
@@ -165,7 +166,8 @@ static void write_new(gs_thread *t, lock_entry *e, const void *object, uint32_t 
     if (!s) return;
     uint32_t *payload = (uint32_t *)(s + 1);
     payload[0] = site;
-    payload[1] = 0; /* the name is read from the creation line by the reader */
+    /* an object is named by its type; a lock by its creation line, which the reader reads */
+    payload[1] = e->type_name ? gs_pyframe_c_string(t, e->type_name) : 0;
     *(uint64_t *)(payload + 2) = (uint64_t)(uintptr_t)object;
     gs_publish(s, GS_LOCK_NEW, 1, e->kind, e->id, gs_ticks());
     e->generation = generation;
@@ -212,6 +214,29 @@ static lock_entry *entry_of(gs_thread *t, PyThreadState *ts, PyObject *lock, uin
     return e;
 }
 
+
+uint32_t gs_locks_object_id(gs_thread *t, const void *object, uint8_t kind, const char *type_name) {
+    lock_table();
+    lock_entry *e = find(object);
+    if (e && (e->kind != kind || e->type_name != type_name)) {
+        e->object = TOMBSTONE; /* the address holds another object now */
+        used--;
+        e = NULL;
+    }
+    int fresh = 0;
+    if (!e && (e = insert(object))) {
+        e->kind = kind;
+        e->type_name = type_name;
+        fresh = 1;
+    }
+    uint32_t id = e ? e->id : 0;
+    int define = e && (fresh || e->generation != generation);
+    unlock_table();
+    if (define) write_new(t, e, object, 0);
+    return id;
+}
+
+int gs_locks_in_event_wait(const gs_thread *t) { return t->event_wait_depth > 0; }
 
 /* ---- the wrapped methods ---- */
 
@@ -283,7 +308,9 @@ static PyObject *waited_acquire(const patched *p, const call_args *c, gs_thread 
     }
     uint16_t kind = join ? GS_WAIT_JOIN : wait_kind_of(o.role);
     gs_put4(t, GS_LOCK_WAIT, kind, id, gs_ticks(), o.site, 0, 0, 0);
+    t->event_wait_depth++;
     PyObject *result = call_original(p, c);
+    t->event_wait_depth--;
     gs_put(t, GS_LOCK_WAIT_END, result == Py_True ? 0 : GS_LOCK_GAVE_UP, id, gs_ticks());
     if (result == Py_True && (e = lookup(c->self))) e->holder = t->slot;
     return result;
@@ -396,7 +423,9 @@ static PyObject *handle_join(const patched *p, const call_args *c) {
     call_origin o;
     find_origin(t, ts, &o);
     gs_put4(t, GS_LOCK_WAIT, GS_WAIT_JOIN, id, gs_ticks(), o.site, 0, 0, 0);
+    t->event_wait_depth++;
     PyObject *result = call_original(p, c);
+    t->event_wait_depth--;
     gs_put(t, GS_LOCK_WAIT_END, result ? 0 : GS_LOCK_GAVE_UP, id, gs_ticks());
     return result;
 }

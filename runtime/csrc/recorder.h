@@ -34,6 +34,16 @@ typedef struct gs_thread {
     uint32_t pending_holder_slot;
     uint32_t pending_holder_site;
     uint8_t lock_blocked; /* 1: blocked, LOCK_WAIT due; 2: written */
+    uint8_t event_wait_depth; /* inside a Condition, Event, queue or join wait (locks.c) */
+    /* a wait in the parking lot being recorded (parks.c) */
+    uint8_t park_kind;          /* 0: none; what it is (parks.c) */
+    uint32_t park_lock;         /* the lock or object id it waits on */
+    const void *park_addr;
+    gs_slot *park_acquired;     /* a tentative LOCK_ACQUIRE written at the wake, retracted if it parks again */
+    uint32_t woken_by_slot;     /* written by the waker (wakes.c): who posted, from which line */
+    uint32_t woken_by_site;
+    uint64_t woken_ticks;
+    uint32_t spins;             /* sched_yield calls not yet written (a SPINS record) */
     /* a Lock being let go by this thread (locks.c): the address waiters of
      * it park on, and the release's time (wakes.c reads both) */
     const void *releasing_park;

@@ -35,6 +35,11 @@ enum gs_record_type {
     GS_LOCK_RELEASE = 23,
     GS_LOCK_WAIT_END = 24,
     GS_LOCK_QUIET = 25,
+    GS_STW_WAIT = 30,
+    GS_STW_END = 31,
+    GS_PHASE = 32,
+    GS_GIL_ENABLED = 33,
+    GS_SPINS = 34,
 };
 
 #define GS_ACQUIRE_NO_WAIT 0x100u
@@ -45,6 +50,12 @@ enum gs_record_type {
 #define GS_TENTATIVE 0x8000u
 /* With recording flag "full log kept": a record the summaries stand for, or a summary. */
 #define GS_SUMMARISED 0x4000u
+
+/* STW_WAIT / STW_END flags: the thread asked for the pause (else it was stopped by it). */
+#define GS_STW_REQUESTER 0x1u
+/* PHASE flags: the phase ends (else it begins); PHASE arg: what runs. */
+#define GS_PHASE_END 0x1u
+enum gs_phase { GS_PHASE_GC = 1, GS_PHASE_FORK = 2, GS_PHASE_TRACING = 3, GS_PHASE_GIL_ENABLING = 4 };
 
 /* The header's recording_flags. */
 #define GS_REC_ATTACHED 0x1u

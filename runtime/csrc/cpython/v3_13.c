@@ -5,6 +5,7 @@
 
 #if PY_VERSION_HEX >= 0x030D0000 && PY_VERSION_HEX < 0x030E0000
 
+#include <stddef.h>
 #include <string.h>
 
 #include "internal/pycore_ceval.h"
@@ -68,5 +69,33 @@ const void *gs_lock_park_address(PyObject *lock, int rlock) {
 int gs_gil_drop_requested(void *tstate) {
     return (__atomic_load_n(&((PyThreadState *)tstate)->eval_breaker, __ATOMIC_RELAXED) & _PY_GIL_DROP_REQUEST_BIT) != 0;
 }
+
+#ifdef Py_GIL_DISABLED
+/* Critical sections lock `ob_mutex` in the object's header; a thread
+ * suspended by a pause parks on its own `state`; the requester of a pause
+ * waits on the `stop_event` of its interpreter's or the runtime's
+ * `_stoptheworld_state` (Include/internal/pycore_interp.h, pycore_runtime.h). */
+const void *gs_object_of_mutex(const void *mutex) { return (const char *)mutex - offsetof(PyObject, ob_mutex); }
+const void *gs_tstate_park_address(void *tstate) { return tstate ? &((PyThreadState *)tstate)->state : NULL; }
+const void *gs_stop_event_of_interp(void *tstate) {
+    return tstate ? &((PyThreadState *)tstate)->interp->stoptheworld.stop_event : NULL;
+}
+const void *gs_stop_event_of_runtime(void) { return &_PyRuntime.stoptheworld.stop_event; }
+#else
+/* No free-threaded build in this family. */
+const void *gs_object_of_mutex(const void *mutex) {
+    (void)mutex;
+    return NULL;
+}
+const void *gs_tstate_park_address(void *tstate) {
+    (void)tstate;
+    return NULL;
+}
+const void *gs_stop_event_of_interp(void *tstate) {
+    (void)tstate;
+    return NULL;
+}
+const void *gs_stop_event_of_runtime(void) { return NULL; }
+#endif
 
 #endif

@@ -77,4 +77,19 @@ int gs_gil_drop_requested(void *tstate) {
 #endif
 }
 
+/* No free-threaded build in this family. */
+const void *gs_object_of_mutex(const void *mutex) {
+    (void)mutex;
+    return NULL;
+}
+const void *gs_tstate_park_address(void *tstate) {
+    (void)tstate;
+    return NULL;
+}
+const void *gs_stop_event_of_interp(void *tstate) {
+    (void)tstate;
+    return NULL;
+}
+const void *gs_stop_event_of_runtime(void) { return NULL; }
+
 #endif
