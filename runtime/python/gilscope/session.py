@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from . import ENV_DIRECTORY, ENV_RUNTIME, safefiles
+from . import ENV_DIRECTORY, ENV_RUNTIME, parent_death, safefiles
 
 RUNTIME_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
@@ -67,7 +67,8 @@ def run(command, directory, sampling=None, launcher="python -m gilscope.run", se
     if sampling is not None:
         session["sampled"] = dict(sampling)
     write_session(directory, session, session_file)
-    child = subprocess.Popen(command, env=env)
+    # The workload dies with this launcher, even by SIGKILL (parent_death.py).
+    child = subprocess.Popen(command, env=env, preexec_fn=parent_death.preexec(os.getpid()))
     if sampling is not None:
         session["pid"] = child.pid
         write_session(directory, session, session_file)
