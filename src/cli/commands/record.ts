@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 
 import type { Command } from '../command';
@@ -5,11 +6,14 @@ import { LiveStatus } from '../support/liveStatus';
 import { loadReport } from '../support/loadReport';
 import { renderTerminalReport } from '../support/terminalReport';
 import { styleFor } from '../support/terminalStyle';
+import { osErrorWords } from '../../core/files/osErrorWords';
+import { notRecordedLine, readRecorderNotes } from '../../core/format/recorderNotes';
 import { findRuntimeDir } from '../../core/launch/runtimeDir';
 import { preparePython } from '../../core/launch/preparePython';
 import { createRecordingDir, defaultRecordingName } from '../../core/launch/recordingDirSetup';
-import { recorderErrors } from '../../core/launch/recorderErrors';
 import { startRecordedWorkload } from '../../core/launch/recordedLaunch';
+import { checkOutputFolder, UnsafePathError } from '../../core/launch/safeFiles';
+import { commandProblem } from '../../core/launch/workloadCommand';
 import { DEFAULT_SAMPLE_HZ, MAX_SAMPLE_HZ } from '../../core/launch/sampledLaunch';
 import type { WorkloadEnd } from '../../core/launch/workloadRun';
 
@@ -106,31 +110,45 @@ function printSummary(recordingDir: string): void {
   }
 }
 
+/** One line on stderr, exit status 2. */
+function refuse(sentence: string): number {
+  process.stderr.write(`gilscope: ${sentence}\n`);
+  return 2;
+}
+
+/** What is wrong with the -o folder, as one sentence: safeFiles.ts's, or an fs error in words. */
+function folderProblem(error: unknown, output: string): string {
+  return error instanceof UnsafePathError ? error.message : `cannot use ${output} as the recording folder: ${osErrorWords(error)}; choose another -o`;
+}
+
 async function run(argv: readonly string[]): Promise<number> {
   const args = parse(argv);
   if (typeof args === 'string') {
     process.stderr.write(`gilscope record: ${args}\n${USAGE}\n`);
     return 2;
   }
+  // Each refusal is one line on stderr, and comes before anything is built or written.
+  const problem = commandProblem(args.command);
+  if (problem) return refuse(problem);
+  try {
+    checkOutputFolder(args.output);
+  } catch (error) {
+    return refuse(folderProblem(error, args.output));
+  }
   const runtimeDir = findRuntimeDir();
   const python = args.python ?? (isPython(args.command[0]!) ? args.command[0]! : 'python3');
   const prepared = await preparePython(python, runtimeDir);
-  if (!prepared.ok) {
-    process.stderr.write(`${prepared.message}\ngilscope: the workload was not started\n`);
-    return 2;
-  }
+  if (!prepared.ok) return refuse(`${prepared.message.replace(/^gilscope: /, '')}; the workload was not started`);
   const exact = prepared.python.exact;
   if (!exact && !args.fallback) {
-    process.stderr.write(`gilscope: cannot record ${prepared.python.executable} exactly: ${prepared.python.reason ?? 'no reason given'}\n`
-      + 'gilscope: the workload was not started (--no-fallback)\n');
-    return 2;
+    return refuse(`cannot record ${prepared.python.executable} exactly: ${prepared.python.reason ?? 'no reason given'}; `
+      + 'the workload was not started (--no-fallback)');
   }
   let recordingDir: string;
   try {
     recordingDir = createRecordingDir(args.output);
   } catch (error) {
-    process.stderr.write(`gilscope: ${(error as Error).message}\n`);
-    return 2;
+    return refuse(folderProblem(error, args.output));
   }
   const workload = startRecordedWorkload({
     prepared: prepared.python,
@@ -153,8 +171,10 @@ async function run(argv: readonly string[]): Promise<number> {
   process.off('SIGINT', ignore);
   process.off('SIGTERM', forward);
   process.off('SIGHUP', forward);
-  for (const reason of recorderErrors(recordingDir)) {
-    process.stderr.write(`gilscope: a process was not recorded: ${reason}\n`);
+  const unrecorded = notRecordedLine(readRecorderNotes(recordingDir));
+  if (unrecorded) {
+    process.stderr.write(`${unrecorded}\n`);
+    if (!readdirSync(recordingDir).some((name) => name.endsWith('.gsr'))) return 2; // nothing at all was recorded
   }
   printSummary(recordingDir);
   process.stderr.write(`gilscope: recording written to ${recordingDir}; see it again with: gilscope report ${recordingDir}\n`);
