@@ -29,7 +29,7 @@ KERNEL_FILE_SYSTEMS = frozenset((
 ))
 
 OS_ERROR_WORDS = {
-    errno.ENOENT: "it does not exist",
+    errno.ENOENT: "no such file or folder",
     errno.EACCES: "permission denied",
     errno.EPERM: "the operation is not permitted",
     errno.ENOTDIR: "a part of the path is a file, not a folder",

@@ -4,7 +4,7 @@
  * runtime's twin is OS_ERROR_WORDS in runtime/python/gilscope/safefiles.py.
  */
 const WORDS: Readonly<Record<string, string>> = {
-  ENOENT: 'it does not exist',
+  ENOENT: 'no such file or folder',
   EACCES: 'permission denied',
   EPERM: 'the operation is not permitted',
   ENOTDIR: 'a part of the path is a file, not a folder',
