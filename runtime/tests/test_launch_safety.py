@@ -95,7 +95,11 @@ class Files(unittest.TestCase):
     def test_bad_outputs_are_one_line(self):
         existing = os.path.join(folder(), "file")
         open(existing, "w").close()
+        anyones = os.path.join(folder(), "open")
+        os.mkdir(anyones)
+        os.chmod(anyones, 0o777)
         for out, said in ((existing, "is a file, not a folder"),
+                          (os.path.join(anyones, "out"), "where anyone may rename or replace things (mode 0777, no sticky bit)"),
                           (os.path.join(folder(), "no", "out"), "does not exist; create it first"),
                           ("/proc/gilscope-test-out", "is on a kernel file system (proc at /proc)")):
             code, stdout, stderr = launch("-o", out, script(SHORT), timeout=30)

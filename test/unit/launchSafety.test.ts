@@ -106,6 +106,12 @@ for (const launcher of LAUNCHERS) {
         /cannot create .*\/no\/such\/out: its folder .*\/no\/such does not exist; create it first or choose another -o$/],
       ['a folder under /proc (must not hang)', () => '/proc/gilscope-test-out', /\/proc\/gilscope-test-out is on a kernel file system \(proc at \/proc\)/],
       ['a folder under /proc/self', () => '/proc/self/out', /is on a kernel file system \(proc at \/proc\)/],
+      ['a folder in a parent anyone may write in, without the sticky bit', () => {
+        const open = join(tempDir(), 'open');
+        mkdirSync(open);
+        chmodSync(open, 0o777);
+        return join(open, 'out');
+      }, /out is in .*\/open, where anyone may rename or replace things \(mode 0777, no sticky bit\); choose another -o$/],
       ['a folder others can write', () => {
         const d = join(tempDir(), 'shared');
         mkdirSync(d);
@@ -280,6 +286,9 @@ describe('gilscope record: through its trampoline the workload is as if started 
     const n = runLaunched([process.execPath, cli, 'record', '-o', none, '--', 'env', 'GILSCOPE_FORCE_SAMPLED=1', TEST_PYTHON, '-c', 'pass']);
     assert.equal(n.code, 2, n.stderr);
     assert.match(oneLine(n.stderr), /^gilscope: 1 process was not recorded \(forced by GILSCOPE_FORCE_SAMPLED=1.*\); see .*errors-\d+\.txt$/);
+    const report = runLaunched([process.execPath, cli, 'report', none]);
+    assert.equal(report.code, 2);
+    assert.match(oneLine(report.stderr), /^gilscope: none\.gilscope: nothing was recorded: process \d+ could not record itself \(forced by GILSCOPE_FORCE_SAMPLED=1.*\); see .*errors-\d+\.txt$/);
   });
 
   it('a program that does not exist is one line and exit 2, before anything is made', () => {

@@ -133,6 +133,20 @@ def owner_fault(st):
     return None
 
 
+def _check_parent_holds(absolute):
+    """The folder's parent must not let others rename things in it: a parent
+    anyone may write in, without the sticky bit (/tmp has it), would let them
+    swap the checked folder for a link before the files are written."""
+    parent = os.path.dirname(absolute)
+    try:
+        st = os.stat(parent)
+    except OSError:
+        return  # said by the caller's own checks
+    if st.st_mode & 0o002 and not st.st_mode & stat.S_ISVTX:
+        raise UnsafePath("%s is in %s, where anyone may rename or replace things (mode %04o, no sticky bit); "
+                         "choose another -o" % (absolute, parent, stat.S_IMODE(st.st_mode)))
+
+
 def check_output_folder(path):
     """Checks `path` as a recording folder before anything is written:
     returns (absolute path, whether it exists already). Raises UnsafePath
@@ -152,6 +166,7 @@ def check_output_folder(path):
                          % (absolute, os_error_words(error)))
     if st is None:
         _check_parent(absolute)
+        _check_parent_holds(absolute)
         return absolute, False
     if stat.S_ISLNK(st.st_mode):
         raise UnsafePath("%s is a symbolic link; name a real folder with -o (gilscope does not write through links)"
@@ -166,6 +181,7 @@ def check_output_folder(path):
     except OSError as error:
         raise UnsafePath("cannot use %s as the recording folder: %s; choose another -o"
                          % (absolute, os_error_words(error)))
+    _check_parent_holds(absolute)
     if any(is_recording_file(n) for n in names):
         raise UnsafePath("%s already holds a recording; name a new folder with -o, or remove that one" % absolute)
     if not os.access(absolute, os.W_OK | os.X_OK):

@@ -5,9 +5,9 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
  * errors-<pid>.txt), read without following a link and without blocking: a
  * FIFO or a device planted under such a name would hang a plain read.
  * Undefined when it is absent; throws (an fs error) when it is there but
- * cannot be read, or is not a regular file.
+ * cannot be read, or is not a regular file. At most `maxBytes` are read.
  */
-export function readSmallTextFile(path: string, maxBytes = 1 << 20): string | undefined {
+export function readSmallTextFile(path: string, maxBytes = 16 << 20): string | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -17,10 +17,15 @@ export function readSmallTextFile(path: string, maxBytes = 1 << 20): string | un
   }
   try {
     if (!fstatSync(fd).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREGULAR' });
-    const buffer = Buffer.alloc(maxBytes);
-    let used = 0;
-    for (let n = -1; n !== 0 && used < maxBytes; used += n) n = readSync(fd, buffer, used, maxBytes - used, null);
-    return buffer.subarray(0, used).toString('utf8');
+    const chunks: Buffer[] = [];
+    for (let total = 0; total < maxBytes;) {
+      const chunk = Buffer.alloc(Math.min(1 << 16, maxBytes - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+    }
+    return Buffer.concat(chunks).toString('utf8');
   } finally {
     closeSync(fd);
   }

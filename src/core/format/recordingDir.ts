@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { readRecorderNotes } from './recorderNotes';
 import { RecordingError } from './recordingError';
 import { readSessionFile } from './session';
 import type { SessionInfo } from './session';
@@ -29,6 +30,11 @@ export function listRecording(path: string): RecordingFiles {
   }
   const names = readdirSync(path).filter((n) => GSR_NAME.test(n) || n.endsWith('.gsr')).sort();
   if (names.length === 0) {
+    const failed = readRecorderNotes(path).find((n) => !n.recorded);
+    if (failed) {
+      // The runtime said why, in the folder: say it rather than "no files".
+      throw new RecordingError('missing', basename(path) || path, undefined, `nothing was recorded: process ${failed.pid} could not record itself (${failed.text})`, `see ${failed.file}`);
+    }
     throw new RecordingError(
       'missing',
       basename(path) || path,

@@ -101,6 +101,24 @@ function whyNotWritable(folder: string): string {
 }
 
 /**
+ * The folder's parent must not let others rename things in it: a parent
+ * anyone may write in, without the sticky bit (/tmp has it), would let them
+ * swap the checked folder for a link before the files are written.
+ */
+function checkParentHolds(dir: string): void {
+  const parent = dirname(dir);
+  let st: Stats;
+  try {
+    st = statSync(parent);
+  } catch {
+    return; // said by the caller's own checks
+  }
+  if (st.mode & 0o002 && !(st.mode & 0o1000)) {
+    throw new UnsafePathError(`${dir} is in ${parent}, where anyone may rename or replace things (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}, no sticky bit); choose another -o`);
+  }
+}
+
+/**
  * Checks `path` as a recording folder before anything is written: its
  * absolute path, and whether it exists already. Throws UnsafePathError
  * saying what is wrong and what to do. A kernel file system is refused
@@ -120,6 +138,7 @@ export function checkOutputFolder(path: string): { dir: string; exists: boolean 
   }
   if (!st) {
     checkParent(dir);
+    checkParentHolds(dir);
     return { dir, exists: false };
   }
   if (st.isSymbolicLink()) throw new UnsafePathError(`${dir} is a symbolic link; name a real folder with -o (gilscope does not write through links)`);
@@ -132,6 +151,7 @@ export function checkOutputFolder(path: string): { dir: string; exists: boolean 
   } catch (error) {
     throw new UnsafePathError(`cannot use ${dir} as the recording folder: ${osErrorWords(error)}; choose another -o`);
   }
+  checkParentHolds(dir);
   if (names.some(isRecordingFile)) throw new UnsafePathError(`${dir} already holds a recording; name a new folder with -o, or remove that one`);
   const notWritable = whyNotWritable(dir);
   if (notWritable) throw new UnsafePathError(`cannot write in ${dir}: ${notWritable}; choose another -o`);
