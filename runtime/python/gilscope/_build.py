@@ -4,6 +4,7 @@ The probe is compiled against this exact interpreter's headers with
 Py_BUILD_CORE_MODULE: the GIL's layout depends on the version and on build
 flags (Py_DEBUG, Py_GIL_DISABLED), so a build is never shared between
 interpreters. The cache key covers everything the layout depends on.
+Where it is cached, and when a cached build may be loaded: probe_cache.py.
 """
 import hashlib
 import os
@@ -15,7 +16,7 @@ import sys
 import sysconfig
 import tempfile
 
-from . import probe_cache
+from . import probe_cache, safefiles
 
 MODULE = "_gilscope_probe"
 CSRC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "csrc")
@@ -101,6 +102,9 @@ def _probe_folder():
         return probe_cache.private_probe_folder(cache_root())
     except probe_cache.CacheUnsafe as error:
         raise BuildError(str(error))
+    except OSError as error:
+        raise BuildError("cannot use the probe cache %s: %s; set GILSCOPE_CACHE to a folder of your own"
+                         % (cache_root(), safefiles.os_error_words(error)))
 
 
 def ensure_probe(say=None):
@@ -130,13 +134,20 @@ def ensure_probe(say=None):
         else:
             say("gilscope: the cached probe %s %s; rebuilding it" % (target, fault))
     folder = os.path.dirname(target)
-    fresh = tempfile.mkdtemp(prefix=os.path.basename(folder) + ".build-", dir=probes)  # 0700, a new name
+    try:
+        fresh = tempfile.mkdtemp(prefix=os.path.basename(folder) + ".build-", dir=probes)  # 0700, a new name
+    except OSError as error:
+        raise BuildError("cannot build the probe in %s: %s" % (probes, safefiles.os_error_words(error)))
     try:
         built = os.path.join(fresh, os.path.basename(target))
         _compile(include, internal, built)
         os.chmod(built, 0o600)
         probe_cache.write_checksum(built)
         probe_cache.install(fresh, folder, os.path.basename(target))
+    except OSError as error:
+        import shutil
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise BuildError("cannot put the probe in the cache at %s: %s" % (folder, safefiles.os_error_words(error)))
     except BaseException:
         import shutil
         shutil.rmtree(fresh, ignore_errors=True)

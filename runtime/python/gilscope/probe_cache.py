@@ -113,6 +113,8 @@ def open_trusted(path):
         folder = os.lstat(os.path.dirname(path))
     except FileNotFoundError:
         return None, MISSING
+    except OSError as error:
+        return None, "has a folder that cannot be read (%s)" % safefiles.os_error_words(error)
     fault = safefiles.folder_fault(folder)
     if fault:
         return None, "has a folder that %s" % fault
