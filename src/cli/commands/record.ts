@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+
 import { defineCommand } from '../command';
 import type { Command } from '../command';
 import type { CommandSpec, ParsedCommandLine } from '../options';
@@ -7,11 +9,14 @@ import { loadReport } from '../support/loadReport';
 import { isPython } from '../support/pythonCommand';
 import { renderTerminalReport } from '../support/terminalReport';
 import { styleFor } from '../support/terminalStyle';
+import { osErrorWords } from '../../core/files/osErrorWords';
+import { notRecordedLine, readRecorderNotes } from '../../core/format/recorderNotes';
 import { findRuntimeDir } from '../../core/launch/runtimeDir';
 import { preparePython } from '../../core/launch/preparePython';
 import { createRecordingDir, defaultRecordingName } from '../../core/launch/recordingDirSetup';
-import { recorderErrors } from '../../core/launch/recorderErrors';
 import { startRecordedWorkload } from '../../core/launch/recordedLaunch';
+import { checkOutputFolder, UnsafePathError } from '../../core/launch/safeFiles';
+import { commandProblem } from '../../core/launch/workloadCommand';
 import { DEFAULT_SAMPLE_HZ, MAX_SAMPLE_HZ } from '../../core/launch/sampledLaunch';
 import type { WorkloadEnd } from '../../core/launch/workloadRun';
 
@@ -77,28 +82,43 @@ function printSummary(recordingDir: string): void {
   }
 }
 
+/** One line on stderr, exit status 2. */
+function refuse(sentence: string): number {
+  process.stderr.write(`gilscope: ${sentence}\n`);
+  return 2;
+}
+
+/** What is wrong with the -o folder, as one sentence: safeFiles.ts's, or an fs error in words. */
+function folderProblem(error: unknown, output: string): string {
+  return error instanceof UnsafePathError ? error.message : `cannot use ${output} as the recording folder: ${osErrorWords(error)}; choose another -o`;
+}
+
 async function record({ values, rest: command }: ParsedCommandLine<typeof spec.options>): Promise<number> {
   if (command.length === 0) throw new UsageError('name the command to record, e.g. gilscope record -- python script.py');
   const sampleHz = sampleRate(values['sample-hz']);
+  const output = values.output ?? defaultRecordingName();
+  // Each refusal is one line on stderr, and comes before anything is built or written.
+  const problem = commandProblem(command);
+  if (problem) return refuse(problem);
+  try {
+    checkOutputFolder(output);
+  } catch (error) {
+    return refuse(folderProblem(error, output));
+  }
   const runtimeDir = findRuntimeDir();
   const python = values.python ?? (isPython(command[0]!) ? command[0]! : 'python3');
   const prepared = await preparePython(python, runtimeDir);
-  if (!prepared.ok) {
-    process.stderr.write(`${prepared.message}\ngilscope: the workload was not started\n`);
-    return 2;
-  }
+  if (!prepared.ok) return refuse(`${prepared.message.replace(/^gilscope: /, '')}; the workload was not started`);
   const exact = prepared.python.exact;
   if (!exact && values['no-fallback']) {
-    process.stderr.write(`gilscope: cannot record ${prepared.python.executable} exactly: ${prepared.python.reason ?? 'no reason given'}\n`
-      + 'gilscope: the workload was not started (--no-fallback)\n');
-    return 2;
+    return refuse(`cannot record ${prepared.python.executable} exactly: ${prepared.python.reason ?? 'no reason given'}; `
+      + 'the workload was not started (--no-fallback)');
   }
   let recordingDir: string;
   try {
-    recordingDir = createRecordingDir(values.output ?? defaultRecordingName());
+    recordingDir = createRecordingDir(output);
   } catch (error) {
-    process.stderr.write(`gilscope: ${(error as Error).message}\n`);
-    return 2;
+    return refuse(folderProblem(error, output));
   }
   const workload = startRecordedWorkload({
     prepared: prepared.python,
@@ -121,8 +141,10 @@ async function record({ values, rest: command }: ParsedCommandLine<typeof spec.o
   process.off('SIGINT', ignore);
   process.off('SIGTERM', forward);
   process.off('SIGHUP', forward);
-  for (const reason of recorderErrors(recordingDir)) {
-    process.stderr.write(`gilscope: a process was not recorded: ${reason}\n`);
+  const unrecorded = notRecordedLine(readRecorderNotes(recordingDir));
+  if (unrecorded) {
+    process.stderr.write(`${unrecorded}\n`);
+    if (!readdirSync(recordingDir).some((name) => name.endsWith('.gsr'))) return 2; // nothing at all was recorded
   }
   printSummary(recordingDir);
   process.stderr.write(`gilscope: recording written to ${recordingDir}; see it again with: gilscope report ${recordingDir}\n`);

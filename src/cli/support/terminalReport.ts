@@ -5,14 +5,23 @@ import type { Style } from './terminalStyle';
 
 const TOP = 8;
 
+/**
+ * How the process ended. A process that returned from its main ended
+ * through libc's exit, where the runtime cannot see the status (end_code
+ * -1, FORMAT.md): only the launched process's status is known, from
+ * session.json. Such an end is still a normal exit, not an unknown one:
+ * "end unknown" is kept for a process that left no end at all (SIGKILL).
+ */
+function endText(p: ReportProcess): string {
+  if (p.running) return 'still running';
+  if (p.endKind === 'signal') return `killed by signal ${p.signal ?? '?'}`;
+  if (p.endKind === 'unknown') return 'end unknown';
+  const how = p.endKind === 'os._exit' ? 'os._exit' : 'exit';
+  return p.exitCode === null ? `${how}, status not seen` : `${how} ${p.exitCode}`;
+}
+
 function processTitle(p: ReportProcess, st: Style): string {
-  const how = p.running
-    ? 'still running'
-    : p.endKind === 'signal'
-      ? `killed by signal ${p.signal ?? '?'}`
-      : p.exitCode === null
-        ? 'end unknown'
-        : `${p.endKind === 'os._exit' ? 'os._exit' : 'exit'} ${p.exitCode}`;
+  const how = endText(p);
   const cmd = p.argv.join(' ') || p.executable;
   return `${st.bold(`Process ${p.pid}`)} ${cmd}  ${st.dim(`(${formatSeconds(p.endSeconds - p.startSeconds)}, ${how})`)}`;
 }

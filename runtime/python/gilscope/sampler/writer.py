@@ -13,6 +13,8 @@ import os
 import struct
 import time
 
+from .. import safefiles
+
 FORMAT_VERSION = 2
 ARGV_AT = 1032  # version 2: argc and argv_bytes at 1024, argv at 1032
 HEADER_SIZE = CHUNK_SIZE = 4096
@@ -58,7 +60,7 @@ class GsrWriter:
         self.start_realtime_ns = time.time_ns()
         self.start_mono_ns = start_mono_ns
         self.path = os.path.join(directory, "p%d-%d.gsr" % (pid, self.start_realtime_ns))
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        self.fd = safefiles.create_exclusive(self.path, os.O_RDWR)
         os.ftruncate(self.fd, HEADER_SIZE)
         self.header = mmap.mmap(self.fd, HEADER_SIZE, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
         self.segments = []
