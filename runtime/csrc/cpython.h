@@ -83,6 +83,13 @@ int gs_parks_in_parking_lot(void);
  * before 3.14). */
 const void *gs_lock_park_address(PyObject *lock, int rlock);
 
+/* The address a thread sleeping on `sem` parks on, when `sem` is the
+ * semaphore of a parking-lot wait entry (3.13+, Python/parking_lot.c: the
+ * address just before the semaphore, the entry linked into its bucket just
+ * after); NULL for any other semaphore sleep (a bucket's own lock, a
+ * PyThread_type_lock). Reads only memory it checked. */
+const void *gs_parked_address(const void *sem);
+
 /* Free-threaded builds (Py_GIL_DISABLED; NULL or 0 elsewhere): */
 
 /* The object whose per-object mutex (taken by critical sections) is at

@@ -371,7 +371,8 @@ static PyObject *acquire(const patched *p, const call_args *c, int restore_depth
     const void *handed = __atomic_load_n(&t->handoff_park, __ATOMIC_ACQUIRE);
     if (blocked && handed && handed == park_address(p, c->self) && t->handoff_ticks < when) when = t->handoff_ticks;
     if (result == Py_True) {
-        if (blocked) gs_put4(t, GS_LOCK_ACQUIRE, GS_LOCK_CONTENDED, id, when, site, 0, 0, 0);
+        /* free-threaded: who woke it, and from where (parks.c); 0 on a GIL build */
+        if (blocked) gs_put4(t, GS_LOCK_ACQUIRE, GS_LOCK_CONTENDED, id, when, site, t->woken_by_slot, t->woken_by_site, 0);
         else gs_quiet_lock_acquired(t, id, when, site); /* may turn out quiet (quiet.c) */
         if ((e = lookup(c->self))) {
             e->holder = t->slot;

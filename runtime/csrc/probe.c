@@ -15,6 +15,7 @@
 #include "holdsplit.h"
 #include "hooks.h"
 #include "locks.h"
+#include "parks.h"
 #include "pyframe.h"
 #include "recorder.h"
 #include "wakes.h"
@@ -94,21 +95,25 @@ static PyObject *probe_start(PyObject *self, PyObject *args) {
     gs_endings_install();
     pthread_atfork(NULL, NULL, after_fork_child);
     gs_cpusample_start(cpu_sample_period_ms());
-    if (no_gil) return PyUnicode_FromString(recording_path);
 
+    /* A free-threaded build: its waits are parking-lot sleeps (parks.c); its GIL,
+     * off now, is watched all the same: a module may turn it on (then recorded
+     * exactly from that moment, as on a GIL build). */
+    int free_threaded = (build_flags() & GS_BUILD_FREE_THREADED) != 0;
+    gs_parks_configure(free_threaded);
     gs_gil_set_site_reader(gs_pyframe_site);
     gs_gil_set_interp_reader(interpreter_of);
     gs_gil_set_drop_request_reader(gs_gil_drop_requested);
     gs_gil_layout layout;
     gs_gil_layout_of_version(&layout);
     const gs_gil *gil = gs_gil_register(main_gil(), &layout, (uint32_t)PyInterpreterState_GetID(PyThreadState_Get()->interp));
-    gs_wakes_configure(gs_parks_in_parking_lot());
+    gs_wakes_configure(gs_parks_in_parking_lot(), free_threaded);
     if (gs_hooks_install((const void *)&PyEval_SaveThread) < 0) {
         unavailable_reason = "the interpreter's calls to pthread could not be redirected (no GOT entries found)";
         PyErr_SetString(PyExc_RuntimeError, unavailable_reason);
         return NULL;
     }
-    gs_gil_note_held(gil);
+    if (!no_gil) gs_gil_note_held(gil);
     PyObject *thread_module = PyImport_ImportModule("_thread");
     if (!thread_module || gs_locks_install_module(thread_module) < 0) {
         Py_XDECREF(thread_module);
@@ -139,6 +144,30 @@ static PyObject *probe_name_thread(PyObject *self, PyObject *name) {
         uint32_t id = gs_pyframe_new_string(t, name);
         if (id) gs_put(t, GS_THREAD_NAME, 0, id, gs_ticks());
     }
+    Py_RETURN_NONE;
+}
+
+/* gil_enabled(module name or None): a free-threaded build turned its GIL on
+ * (to load that module, or PYTHON_GIL=1 when None at start). */
+static PyObject *probe_gil_enabled(PyObject *self, PyObject *name) {
+    (void)self;
+    gs_thread *t = gs_recording ? gs_thread_current() : NULL;
+    if (t) {
+        uint32_t id = PyUnicode_Check(name) ? gs_pyframe_new_string(t, name) : 0;
+        gs_put(t, GS_GIL_ENABLED, 0, id, gs_ticks());
+    }
+    Py_RETURN_NONE;
+}
+
+/* phase(kind, end): the calling thread begins or ends what may stop the world
+ * (FORMAT.md PHASE: garbage collection, fork, tracing, enabling the GIL). */
+static PyObject *probe_phase(PyObject *self, PyObject *args) {
+    (void)self;
+    unsigned int kind;
+    int end;
+    if (!PyArg_ParseTuple(args, "Ip", &kind, &end)) return NULL;
+    gs_thread *t = gs_recording ? gs_thread_current() : NULL;
+    if (t) gs_put(t, GS_PHASE, end ? GS_PHASE_END : 0, kind, gs_ticks());
     Py_RETURN_NONE;
 }
 
@@ -183,6 +212,8 @@ static PyMethodDef probe_methods[] = {
     {"split_long_holds", probe_split_long_holds, METH_VARARGS,
      "split_long_holds(period_ms): a GIL hold longer than this is asked to end, so its lines are seen (0: off)"},
     {"stop_splitting", probe_stop_splitting, METH_NOARGS, "stops split_long_holds (atexit, before finalisation)"},
+    {"gil_enabled", probe_gil_enabled, METH_O, "gil_enabled(module_name_or_None): a free-threaded build turned its GIL on"},
+    {"phase", probe_phase, METH_VARARGS, "phase(kind, end): what may stop the world begins or ends (FORMAT.md PHASE)"},
     {"lost_records", probe_lost_records, METH_NOARGS, "records that could not be written"},
     {"gil_offsets", probe_gil_offsets, METH_NOARGS, "where the GIL is, for checks"},
     {NULL, NULL, 0, NULL},
@@ -193,4 +224,15 @@ static struct PyModuleDef probe_module = {
     NULL, NULL, NULL, NULL,
 };
 
-__attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__gilscope_probe(void) { return PyModule_Create(&probe_module); }
+/* On a free-threaded build the probe says it needs no GIL: loading it must
+ * not turn the GIL on (the recorded program must be the program as it runs). */
+__attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__gilscope_probe(void) {
+    PyObject *module = PyModule_Create(&probe_module);
+#ifdef Py_GIL_DISABLED
+    if (module && PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+#endif
+    return module;
+}

@@ -99,6 +99,11 @@ static void write_lock_summary(gs_thread *t, struct gs_quiet *q, uint64_t now) {
 void gs_quiet_flush(gs_thread *t) {
     struct gs_quiet *q = t->quiet;
     t->quiet_pending = 0;
+    if (t->spins) { /* free-threaded: sched_yield spins before parking (parks.c) */
+        gs_slot *s = gs_reserve(t, 0);
+        if (s) gs_publish(s, GS_SPINS, 0, 0, t->spins, gs_ticks());
+        t->spins = 0;
+    }
     if (!q) return;
     uint64_t now = gs_ticks();
     if (q->gil_open && q->lock_open && q->lock_last < q->gil_last) write_lock_summary(t, q, now);

@@ -39,7 +39,9 @@ typedef struct gs_thread {
     uint8_t park_kind;          /* 0: none; what it is (parks.c) */
     uint32_t park_lock;         /* the lock or object id it waits on */
     const void *park_addr;
+    uint32_t park_site;
     gs_slot *park_acquired;     /* a tentative LOCK_ACQUIRE written at the wake, retracted if it parks again */
+    const void *park_acquired_addr;
     uint32_t woken_by_slot;     /* written by the waker (wakes.c): who posted, from which line */
     uint32_t woken_by_site;
     uint64_t woken_ticks;

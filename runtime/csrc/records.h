@@ -40,6 +40,8 @@ enum gs_record_type {
     GS_PHASE = 32,
     GS_GIL_ENABLED = 33,
     GS_SPINS = 34,
+    GS_DETACH = 35,
+    GS_ATTACH = 36,
 };
 
 #define GS_ACQUIRE_NO_WAIT 0x100u
@@ -62,6 +64,7 @@ enum gs_phase { GS_PHASE_GC = 1, GS_PHASE_FORK = 2, GS_PHASE_TRACING = 3, GS_PHA
 #define GS_REC_CAPPED 0x2u
 #define GS_REC_SUMMARISED 0x4u
 #define GS_REC_FULL_LOG 0x8u
+#define GS_REC_DETACH_SEEN 0x10u
 
 enum gs_clock_kind { GS_CLOCK_MONOTONIC = 0, GS_CLOCK_TSC = 1 };
 enum gs_gil_mode { GS_MODE_GIL = 1, GS_MODE_NO_GIL = 2, GS_MODE_SAMPLED = 3 };

@@ -118,7 +118,7 @@ class Process:
                     self.sites[arg] = struct.unpack_from("<IIII", payload)
                 elif typ == LOCK_NEW:
                     site, name, address = struct.unpack_from("<IIQ", payload)
-                    self.locks[arg] = {"kind": flags, "site": site, "address": address}
+                    self.locks[arg] = {"kind": flags, "site": site, "address": address, "name": name}
                     if slot in self.threads:
                         self.threads[slot].events.append((ts, typ, flags, arg, payload))
                 elif typ == THREAD_START and flags & OURS:
@@ -168,6 +168,11 @@ class Process:
             return None
         (a, busy_a, own_a), (b, busy_b, own_b) = inside[0], inside[-1]
         return max(0.0, (busy_b - busy_a) - (own_b - own_a)) / (b - a)
+
+    def lock_name(self, lock_id):
+        """The name the runtime gave a lock (an object's type, free-threaded), or None."""
+        info = self.locks.get(lock_id)
+        return self.strings.get(info["name"]) if info and info.get("name") else None
 
     def site(self, site_id):
         if site_id not in self.sites:

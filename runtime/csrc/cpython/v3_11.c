@@ -110,4 +110,9 @@ const void *gs_stop_event_of_interp(void *tstate) {
 }
 const void *gs_stop_event_of_runtime(void) { return NULL; }
 
+const void *gs_parked_address(const void *sem) {
+    (void)sem;
+    return NULL;
+}
+
 #endif

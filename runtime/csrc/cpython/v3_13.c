@@ -2,6 +2,7 @@
  * object, or None for the interpreter's own entry frames); instr_ptr. The
  * GIL: interp->ceval.gil. Pending calls reach any thread. */
 #include "../cpython.h"
+#include "../saferead.h"
 
 #if PY_VERSION_HEX >= 0x030D0000 && PY_VERSION_HEX < 0x030E0000
 
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "internal/pycore_ceval.h"
+#include "internal/pycore_semaphore.h"
 #include "internal/pycore_frame.h"
 #include "internal/pycore_gil.h"
 #include "internal/pycore_interp.h"
@@ -97,5 +99,20 @@ const void *gs_stop_event_of_interp(void *tstate) {
 }
 const void *gs_stop_event_of_runtime(void) { return NULL; }
 #endif
+
+/* A parking-lot wait entry is `{ void *park_arg; uintptr_t addr; _PySemaphore
+ * sema; struct llist_node node; ... }` (Python/parking_lot.c, 3.13 to 3.15),
+ * and a parked entry's node is linked into its bucket's list. A bucket lock's
+ * waiter (`{ next; sema; }`) has no such node after its semaphore. */
+const void *gs_parked_address(const void *sem) {
+    const char *s = sem;
+    const void *addr = NULL;
+    const void *const *node = (const void *const *)(s + sizeof(_PySemaphore));
+    const void *next = NULL, *next_prev = NULL;
+    if (gs_safe_read(&addr, s - sizeof(void *), sizeof addr) != 0 || !addr) return NULL;
+    if (gs_safe_read(&next, node, sizeof next) != 0 || !next) return NULL;
+    if (gs_safe_read(&next_prev, (const char *)next + sizeof(void *), sizeof next_prev) != 0) return NULL;
+    return next_prev == (const void *)node ? addr : NULL;
+}
 
 #endif

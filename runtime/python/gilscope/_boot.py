@@ -6,7 +6,7 @@ written into the recording directory for the launcher to report, not printed.
 import os
 import sys
 
-from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, _build, safefiles
+from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, _build, _freethreaded, safefiles
 
 
 def _in_subinterpreter():
@@ -37,6 +37,7 @@ def start():
         _note(directory, "not recorded: %s" % error)
         return None
     probe.name_thread("MainThread")
+    _freethreaded.start(probe)
     _name_threads_when_threading_loads(probe)
     _split_long_holds(probe, directory)
     os.register_at_fork(after_in_child=lambda: _after_fork_in_child(probe, directory))
