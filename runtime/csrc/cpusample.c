@@ -30,6 +30,7 @@
 
 static unsigned period_ms;
 static int running;
+static int thread_done = 1;
 
 typedef struct {
     uint32_t slot, tid;
@@ -125,7 +126,7 @@ static void *sampler_main(void *unused) {
     if (clock_ticks <= 0) clock_ticks = 100;
     struct timespec next;
     clock_gettime(CLOCK_MONOTONIC, &next);
-    for (unsigned round = 0; me && __atomic_load_n(&running, __ATOMIC_RELAXED); round++) {
+    for (unsigned round = 0; me && __atomic_load_n(&running, __ATOMIC_ACQUIRE); round++) {
         if (gs_recording) {
             sample_threads(me);
             if (round % MACHINE_EVERY == 0) sample_machine(me, clock_ticks);
@@ -134,7 +135,17 @@ static void *sampler_main(void *unused) {
         while (next.tv_nsec >= 1000000000L) { next.tv_nsec -= 1000000000L; next.tv_sec++; }
         while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR) {}
     }
+    for (int i = 0; i < nsampled; i++) close(sampled[i].fd);
+    nsampled = 0;
+    __atomic_store_n(&thread_done, 1, __ATOMIC_RELEASE);
     return NULL;
+}
+
+void gs_cpusample_stop(void) {
+    if (!__atomic_exchange_n(&running, 0, __ATOMIC_ACQ_REL)) return;
+    /* it notices within a period; waited for, so that no thread of ours is left */
+    struct timespec pause = {0, 1000000};
+    for (int i = 0; i < 1000 && !__atomic_load_n(&thread_done, __ATOMIC_ACQUIRE); i++) nanosleep(&pause, NULL);
 }
 
 int gs_cpusample_start(unsigned ms) {
@@ -142,6 +153,7 @@ int gs_cpusample_start(unsigned ms) {
     period_ms = ms;
     nsampled = 0;
     running = 1;
+    thread_done = 0;
     sigset_t all, previous;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &previous); /* every signal stays with the program's threads */

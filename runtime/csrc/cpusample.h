@@ -6,6 +6,9 @@
 /* Starts the sampling thread (period_ms 0: none). 0, or -1 with errno. */
 int gs_cpusample_start(unsigned period_ms);
 
+/* Stops the sampling thread and waits for it to end (a second at most). */
+void gs_cpusample_stop(void);
+
 /* In a forked child: the thread does not exist there; start it again. */
 void gs_cpusample_after_fork_child(void);
 

@@ -238,6 +238,16 @@ uint32_t gs_locks_object_id(gs_thread *t, const void *object, uint8_t kind, cons
 
 int gs_locks_in_event_wait(const gs_thread *t) { return t->event_wait_depth > 0; }
 
+void gs_locks_blocked(gs_thread *t) {
+    /* The open summaries end before the acquire began (nothing else ran in this
+     * thread since): stamped then, ahead of the wait. Spins since stay pending. */
+    gs_quiet_flush_at(t, t->pending_since);
+    t->shadow_since = NULL;
+    gs_write4(t, GS_LOCK_WAIT, GS_WAIT_ACQUIRE, t->pending_lock_id, t->pending_since, t->pending_site,
+              t->pending_holder_slot, t->pending_holder_site, 0);
+    t->lock_blocked = 2;
+}
+
 /* ---- the wrapped methods ---- */
 
 typedef PyObject *(*fast_fn)(PyObject *, PyObject *const *, Py_ssize_t);
@@ -260,6 +270,8 @@ typedef struct {
     uint8_t kind;
     PyMethodDef *original;
     PyMethodDef replacement;
+    PyTypeObject *type;       /* where it was replaced, and the descriptor it was (to put back) */
+    PyObject *original_descr;
 } patched;
 
 static PyObject *call_original(const patched *p, const call_args *c) {
@@ -359,6 +371,8 @@ static PyObject *acquire(const patched *p, const call_args *c, int restore_depth
     t->pending_holder_slot = e->holder;
     t->pending_holder_site = e->hold_site;
     t->lock_blocked = 0;
+    t->lock_parked = 0;
+    t->pending_since = gs_ticks();
     __atomic_store_n(&t->handoff_park, NULL, __ATOMIC_RELAXED);
     PyObject *result = call_original(p, c);
     int blocked = t->lock_blocked != 0;
@@ -514,11 +528,16 @@ static int patch_method(PyTypeObject *type, const char *name, int role, uint8_t 
     p->replacement.ml_meth = wrappers[patch_count][column];
     PyObject *replacement = PyDescr_NewMethod(type, &p->replacement);
     if (!replacement) return -1;
+    Py_INCREF(descr); /* the original, kept to be put back */
     int rc = PyDict_SetItemString(dict, name, replacement);
     Py_DECREF(replacement);
     if (rc == 0) {
+        p->type = type;
+        p->original_descr = descr;
         patch_count++;
         PyType_Modified(type);
+    } else {
+        Py_DECREF(descr);
     }
     return rc;
 }
@@ -564,6 +583,7 @@ static void register_new(PyObject *lock, uint8_t kind) {
 
 #define MAX_FACTORIES 4
 static PyObject *factory_originals[MAX_FACTORIES];
+static PyObject *factory_modules[MAX_FACTORIES];
 static PyMethodDef factory_defs[MAX_FACTORIES];
 
 #define FACTORY(N)                                                                      \
@@ -589,7 +609,11 @@ static int wrap_factory(PyObject *module, const char *name) {
     if (!wrapper) return -1;
     int rc = PyObject_SetAttrString(module, name, wrapper);
     Py_DECREF(wrapper);
-    if (rc == 0) factory_count++;
+    if (rc == 0) {
+        Py_INCREF(module);
+        factory_modules[n] = module;
+        factory_count++;
+    }
     return rc;
 }
 
@@ -693,4 +717,39 @@ int gs_locks_install_module(PyObject *module) {
 void gs_locks_after_fork_child(void) {
     spin = 0;
     generation++;
+}
+
+/* ---- putting it all back (recording stops while the process goes on) ---- */
+
+/* threading's names that hold one of our factories get the original again. */
+static void unbind_threading(void) {
+    PyObject *threading = PyDict_GetItemString(PyImport_GetModuleDict(), "threading"); /* borrowed */
+    if (!threading) return;
+    const char *names[] = {"Lock", "_allocate_lock"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        PyObject *value = PyObject_GetAttrString(threading, names[k]);
+        if (!value) { PyErr_Clear(); continue; }
+        for (int i = 0; i < factory_count; i++) {
+            if (!PyCFunction_Check(value) || ((PyCFunctionObject *)value)->m_ml != &factory_defs[i]) continue;
+            if (PyObject_SetAttrString(threading, names[k], factory_originals[i]) < 0) PyErr_Clear();
+            break;
+        }
+        Py_DECREF(value);
+    }
+}
+
+void gs_locks_uninstall(void) {
+    unbind_threading();
+    for (int i = 0; i < factory_count; i++) {
+        if (PyObject_SetAttrString(factory_modules[i], factory_defs[i].ml_name, factory_originals[i]) < 0) PyErr_Clear();
+    }
+    for (int i = 0; i < patch_count; i++) {
+        patched *p = &patches[i];
+        if (!p->type || !p->original_descr) continue;
+        if (PyDict_SetItemString(p->type->tp_dict, p->method, p->original_descr) < 0) PyErr_Clear();
+        PyType_Modified(p->type);
+    }
+    for (int i = 0; i < MAX_NEW && new_types[i]; i++) new_types[i]->tp_new = new_originals[i];
+    for (int i = 0; i < MAX_TYPES && dealloc_types[i]; i++) dealloc_types[i]->tp_dealloc = dealloc_originals[i];
+    /* the wrappers' own code stays loaded: a call already inside one finishes, passing through */
 }

@@ -24,12 +24,21 @@ int gs_locks_install_module(PyObject *module);
 
 void gs_locks_after_fork_child(void);
 
+/* Puts back every method, factory, tp_new and tp_dealloc replaced (recording
+ * stops while the process goes on). With the GIL held. */
+void gs_locks_uninstall(void);
+
 /* The lock id of an object waited on in the parking lot (free-threaded
  * builds): `kind` GS_KIND_OBJECT named by its type's `type_name`, or
  * GS_KIND_INTERNAL (type_name NULL). A new address, or the same address with
  * another type (a new object), gets a new id and a LOCK_NEW. 0 when the table
  * is full. */
 uint32_t gs_locks_object_id(gs_thread *t, const void *object, uint8_t kind, const char *type_name);
+
+/* The lock being acquired (t->pending_lock_id) has made the thread block:
+ * LOCK_WAIT, stamped when the acquire began (a free-threaded build spins
+ * before it blocks: that is waiting too). */
+void gs_locks_blocked(gs_thread *t);
 
 /* The calling thread is inside a wait that is not contention (Condition,
  * Event, queue, join): what it parks on is not a lock it contends for. */

@@ -18,11 +18,11 @@
  * after it wakes; it reads only its own frames and, to name an object's type,
  * memory that is checked first (saferead.c). On a build with a GIL nothing
  * here runs: a lock wait is seen as the GIL being let go (gilhooks.c). */
+#include "cpython.h" /* Python.h before any system header */
 #include "parks.h"
 
 #include <string.h>
 
-#include "cpython.h"
 #include "locks.h"
 #include "pyframe.h"
 #include "saferead.h"
@@ -78,12 +78,10 @@ void gs_park_begin(gs_thread *t, const void *addr) {
     t->woken_ticks = 0;
     t->park_addr = addr;
     if (t->pending_lock_id) {
-        /* a threading lock being acquired; with the GIL on, its release said so already */
-        if (!t->lock_blocked) {
-            gs_put4(t, GS_LOCK_WAIT, GS_WAIT_ACQUIRE, t->pending_lock_id, gs_ticks(), t->pending_site,
-                    t->pending_holder_slot, t->pending_holder_site, 0);
-            t->lock_blocked = 2;
-        }
+        /* a threading lock being acquired; with the GIL on its release said so already, and
+         * without one its detaching may have (attachment.c) */
+        if (!t->lock_blocked) gs_locks_blocked(t);
+        t->lock_parked = 1;
         t->park_kind = PARK_LOCK;
         return;
     }
@@ -125,9 +123,12 @@ void gs_park_end(gs_thread *t, int timed_out) {
         /* the lock wrapper stamps the acquire when the thread asked to go on: now, without a GIL */
         t->resume_ticks = now;
         break;
-    case PARK_STW:
-        gs_put4(t, GS_STW_END, (uint16_t)t->park_lock, 0, now, waker, waker_site, 0, 0);
+    case PARK_STW: {
+        /* the wake's time tells the pause: every thread it stopped is woken by one start of the world */
+        uint64_t woken = waker ? t->woken_ticks : 0;
+        gs_put4(t, GS_STW_END, (uint16_t)t->park_lock, 0, now, waker, waker_site, (uint32_t)woken, (uint32_t)(woken >> 32));
         break;
+    }
     case PARK_OBJECT:
         t->park_acquired = gs_put4_tentative(t, GS_LOCK_ACQUIRE, timed_out ? GS_LOCK_CONTENDED | GS_LOCK_GAVE_UP : GS_LOCK_CONTENDED,
                                              t->park_lock, now, t->park_site, waker, waker_site, 0);

@@ -9,8 +9,11 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+#include "attachment.h"
 #include "cpusample.h"
 #include "endings.h"
+#include "entrypatch.h"
+#include "gotpatch.h"
 #include "gilhooks.h"
 #include "holdsplit.h"
 #include "hooks.h"
@@ -73,10 +76,29 @@ static void after_fork_child(void) {
     gs_cpusample_after_fork_child();
 }
 
+/* Recording begins in a running process: what each of its threads was doing,
+ * where the interpreter publishes it (THREAD_AT_ATTACH; the calling thread,
+ * which holds the GIL, is recorded from now on as any thread). */
+static void threads_at_attach(int no_gil) {
+    gs_thread *t = gs_thread_current();
+    PyThreadState *me = PyThreadState_Get();
+    if (!t) return;
+    uint64_t now = gs_ticks();
+    for (PyThreadState *ts = PyInterpreterState_ThreadHead(me->interp); ts; ts = PyThreadState_Next(ts)) {
+        if (ts == me) continue;
+        uint32_t tid = 0;
+        int state = gs_thread_state_at_attach(ts, &tid);
+        if (!tid) continue;
+        uint16_t flags = (uint16_t)(state | ((no_gil ? 255u : 0u) << 8));
+        gs_put(t, GS_THREAD_AT_ATTACH, flags, tid, now);
+    }
+}
+
 static PyObject *probe_start(PyObject *self, PyObject *args) {
     (void)self;
     const char *directory, *build, *executable;
-    if (!PyArg_ParseTuple(args, "sss", &directory, &build, &executable)) return NULL;
+    int attached = 0;
+    if (!PyArg_ParseTuple(args, "sss|p", &directory, &build, &executable, &attached)) return NULL;
     if (gs_recording) return PyUnicode_FromString(recording_path);
 
     int no_gil = gil_disabled_now();
@@ -88,6 +110,7 @@ static PyObject *probe_start(PyObject *self, PyObject *args) {
         .python_version = PY_VERSION,
         .python_build = build,
         .executable = executable,
+        .attached = attached,
     };
     if (gs_recorder_open(&info, recording_path, sizeof recording_path) != 0)
         return PyErr_SetFromErrnoWithFilename(PyExc_OSError, directory);
@@ -114,6 +137,10 @@ static PyObject *probe_start(PyObject *self, PyObject *args) {
         return NULL;
     }
     if (!no_gil) gs_gil_note_held(gil);
+    if (attached) threads_at_attach(free_threaded && no_gil);
+    /* free-threaded: a thread's detached time (I/O, sleep, native code), hooked at the
+     * entries of the calls that detach it; without those hooks it is not told apart */
+    if (free_threaded && gs_attachment_install(main_gil()) == 0) gs_recorder_set_flag(GS_REC_DETACH_SEEN);
     PyObject *thread_module = PyImport_ImportModule("_thread");
     if (!thread_module || gs_locks_install_module(thread_module) < 0) {
         Py_XDECREF(thread_module);
@@ -130,6 +157,21 @@ static PyObject *probe_install_locks(PyObject *self, PyObject *module) {
         return NULL;
     }
     if (gs_recording && gs_locks_install_module(module) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* name_thread_of(tid, name): names another thread (one that ran before
+ * recording began, gilscope attach): THREAD_NAME with its tid as payload. */
+static PyObject *probe_name_thread_of(PyObject *self, PyObject *args) {
+    (void)self;
+    unsigned long tid;
+    PyObject *name;
+    if (!PyArg_ParseTuple(args, "kU", &tid, &name)) return NULL;
+    gs_thread *t = gs_recording ? gs_thread_current() : NULL;
+    if (t) {
+        uint32_t id = gs_pyframe_new_string(t, name);
+        if (id) gs_put4(t, GS_THREAD_NAME, 0, id, gs_ticks(), (uint32_t)tid, 0, 0, 0);
+    }
     Py_RETURN_NONE;
 }
 
@@ -156,6 +198,7 @@ static PyObject *probe_gil_enabled(PyObject *self, PyObject *name) {
         uint32_t id = PyUnicode_Check(name) ? gs_pyframe_new_string(t, name) : 0;
         gs_put(t, GS_GIL_ENABLED, 0, id, gs_ticks());
     }
+    gs_attachment_stop(); /* the GIL's own records say it all from now on */
     Py_RETURN_NONE;
 }
 
@@ -187,6 +230,23 @@ static PyObject *probe_stop_splitting(PyObject *self, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
+/* stop(): recording ends while the process goes on (gilscope attach): every
+ * hook put back, the probe's threads ended, the file's end written. What
+ * cannot be unloaded (the probe's code) stays, inert. */
+static PyObject *probe_stop(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    if (!gs_recording) Py_RETURN_NONE;
+    gs_recorder_detach();
+    gs_holdsplit_stop();
+    gs_cpusample_stop();
+    gs_attachment_stop();
+    gs_entry_restore_all();
+    gs_got_restore_all();
+    gs_locks_uninstall();
+    Py_RETURN_NONE;
+}
+
 static PyObject *probe_lost_records(PyObject *self, PyObject *unused) {
     (void)self;
     (void)unused;
@@ -206,14 +266,17 @@ static PyObject *probe_gil_offsets(PyObject *self, PyObject *unused) {
 }
 
 static PyMethodDef probe_methods[] = {
-    {"start", probe_start, METH_VARARGS, "start(directory, build, executable) -> path of this process's recording"},
+    {"start", probe_start, METH_VARARGS,
+     "start(directory, build, executable, attached=False) -> path of this process's recording; attached: it runs already"},
     {"name_thread", probe_name_thread, METH_O, "name_thread(name): records the calling thread's name"},
+    {"name_thread_of", probe_name_thread_of, METH_VARARGS, "name_thread_of(tid, name): records another thread's name (attach)"},
     {"install_locks", probe_install_locks, METH_O, "install_locks(module): records the locks a module defines (_multiprocessing)"},
     {"split_long_holds", probe_split_long_holds, METH_VARARGS,
      "split_long_holds(period_ms): a GIL hold longer than this is asked to end, so its lines are seen (0: off)"},
     {"stop_splitting", probe_stop_splitting, METH_NOARGS, "stops split_long_holds (atexit, before finalisation)"},
     {"gil_enabled", probe_gil_enabled, METH_O, "gil_enabled(module_name_or_None): a free-threaded build turned its GIL on"},
     {"phase", probe_phase, METH_VARARGS, "phase(kind, end): what may stop the world begins or ends (FORMAT.md PHASE)"},
+    {"stop", probe_stop, METH_NOARGS, "stop(): recording ends, hooks put back, the process goes on (gilscope attach)"},
     {"lost_records", probe_lost_records, METH_NOARGS, "records that could not be written"},
     {"gil_offsets", probe_gil_offsets, METH_NOARGS, "where the GIL is, for checks"},
     {NULL, NULL, 0, NULL},

@@ -95,20 +95,29 @@ static void write_lock_summary(gs_thread *t, struct gs_quiet *q, uint64_t now) {
     q->lock_open = 0;
 }
 
-/* Writes the open summaries, the earlier one first. */
+static void write_summaries(gs_thread *t, struct gs_quiet *q, uint64_t at) {
+    if (q->gil_open && q->lock_open && q->lock_last < q->gil_last) write_lock_summary(t, q, at);
+    if (q->gil_open) write_gil_summary(t, q, at);
+    if (q->lock_open) write_lock_summary(t, q, at);
+}
+
+/* Writes the open summaries, the earlier one first, and the spins. */
 void gs_quiet_flush(gs_thread *t) {
     struct gs_quiet *q = t->quiet;
     t->quiet_pending = 0;
+    uint64_t now = gs_ticks();
+    if (q) write_summaries(t, q, now);
     if (t->spins) { /* free-threaded: sched_yield spins before parking (parks.c) */
         gs_slot *s = gs_reserve(t, 0);
-        if (s) gs_publish(s, GS_SPINS, 0, 0, t->spins, gs_ticks());
+        if (s) gs_publish(s, GS_SPINS, 0, 0, t->spins, now);
         t->spins = 0;
     }
-    if (!q) return;
-    uint64_t now = gs_ticks();
-    if (q->gil_open && q->lock_open && q->lock_last < q->gil_last) write_lock_summary(t, q, now);
-    if (q->gil_open) write_gil_summary(t, q, now);
-    if (q->lock_open) write_lock_summary(t, q, now);
+}
+
+void gs_quiet_flush_at(gs_thread *t, uint64_t ts) {
+    struct gs_quiet *q = t->quiet;
+    if (q) write_summaries(t, q, ts);
+    t->quiet_pending = t->spins != 0;
 }
 
 void gs_quiet_gil_release(gs_thread *t, uint8_t gil, uint64_t ticks, uint32_t takes) {

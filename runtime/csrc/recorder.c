@@ -45,6 +45,9 @@ double gs_ticks_per_ns = 1.0;
 
 static int file_fd = -1;
 static gs_file_header *header;
+/* A forked child makes its file with its first record: one that execs another
+ * program first (subprocess, a cluster engine's daemons) leaves no file. */
+static int file_deferred;
 static char *segments[MAX_SEGMENTS];
 static pthread_mutex_t segment_mutex = PTHREAD_MUTEX_INITIALIZER;
 static char directory[4096];
@@ -258,8 +261,19 @@ static void count_lost(void) {
         __atomic_fetch_add(&header->lost_records, 1, __ATOMIC_RELAXED);
 }
 
+static int map_deferred_file(void) {
+    pthread_mutex_lock(&segment_mutex);
+    if (!header && file_deferred) {
+        file_deferred = 0;
+        if (map_file(&process_info, NULL, 0) != 0) gs_recording = 0;
+    }
+    pthread_mutex_unlock(&segment_mutex);
+    return header != NULL;
+}
+
 static int new_chunk(gs_thread *t) {
-    if (!gs_recording || !header) return 0;
+    if (!gs_recording) return 0;
+    if (!header && !map_deferred_file()) return 0;
     uint64_t index = __atomic_fetch_add(&header->chunks_allocated, 1, __ATOMIC_RELAXED);
     uint64_t k = segment_of(index);
     char *seg = segment(k);
@@ -283,6 +297,13 @@ gs_slot *gs_reserve(gs_thread *t, unsigned extra) {
             count_lost();
             return NULL;
         }
+    }
+    if (__builtin_expect(t->start_pending != 0, 0)) {
+        /* the THREAD_START of a forked child's thread, kept until its file exists */
+        gs_slot *start = t->cur++;
+        gs_publish(start, GS_THREAD_START, 0, t->start_flags, t->tid, t->start_pending);
+        t->start_pending = 0;
+        if ((size_t)(t->end - t->cur) < 1u + extra) return gs_reserve(t, extra);
     }
     gs_slot *s = t->cur;
     t->cur += 1 + extra;
@@ -334,6 +355,15 @@ void gs_recorder_mark_end(uint32_t kind, int32_t code) {
     __atomic_store_n(&h->end_kind, kind, __ATOMIC_RELEASE);
 }
 
+void gs_recorder_detach(void) {
+    gs_recorder_mark_end(GS_END_DETACHED, 0);
+    gs_recording = 0;
+}
+
+void gs_recorder_set_flag(uint32_t flag) {
+    if (header) __atomic_fetch_or(&header->recording_flags, flag, __ATOMIC_RELEASE);
+}
+
 void gs_recorder_stop_capped(void) {
     gs_file_header *h = header;
     if (!h || !gs_recording) return;
@@ -356,7 +386,7 @@ void gs_recorder_after_fork_child(void) {
     if (file_fd >= 0) close(file_fd);
     file_fd = -1;
     gs_threads_after_fork_child();
-    if (map_file(&process_info, NULL, 0) != 0) return;
+    file_deferred = 1; /* made with the child's first record (map_deferred_file) */
     gs_recording = 1;
     gs_threads_restart_caller();
 }

@@ -33,7 +33,9 @@ typedef struct gs_thread {
     uint32_t pending_site;
     uint32_t pending_holder_slot;
     uint32_t pending_holder_site;
+    uint64_t pending_since;   /* when that acquire began */
     uint8_t lock_blocked; /* 1: blocked, LOCK_WAIT due; 2: written */
+    uint8_t lock_parked;  /* it parked in the parking lot meanwhile (parks.c) */
     uint8_t event_wait_depth; /* inside a Condition, Event, queue or join wait (locks.c) */
     /* a wait in the parking lot being recorded (parks.c) */
     uint8_t park_kind;          /* 0: none; what it is (parks.c) */
@@ -74,6 +76,8 @@ typedef struct gs_thread {
     int last_offset;
     uint32_t last_site;
     uint32_t tid;
+    uint64_t start_pending;  /* a forked child's thread: its THREAD_START, written with its first record */
+    uint16_t start_flags;
     /* records that carried no contention, being summarised (quiet.c) */
     uint8_t quiet_pending;   /* a summary is open: flush it before the next lasting record */
     gs_slot *shadow_since;   /* full-log mode: where the records a normal run would have retracted begin */
@@ -235,6 +239,13 @@ gs_thread *gs_thread_ours(void);
 /* Stops recording in this process because the size cap is reached (budget.c):
  * the header says so and when; the program runs on unrecorded. */
 void gs_recorder_stop_capped(void);
+
+/* Recording stops in a process that goes on (gilscope attach ends): the
+ * header says so (end kind GS_END_DETACHED) and when; nothing more is written. */
+void gs_recorder_detach(void);
+
+/* Sets a bit of the header's recording_flags (GS_REC_*). */
+void gs_recorder_set_flag(uint32_t flag);
 
 /* Records how the process ended. Async-signal-safe. */
 void gs_recorder_mark_end(uint32_t kind, int32_t code);

@@ -42,6 +42,7 @@ enum gs_record_type {
     GS_SPINS = 34,
     GS_DETACH = 35,
     GS_ATTACH = 36,
+    GS_THREAD_AT_ATTACH = 37,
 };
 
 #define GS_ACQUIRE_NO_WAIT 0x100u
@@ -68,7 +69,7 @@ enum gs_phase { GS_PHASE_GC = 1, GS_PHASE_FORK = 2, GS_PHASE_TRACING = 3, GS_PHA
 
 enum gs_clock_kind { GS_CLOCK_MONOTONIC = 0, GS_CLOCK_TSC = 1 };
 enum gs_gil_mode { GS_MODE_GIL = 1, GS_MODE_NO_GIL = 2, GS_MODE_SAMPLED = 3 };
-enum gs_end_kind { GS_END_UNKNOWN = 0, GS_END_EXIT = 1, GS_END_UNDERSCORE_EXIT = 2, GS_END_SIGNAL = 3 };
+enum gs_end_kind { GS_END_UNKNOWN = 0, GS_END_EXIT = 1, GS_END_UNDERSCORE_EXIT = 2, GS_END_SIGNAL = 3, GS_END_DETACHED = 4 };
 
 #define GS_BUILD_DEBUG 0x1u
 #define GS_BUILD_FREE_THREADED 0x2u

@@ -135,6 +135,11 @@ void gs_threads_restart_caller(void) {
         gs_quiet_free(t);
         gs_thread fresh = {0};
         *t = fresh;
-        start_thread(t, GS_THREAD_IS_MAIN);
+        live_add(t);
+        t->slot = __atomic_add_fetch(&next_thread_slot, 1, __ATOMIC_RELAXED);
+        t->tid = (uint32_t)syscall(SYS_gettid);
+        /* written with the child's first record: a child that execs first leaves nothing */
+        t->start_flags = GS_THREAD_IS_MAIN;
+        t->start_pending = gs_ticks();
     }
 }

@@ -10,7 +10,7 @@
  * the mutex locked for the waiter it wakes), the lock is the waiter's from
  * that moment, though the waiter may be runnable and not running for a while
  * (no free core): the waiter's hold starts at the release (locks.c). */
-#define _GNU_SOURCE
+#include "cpython.h" /* Python.h before any system header (it sets the feature macros) */
 #include "wakes.h"
 
 #include <errno.h>
@@ -19,7 +19,6 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "cpython.h"
 #include "parks.h"
 #include "recorder.h"
 

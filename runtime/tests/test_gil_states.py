@@ -4,6 +4,7 @@ recording's own clock, so the workloads' measured windows line up exactly."""
 import unittest
 
 from .workload import record, share_in_window, thread_by_tid, union_share
+from .builds import NO_GIL, NO_GIL_REASON
 
 NS = 1e9
 
@@ -31,6 +32,7 @@ def looks_unloaded(run):
     return True
 
 
+@unittest.skipIf(NO_GIL, NO_GIL_REASON)
 class CpuThreads(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -138,6 +140,7 @@ class SleepingThreads(unittest.TestCase):
             self.assertGreaterEqual(totals["released"] / life, 0.95, w["name"])
 
 
+@unittest.skipIf(NO_GIL, NO_GIL_REASON)
 class HashingThreads(unittest.TestCase):
     def test_hashers_run_without_the_gil(self):
         r = record("hashing_threads.py")

@@ -10,6 +10,7 @@ import unittest
 
 from .recording import GIL_ACQUIRE, GIL_HOLD_SITE
 from .workload import WORKLOADS, record, share_in_window, thread_by_tid
+from .builds import NO_GIL, NO_GIL_REASON
 
 NS = 1e9
 SECONDS = 0.6
@@ -20,6 +21,7 @@ def loop_lines():
         return {i + 1 for i, line in enumerate(f) if "# CPU-LOOP" in line}
 
 
+@unittest.skipIf(NO_GIL, NO_GIL_REASON)
 class LongHolds(unittest.TestCase):
     def record(self, *args, env=None):
         r = record("cpu_threads.py", "--threads", "1", "--seconds", str(SECONDS), *args, env=env)

@@ -13,6 +13,7 @@ import unittest
 
 from . import recording
 from .workload import REPO, WORKLOADS, Result, environment, share_in_window, thread_by_tid
+from .builds import NO_GIL, NO_GIL_REASON
 
 NS = 1e9
 HZ = 200
@@ -72,6 +73,7 @@ class Writer(unittest.TestCase):
             self.assertEqual(t.end, ts + 100)
 
 
+@unittest.skipIf(NO_GIL, NO_GIL_REASON)
 class Layout(unittest.TestCase):
     """The sampler finds this interpreter's GIL from outside (ELF symbols,
     _Py_DebugOffsets or the measured table) where the probe finds it by
@@ -105,6 +107,7 @@ class Layout(unittest.TestCase):
         self.assertEqual(gil.size, offsets["size"])
 
 
+@unittest.skipIf(NO_GIL, NO_GIL_REASON)
 class CpuThreads(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

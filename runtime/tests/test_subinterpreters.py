@@ -3,11 +3,13 @@ import sys
 import unittest
 
 from .workload import record
+from .builds import NO_GIL, NO_GIL_REASON
 
 NS = 1e9
 
 
 @unittest.skipIf(sys.version_info < (3, 12), "per-interpreter GILs exist from 3.12")
+@unittest.skipIf(NO_GIL, NO_GIL_REASON)
 class OwnGils(unittest.TestCase):
     def test_each_subinterpreter_has_its_own_gil(self):
         r = record("subinterpreters.py")

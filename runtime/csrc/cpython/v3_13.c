@@ -115,4 +115,10 @@ const void *gs_parked_address(const void *sem) {
     return next_prev == (const void *)node ? addr : NULL;
 }
 
+int gs_thread_state_at_attach(void *tstate, uint32_t *tid) {
+    (void)tstate;
+    *tid = 0;
+    return 0; /* attaching needs 3.14 (PEP 768) */
+}
+
 #endif

@@ -18,6 +18,7 @@
 #include "internal/pycore_gil.h"
 #include "internal/pycore_interp.h"
 #include "internal/pycore_interpframe.h"
+#include "internal/pycore_pystate.h"
 #include "internal/pycore_runtime.h"
 #include "internal/pycore_stackref.h"
 
@@ -127,6 +128,24 @@ const void *gs_parked_address(const void *sem) {
     if (gs_safe_read(&next, node, sizeof next) != 0 || !next) return NULL;
     if (gs_safe_read(&next_prev, (const char *)next + sizeof(void *), sizeof next_prev) != 0) return NULL;
     return next_prev == (const void *)node ? addr : NULL;
+}
+
+/* 3.14 publishes holds_gil; 3.15 also gil_requested (added for its sampling
+ * profiler). A free-threaded build: attached or not (`state`). */
+int gs_thread_state_at_attach(void *tstate, uint32_t *tid) {
+    PyThreadState *ts = tstate;
+    *tid = (uint32_t)ts->native_thread_id;
+#ifdef Py_GIL_DISABLED
+    int state = __atomic_load_n(&ts->state, __ATOMIC_RELAXED);
+    return state == _Py_THREAD_ATTACHED ? 1 : 3;
+#else
+    if (__atomic_load_n(&ts->holds_gil, __ATOMIC_RELAXED)) return 1;
+#if PY_VERSION_HEX >= 0x030F0000
+    return __atomic_load_n(&ts->gil_requested, __ATOMIC_RELAXED) ? 2 : 3;
+#else
+    return 0; /* waiting or released: 3.14 does not say which */
+#endif
+#endif
 }
 
 #endif

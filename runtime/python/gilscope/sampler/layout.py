@@ -114,6 +114,11 @@ class GilLayout:
     def degraded(self):
         return self.address is None
 
+    @property
+    def free_threaded(self):
+        """A free-threaded build: no GIL to sample (a thread runs or does not)."""
+        return self.source == "free-threaded build"
+
     def futex_range(self):
         if self.address is not None:
             return self.address, self.address + self.size

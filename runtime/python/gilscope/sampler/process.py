@@ -66,6 +66,10 @@ class _Thread:
         self.comm.close()
 
 
+# FORMAT.md, "Free-threaded builds": attached (running) and detached as GIL index 255
+NO_GIL_INDEX = 255
+
+
 class ProcessSampler:
     """One followed process. `identify` decides whether it runs a CPython
     (only those are recorded, as in exact mode); `sample` records one sample."""
@@ -85,6 +89,7 @@ class ProcessSampler:
         self.holder_cache = {}
         self.ended = False
         self.notes = []  # what the launcher may tell about this process (degraded layouts)
+        self.gil_index = 0  # NO_GIL_INDEX on a free-threaded build: running or not (FORMAT.md)
         self.candidate = False
         self.execed = execed  # known to run its own program already (the launched process: Popen returned after its exec)
         self.checked_exe = None
@@ -200,7 +205,9 @@ class ProcessSampler:
             if self.not_ready < NOT_READY_LIMIT:
                 return
             self.layout = layouts.GilLayout(self.interp, "its GIL never appeared where expected")
-        if self.layout.degraded:
+        if self.layout.free_threaded:
+            self.gil_index = NO_GIL_INDEX  # running or not: the states a build without a GIL has
+        elif self.layout.degraded:
             self.notes.append("process %d: %s" % (self.pid, self.layout.describe()))
         else:
             main = self.threads.get(self.pid)
@@ -259,6 +266,21 @@ class ProcessSampler:
         lay = self.layout
         holder = None
         waiting = set()
+        if lay is not None and lay.free_threaded:
+            # no GIL: a thread on a CPU runs (attached or not, which cannot be seen from
+            # outside), any other does not; never a state it cannot know
+            for tid in states:
+                t = self.threads[tid]
+                new = HELD if states[tid] == "R" else RELEASED
+                if new != t.state:
+                    self._transition(tid, t.state, new, ts)
+                    t.state = new
+            if self.samples % NAME_EVERY == 0:
+                self._names(states, ts)
+            elif started:
+                self._names([tid for tid in started if tid in states], ts)
+            self.samples += 1
+            return True
         if lay is not None and self.memory is not None:
             low, high = lay.futex_range()
             waiting = {tid for tid, f in futexes.items() if f is not None and low <= f < high}
@@ -316,17 +338,18 @@ class ProcessSampler:
 
     def _transition(self, tid, old, new, ts):
         w = self.writer
+        g = self.gil_index
         if old == HELD:
-            w.put(tid, GIL_RELEASE, 0, 0, ts)
+            w.put(tid, GIL_RELEASE, g, 0, ts)
             old = RELEASED
         if new == WAITING:
             if old == RELEASED:
-                w.put(tid, GIL_WAIT, 0, 0, ts)
+                w.put(tid, GIL_WAIT, g, 0, ts)
         elif new == HELD:
-            w.put(tid, GIL_ACQUIRE, 0 if old == WAITING else ACQUIRE_NO_WAIT, 0, ts)
+            w.put(tid, GIL_ACQUIRE, g | (0 if old == WAITING else ACQUIRE_NO_WAIT), 0, ts)
         elif new == RELEASED and old == WAITING:
             # sampled only: the thread stopped waiting and was not seen holding
-            w.put(tid, GIL_RELEASE, 0, 0, ts)
+            w.put(tid, GIL_RELEASE, g, 0, ts)
 
     def _names(self, states, ts):
         for tid in states:
@@ -344,7 +367,7 @@ class ProcessSampler:
         changes, so that two holds never overlap), the thread at `end`."""
         t = self.threads[tid]
         if t.state == HELD:
-            self.writer.put(tid, GIL_RELEASE, 0, 0, ts)
+            self.writer.put(tid, GIL_RELEASE, self.gil_index, 0, ts)
         self.writer.thread_end(tid, ts if end is None else end)
         t.seen = -1
         t.close()
