@@ -27,7 +27,7 @@ def work(n):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--backend", choices=("threading", "loky"), default="threading")
+    parser.add_argument("--backend", choices=("threading", "loky", "multiprocessing"), default="threading")
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--tasks", type=int, default=4)
     args = parser.parse_args()
