@@ -5,6 +5,7 @@ import { UsageError } from '../support/cliFailure';
 import { LiveStatus } from '../support/liveStatus';
 import { loadReport } from '../support/loadReport';
 import { isPython } from '../support/pythonCommand';
+import { firstSuggestionText } from '../support/suggestionText';
 import { renderTerminalReport } from '../support/terminalReport';
 import { styleFor } from '../support/terminalStyle';
 import { findRuntimeDir } from '../../core/launch/runtimeDir';
@@ -14,6 +15,7 @@ import { recorderErrors } from '../../core/launch/recorderErrors';
 import { startRecordedWorkload } from '../../core/launch/recordedLaunch';
 import { DEFAULT_SAMPLE_HZ, MAX_SAMPLE_HZ } from '../../core/launch/sampledLaunch';
 import type { WorkloadEnd } from '../../core/launch/workloadRun';
+import type { Report } from '../../core/report/schema';
 
 const spec = {
   name: 'record',
@@ -67,13 +69,15 @@ function showLiveStatus(recordingDir: string): { stop(): void } {
   };
 }
 
-/** The report's terminal summary, on stderr so the workload's stdout stays its own. */
-function printSummary(recordingDir: string): void {
+/** The report's terminal summary, on stderr so the workload's stdout stays its own; the report, when it could be made. */
+function printSummary(recordingDir: string): Report | null {
   try {
     const { report } = loadReport(recordingDir);
     process.stderr.write(renderTerminalReport(report, styleFor(process.stderr)));
+    return report;
   } catch (error) {
     process.stderr.write(`gilscope: the recording could not be summarised: ${(error as Error).message}\n`);
+    return null;
   }
 }
 
@@ -124,8 +128,10 @@ async function record({ values, rest: command }: ParsedCommandLine<typeof spec.o
   for (const reason of recorderErrors(recordingDir)) {
     process.stderr.write(`gilscope: a process was not recorded: ${reason}\n`);
   }
-  printSummary(recordingDir);
+  const report = printSummary(recordingDir);
   process.stderr.write(`gilscope: recording written to ${recordingDir}; see it again with: gilscope report ${recordingDir}\n`);
+  // Last, where the terminal leaves the eye after the tables have scrolled the suggestions away.
+  if (report) process.stderr.write(`\n${firstSuggestionText(report, styleFor(process.stderr))}`);
   return exitLike(end);
 }
 
