@@ -207,6 +207,7 @@ export function checkPicture(run: ScenarioRun, e: RunExpectation): void {
 
 export function checkSuggestions(run: ScenarioRun, e: RunExpectation): void {
   checkEvidence(run);
+  if (e.workers) checkWorkerCount(run, e.workers);
   if (e.top) checkSuggestion(run, run.suggestions[0], e.top, 'the top suggestion is');
   for (const want of e.suggests ?? []) {
     const s = run.suggestions.find((x) => x.kind === want.kind);
