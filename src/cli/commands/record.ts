@@ -23,7 +23,9 @@ const spec = {
   about: `Runs COMMAND (usually: python script.py args...) with every Python process it
 starts recorded exactly: when each thread holds the GIL, waits for it, or
 runs without it, and on which line. The workload's input, output, exit code
-and signals pass through unchanged; gilscope writes only to stderr.
+and signals pass through unchanged; gilscope writes only to stderr. When the
+workload ends, gilscope prints the summary that 'gilscope report' prints and,
+last, the suggestion to try first with its predicted speedup.
 
 When exact recording is unavailable here (no C compiler, no Python headers),
 gilscope says why in one line and samples the workload from outside instead:
