@@ -9,8 +9,6 @@ import { processesProfile } from './processesProfile';
 import { workforce } from './workforce';
 import type { Workforce } from './workforce';
 
-export { hotSpot, releasedSpot, releasedWork } from './profilePressures';
-
 /** A thread is a worker when its own work (held + released work) is at least this share of the wall. */
 const WORKER_SHARE = 0.05;
 
