@@ -13,7 +13,7 @@ test('report prints threads, lines and locks for a person', async () => {
   const dir = writeRecording([threeThreads()]);
   const r = await gilscope(['report', dir]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /Process 1234 python3 work\.py/);
+  assert.match(r.stdout, /Process 1234 \[main process\] python3 work\.py/);
   assert.match(r.stdout, /T-1 +101 +22\.2% +38\.9% +38\.9%/);
   assert.match(r.stdout, /Top lines by GIL wait\n.*\n  work\.py:12 worker +6\.00 ms/);
   assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour when not a TTY');

@@ -1,6 +1,7 @@
 import type { Report } from '../../src/protocol/webviewProtocol';
 import { el, icon, ICONS, setText } from '../common/dom';
 import { formatSeconds, formatShare, shortPath } from '../common/format';
+import { processesLabel, workersLabel } from './workersLabel';
 
 /** The script a command ran, for the page title (`python x.py` → x.py). */
 export function reportTitle(report: Report): string {
@@ -71,7 +72,8 @@ export class Summary {
     this.live.hidden = !live;
     const threads = report.processes.reduce((s, p) => s + p.threads.length, 0);
     const py = `${report.python.implementation} ${report.python.version}${report.python.gilEnabled ? '' : ' (no GIL)'}${report.python.sampled ? ', sampled' : ''}`;
-    setText(this.meta, [py, `${formatSeconds(report.wallSeconds)} recorded`, `${report.processes.length} process${report.processes.length === 1 ? '' : 'es'}`, `${threads} thread${threads === 1 ? '' : 's'}`].join(' · '));
+    const workers = workersLabel(report);
+    setText(this.meta, [py, `${formatSeconds(report.wallSeconds)} recorded`, processesLabel(report), `${threads} thread${threads === 1 ? '' : 's'}`, ...(workers ? [workers] : [])].join(' · '));
     setText(this.command, (report.command ?? report.processes[0]?.argv ?? []).join(' '));
     this.command.hidden = this.command.textContent === '';
     const warnings = report.warnings.join('\n');

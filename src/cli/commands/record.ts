@@ -7,6 +7,7 @@ import { UsageError } from '../support/cliFailure';
 import { LiveStatus } from '../support/liveStatus';
 import { loadReport } from '../support/loadReport';
 import { isPython } from '../support/pythonCommand';
+import { firstSuggestionText } from '../support/suggestionText';
 import { renderTerminalReport } from '../support/terminalReport';
 import { styleFor } from '../support/terminalStyle';
 import { osErrorWords } from '../../core/files/osErrorWords';
@@ -19,6 +20,7 @@ import { checkOutputFolder, UnsafePathError } from '../../core/launch/safeFiles'
 import { commandProblem } from '../../core/launch/workloadCommand';
 import { DEFAULT_SAMPLE_HZ, MAX_SAMPLE_HZ } from '../../core/launch/sampledLaunch';
 import type { WorkloadEnd } from '../../core/launch/workloadRun';
+import type { Report } from '../../core/report/schema';
 
 const spec = {
   name: 'record',
@@ -26,7 +28,9 @@ const spec = {
   about: `Runs COMMAND (usually: python script.py args...) with every Python process it
 starts recorded exactly: when each thread holds the GIL, waits for it, or
 runs without it, and on which line. The workload's input, output, exit code
-and signals pass through unchanged; gilscope writes only to stderr.
+and signals pass through unchanged; gilscope writes only to stderr. When the
+workload ends, gilscope prints the summary that 'gilscope report' prints and,
+last, the suggestion to try first with its predicted speedup.
 
 When exact recording is unavailable here (no C compiler, no Python headers),
 gilscope says why in one line and samples the workload from outside instead:
@@ -72,13 +76,15 @@ function showLiveStatus(recordingDir: string): { stop(): void } {
   };
 }
 
-/** The report's terminal summary, on stderr so the workload's stdout stays its own. */
-function printSummary(recordingDir: string): void {
+/** The report's terminal summary, on stderr so the workload's stdout stays its own; the report, when it could be made. */
+function printSummary(recordingDir: string): Report | null {
   try {
     const { report } = loadReport(recordingDir);
     process.stderr.write(renderTerminalReport(report, styleFor(process.stderr)));
+    return report;
   } catch (error) {
     process.stderr.write(`gilscope: the recording could not be summarised: ${(error as Error).message}\n`);
+    return null;
   }
 }
 
@@ -146,8 +152,10 @@ async function record({ values, rest: command }: ParsedCommandLine<typeof spec.o
     process.stderr.write(`${unrecorded}\n`);
     if (!readdirSync(recordingDir).some((name) => name.endsWith('.gsr'))) return 2; // nothing at all was recorded
   }
-  printSummary(recordingDir);
+  const report = printSummary(recordingDir);
   process.stderr.write(`gilscope: recording written to ${recordingDir}; see it again with: gilscope report ${recordingDir}\n`);
+  // Last, where the terminal leaves the eye after the tables have scrolled the suggestions away.
+  if (report) process.stderr.write(`\n${firstSuggestionText(report, styleFor(process.stderr))}`);
   return exitLike(end);
 }
 

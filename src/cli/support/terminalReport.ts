@@ -1,7 +1,9 @@
 import type { Report, ReportProcess } from '../../core/report/schema';
 import { isLibrary } from '../../core/suggest/libraryCode';
 import { formatSeconds, formatShare, siteLabel, table } from './formatting';
+import { suggestionsSection } from './suggestionText';
 import type { Style } from './terminalStyle';
+import { processCountText, workersText } from './workersText';
 
 const TOP = 8;
 
@@ -20,10 +22,16 @@ function endText(p: ReportProcess): string {
   return p.exitCode === null ? `${how}, status not seen` : `${how} ${p.exitCode}`;
 }
 
+/** A helper or a cluster's own process: one line, its tables are in --json. */
+function isBeside(p: ReportProcess): boolean {
+  return p.role === 'helper' || p.role === 'infrastructure';
+}
+
 function processTitle(p: ReportProcess, st: Style): string {
   const how = endText(p);
   const cmd = p.argv.join(' ') || p.executable;
-  return `${st.bold(`Process ${p.pid}`)} ${cmd}  ${st.dim(`(${formatSeconds(p.endSeconds - p.startSeconds)}, ${how})`)}`;
+  const role = isBeside(p) ? `${p.role}: ${p.roleName}, not a worker` : p.roleName;
+  return `${st.bold(`Process ${p.pid}`)} ${st.bold(`[${role}]`)} ${cmd}  ${st.dim(`(${formatSeconds(p.endSeconds - p.startSeconds)}, ${how})`)}`;
 }
 
 function threadSection(p: ReportProcess, st: Style): string {
@@ -98,13 +106,24 @@ function eventWaitsSection(p: ReportProcess, st: Style): string {
   return `${st.bold('Waits for events')} ${st.dim('(Condition, Event, queue, future, join: not lock contention)')}\n${table(rows)}`;
 }
 
-/** The terminal summary of `gilscope report`: what a person reads first. */
+/**
+ * The terminal summary of `gilscope report`: what a person reads first.
+ * It leads with who did the work and the ranked suggestions (the answer),
+ * then the tables of the processes that did or ran the work; helpers get
+ * one line each.
+ */
 export function renderTerminalReport(r: Report, st: Style): string {
   const out: string[] = [];
   const py = r.python;
-  out.push(`${st.bold('gilscope')} ${py.implementation} ${py.version}${py.gilEnabled ? '' : ' (no GIL)'}${py.sampled ? ' (sampled)' : ''}, ${formatSeconds(r.wallSeconds)} recorded, ${r.processes.length} process${r.processes.length === 1 ? '' : 'es'}`);
+  out.push(`${st.bold('gilscope')} ${py.implementation} ${py.version}${py.gilEnabled ? '' : ' (no GIL)'}${py.sampled ? ' (sampled)' : ''}, ${formatSeconds(r.wallSeconds)} recorded, ${processCountText(r)}`);
   for (const w of r.warnings) out.push(st.yellow(`warning: ${w}`));
+  out.push(`${st.bold('Workers')}: ${workersText(r)}`);
+  out.push('', suggestionsSection(r, st));
   for (const p of r.processes) {
+    if (isBeside(p)) {
+      out.push('', processTitle(p, st));
+      continue;
+    }
     out.push('', processTitle(p, st), '', threadSection(p, st), '', linesSection(p, st, 'gilWaitSeconds', 'Top lines by GIL wait'));
     out.push('', linesSection(p, st, 'lockWaitSeconds', 'Top lines by lock wait'), '', locksSection(p, st), '', eventWaitsSection(p, st));
   }
