@@ -3,6 +3,7 @@ process that crashes, leaves through os._exit or is killed leaves a readable
 recording up to its last moments; and recording changes nothing the
 workload prints or returns."""
 import signal
+import sys
 import unittest
 
 from .workload import record, run_plain, union_share
@@ -39,6 +40,11 @@ class Children(unittest.TestCase):
 
     def test_forkserver_pool(self):
         self.check_pool("forkserver")
+
+    def test_pool_with_the_default_start_method(self):
+        # forkserver from 3.14 on Linux, fork before
+        r = self.check_pool("default")
+        self.assertEqual(r.truth["start_method"], "forkserver" if sys.version_info >= (3, 14) else "fork")
 
 
 class Endings(unittest.TestCase):

@@ -43,5 +43,33 @@ class OwnGils(unittest.TestCase):
         self.assertLess(r.truth["wall_seconds"], 1.6 * r.truth["seconds"])
 
 
+
+
+@unittest.skipIf(sys.version_info < (3, 14), "InterpreterPoolExecutor exists from 3.14")
+@unittest.skipIf(NO_GIL, NO_GIL_REASON)
+class InterpreterPool(unittest.TestCase):
+    def test_each_worker_holds_its_own_interpreters_gil(self):
+        r = record("interpreter_pool.py", "--workers", "2")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        p = r.main
+        workers = [t for t in p.threads.values() if (t.name or "").startswith("InterpreterPoolExecutor")]
+        self.assertEqual(len(workers), r.truth["workers"])
+        own = []
+        for t in workers:
+            held_by_gil = {}
+            since = None
+            for ts, typ, flags, arg, _ in t.events:
+                if typ == 6:
+                    since = (flags & 0xFF, ts)
+                elif typ == 4 and since:
+                    held_by_gil[since[0]] = held_by_gil.get(since[0], 0) + (ts - since[1])
+                    since = None
+            gil = max(held_by_gil, key=held_by_gil.get)
+            self.assertNotEqual(gil, 0, "%s held the main GIL most" % t.name)
+            own.append(gil)
+            self.assertGreater(t.totals()["held"] / (t.end - t.start), 0.6, "%s held its GIL most of its life" % t.name)
+        self.assertEqual(len(set(own)), len(own), "two workers on one GIL")
+
+
 if __name__ == "__main__":
     unittest.main()
