@@ -73,6 +73,21 @@ static lock_entry *find(const void *object) {
     }
 }
 
+typedef struct retired_table {
+    struct retired_table *next;
+    lock_entry *entries;
+} retired_table;
+static retired_table *retired;
+
+static void retire(lock_entry *old) {
+    if (!old) return;
+    retired_table *r = malloc(sizeof *r);
+    if (!r) return; /* leaked instead: still never freed under a reader */
+    r->entries = old;
+    r->next = retired;
+    retired = r;
+}
+
 static int grow(void) {
     size_t n = capacity ? capacity * 2 : 4096;
     lock_entry *old = table;
@@ -88,7 +103,9 @@ static int grow(void) {
         table[j] = old[i];
         used++;
     }
-    free(old);
+    /* Not freed: without a GIL another thread may be reading an entry of the
+     * old table right now. The tables retired add up to less than the live one. */
+    retire(old);
     return 1;
 }
 
@@ -373,8 +390,14 @@ static PyObject *acquire(const patched *p, const call_args *c, int restore_depth
     t->lock_blocked = 0;
     t->lock_parked = 0;
     t->pending_since = gs_ticks();
+    uint32_t spins_before = t->spins_ever; /* t->spins is zeroed when written */
     __atomic_store_n(&t->handoff_park, NULL, __ATOMIC_RELAXED);
     PyObject *result = call_original(p, c);
+    /* free-threaded: it spun on the busy lock and got it without parking: contended all the same */
+    if (!t->lock_blocked && t->spins_ever != spins_before && result == Py_True) {
+        gs_locks_blocked(t);
+        t->resume_ticks = gs_ticks();
+    }
     int blocked = t->lock_blocked != 0;
     t->pending_lock_id = 0;
     t->lock_blocked = 0;
@@ -408,6 +431,20 @@ static PyObject *release(const patched *p, const call_args *c, int all) {
         if (result && (e = lookup(c->self))) e->depth--;
         return result;
     }
+    /* The entry says free before the real release: once released, another
+     * thread may take it and name itself holder (at once, without a GIL), and
+     * that must not be undone here. */
+    uint32_t id = 0, was_holder = 0, was_depth = 0, was_site = 0;
+    int reported = 0;
+    if (e) {
+        id = e->id;
+        reported = !e->internal && e->generation == generation;
+        was_holder = e->holder;
+        was_depth = e->depth;
+        was_site = e->hold_site;
+        e->holder = 0;
+        e->depth = 0;
+    }
     /* stamped before the real release: a waiter obtains the lock inside it,
      * and its acquire must not appear to precede this release */
     uint64_t when = gs_ticks();
@@ -415,15 +452,21 @@ static PyObject *release(const patched *p, const call_args *c, int all) {
     t->releasing_park = park_address(p, c->self);
     PyObject *result = call_original(p, c);
     t->releasing_park = NULL;
-    if (!result || !e || !(e = lookup(c->self))) return result;
-    if (!e->internal && e->generation == generation) {
+    if (!result) {
+        /* not released (it was not held): as it was, unless taken since */
+        if (e && (e = lookup(c->self)) && e->holder == 0) {
+            e->holder = was_holder;
+            e->depth = was_depth;
+            e->hold_site = was_site;
+        }
+        return result;
+    }
+    if (e && reported) {
         /* where it was let go: with the acquiring line, the span of the
          * critical section */
         uint32_t site = gs_pyframe_site(t, PyThreadState_Get());
-        if (!gs_quiet_lock_released(t, e->id, when, site)) gs_put4(t, GS_LOCK_RELEASE, 0, e->id, when, site, 0, 0, 0);
+        if (!gs_quiet_lock_released(t, id, when, site)) gs_put4(t, GS_LOCK_RELEASE, 0, id, when, site, 0, 0, 0);
     }
-    e->holder = 0;
-    e->depth = 0;
     return result;
 }
 

@@ -150,5 +150,6 @@ void gs_park_woken(gs_thread *poster, gs_thread *waiter) {
 void gs_park_spin(gs_thread *t) {
     if (!active || !t || gs_thread_finished(t) || !t->slot) return;
     t->spins++;
+    t->spins_ever++;
     t->quiet_pending = 1; /* written with the summaries, before the thread's next lasting record */
 }

@@ -101,18 +101,20 @@ static void write_summaries(gs_thread *t, struct gs_quiet *q, uint64_t at) {
     if (q->lock_open) write_lock_summary(t, q, at);
 }
 
-/* Writes the open summaries, the earlier one first, and the spins. */
-void gs_quiet_flush(gs_thread *t) {
+/* Writes the open summaries, the earlier one first, and the spins, stamped `at`. */
+void gs_quiet_flush_before(gs_thread *t, uint64_t at) {
     struct gs_quiet *q = t->quiet;
     t->quiet_pending = 0;
-    uint64_t now = gs_ticks();
-    if (q) write_summaries(t, q, now);
+    if (q) write_summaries(t, q, at);
     if (t->spins) { /* free-threaded: sched_yield spins before parking (parks.c) */
         gs_slot *s = gs_reserve(t, 0);
-        if (s) gs_publish(s, GS_SPINS, 0, 0, t->spins, now);
+        if (s) gs_publish(s, GS_SPINS, 0, 0, t->spins, at);
         t->spins = 0;
     }
 }
+
+/* A summary closed by a fold (its site or window changed): stamped at that fold. */
+static void gs_quiet_flush(gs_thread *t, uint64_t at) { gs_quiet_flush_before(t, at); }
 
 void gs_quiet_flush_at(gs_thread *t, uint64_t ts) {
     struct gs_quiet *q = t->quiet;
@@ -144,7 +146,7 @@ int gs_quiet_gil_retake(gs_thread *t, uint8_t gil, uint64_t ticks, uint32_t take
     gs_retract(t, slot, 1); /* first: the summaries below go where it was */
     if (q->gil_open && (q->gil_site != site || q->gil_summary_index != gil ||
                         ticks - q->gil_first > gs_summary_window_ticks)) {
-        gs_quiet_flush(t); /* a summary is one site and one window */
+        gs_quiet_flush(t, ticks); /* a summary is one site and one window */
         t->shadow_since = NULL;
     }
     if (gs_full_log) gs_put_shadow(t, GS_GIL_ACQUIRE, (uint16_t)(gil | GS_ACQUIRE_NO_WAIT), site, ticks, 0, 0, 0, 0, 0);
@@ -207,7 +209,7 @@ int gs_quiet_lock_released(gs_thread *t, uint32_t lock, uint64_t ticks, uint32_t
     gs_retract(t, slot, 2);
     if (q->lock_open && (q->lock_id != lock || q->acq_site != acq_site || q->rel_site != site ||
                          ticks - q->lock_first > gs_summary_window_ticks)) {
-        gs_quiet_flush(t);
+        gs_quiet_flush(t, ticks);
         t->shadow_since = NULL;
     }
     if (gs_full_log) gs_put_shadow(t, GS_LOCK_RELEASE, 0, lock, ticks, 1, site, 0, 0, 0);

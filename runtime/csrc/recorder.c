@@ -318,6 +318,9 @@ void gs_retract(gs_thread *t, gs_slot *s, unsigned slots) {
         return;
     }
     __atomic_store_n((uint32_t *)s, 0u, __ATOMIC_RELEASE); /* the end of the chunk's records again */
+    /* and its payload gone: a shorter record written here next must not leave
+     * old payload after it that a reader could take for a record */
+    if (slots > 1) memset(s + 1, 0, (slots - 1) * sizeof *s);
     t->cur = s;
 }
 

@@ -48,6 +48,7 @@ typedef struct gs_thread {
     uint32_t woken_by_site;
     uint64_t woken_ticks;
     uint32_t spins;             /* sched_yield calls not yet written (a SPINS record) */
+    uint32_t spins_ever;        /* sched_yield calls so far: never reset (locks.c compares) */
     /* a Lock being let go by this thread (locks.c): the address waiters of
      * it park on, and the release's time (wakes.c reads both) */
     const void *releasing_park;
@@ -143,17 +144,19 @@ static inline void gs_publish(gs_slot *s, uint8_t type, uint8_t extra, uint16_t 
     __atomic_store_n((uint32_t *)s, head, __ATOMIC_RELEASE);
 }
 
-/* Writes the thread's open summaries (quiet.c); called before every lasting record. */
-void gs_quiet_flush(gs_thread *t);
+/* Writes the thread's open summaries and spins (quiet.c) stamped `ts`: called
+ * before every lasting record, with that record's time (taken after every
+ * pair the summaries hold), so that the thread's records stay in time order. */
+void gs_quiet_flush_before(gs_thread *t, uint64_t ts);
 
-static inline void gs_before_lasting(gs_thread *t) {
-    if (__builtin_expect(t->quiet_pending, 0)) gs_quiet_flush(t);
+static inline void gs_before_lasting(gs_thread *t, uint64_t ts) {
+    if (__builtin_expect(t->quiet_pending, 0)) gs_quiet_flush_before(t, ts);
     t->shadow_since = NULL;
 }
 
 /* A one-slot record, kept (a tentative one: gs_put_tentative). */
 static inline void gs_put(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts) {
-    gs_before_lasting(t);
+    gs_before_lasting(t, ts);
     gs_slot *s = t->cur;
     if (__builtin_expect(s == t->end, 0)) {
         s = gs_reserve(t, 0);
@@ -179,7 +182,7 @@ static inline gs_slot *gs_write4(gs_thread *t, uint8_t type, uint16_t flags, uin
 
 static inline void gs_put4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
                            uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
-    gs_before_lasting(t);
+    gs_before_lasting(t, ts);
     gs_write4(t, type, flags, arg, ts, a, b, c, d);
 }
 

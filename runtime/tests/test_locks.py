@@ -2,6 +2,7 @@
 import unittest
 
 from . import recording
+from .builds import NO_GIL
 from .workload import record
 
 NS = 1e9
@@ -64,7 +65,9 @@ class LockConvoy(unittest.TestCase):
         self.assertEqual(len(acquires), self.r.truth["acquisitions"])
         lines = {self.p.site(a[2])[1] for a in acquires}
         self.assertEqual(lines, set(self.r.truth["markers"]["LOCK-WAIT"]))
-        self.assertGreater(sum(a[3] for a in acquires), 0.3 * len(acquires), "a convoy is mostly contended")
+        # With a GIL the hand-overs make a convoy; without one (a free-threaded build) the
+        # threads also get the lock in passing while another runs its outside work
+        self.assertGreater(sum(a[3] for a in acquires), (0.2 if NO_GIL else 0.3) * len(acquires), "a convoy is mostly contended")
 
     def test_total_wait_matches_the_workload_within_2_percent(self):
         # The workload times the whole acquire() call: the wait for the lock,

@@ -1,10 +1,11 @@
 """gil_enabling.py -- a free-threaded build's GIL turned on half-way.
 
 WHAT IT DOES
-    Three threads spin in pure Python for --seconds (default 0.8); after a
-    third of that the main thread imports `gil_needed` (test/workloads/cext/
-    gil_needed.c, which does not declare Py_mod_gil), whose folder is the
-    first argument: on a free-threaded build that turns the GIL on for good.
+    Three threads spin in pure Python; after 0.25 s the main thread imports
+    `gil_needed` (test/workloads/cext/gil_needed.c, which does not declare
+    Py_mod_gil), whose folder is the first argument: on a free-threaded build
+    that turns the GIL on for good. The threads spin on for 0.3 s after the
+    import, however long it took.
 
 KNOWN ANSWER
     The GIL is off until the import (no GIL wait), on after it: the module is
@@ -22,28 +23,32 @@ import sys
 import threading
 import time
 
-SECONDS = 0.8
+BEFORE, AFTER = 0.25, 0.3
 
 
 def main():
     sys.path.insert(0, sys.argv[1])
     gil = getattr(sys, "_is_gil_enabled", lambda: True)
 
+    stop = threading.Event()
+
     def spin():
-        end = time.perf_counter() + SECONDS
         x = 0
-        while time.perf_counter() < end:
-            x += 1
+        while not stop.is_set():
+            for i in range(1000):
+                x += i
 
     threads = [threading.Thread(target=spin, name="spin-%d" % i) for i in range(3)]
     for t in threads:
         t.start()
-    time.sleep(SECONDS / 3)
+    time.sleep(BEFORE)
     print("before: GIL %s" % gil(), flush=True)
     start = time.perf_counter()
     import gil_needed  # noqa: F401  turns the GIL on
     end = time.perf_counter()
     print("after: GIL %s" % gil(), flush=True)
+    time.sleep(AFTER)
+    stop.set()
     for t in threads:
         t.join()
     if os.environ.get("GILSCOPE_TRUTH") == "1":

@@ -1,9 +1,11 @@
 """shared_objects.py -- threads writing one dict, then appending to one list.
 
 WHAT IT DOES
-    Four threads each update one shared dict --writes times with 32 keys
+    Four threads each update one shared dict --writes times with 256 keys
     (the line marked DICT-WRITE), then four threads each extend one shared
-    list --writes times by 32 items (LIST-APPEND), clearing it now and then. On a build with a
+    list --writes times by 256 items (LIST-APPEND), clearing it now and then:
+    each write holds the object long enough that a thread finding it busy
+    parks rather than only spinning. On a build with a
     GIL they take turns; on a free-threaded build each write takes the
     object's own lock (a critical section), and threads that find it busy
     wait for it.
@@ -39,13 +41,13 @@ def marker_lines():
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--writes", type=int, default=20_000)
+    parser.add_argument("--writes", type=int, default=5_000)
     args = parser.parse_args()
     shared = {}
     items = []
 
-    batch = {key: key for key in range(32)}
-    extra = list(range(32))
+    batch = {key: key for key in range(256)}
+    extra = list(range(256))
 
     def write_dict(k):
         for i in range(args.writes):
@@ -54,11 +56,17 @@ def main():
     def append_list(k):
         for i in range(args.writes):
             items.extend(extra)  # LIST-APPEND
-            if i % 100 == 0:
+            if i % 20 == 0:
                 items.clear()
 
-    for target in (write_dict, append_list):
-        threads = [threading.Thread(target=target, args=(k,), name="%s-%d" % (target.__name__, k)) for k in range(4)]
+    for work in (write_dict, append_list):
+        start = threading.Barrier(4)  # the four start together, to overlap
+
+        def target(k, work=work, start=start):
+            start.wait()
+            work(k)
+
+        threads = [threading.Thread(target=target, args=(k,), name="%s-%d" % (work.__name__, k)) for k in range(4)]
         for t in threads:
             t.start()
         for t in threads:
