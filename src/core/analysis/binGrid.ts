@@ -70,6 +70,32 @@ export class BinSeries {
     this.page(b1)[b1 % PAGE]! += t1 - b1 * w;
   }
 
+  /**
+   * Spreads `amount` ticks (negative to take away) evenly over [t0, t1): a
+   * summary's time, known only in total over its span. An empty span puts
+   * it all in t0's bin.
+   */
+  addSpread(t0: number, t1: number, amount: number): void {
+    if (amount === 0 || !(t1 >= t0)) return;
+    if (t0 < 0) t0 = 0;
+    if (t1 <= t0) t1 = t0;
+    const grid = this.grid;
+    if (Math.floor(t1 * grid.inverse) >= grid.maxBins) grid.fit(Math.floor(t1 * grid.inverse));
+    const inv = grid.inverse;
+    const b0 = Math.floor(t0 * inv);
+    const b1 = Math.floor(t1 * inv);
+    if (b1 > this.lastBin) this.lastBin = b1;
+    if (b0 === b1) {
+      this.page(b0)[b0 % PAGE]! += amount;
+      return;
+    }
+    const density = amount / (t1 - t0);
+    const w = grid.width;
+    this.page(b0)[b0 % PAGE]! += ((b0 + 1) * w - t0) * density;
+    for (let b = b0 + 1; b < b1; b++) this.page(b)[b % PAGE]! += w * density;
+    this.page(b1)[b1 % PAGE]! += (t1 - b1 * w) * density;
+  }
+
   private page(bin: number): Float64Array {
     const p = (bin / PAGE) | 0;
     let page = this.pages[p];

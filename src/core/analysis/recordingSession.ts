@@ -60,7 +60,7 @@ export class RecordingSession {
           const ended = h.live.endKind !== 0 && h.live.endTicks > h.startTicks;
           analyzer = new ProcessAnalyzer(h.ticksPerNs, this.options, ended ? Number(h.live.endTicks - h.startTicks) : undefined);
           return analyzer;
-        });
+        }, { summaries: this.options.summaries });
         e = { reader, analyzer: analyzer!, ended: false };
         this.entries.set(file, e);
       }

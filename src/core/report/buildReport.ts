@@ -24,6 +24,8 @@ function thread(t: ThreadResult): ReportThread {
     blockedSeconds: t.blockedSeconds,
     convoy: { ...t.convoy },
     longestWaits: t.longestWaits.map((w) => ({ seconds: w.seconds, atSeconds: w.atSeconds, site: { ...w.site } })),
+    cpuWaitSeconds: t.cpuWaitSeconds,
+    cpuWaitInGilWaitSeconds: t.cpuWaitInGilWaitSeconds,
   };
 }
 
@@ -37,6 +39,12 @@ function process(p: ProcessResult): ReportProcess {
     endKind: p.endKind,
     signal: p.signal,
     running: p.running,
+    host: p.host,
+    bootId: p.bootId,
+    attachedAtSeconds: p.attachedAtSeconds,
+    cappedAtSeconds: p.cappedAtSeconds,
+    onlineCpus: p.machine?.onlineCpus ?? null,
+    foreignCpus: p.machine?.foreignCpus ?? null,
     startSeconds: p.startSeconds,
     endSeconds: p.endSeconds,
     lostRecords: p.lostRecords,
@@ -70,6 +78,7 @@ export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores 
       ? { version: first.python.version, implementation: first.python.implementation, gilEnabled: first.python.gilEnabled, sampled: first.python.sampled }
       : { version: '', implementation: 'unknown', gilEnabled: true, sampled: false },
     wallSeconds: a.wallSeconds,
+    attached: a.processes.some((p) => p.attachedAtSeconds !== null),
     command: a.session?.command ? [...a.session.command] : null,
     processes: a.processes.map(process),
     suggestions: suggestForRecording(a, cores),
