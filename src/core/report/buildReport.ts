@@ -67,7 +67,8 @@ function process(p: ProcessResult): ReportProcess {
 
 /**
  * The JSON report (docs/report-schema.md) of an analysed recording. The
- * suggestions are predicted for `cores` cores: this machine's unless told.
+ * suggestions are predicted for `cores` cores (this machine's unless told),
+ * or for those the run had when its machine was sampled (format version 2).
  */
 export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores = availableParallelism()): Report {
   const first = a.processes[0];

@@ -1,3 +1,4 @@
+import type { RunCores } from './runCores';
 import type { SuggestionTarget } from './types';
 
 /**
@@ -20,8 +21,10 @@ export interface WorkProfile {
   readonly serialSeconds: number;
   /** Threads doing the work now. */
   readonly workers: number;
-  /** Usable cores of the machine the prediction is for. */
+  /** Usable cores of the machine the prediction is for: those the recorded run had when its machine was sampled (runCores.ts). */
   readonly cores: number;
+  /** The cores the recorded run had, when its machine was sampled: the predictions say so. */
+  readonly runCores?: RunCores | null;
   /** H: seconds the workers held the GIL (summed over them): what the GIL serialises. */
   readonly heldSeconds: number;
   /** R: seconds the workers ran without the GIL doing work (I/O, sleep, native code), summed. */

@@ -4,6 +4,7 @@ import { concurrency, runnableSeconds } from './concurrency';
 import { exchangeProfile } from './exchangeProfile';
 import { isLibrary } from './libraryCode';
 import type { ConvoyPressure, LockPressure, WorkProfile } from './profile';
+import { runCores } from './runCores';
 import type { SuggestionTarget } from './types';
 
 /** A thread is a worker when its own work (held + released work) is at least this share of the wall. */
@@ -156,11 +157,13 @@ function mainWorks(t: ThreadResult, workers: readonly ThreadResult[], wall: numb
  * of the wall, and main too when it holds the GIL that much beside them; the
  * main thread alone when there are none, taken then as serial work that
  * could be divided), how their runs interleave, the hot function, the locks that
- * made threads wait, the convoys.
+ * made threads wait, the convoys. The predictions are for `cores` (this
+ * machine's), or for the cores the run had when its machine was sampled.
  */
 export function recordingProfile(a: RecordingAnalysis, cores: number): WorkProfile | null {
   const p = mainProcess(a);
   if (!p || a.wallSeconds <= 0 || p.threads.length === 0) return null;
+  const had = runCores(p);
   const wall = p.endSeconds - p.startSeconds;
   if (!(wall > 0)) return null;
   let workers = p.threads.filter((t) => !t.isMain && !POOL_HELPER.test(t.name) && ownWork(t) >= WORKER_SHARE * wall);
@@ -185,7 +188,8 @@ export function recordingProfile(a: RecordingAnalysis, cores: number): WorkProfi
     wallSeconds: wall,
     serialSeconds: Math.max(0, wall - span),
     workers: workers.length,
-    cores,
+    cores: had ? had.cores : cores,
+    runCores: had,
     heldSeconds: held,
     releasedSeconds: released,
     ownGilSeconds: ownGil,
