@@ -71,7 +71,9 @@ export class Summary {
     this.live.hidden = !live;
     const threads = report.processes.reduce((s, p) => s + p.threads.length, 0);
     const py = `${report.python.implementation} ${report.python.version}${report.python.gilEnabled ? '' : ' (no GIL)'}${report.python.sampled ? ', sampled' : ''}`;
-    setText(this.meta, [py, `${formatSeconds(report.wallSeconds)} recorded`, `${report.processes.length} process${report.processes.length === 1 ? '' : 'es'}`, `${threads} thread${threads === 1 ? '' : 's'}`].join(' · '));
+    const attachedAt = report.processes.map((p) => p.attachedAtSeconds).filter((x): x is number => x !== null);
+    const attached = attachedAt.length > 0 ? [`attached at ${formatSeconds(Math.min(...attachedAt))}`] : [];
+    setText(this.meta, [py, `${formatSeconds(report.wallSeconds)} recorded`, ...attached, `${report.processes.length} process${report.processes.length === 1 ? '' : 'es'}`, `${threads} thread${threads === 1 ? '' : 's'}`].join(' · '));
     setText(this.command, (report.command ?? report.processes[0]?.argv ?? []).join(' '));
     this.command.hidden = this.command.textContent === '';
     const warnings = report.warnings.join('\n');
