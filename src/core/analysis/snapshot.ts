@@ -1,5 +1,6 @@
 import type { ClockFit } from '../format/clockFit';
 import type { Definitions } from '../format/definitions';
+import { cappedTicks } from '../format/header';
 import type { FileHeader } from '../format/header';
 import { EndKind, RecordingFlag } from '../format/layout';
 import type { EndKindName, ProcessResult, ThreadResult } from './model';
@@ -28,13 +29,6 @@ const END_NAMES: Record<number, EndKindName> = {
   [EndKind.underscoreExit]: 'os._exit',
   [EndKind.signal]: 'signal',
 };
-
-/** Where a process stopped recording at the size cap (relative ticks), or null. */
-export function cappedTicks(h: FileHeader): number | null {
-  const live = h.live;
-  if ((live.recordingFlags & RecordingFlag.capped) === 0 || live.cappedTicks <= h.startTicks) return null;
-  return Number(live.cappedTicks - h.startTicks);
-}
 
 /**
  * The process's end in ticks: where it stopped recording at the size cap

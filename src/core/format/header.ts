@@ -7,6 +7,7 @@ import {
   Header,
   HeaderV1,
   LIVE_HEADER_BYTES,
+  RecordingFlag,
   SLOT_SIZE,
 } from './layout';
 import { HINT_CORRUPT, HINT_STILL_WRITTEN, RecordingError } from './recordingError';
@@ -191,4 +192,11 @@ export function parseHeader(bytes: Uint8Array, file: string): FileHeader {
     summaryWindowNs: v2 ? view.getUint32(Header.summaryWindowNs, true) : 0,
     live: readLiveFields(bytes, formatVersion),
   };
+}
+
+/** Where the process stopped recording at the size cap, in ticks relative to start_ticks; null when it did not. */
+export function cappedTicks(h: FileHeader): number | null {
+  const live = h.live;
+  if ((live.recordingFlags & RecordingFlag.capped) === 0 || live.cappedTicks <= h.startTicks) return null;
+  return Number(live.cappedTicks - h.startTicks);
 }
