@@ -60,7 +60,7 @@ export function prepare(py) {
   const r = spawnSync(py.exe, ['-m', 'gilscope.prepare'], {
     encoding: 'utf8', env: { ...process.env, PYTHONPATH: runtimePath },
   });
-  if (r.status !== 0) throw new Error(`gilscope.prepare failed for ${py.exe}: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`gilscope.prepare failed for ${py.exe}: ${r.stdout}${r.stderr}`);
   const info = JSON.parse(r.stdout.trim().split('\n').pop());
   if (!info.exact) throw new Error(`exact recording unavailable for ${py.exe}: ${info.reason}`);
   return info;

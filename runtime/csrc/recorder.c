@@ -150,7 +150,7 @@ static int map_file(const gs_process_info *info, char *path_out, size_t path_siz
     uint64_t start_real = realtime_ns();
     char path[4200];
     snprintf(path, sizeof path, "%s/p%d-%llu.gsr", directory, (int)getpid(), (unsigned long long)start_real);
-    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return -1;
     if (ftruncate(fd, GS_HEADER_SIZE) != 0) { close(fd); return -1; }
     void *h = mmap(NULL, GS_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

@@ -7,6 +7,8 @@ import { analyzeRecording } from '../../src/core/analysis/recordingSession';
 import type { RecordingAnalysis } from '../../src/core/analysis/recordingSession';
 import { buildReport } from '../../src/core/report/buildReport';
 import { suggestForRecording } from '../../src/core/suggest/suggest';
+import { renderTerminalReport } from '../../src/cli/support/terminalReport';
+import { PLAIN } from '../../src/cli/support/terminalStyle';
 import type { Suggestion } from '../../src/core/suggest/types';
 import { markerLines, recordOnce, TEST_PYTHON } from '../support/recordWorkload';
 import type { Recorded } from '../support/recordWorkload';
@@ -24,10 +26,14 @@ const WORKLOADS = {
   cpu_threads: ['--seconds', '1.0'],
   sleeping_threads: ['--sleeps', '12'],
   hashing_threads: ['--seconds', '1.0', '--buffer-mib', '16'],
+  // The same hashing in a ThreadPoolExecutor(2): the main thread waits in future.result().
+  hashing_pool: ['--seconds', '1.0', '--buffer-mib', '16', '--pool'],
   lock_convoy: ['--iterations', '200'],
   mixed_io_cpu: ['--seconds', '1.0'],
 } as const;
 type Name = keyof typeof WORKLOADS;
+/** The workload file of a case, when it is not the case's name. */
+const FILE: Partial<Record<Name, string>> = { hashing_pool: 'hashing_threads' };
 
 interface Case {
   readonly r: Recorded;
@@ -66,7 +72,7 @@ describe(`suggestions on recorded workloads (${TEST_PYTHON}, ${CORES} cores)`, (
     const names = Object.keys(WORKLOADS) as Name[];
     // One after another: recording them side by side would load the machine the figures depend on.
     const recorded: Recorded[] = [];
-    for (const n of names) recorded.push(await recordOnce(n, WORKLOADS[n]));
+    for (const n of names) recorded.push(await recordOnce(FILE[n] ?? n, WORKLOADS[n]));
     names.forEach((n, i) => {
       const a = analyzeRecording(recorded[i]!.dir);
       cases.set(n, { r: recorded[i]!, a, s: suggestForRecording(a, CORES) });
@@ -107,6 +113,24 @@ describe(`suggestions on recorded workloads (${TEST_PYTHON}, ${CORES} cores)`, (
     assert.match(s.title, /run without the GIL 9\d(\.\d)?%|run without the GIL 100%/);
     assert.equal(s.target?.line, lineOf(c.r.script, 'NOGIL-CALL', 'sha256'));
     assert.ok(s.evidence['releasedShare']! > 0.9);
+  });
+
+  it('hashing in a ThreadPoolExecutor: threads are fine ranks first, and every count in the report says the 2 pool threads', () => {
+    const c = get('hashing_pool');
+    const s = top(c);
+    assert.equal(s.kind, 'keepThreads', list(c.s));
+    assert.match(s.title, /^Threads are fine: the 2 worker threads run without the GIL/);
+    assert.equal(s.target?.line, lineOf(c.r.script, 'NOGIL-CALL', 'sha256'));
+    const others = c.s.filter((x) => x.kind !== 'keepThreads' && x.kind !== 'switchInterval');
+    assert.ok(others.every((x) => x.predictedSpeedup < 1.15 * s.predictedSpeedup || x.rank > 1), list(c.s));
+    const report = buildReport(c.a, 'gilscope', CORES);
+    assert.deepEqual(report.suggestions, c.s);
+    assert.equal(report.workers?.in, 'threads');
+    assert.deepEqual(report.workers?.threads.map((t) => t.name).sort(), ['hash_0', 'hash_1'], 'the pool\'s threads, not the main thread waiting for them');
+    for (const x of c.s.filter((k) => k.kind !== 'switchInterval')) assert.equal(x.workers, 2, `${x.kind}'s workers`);
+    const text = renderTerminalReport(report, PLAIN);
+    assert.match(text, /^Workers: 2 worker threads of process \d+ did the work \(hash_\d, hash_\d\)$/m);
+    assert.match(text, /^ {2}1\. Threads are fine: the 2 worker threads .*\n {5}predicted 1\.00× for 2 workers, at workloads\/hashing_threads\.py:\d+ main\.<locals>\.work\n {5}evidence: workers 2, released 9\d/m);
   });
 
   it('lock_convoy: narrow the lock first; the other remedies are capped at W / hold', () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ test('report prints threads, lines and locks for a person', async () => {
   const dir = writeRecording([threeThreads()]);
   const r = await gilscope(['report', dir]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /Process 1234 python3 work\.py/);
+  assert.match(r.stdout, /Process 1234 \[main process\] python3 work\.py/);
   assert.match(r.stdout, /T-1 +101 +22\.2% +38\.9% +38\.9%/);
   assert.match(r.stdout, /Top lines by GIL wait\n.*\n  work\.py:12 worker +6\.00 ms/);
   assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour when not a TTY');
@@ -35,7 +36,7 @@ test('report says when an attached recording began', async () => {
   w.thread(1).start(0, 1, true).gilAcquire(0, 0, true).gilRelease(ms(10)).end(ms(20));
   w.end(1, 0, ms(20));
   const r = await gilscope(['report', writeRecording([w])]);
-  assert.match(r.stdout, /Process 1234 python3 work\.py +\(20\.0 ms, exit 0, attached at 0\)/);
+  assert.match(r.stdout, /Process 1234 \[main process\] python3 work\.py +\(20\.0 ms, exit 0, attached at 0\)/);
   assert.doesNotMatch(r.stdout, /warning/);
 });
 
@@ -112,4 +113,40 @@ test('a process that is still running: reported with a warning', async () => {
   const r = await gilscope(['report', writeRecording([w])]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /warning: process \d+ is still running/);
+});
+
+test('report shows what errors-<pid>.txt say, as warnings in the terminal and in the JSON report', async () => {
+  const dir = writeRecording([threeThreads()], { command: ['python', 'work.py'], pid: 1234, exitCode: 0 });
+  writeFileSync(join(dir, 'errors-4321.txt'), '/usr/bin/python3: not recorded: the probe could not be loaded (bad ELF)\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'errors-1234.txt'), '/usr/bin/python3: recorded, but long GIL holds are not split (EAGAIN)\n', { mode: 0o600 });
+  const text = await gilscope(['report', dir]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, new RegExp(`warning: process 4321 was not recorded: the probe could not be loaded \\(bad ELF\\) \\(${dir}/errors-4321\\.txt\\)`));
+  assert.match(text.stdout, /warning: process 1234: recorded, but long GIL holds are not split \(EAGAIN\)/);
+  const json = await gilscope(['report', dir, '--json']);
+  const report = JSON.parse(json.stdout) as Report;
+  assert.ok(report.warnings.some((w) => w.startsWith('process 4321 was not recorded: the probe could not be loaded')), report.warnings.join('\n'));
+});
+
+test('a damaged session.json is a warning, not silently ignored; a FIFO in its place does not hang the report', async () => {
+  const dir = writeRecording([threeThreads()]);
+  writeFileSync(join(dir, 'session.json'), '{"command": ["python", "wor');
+  const r = await gilscope(['report', dir, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as Report;
+  assert.equal(report.command, null);
+  assert.ok(report.warnings.some((w) => /^session\.json is damaged \(not JSON: .*\): the command and exit status are unknown$/.test(w)), report.warnings.join('\n'));
+  assert.match(r.stderr, /gilscope: warning: session\.json is damaged/);
+
+  const fifo = writeRecording([threeThreads()]);
+  assert.equal(spawnSync('mkfifo', [join(fifo, 'session.json')]).status, 0);
+  const f = await gilscope(['report', fifo]);
+  assert.equal(f.code, 0, f.stderr);
+  assert.match(f.stdout, /warning: session\.json is damaged \(it cannot be read: not a regular file\): the command and exit status are unknown/);
+});
+
+test('a path that cannot be written: one line in words, exit 2, no errno names', async () => {
+  const r = await gilscope(['report', writeRecording([threeThreads()]), '--html', '/no/such/folder/report.html']);
+  assert.equal(r.code, 2);
+  assert.equal(oneLine(r.stderr), 'gilscope report: /no/such/folder/report.html: no such file or folder');
 });

@@ -382,6 +382,12 @@ describe('report page in Chromium', { timeout: 300_000 }, () => {
     }
     const first = suggestions.find((s) => s.rank === 1)!;
     assert.match(await cards.first().innerText(), new RegExp(first.title.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    // One worker count: the header's, the report's, the first card's.
+    const workers = convoy.report.workers!;
+    assert.equal(workers.count, 4, 'the four convoy threads');
+    assert.match(await page.locator('.report-meta').innerText(), /· 4 worker threads did the work$/);
+    assert.match(await cards.first().locator('.suggestion-kind').innerText(), new RegExp(`· ${first.workers} workers`, 'i'), 'shown in capitals');
+    assert.equal(first.workers, workers.count);
     assert.match(await cards.first().innerText(), /\d\.\d\d×/);
     const withTarget = suggestions.findIndex((s) => s.target !== null);
     if (withTarget >= 0) {

@@ -100,6 +100,8 @@ function minimalReport(): Report {
       {
         pid: 7,
         parentPid: 1,
+        role: 'main',
+        roleName: 'main process',
         argv: ['python3', 'work.py'],
         executable: '/usr/bin/python3',
         exitCode: 0,
@@ -142,6 +144,7 @@ function minimalReport(): Report {
         functions: [],
       },
     ],
+    workers: { in: 'threads', count: 1, processes: [7], threads: [{ pid: 7, tid: 8, name: 'worker' }] },
     suggestions: [],
     warnings: [],
   };

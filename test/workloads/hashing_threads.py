@@ -29,6 +29,9 @@ KNOBS
     --seconds S        run length (default 1.5)
     --buffer-mib M     buffer size in MiB (default 32)
     --zlib             use zlib.compress(buf, 1) instead of sha256
+    --pool             run the N workers in a concurrent.futures.ThreadPoolExecutor
+                       (threads "hash_0" .. "hash_<N-1>"; the main thread waits in
+                       future.result()) instead of threading.Thread
 
 OUTPUT
     Nothing, except with GILSCOPE_TRUTH=1 one final stdout line
@@ -51,6 +54,7 @@ import sys
 import threading
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 
 from _machine import machine_load, machine_sample  # noqa: E402  beside this file
 
@@ -89,6 +93,8 @@ def parse_args(argv):
     p.add_argument("--buffer-mib", type=int, default=32, help="buffer MiB (32)")
     p.add_argument("--zlib", action="store_true",
                    help="zlib.compress instead of hashlib.sha256")
+    p.add_argument("--pool", action="store_true",
+                   help="a ThreadPoolExecutor(N) instead of N threading.Threads")
     return p.parse_args(argv)
 
 
@@ -138,13 +144,19 @@ def main(argv=None):
             "thread_cpu_seconds": round(time.thread_time() - cpu0, 6),
         }
 
-    threads = [threading.Thread(target=worker, args=(k,), name="hash-%d" % k)
-               for k in range(n)]
     m0 = machine_sample()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    if args.pool:
+        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="hash") as pool:
+            futures = [pool.submit(worker, k) for k in range(n)]
+            for f in futures:
+                f.result()
+    else:
+        threads = [threading.Thread(target=worker, args=(k,), name="hash-%d" % k)
+                   for k in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     machine = machine_load(m0)
     process_cpu = time.process_time() - shared["cpu0"]
 
@@ -154,6 +166,7 @@ def main(argv=None):
     truth.update({
         "machine": machine,
         "mode": "zlib" if args.zlib else "sha256",
+        "pool": args.pool,
         "n_threads": n,
         "seconds": args.seconds,
         "buffer_bytes": len(buf),

@@ -1,6 +1,7 @@
 import type { Report } from '../../src/protocol/webviewProtocol';
 import { el, icon, ICONS, setText } from '../common/dom';
 import { formatSeconds, formatShare, shortPath } from '../common/format';
+import { processesLabel, workersLabel } from './workersLabel';
 
 /** The script a command ran, for the page title (`python x.py` → x.py). */
 export function reportTitle(report: Report): string {
@@ -73,7 +74,8 @@ export class Summary {
     const py = `${report.python.implementation} ${report.python.version}${report.python.gilEnabled ? '' : ' (no GIL)'}${report.python.sampled ? ', sampled' : ''}`;
     const attachedAt = report.processes.map((p) => p.attachedAtSeconds).filter((x): x is number => x !== null);
     const attached = attachedAt.length > 0 ? [`attached at ${formatSeconds(Math.min(...attachedAt))}`] : [];
-    setText(this.meta, [py, `${formatSeconds(report.wallSeconds)} recorded`, ...attached, `${report.processes.length} process${report.processes.length === 1 ? '' : 'es'}`, `${threads} thread${threads === 1 ? '' : 's'}`].join(' · '));
+    const workers = workersLabel(report);
+    setText(this.meta, [py, `${formatSeconds(report.wallSeconds)} recorded`, ...attached, processesLabel(report), `${threads} thread${threads === 1 ? '' : 's'}`, ...(workers ? [workers] : [])].join(' · '));
     setText(this.command, (report.command ?? report.processes[0]?.argv ?? []).join(' '));
     this.command.hidden = this.command.textContent === '';
     const warnings = report.warnings.join('\n');

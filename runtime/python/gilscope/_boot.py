@@ -6,7 +6,7 @@ written into the recording directory for the launcher to report, not printed.
 import os
 import sys
 
-from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, _build
+from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, _build, safefiles
 
 
 def _in_subinterpreter():
@@ -34,7 +34,7 @@ def start():
         sys.modules[_build.MODULE] = probe
         path = probe.start(directory, _build.build_description(), sys.executable or "")
     except Exception as error:  # the workload runs on, unrecorded, and the launcher says why
-        _note_failure(directory, error)
+        _note(directory, "not recorded: %s" % error)
         return None
     probe.name_thread("MainThread")
     _name_threads_when_threading_loads(probe)
@@ -55,7 +55,7 @@ def _split_long_holds(probe, directory):
     try:
         probe.split_long_holds(period)
     except OSError as error:  # recorded all the same; only long holds' lines are coarser
-        _note_failure(directory, "long GIL holds are not split (%s)" % error)
+        _note(directory, "recorded, but long GIL holds are not split (%s)" % error)
         return
     global _stop_registered
     if not _stop_registered:  # a forked child inherits the registration
@@ -78,12 +78,13 @@ def _after_fork_in_child(probe, directory):
     _split_long_holds(probe, directory)
 
 
-def _note_failure(directory, error):
+def _note(directory, what):
+    """One line in errors-<pid>.txt (FORMAT.md): "EXECUTABLE: not recorded: WHY"
+    or "EXECUTABLE: recorded, but WHAT". Never printed: the workload's
+    stderr stays its own; the launchers and `gilscope report` say it."""
     try:
-        fd = os.open(os.path.join(directory, "errors-%d.txt" % os.getpid()),
-                     os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write("%s: %s\n" % (sys.executable, error))
+        line = "%s: %s\n" % (sys.executable, " ".join(str(what).split()))
+        safefiles.append_private(os.path.join(directory, "errors-%d.txt" % os.getpid()), line)
     except OSError:
         pass
 

@@ -4,6 +4,7 @@ The probe is compiled against this exact interpreter's headers with
 Py_BUILD_CORE_MODULE: the GIL's layout depends on the version and on build
 flags (Py_DEBUG, Py_GIL_DISABLED), so a build is never shared between
 interpreters. The cache key covers everything the layout depends on.
+Where it is cached, and when a cached build may be loaded: probe_cache.py.
 """
 import hashlib
 import os
@@ -14,6 +15,8 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+
+from . import probe_cache, safefiles
 
 MODULE = "_gilscope_probe"
 CSRC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "csrc")
@@ -93,15 +96,30 @@ def probe_path():
 FORCE_SAMPLED = "GILSCOPE_FORCE_SAMPLED"
 
 
-def ensure_probe():
-    """Path of the compiled probe for this interpreter, building it when needed."""
+def _probe_folder():
+    """cache_root()/probe, private (probe_cache.py); BuildError when it cannot be."""
+    try:
+        return probe_cache.private_probe_folder(cache_root())
+    except probe_cache.CacheUnsafe as error:
+        raise BuildError(str(error))
+    except OSError as error:
+        raise BuildError("cannot use the probe cache %s: %s; set GILSCOPE_CACHE to a folder of your own"
+                         % (cache_root(), safefiles.os_error_words(error)))
+
+
+def ensure_probe(say=None):
+    """Path of the compiled probe for this interpreter, building it when it
+    is missing or cannot be trusted (probe_cache.py). `say(line)` tells the
+    user why a build happens; the launchers pass it, the recorded processes
+    never do (their stderr is the workload's)."""
     if os.environ.get(FORCE_SAMPLED) == "1":  # a testing aid (sampler/__init__.py)
         raise BuildError("forced by %s=1, a testing aid; unset it to record exactly" % FORCE_SAMPLED)
+    probes = _probe_folder()
     target = probe_path()
-    if os.path.exists(target):
+    fd, fault = probe_cache.open_trusted(target)
+    if fd is not None:
+        os.close(fd)
         return target
-    folder = os.path.dirname(target)
-    os.makedirs(folder, mode=0o700, exist_ok=True)
     include = sysconfig.get_paths()["include"]
     internal = os.path.join(include, "internal")
     if not os.path.isdir(internal):
@@ -109,34 +127,72 @@ def ensure_probe():
             "this Python's internal headers are missing (%s); install its development headers "
             "(for Debian: apt-get install python%d.%d-dev) to record it exactly"
             % (internal, sys.version_info[0], sys.version_info[1]))
-    fd, temporary = tempfile.mkstemp(prefix=MODULE, suffix=".so.tmp", dir=folder)
-    os.close(fd)
+    if say is not None:
+        if fault == probe_cache.MISSING:
+            say("gilscope: building the probe for %s %s, once (cached in %s)"
+                % (platform.python_implementation(), platform.python_version(), cache_root()))
+        else:
+            say("gilscope: the cached probe %s %s; rebuilding it" % (target, fault))
+    folder = os.path.dirname(target)
+    try:
+        fresh = tempfile.mkdtemp(prefix=os.path.basename(folder) + ".build-", dir=probes)  # 0700, a new name
+    except OSError as error:
+        raise BuildError("cannot build the probe in %s: %s" % (probes, safefiles.os_error_words(error)))
+    try:
+        built = os.path.join(fresh, os.path.basename(target))
+        _compile(include, internal, built)
+        os.chmod(built, 0o600)
+        probe_cache.write_checksum(built)
+        probe_cache.install(fresh, folder, os.path.basename(target))
+    except OSError as error:
+        import shutil
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise BuildError("cannot put the probe in the cache at %s: %s" % (folder, safefiles.os_error_words(error)))
+    except BaseException:
+        import shutil
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    return target
+
+
+def _compile(include, internal, output):
     command = _compiler() + [
         "-O2", "-g", "-fPIC", "-shared", "-fvisibility=hidden", "-std=gnu11", "-Wall",
         "-DPy_BUILD_CORE_MODULE", "-I", include, "-I", internal, "-I", CSRC,
-        "-o", temporary,
+        "-o", output,
     ] + [os.path.join(CSRC, s) for s in SOURCES] + ["-lpthread", "-ldl"]
     try:
         done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     except OSError as e:
-        os.unlink(temporary)
         raise BuildError("no C compiler could be run (%s: %s); install gcc (apt-get install gcc) "
                          "to record exactly" % (command[0], e.strerror))
     if done.returncode != 0:
-        os.unlink(temporary)
         raise BuildError("compiling the probe for %s (Python %s) failed: %s; gilscope may not support this "
                          "interpreter yet" % (sys.executable, platform.python_version(),
                                               first_error(done.stdout.decode(errors="replace"))))
-    os.chmod(temporary, 0o700)
-    os.replace(temporary, target)  # atomic: concurrent builders agree
-    return target
 
 
-def load_probe():
-    """Imports the probe module for this interpreter."""
+def load_probe(say=None):
+    """Imports the probe module for this interpreter, from the very file
+    that was checked (probe_cache.open_trusted): through /proc/self/fd, so
+    that nothing can be swapped in between the check and the load."""
+    import importlib.machinery
     import importlib.util
-    path = ensure_probe()
-    spec = importlib.util.spec_from_file_location(MODULE, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    path = ensure_probe(say)
+    fd, fault = probe_cache.open_trusted(path)
+    if fd is None:
+        raise BuildError("the cached probe %s %s; run again to rebuild it" % (path, fault))
+    try:
+        through = "/proc/self/fd/%d" % fd
+        origin = through if os.path.exists(through) else path
+        loader = importlib.machinery.ExtensionFileLoader(MODULE, origin)
+        spec = importlib.util.spec_from_file_location(MODULE, origin, loader=loader)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    except (ImportError, OSError) as error:
+        raise BuildError("the probe %s could not be loaded (%s); remove its folder %s to have it built again"
+                         % (path, " ".join(str(error).split()), os.path.dirname(path)))
+    finally:
+        os.close(fd)
+    module.__file__ = spec.origin = path  # the name a person knows, not the descriptor's
     return module

@@ -5,11 +5,13 @@ before anything runs. Prints one JSON object on stdout:
 
     {"exact": true, "probe": PATH, "executable", "version", "build"}
     {"exact": false, "reason": WHY, "executable", "version", "build"}
+    {"exact": false, "error": WHY, "executable", "version", "build"}   (exit status 2)
 
 The second when exact recording is not possible here but sampling is
 (gilscope/sampler/): the launcher then samples, or refuses with
---no-fallback. Exit status 2 and a one-line reason on stderr when neither
-is possible."""
+--no-fallback. The third when neither is possible: WHY is one sentence.
+stderr carries only notices for the user, as they happen (the probe being
+built, and why), which the launcher passes on (src/core/launch/preparePython.ts)."""
 import json
 import sys
 import tempfile
@@ -17,12 +19,17 @@ import tempfile
 from . import _build, sampler
 
 
-def _check_hooks():
-    """Starts the probe in this throwaway process, into a directory deleted
-    at once, so that an interpreter whose pthread calls cannot be redirected
-    (the GOT hooks) is found before the workload starts, not in each of its
-    processes."""
-    probe = _build.load_probe()
+def _say(line):
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def check_hooks(say=None):
+    """Loads the probe and starts it in this throwaway process, into a
+    directory deleted at once, so that an interpreter whose pthread calls
+    cannot be redirected (the GOT hooks) is found before the workload
+    starts, not in each of its processes."""
+    probe = _build.load_probe(say)
     with tempfile.TemporaryDirectory(prefix="gilscope-prepare-") as directory:
         try:
             probe.start(directory, _build.build_description(), sys.executable or "")
@@ -39,21 +46,24 @@ def main():
         "version": "%d.%d.%d" % sys.version_info[:3],
         "build": _build.build_description(),
     }
+    status = 0
     try:
-        report["probe"] = _build.ensure_probe()
-        _check_hooks()
+        report["probe"] = _build.ensure_probe(_say)
+        check_hooks(_say)
         report["exact"] = True
     except _build.BuildError as error:
+        report.pop("probe", None)
+        report["exact"] = False
         unsupported = sampler.unsupported()
         if unsupported:
-            sys.stderr.write("gilscope: cannot record %s exactly: %s; and cannot sample: %s\n"
-                             % (sys.executable, error, unsupported))
-            return 2
-        report.pop("probe", None)
-        report.update({"exact": False, "reason": str(error)})
+            report["error"] = "cannot record %s exactly: %s; and cannot sample: %s" % (
+                sys.executable, error, unsupported)
+            status = 2
+        else:
+            report["reason"] = str(error)
     json.dump(report, sys.stdout)
     sys.stdout.write("\n")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from . import _build, sampler, session
+from . import _build, recorder_notes, safefiles, sampler, session
 
 
 def _hz(text):
@@ -42,27 +42,61 @@ def parse(argv):
     return options
 
 
+def _say(line):
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def _script_problem(options):
+    """Why the script cannot be run, before anything is made for it (None for -m: a module is found by Python)."""
+    if options.module:
+        return None
+    script = options.target[0]
+    if script == "-" or os.path.exists(script):
+        return None
+    return "cannot record %s: no such file; name the Python script to run" % script
+
+
 def main(argv=None):
     options = parse(sys.argv[1:] if argv is None else argv)
     output = options.output or time.strftime("gilscope-%Y%m%d-%H%M%S.gilscope")
+    try:  # before anything is built or written, so that a bad -o costs nothing
+        safefiles.check_output_folder(output)
+    except safefiles.UnsafePath as error:
+        _say("gilscope: %s" % error)
+        return 2
+    problem = _script_problem(options)
+    if problem:
+        _say("gilscope: %s" % problem)
+        return 2
     sampling = None
     try:
-        _build.ensure_probe()
+        # Loaded here first, as each recorded process will load it: a probe
+        # that cannot be loaded is said now, not found in errors-<pid>.txt later.
+        _build.load_probe(_say)
     except _build.BuildError as error:
         unsupported = sampler.unsupported()
         if options.no_fallback or unsupported:
-            sys.stderr.write("gilscope: cannot record exactly: %s%s\n" % (
+            _say("gilscope: cannot record exactly: %s%s; the workload was not started" % (
                 error, "; and cannot sample: %s" % unsupported if unsupported and not options.no_fallback else ""))
             return 2
         sampling = {"hz": options.sample_hz, "reason": str(error)}
-        sys.stderr.write(sampler.notice(error, options.sample_hz) + "\n")
-        sys.stderr.flush()
-    directory = session.make_recording_dir(output)
+        _say(sampler.notice(error, options.sample_hz))
+    try:
+        directory = session.make_recording_dir(output)
+    except safefiles.UnsafePath as error:
+        _say("gilscope: %s" % error)
+        return 2
     command = [sys.executable]
     if options.module:
         command += ["-m", options.module]
     command += options.target
     code, signum = session.run(command, directory, sampling)
+    unrecorded = recorder_notes.not_recorded_line(directory)
+    if unrecorded:
+        _say(unrecorded)
+        if not recorder_notes.anything_recorded(directory):
+            return 2
     session.exit_like(code, signum)
 
 

@@ -13,16 +13,16 @@ import subprocess
 import sys
 import time
 
-from . import ENV_DIRECTORY, ENV_RUNTIME
+from . import ENV_DIRECTORY, ENV_RUNTIME, parent_death, safefiles
 
 RUNTIME_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
 
 
 def make_recording_dir(path):
-    os.makedirs(path, mode=0o700, exist_ok=True)
-    os.chmod(path, 0o700)
-    return os.path.abspath(path)
+    """Creates or accepts the recording folder (safefiles.py says how);
+    raises safefiles.UnsafePath with one sentence for the user."""
+    return safefiles.make_recording_folder(path)
 
 
 def workload_environment(directory, base=None):
@@ -53,12 +53,8 @@ def sampled_environment(base=None):
 
 
 def write_session(directory, info, name="session.json"):
-    path = os.path.join(directory, name)
-    tmp = path + ".tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump(info, f, indent=2)
-    os.replace(tmp, path)
+    """Writes session.json atomically, never through a planted link (safefiles.replace_file)."""
+    safefiles.replace_file(directory, name, (json.dumps(info, indent=2) + "\n").encode())
 
 
 def run(command, directory, sampling=None, launcher="python -m gilscope.run", session_file="session.json"):
@@ -71,7 +67,8 @@ def run(command, directory, sampling=None, launcher="python -m gilscope.run", se
     if sampling is not None:
         session["sampled"] = dict(sampling)
     write_session(directory, session, session_file)
-    child = subprocess.Popen(command, env=env)
+    # The workload dies with this launcher, even by SIGKILL (parent_death.py).
+    child = subprocess.Popen(command, env=env, preexec_fn=parent_death.preexec(os.getpid()))
     if sampling is not None:
         session["pid"] = child.pid
         write_session(directory, session, session_file)

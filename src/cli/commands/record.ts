@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+
 import { defineCommand } from '../command';
 import type { Command } from '../command';
 import type { CommandSpec, ParsedCommandLine } from '../options';
@@ -5,15 +7,20 @@ import { UsageError } from '../support/cliFailure';
 import { LiveStatus } from '../support/liveStatus';
 import { loadReport } from '../support/loadReport';
 import { isPython } from '../support/pythonCommand';
+import { firstSuggestionText } from '../support/suggestionText';
 import { renderTerminalReport } from '../support/terminalReport';
 import { styleFor } from '../support/terminalStyle';
+import { osErrorWords } from '../../core/files/osErrorWords';
+import { notRecordedLine, readRecorderNotes } from '../../core/format/recorderNotes';
 import { findRuntimeDir } from '../../core/launch/runtimeDir';
 import { preparePython } from '../../core/launch/preparePython';
 import { createRecordingDir, defaultRecordingName } from '../../core/launch/recordingDirSetup';
-import { recorderErrors } from '../../core/launch/recorderErrors';
 import { startRecordedWorkload } from '../../core/launch/recordedLaunch';
+import { checkOutputFolder, UnsafePathError } from '../../core/launch/safeFiles';
+import { commandProblem } from '../../core/launch/workloadCommand';
 import { DEFAULT_SAMPLE_HZ, MAX_SAMPLE_HZ } from '../../core/launch/sampledLaunch';
 import type { WorkloadEnd } from '../../core/launch/workloadRun';
+import type { Report } from '../../core/report/schema';
 
 const spec = {
   name: 'record',
@@ -21,7 +28,9 @@ const spec = {
   about: `Runs COMMAND (usually: python script.py args...) with every Python process it
 starts recorded exactly: when each thread holds the GIL, waits for it, or
 runs without it, and on which line. The workload's input, output, exit code
-and signals pass through unchanged; gilscope writes only to stderr.
+and signals pass through unchanged; gilscope writes only to stderr. When the
+workload ends, gilscope prints the summary that 'gilscope report' prints and,
+last, the suggestion to try first with its predicted speedup.
 
 When exact recording is unavailable here (no C compiler, no Python headers),
 gilscope says why in one line and samples the workload from outside instead:
@@ -67,38 +76,55 @@ function showLiveStatus(recordingDir: string): { stop(): void } {
   };
 }
 
-/** The report's terminal summary, on stderr so the workload's stdout stays its own. */
-function printSummary(recordingDir: string): void {
+/** The report's terminal summary, on stderr so the workload's stdout stays its own; the report, when it could be made. */
+function printSummary(recordingDir: string): Report | null {
   try {
     const { report } = loadReport(recordingDir);
     process.stderr.write(renderTerminalReport(report, styleFor(process.stderr)));
+    return report;
   } catch (error) {
     process.stderr.write(`gilscope: the recording could not be summarised: ${(error as Error).message}\n`);
+    return null;
   }
+}
+
+/** One line on stderr, exit status 2. */
+function refuse(sentence: string): number {
+  process.stderr.write(`gilscope: ${sentence}\n`);
+  return 2;
+}
+
+/** What is wrong with the -o folder, as one sentence: safeFiles.ts's, or an fs error in words. */
+function folderProblem(error: unknown, output: string): string {
+  return error instanceof UnsafePathError ? error.message : `cannot use ${output} as the recording folder: ${osErrorWords(error)}; choose another -o`;
 }
 
 async function record({ values, rest: command }: ParsedCommandLine<typeof spec.options>): Promise<number> {
   if (command.length === 0) throw new UsageError('name the command to record, e.g. gilscope record -- python script.py');
   const sampleHz = sampleRate(values['sample-hz']);
+  const output = values.output ?? defaultRecordingName();
+  // Each refusal is one line on stderr, and comes before anything is built or written.
+  const problem = commandProblem(command);
+  if (problem) return refuse(problem);
+  try {
+    checkOutputFolder(output);
+  } catch (error) {
+    return refuse(folderProblem(error, output));
+  }
   const runtimeDir = findRuntimeDir();
   const python = values.python ?? (isPython(command[0]!) ? command[0]! : 'python3');
   const prepared = await preparePython(python, runtimeDir);
-  if (!prepared.ok) {
-    process.stderr.write(`${prepared.message}\ngilscope: the workload was not started\n`);
-    return 2;
-  }
+  if (!prepared.ok) return refuse(`${prepared.message.replace(/^gilscope: /, '')}; the workload was not started`);
   const exact = prepared.python.exact;
   if (!exact && values['no-fallback']) {
-    process.stderr.write(`gilscope: cannot record ${prepared.python.executable} exactly: ${prepared.python.reason ?? 'no reason given'}\n`
-      + 'gilscope: the workload was not started (--no-fallback)\n');
-    return 2;
+    return refuse(`cannot record ${prepared.python.executable} exactly: ${prepared.python.reason ?? 'no reason given'}; `
+      + 'the workload was not started (--no-fallback)');
   }
   let recordingDir: string;
   try {
-    recordingDir = createRecordingDir(values.output ?? defaultRecordingName());
+    recordingDir = createRecordingDir(output);
   } catch (error) {
-    process.stderr.write(`gilscope: ${(error as Error).message}\n`);
-    return 2;
+    return refuse(folderProblem(error, output));
   }
   const workload = startRecordedWorkload({
     prepared: prepared.python,
@@ -121,11 +147,15 @@ async function record({ values, rest: command }: ParsedCommandLine<typeof spec.o
   process.off('SIGINT', ignore);
   process.off('SIGTERM', forward);
   process.off('SIGHUP', forward);
-  for (const reason of recorderErrors(recordingDir)) {
-    process.stderr.write(`gilscope: a process was not recorded: ${reason}\n`);
+  const unrecorded = notRecordedLine(readRecorderNotes(recordingDir));
+  if (unrecorded) {
+    process.stderr.write(`${unrecorded}\n`);
+    if (!readdirSync(recordingDir).some((name) => name.endsWith('.gsr'))) return 2; // nothing at all was recorded
   }
-  printSummary(recordingDir);
+  const report = printSummary(recordingDir);
   process.stderr.write(`gilscope: recording written to ${recordingDir}; see it again with: gilscope report ${recordingDir}\n`);
+  // Last, where the terminal leaves the eye after the tables have scrolled the suggestions away.
+  if (report) process.stderr.write(`\n${firstSuggestionText(report, styleFor(process.stderr))}`);
   return exitLike(end);
 }
 

@@ -15,10 +15,14 @@ import { styleFor } from '../support/terminalStyle';
 
 const spec = {
   name: 'report',
-  summary: 'Summarise a recording: threads, lines and locks that wait.',
-  about: `Summarises a recording: per process, the most contended threads with their
-GIL held / waiting / released shares, the top lines by GIL wait and by lock
-wait, and the most contended locks.`,
+  summary: 'Summarise a recording: what would make it faster, then the threads, lines and locks that wait.',
+  about: `Summarises a recording. First who did the work (the worker threads or
+processes; helper processes such as resource trackers are named, not
+counted) and the suggestions, best first, each with its predicted speedup
+and interval, the line it is about and the figures behind it; then, per
+process, the most contended threads with their GIL held / waiting / released
+shares, the top lines by GIL wait and by lock wait, and the most contended
+locks.`,
   options: {
     json: { type: 'boolean', description: 'print the JSON report (docs/report-schema.md) instead' },
     html: { type: 'string', value: 'OUT.html', description: 'write a self-contained HTML report to OUT.html instead' },

@@ -1,22 +1,39 @@
 import type { Report, ReportProcess } from '../../core/report/schema';
 import { isLibrary } from '../../core/suggest/libraryCode';
 import { formatSeconds, formatShare, siteLabel, table } from './formatting';
+import { suggestionsSection } from './suggestionText';
 import type { Style } from './terminalStyle';
+import { processCountText, workersText } from './workersText';
 
 const TOP = 8;
 
+/**
+ * How the process ended. A process that returned from its main ended
+ * through libc's exit, where the runtime cannot see the status (end_code
+ * -1, FORMAT.md): only the launched process's status is known, from
+ * session.json. Such an end is still a normal exit, not an unknown one:
+ * "end unknown" is kept for a process that left no end at all (SIGKILL).
+ */
+function endText(p: ReportProcess): string {
+  if (p.running) return 'still running';
+  if (p.endKind === 'signal') return `killed by signal ${p.signal ?? '?'}`;
+  if (p.endKind === 'unknown') return 'end unknown';
+  const how = p.endKind === 'os._exit' ? 'os._exit' : 'exit';
+  return p.exitCode === null ? `${how}, status not seen` : `${how} ${p.exitCode}`;
+}
+
+/** A helper or a cluster's own process: one line, its tables are in --json. */
+function isBeside(p: ReportProcess): boolean {
+  return p.role === 'helper' || p.role === 'infrastructure';
+}
+
 function processTitle(p: ReportProcess, st: Style): string {
-  const how = p.running
-    ? 'still running'
-    : p.endKind === 'signal'
-      ? `killed by signal ${p.signal ?? '?'}`
-      : p.exitCode === null
-        ? 'end unknown'
-        : `${p.endKind === 'os._exit' ? 'os._exit' : 'exit'} ${p.exitCode}`;
+  const how = endText(p);
   const cmd = p.argv.join(' ') || p.executable;
   const attached = p.attachedAtSeconds !== null ? `, attached at ${formatSeconds(p.attachedAtSeconds)}` : '';
   const capped = p.cappedAtSeconds !== null ? `, recording stopped at the size cap at ${formatSeconds(p.cappedAtSeconds)}` : '';
-  return `${st.bold(`Process ${p.pid}`)} ${cmd}  ${st.dim(`(${formatSeconds(p.endSeconds - p.startSeconds)}, ${how}${attached}${capped})`)}`;
+  const role = isBeside(p) ? `${p.role}: ${p.roleName}, not a worker` : p.roleName;
+  return `${st.bold(`Process ${p.pid}`)} ${st.bold(`[${role}]`)} ${cmd}  ${st.dim(`(${formatSeconds(p.endSeconds - p.startSeconds)}, ${how}${attached}${capped})`)}`;
 }
 
 /** The share of a thread's life it waited for a CPU (run-queue delay, format version 2), '-' without samples. */
@@ -100,13 +117,24 @@ function eventWaitsSection(p: ReportProcess, st: Style): string {
   return `${st.bold('Waits for events')} ${st.dim('(Condition, Event, queue, future, join: not lock contention)')}\n${table(rows)}`;
 }
 
-/** The terminal summary of `gilscope report`: what a person reads first. */
+/**
+ * The terminal summary of `gilscope report`: what a person reads first.
+ * It leads with who did the work and the ranked suggestions (the answer),
+ * then the tables of the processes that did or ran the work; helpers get
+ * one line each.
+ */
 export function renderTerminalReport(r: Report, st: Style): string {
   const out: string[] = [];
   const py = r.python;
-  out.push(`${st.bold('gilscope')} ${py.implementation} ${py.version}${py.gilEnabled ? '' : ' (no GIL)'}${py.sampled ? ' (sampled)' : ''}, ${formatSeconds(r.wallSeconds)} recorded, ${r.processes.length} process${r.processes.length === 1 ? '' : 'es'}`);
+  out.push(`${st.bold('gilscope')} ${py.implementation} ${py.version}${py.gilEnabled ? '' : ' (no GIL)'}${py.sampled ? ' (sampled)' : ''}, ${formatSeconds(r.wallSeconds)} recorded, ${processCountText(r)}`);
   for (const w of r.warnings) out.push(st.yellow(`warning: ${w}`));
+  out.push(`${st.bold('Workers')}: ${workersText(r)}`);
+  out.push('', suggestionsSection(r, st));
   for (const p of r.processes) {
+    if (isBeside(p)) {
+      out.push('', processTitle(p, st));
+      continue;
+    }
     out.push('', processTitle(p, st), '', threadSection(p, st), '', linesSection(p, st, 'gilWaitSeconds', 'Top lines by GIL wait'));
     out.push('', linesSection(p, st, 'lockWaitSeconds', 'Top lines by lock wait'), '', locksSection(p, st), '', eventWaitsSection(p, st));
   }

@@ -9,6 +9,9 @@ export interface Style {
 
 const plain = (s: string): string => s;
 
+/** No colour: for files, pipes and tests. */
+export const PLAIN: Style = { bold: plain, dim: plain, red: plain, yellow: plain, green: plain };
+
 export function styleFor(stream: NodeJS.WriteStream): Style {
   const on = stream.isTTY === true && !process.env['NO_COLOR'];
   const wrap = (code: number) => (on ? (s: string) => `\x1b[${code}m${s}\x1b[0m` : plain);

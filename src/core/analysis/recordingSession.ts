@@ -1,4 +1,6 @@
 import { GsrReader } from '../format/gsrReader';
+import { readRecorderNotes } from '../format/recorderNotes';
+import type { RecorderNote } from '../format/recorderNotes';
 import { listRecording } from '../format/recordingDir';
 import type { SessionInfo } from '../format/session';
 import { Heatmap } from './heatmap';
@@ -6,7 +8,7 @@ import type { ProcessResult } from './model';
 import { processAlive } from './processAlive';
 import { ProcessAnalyzer } from './processAnalyzer';
 import type { AnalysisOptions } from './processAnalyzer';
-import { recordingWarnings } from './recordingWarnings';
+import { folderWarnings, recordingWarnings } from './recordingWarnings';
 import { snapshot } from './snapshot';
 import { SourceNames } from './sourceNames';
 
@@ -40,6 +42,8 @@ interface Entry {
 export class RecordingSession {
   private readonly entries = new Map<string, Entry>();
   private session: SessionInfo | undefined;
+  private sessionDamaged: string | undefined;
+  private notes: readonly RecorderNote[] = [];
   private names: SourceNames | undefined;
   private closed = false;
 
@@ -50,6 +54,8 @@ export class RecordingSession {
     if (this.closed) throw new Error('RecordingSession used after close');
     const files = listRecording(this.path);
     this.session = files.session;
+    this.sessionDamaged = files.sessionDamaged;
+    this.notes = files.dir === this.path ? readRecorderNotes(files.dir) : []; // a single .gsr file: its folder is not the recording
     let before = 0;
     let after = 0;
     for (const file of files.gsrFiles) {
@@ -87,7 +93,7 @@ export class RecordingSession {
       wallSeconds,
       processes,
       heatmap: Heatmap.merge(processes.map((p) => p.heatmap)),
-      warnings: recordingWarnings(processes),
+      warnings: [...folderWarnings(this.notes, this.sessionDamaged), ...recordingWarnings(processes)],
       records: entries.reduce((n, e) => n + e.analyzer.records, 0),
     };
   }

@@ -1,3 +1,4 @@
+import type { RecorderNote } from '../format/recorderNotes';
 import { busyMachine, busyMachineText } from './busyMachine';
 import type { ProcessResult } from './model';
 
@@ -31,6 +32,23 @@ export function recordingWarnings(processes: readonly ProcessResult[]): string[]
     if (!p.python.gilEnabled) out.push(`${who}: runs without a GIL (free-threaded): there is no GIL contention to measure`);
     const busy = busyMachine(p);
     if (busy) out.push(processes.length > 1 ? `${who}: ${busyMachineText(busy)}` : busyMachineText(busy));
+  }
+  return out;
+}
+
+/**
+ * Warnings about the recording folder itself: what errors-<pid>.txt say (a
+ * process not recorded, or recorded with less detail) and a session.json
+ * that is there but damaged.
+ */
+export function folderWarnings(notes: readonly RecorderNote[], sessionDamaged: string | undefined): string[] {
+  const out: string[] = [];
+  if (sessionDamaged) out.push(`session.json is damaged (${sessionDamaged}): the command and exit status are unknown`);
+  const seen = new Set<string>();
+  for (const n of notes) {
+    const line = n.recorded ? `process ${n.pid}: ${n.text} (${n.file})` : `process ${n.pid} was not recorded: ${n.text} (${n.file})`;
+    if (!seen.has(line)) out.push(line);
+    seen.add(line);
   }
   return out;
 }

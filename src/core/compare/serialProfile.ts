@@ -1,6 +1,6 @@
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import type { WorkProfile } from '../suggest/profile';
-import { hotSpot, releasedSpot } from '../suggest/recordingProfile';
+import { hotSpot, releasedSpot } from '../suggest/profilePressures';
 import { gilOver, recordingSeconds, taskRows } from './runGil';
 import type { WhatIfPlan, WhatIfResult } from './whatifFile';
 

@@ -1,7 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { readRecorderNotes } from './recorderNotes';
 import { RecordingError } from './recordingError';
-import { readSession } from './session';
+import { readSessionFile } from './session';
 import type { SessionInfo } from './session';
 
 /** The files that make up one recording directory (FORMAT.md, "A recording"). */
@@ -10,6 +11,8 @@ export interface RecordingFiles {
   /** Paths of the `p<pid>-<ns>.gsr` files, sorted by name. */
   readonly gsrFiles: readonly string[];
   readonly session: SessionInfo | undefined;
+  /** Why session.json, present, could not be used (session.ts); undefined when it was read or is absent. */
+  readonly sessionDamaged?: string;
 }
 
 const GSR_NAME = /^p\d+-\d+\.gsr$/;
@@ -27,6 +30,11 @@ export function listRecording(path: string): RecordingFiles {
   }
   const names = readdirSync(path).filter((n) => GSR_NAME.test(n) || n.endsWith('.gsr')).sort();
   if (names.length === 0) {
+    const failed = readRecorderNotes(path).find((n) => !n.recorded);
+    if (failed) {
+      // The runtime said why, in the folder: say it rather than "no files".
+      throw new RecordingError('missing', basename(path) || path, undefined, `nothing was recorded: process ${failed.pid} could not record itself (${failed.text})`, `see ${failed.file}`);
+    }
     throw new RecordingError(
       'missing',
       basename(path) || path,
@@ -35,5 +43,6 @@ export function listRecording(path: string): RecordingFiles {
       'pass the recording directory that `gilscope record` wrote',
     );
   }
-  return { dir: path, gsrFiles: names.map((n) => join(path, n)), session: readSession(join(path, 'session.json')) };
+  const { session, damaged } = readSessionFile(join(path, 'session.json'));
+  return { dir: path, gsrFiles: names.map((n) => join(path, n)), session, ...(damaged ? { sessionDamaged: damaged } : {}) };
 }

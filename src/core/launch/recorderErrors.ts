@@ -1,18 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readRecorderNotes } from '../format/recorderNotes';
 
 /**
- * Why processes of a recording were not recorded: the runtime writes one line
- * per process into errors-<pid>.txt instead of printing into the workload's
- * own stderr. Distinct reasons, each once.
+ * Why processes of a recording were not recorded (errors-<pid>.txt;
+ * src/core/format/recorderNotes.ts reads them): distinct reasons, each once.
  */
 export function recorderErrors(recordingDir: string): string[] {
-  const reasons = new Set<string>();
-  for (const name of readdirSync(recordingDir)) {
-    if (!/^errors-\d+\.txt$/.test(name)) continue;
-    for (const line of readFileSync(join(recordingDir, name), 'utf8').split('\n')) {
-      if (line.trim()) reasons.add(line.trim());
-    }
-  }
-  return [...reasons];
+  return [...new Set(readRecorderNotes(recordingDir).filter((n) => !n.recorded).map((n) => n.text))];
 }

@@ -1,5 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { makeRecordingFolder } from './safeFiles';
 
 /** The default recording name: gilscope-YYYYMMDD-HHMMSS.gilscope in the working directory. */
 export function defaultRecordingName(now: Date = new Date()): string {
@@ -8,15 +7,11 @@ export function defaultRecordingName(now: Date = new Date()): string {
 }
 
 /**
- * Creates the recording directory, private to the user (0700). Refuses one
- * that already holds a recording, so two runs never mix in one directory.
+ * Creates the recording directory, private to the user (0700), or accepts an
+ * empty one of the user's; refuses a link, another user's or a shared folder,
+ * and one that already holds a recording, so two runs never mix (safeFiles.ts).
+ * Throws UnsafePathError, whose message is one sentence.
  */
 export function createRecordingDir(path: string): string {
-  const dir = resolve(path);
-  if (existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.gsr') || f === 'session.json')) {
-    throw new Error(`${dir} already holds a recording; choose another -o or remove it`);
-  }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  return dir;
+  return makeRecordingFolder(path);
 }

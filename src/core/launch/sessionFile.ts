@@ -1,5 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { replaceFile } from './safeFiles';
 
 /**
  * session.json as the launchers write it (runtime/FORMAT.md; the Python
@@ -20,10 +19,7 @@ export interface SessionRecord {
   readonly sampled?: Readonly<Record<string, unknown>>;
 }
 
-/** Writes session.json atomically, private to the user. */
+/** Writes session.json atomically, private to the user, never through a planted link (safeFiles.ts). */
 export function writeSessionFile(recordingDir: string, session: SessionRecord): void {
-  const path = join(recordingDir, 'session.json');
-  const temporary = `${path}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, path);
+  replaceFile(recordingDir, 'session.json', `${JSON.stringify(session, null, 2)}\n`);
 }

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { constants } from 'node:os';
 
+import { osErrorWords } from '../files/osErrorWords';
+import { tiedToLauncher } from './parentDeath';
 import { writeSessionFile } from './sessionFile';
 import type { SessionRecord } from './sessionFile';
 import { workloadEnvironment } from './workloadEnv';
@@ -42,8 +44,11 @@ export class WorkloadRun {
   private readonly session: SessionRecord;
 
   private constructor(options: WorkloadOptions) {
-    const [program, ...args] = options.through ?? options.command;
-    if (!program) throw new Error('no command to record');
+    const started = options.through ?? options.command;
+    if (!started[0]) throw new Error('no command to record');
+    // Through the trampoline when a Python is known (always, from recordedLaunch.ts): the workload dies with this process.
+    const line = options.python ? tiedToLauncher(options.python.executable, options.runtimeDir, started) : started;
+    const [program, ...args] = line as [string, ...string[]];
     this.session = {
       command: options.command,
       cwd: options.cwd ?? process.cwd(),
@@ -71,7 +76,7 @@ export class WorkloadRun {
         resolve(end);
       };
       this.child.once('error', (error: NodeJS.ErrnoException) => {
-        process.stderr.write(`gilscope: could not start '${program}': ${error.code === 'ENOENT' ? 'not found' : error.message}\n`);
+        process.stderr.write(`gilscope: could not start '${program}': ${error.code === 'ENOENT' ? 'no such program' : osErrorWords(error)}\n`);
         finish({ exitCode: 127, signal: null });
       });
       this.child.once('exit', (exitCode, signal) => finish({ exitCode, signal }));

@@ -1,9 +1,13 @@
 import { availableParallelism } from 'node:os';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import type { ProcessResult, ThreadResult } from '../analysis/model';
-import { suggestForRecording } from '../suggest/suggest';
+import type { ProcessRoleOf } from '../analysis/processRoles';
+import type { WorkProfile } from '../suggest/profile';
+import { recordingProfile } from '../suggest/recordingProfile';
+import { suggest } from '../suggest/suggest';
+import { workforce } from '../suggest/workforce';
 import { SCHEMA_VERSION } from './schema';
-import type { Report, ReportProcess, ReportThread } from './schema';
+import type { Report, ReportProcess, ReportThread, ReportWorkers } from './schema';
 
 function share(part: number, whole: number): number {
   return whole > 0 ? part / whole : 0;
@@ -29,10 +33,12 @@ function thread(t: ThreadResult): ReportThread {
   };
 }
 
-function process(p: ProcessResult): ReportProcess {
+function process(p: ProcessResult, role: ProcessRoleOf | undefined): ReportProcess {
   return {
     pid: p.pid,
     parentPid: p.parentPid,
+    role: role?.role ?? 'main',
+    roleName: role?.name ?? 'main process',
     argv: [...p.argv],
     executable: p.executable,
     exitCode: p.exitCode,
@@ -65,6 +71,12 @@ function process(p: ProcessResult): ReportProcess {
   };
 }
 
+function workers(p: WorkProfile | null): ReportWorkers | null {
+  const ids = p?.workerIds;
+  if (!p || !ids) return null;
+  return { in: ids.in, count: p.workers, processes: [...ids.processes], threads: ids.threads.map((t) => ({ ...t })) };
+}
+
 /**
  * The JSON report (docs/report-schema.md) of an analysed recording. The
  * suggestions are predicted for `cores` cores (this machine's unless told),
@@ -72,6 +84,9 @@ function process(p: ProcessResult): ReportProcess {
  */
 export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores = availableParallelism()): Report {
   const first = a.processes[0];
+  // One census of who did the work, for the processes' roles, the worker count and the suggestions alike.
+  const force = workforce(a);
+  const profile = recordingProfile(a, cores, force);
   return {
     schemaVersion: SCHEMA_VERSION,
     generator,
@@ -81,8 +96,9 @@ export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores 
     wallSeconds: a.wallSeconds,
     attached: a.processes.some((p) => p.attachedAtSeconds !== null),
     command: a.session?.command ? [...a.session.command] : null,
-    processes: a.processes.map(process),
-    suggestions: suggestForRecording(a, cores),
+    processes: a.processes.map((p) => process(p, force.roles.get(p.pid))),
+    workers: workers(profile),
+    suggestions: profile ? suggest(profile) : [],
     warnings: [...a.warnings],
   };
 }

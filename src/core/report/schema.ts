@@ -3,6 +3,7 @@
  * docs/report-schema.md. Times are seconds from the recording's start.
  */
 import type { Percentiles } from '../analysis/model';
+import type { ProcessRole } from '../analysis/processRoles';
 import type { Suggestion } from '../suggest/types';
 
 /** One entry of `suggestions[]` (docs/report-schema.md, "Suggestion"). */
@@ -72,6 +73,10 @@ export interface ReportFunction extends Omit<ReportLine, 'line'> {
 export interface ReportProcess {
   pid: number;
   parentPid: number;
+  /** What the process is to the work (src/core/analysis/processRoles.ts): helpers and infrastructure are never workers. */
+  role: ProcessRole;
+  /** The role for a person: "main process", "worker process", "multiprocessing resource tracker"… */
+  roleName: string;
   argv: string[];
   executable: string;
   exitCode: number | null;
@@ -99,6 +104,17 @@ export interface ReportProcess {
   functions: ReportFunction[];
 }
 
+/** Who did the work: the one count of workers that the terminal, the suggestions and the views all say. */
+export interface ReportWorkers {
+  /** `processes`: two or more processes did the work, each with its own GIL; `threads`: the threads of one process did. */
+  in: 'threads' | 'processes';
+  count: number;
+  /** The processes that did the work (`in: processes`), or the one whose threads did. */
+  processes: number[];
+  /** The worker threads (`in: threads`), else empty. */
+  threads: { pid: number; tid: number; name: string }[];
+}
+
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
   generator: string;
@@ -108,6 +124,8 @@ export interface Report {
   attached: boolean;
   command: string[] | null;
   processes: ReportProcess[];
+  /** Null when the recording has no work to speak of. */
+  workers: ReportWorkers | null;
   /** Ranked remedies with predicted speedups (buildReport fills them). */
   suggestions: ReportSuggestion[];
   warnings: string[];

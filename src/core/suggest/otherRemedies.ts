@@ -118,7 +118,7 @@ export function batchWork(p: WorkProfile, o: SuggestOptions, processes: Draft | 
   if (share < 0.1) return batchExchange(p, o);
   const at = (kk: number) => 1 / (1 - share * (1 - 1 / kk));
   const center = at(k);
-  return fromPrediction('batchWork', p, p.workerProcesses, {
+  return fromPrediction('batchWork', p, p.workers, {
     speedup: center,
     interval: around(center, at(2), at(Infinity)),
     model: `1 / (1 - s (1 - 1/k)), s = waiting in multiprocessing / busy = ${secs(ipc.waitSeconds)} / ${secs(ipc.busySeconds)} = ${share.toFixed(3)}, k = ${k}`,

@@ -158,6 +158,7 @@ export function predictReleaseGil(p: WorkProfile, n: number): Prediction | null 
     speedup: center,
     interval,
     model: `Amdahl 1 / ((1 - f) + f / n), f = held in ${p.hot.target.function} / W = ${secs(p.hot.heldSeconds)} / ${secs(W)} = ${f.toFixed(3)}, n = ${parallel}`,
-    evidence: { wallSeconds: W, functionHeldSeconds: p.hot.heldSeconds, heldFraction: f, workers: parallel, cores: p.cores, chainSeconds: longest },
+    // `workers` as everywhere (the threads the prediction is for); `runningAtOnce` what Amdahl's n is: no more than the cores.
+    evidence: { wallSeconds: W, functionHeldSeconds: p.hot.heldSeconds, heldFraction: f, workers: p.baseline === 'recording' ? p.workers : n, runningAtOnce: parallel, cores: p.cores, chainSeconds: longest },
   };
 }

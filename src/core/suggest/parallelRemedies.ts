@@ -17,6 +17,13 @@ function costsFor(mode: ParallelMode, p: WorkProfile, n: number, o: SuggestOptio
   return o.costs?.[mode] ?? estimatedCosts(mode, n, p.cores, o.pickling);
 }
 
+/** The processes that did the work, for titles: "2 worker processes", "3 processes (the main one and 2 worker processes)". */
+export function workingProcessesText(p: WorkProfile): string {
+  const n = p.workerProcesses;
+  if (!p.mainProcessWorks) return `${n} worker process${n === 1 ? '' : 'es'}`;
+  return `${n} processes (the main one and ${n - 1} worker process${n === 2 ? '' : 'es'})`;
+}
+
 const NO_GAIN: Prediction = { speedup: 1, interval: [1, 1], model: 'no change', evidence: {} };
 
 export function useProcesses(p: WorkProfile, o: SuggestOptions): Draft {
@@ -24,7 +31,7 @@ export function useProcesses(p: WorkProfile, o: SuggestOptions): Draft {
   const target = p.hot?.target ?? null;
   if (p.workerProcesses > 0) {
     return fromPrediction('useProcesses', p, n, { ...NO_GAIN, evidence: { workerProcesses: p.workerProcesses } }, {
-      title: `Already in processes: ${p.workerProcesses} worker process${p.workerProcesses === 1 ? '' : 'es'} do the work, each with its own GIL`,
+      title: `Already in processes: ${workingProcessesText(p)} do the work, each with its own GIL`,
       detail: 'The work already runs in several processes; more processes than cores gain nothing.',
       target,
     }, o);
@@ -66,7 +73,8 @@ export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
   const waitShare = life > 0 ? p.gilWaitSeconds / life : 0;
   // The line that runs without the GIL, when that is a real part of the run; else the line that holds it
   // (a few milliseconds of a file read elsewhere must not outrank the stage that does the work).
-  const releasedMatters = p.released !== null && p.released.seconds >= 0.05 * p.wallSeconds;
+  // Processes already side by side: the code they run, not where one of them waited for its next task.
+  const releasedMatters = p.workerProcesses === 0 && p.released !== null && p.released.seconds >= 0.05 * p.wallSeconds;
   const target = (releasedMatters ? p.released!.target : null) ?? p.hot?.target ?? p.released?.target ?? null;
   if (p.baseline === 'serial') {
     const pred = predictMode(p, 'threads', n, costsFor('threads', p, n, o));
@@ -80,7 +88,7 @@ export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
   const evidence = { workers: p.workers, releasedShare, gilWaitShare: waitShare, gilHeldSeconds: p.heldSeconds, releasedSeconds: p.releasedSeconds, wallSeconds: p.wallSeconds, ...(p.ownGilSeconds ? { ownGilSeconds: p.ownGilSeconds } : {}) };
   const fine = releasedShare >= 0.5 && waitShare < 0.2;
   const title = p.workerProcesses > 0
-    ? `Nothing to gain: the work already runs in parallel, in ${p.workerProcesses + 1} processes`
+    ? `Nothing to gain: the work already runs in parallel, in ${workingProcessesText(p)}`
     : fine
       ? `Threads are fine: the ${p.workers} worker threads run without the ${p.ownGilSeconds ? 'main GIL (in sub-interpreters with their own GIL, or released)' : 'GIL'} ${pct(releasedShare)} of the time` +
         `${p.released ? ` (most at ${where(p.released.target)})` : ''} and wait for it ${pct(waitShare)}: they already run side by side`
@@ -94,7 +102,8 @@ export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
 }
 
 export function releaseGil(p: WorkProfile, o: SuggestOptions): Draft | null {
-  if (!p.python.gilEnabled || !p.hot || p.hot.heldSeconds < 0.05 * p.wallSeconds) return null;
+  // Processes that already run side by side each have their own GIL: releasing it gains them nothing.
+  if (!p.python.gilEnabled || p.workerProcesses > 0 || !p.hot || p.hot.heldSeconds < 0.05 * p.wallSeconds) return null;
   const n = targetWorkers(p, o);
   const pred = predictReleaseGil(p, isOneThread(p) ? 1 : n);
   if (!pred) return null;

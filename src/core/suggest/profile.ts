@@ -45,13 +45,30 @@ export interface WorkProfile {
   readonly released: { readonly target: SuggestionTarget; readonly seconds: number } | null;
   readonly locks: readonly LockPressure[];
   readonly convoy: ConvoyPressure | null;
-  /** Other processes of the recording that did work of their own (already parallel by processes). */
+  /**
+   * Processes that did the work when two or more did (workforce.ts: worker processes, and the main
+   * one when it worked beside them; helpers never): the work already runs in parallel in processes,
+   * and `workers` counts these processes. 0 when the work ran in one process's threads.
+   */
   readonly workerProcesses: number;
+  /** Whether the main process is one of `workerProcesses` (it worked beside its worker processes). */
+  readonly mainProcessWorks?: boolean;
+  /** Who did the work (a recording): the worker threads of `pid`, or the working processes; absent for a comparison. */
+  readonly workerIds?: WorkerIds;
   /** Time worker processes spent waiting in multiprocessing / pickle for their next task, and their busy time. */
   readonly ipc: { readonly waitSeconds: number; readonly busySeconds: number; readonly target: SuggestionTarget | null } | null;
   readonly python: { readonly version: string; readonly gilEnabled: boolean };
   /** How the workers' runs interleave (a recording with two or more workers whose waits are known); else absent. */
   readonly exchange?: ExchangePressure | null;
+}
+
+/** Who the profile's `workers` are, so that a report can name them. */
+export interface WorkerIds {
+  /** `threads`: threads of one process did the work (one thread, when `baseline` is serial); `processes`: two or more processes did. */
+  readonly in: 'threads' | 'processes';
+  readonly processes: readonly number[];
+  /** The worker threads, when `in` is `threads`. */
+  readonly threads: readonly { readonly pid: number; readonly tid: number; readonly name: string }[];
 }
 
 /**

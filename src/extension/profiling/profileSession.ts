@@ -155,7 +155,7 @@ export class ProfileSession extends Disposable {
   private async run(): Promise<SessionResult> {
     const { options, terminal } = this;
     terminal.say(`gilscope: preparing ${describeInterpreter(options.interpreter)}`);
-    const prepared = await preparePython(options.interpreter.path, options.runtimeDir);
+    const prepared = await preparePython(options.interpreter.path, options.runtimeDir, (line) => terminal.say(line));
     if (this.stopRequested) return this.fail('Stopped before the workload started.');
     if (!prepared.ok) return this.fail(preparationFailure(prepared.message));
     const python = prepared.python;

@@ -85,7 +85,8 @@ describe(`lock_convoy recorded with ${TEST_PYTHON}`, () => {
     const h = a.heatmap.query({ startSeconds: p.startSeconds, endSeconds: p.endSeconds, width: 400 });
     const sum = (x: Float64Array): number => x.reduce((s, v) => s + v, 0);
     for (const t of p.threads.filter((x) => x.name.startsWith('convoy-'))) {
-      assert.ok(t.lockWaitSeconds > 0 && t.lockWaitSeconds <= t.gil.releasedSeconds, `${t.name}: lock wait is part of released`);
+      // part of released: all of it, when the thread did nothing else without the GIL (sums in another order: 1e-9)
+      assert.ok(t.lockWaitSeconds > 0 && t.lockWaitSeconds <= t.gil.releasedSeconds * (1 + 1e-9), `${t.name}: lock wait ${t.lockWaitSeconds} is part of released ${t.gil.releasedSeconds}`);
       const row = h.threads.find((x) => x.key === `${p.pid}/${t.slot}`)!;
       assert.ok(Math.abs(sum(row.cells.lockWait) - t.lockWaitSeconds) < 1e-6, `${t.name} heatmap lock wait`);
       assert.ok(Math.abs(sum(row.cells.released) - (t.gil.releasedSeconds - t.lockWaitSeconds)) < 1e-6, `${t.name} heatmap released excludes the lock wait`);

@@ -16,7 +16,8 @@ import { SCENARIO_PYTHON } from './record';
 
 export const CACHE = join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'gilscope-test');
 export const VENV = join(CACHE, 'scenario-venv');
-export const VENV_PACKAGES = ['numpy', 'numba', 'cython', 'joblib', 'greenlet', 'setuptools'] as const;
+// joblib 1.6 or newer: the joblib_backends scenario checks the worker counts of its loky and multiprocessing backends.
+export const VENV_PACKAGES = ['numpy', 'numba', 'cython', 'joblib>=1.6', 'greenlet', 'setuptools'] as const;
 export const VENV_PYTHON = join(VENV, 'bin', 'python');
 const VENV_READY = join(VENV, '.gilscope-ready');
 

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ReportLine, ReportProcess, ReportThread } from '../../../src/core/report/schema';
 import type { Suggestion } from '../../../src/core/suggest/types';
+import { renderTerminalReport } from '../../../src/cli/support/terminalReport';
+import { PLAIN } from '../../../src/cli/support/terminalStyle';
 import { SCENARIOS } from './record';
 import type { ScenarioRun } from './record';
 
@@ -65,6 +67,8 @@ export interface RunExpectation extends ProcessExpectation {
   readonly suggests?: readonly SuggestionExpectation[];
   /** Kinds that must not be first. */
   readonly notTop?: readonly Suggestion['kind'][];
+  /** Who did the work, the one count every part of the report must say (checkWorkerCount). */
+  readonly workers?: { readonly in: 'threads' | 'processes'; readonly count: number };
 }
 
 export interface ScenarioExpectation {
@@ -203,6 +207,7 @@ export function checkPicture(run: ScenarioRun, e: RunExpectation): void {
 
 export function checkSuggestions(run: ScenarioRun, e: RunExpectation): void {
   checkEvidence(run);
+  if (e.workers) checkWorkerCount(run, e.workers);
   if (e.top) checkSuggestion(run, run.suggestions[0], e.top, 'the top suggestion is');
   for (const want of e.suggests ?? []) {
     const s = run.suggestions.find((x) => x.kind === want.kind);
@@ -210,5 +215,52 @@ export function checkSuggestions(run: ScenarioRun, e: RunExpectation): void {
   }
   for (const kind of e.notTop ?? []) {
     assert.notEqual(run.suggestions[0]?.kind, kind, `${run.name}: ${kind} is not first:\n${describeSuggestions(run.suggestions)}`);
+  }
+}
+
+/** Suggestions whose `workers` are the workers there are (switchInterval's are the convoyed threads, scaleOut's the cluster's cores). */
+const COUNTS_WORKERS: readonly Suggestion['kind'][] = ['keepThreads', 'useProcesses', 'releaseGil', 'subInterpreters', 'freeThreaded', 'narrowLock', 'batchWork'];
+
+/**
+ * One worker count everywhere (docs/report-schema.md, "Workers"): the
+ * JSON's `workers`, the processes' roles, every suggestion's `workers` and
+ * the counts its title states, and the terminal report's header, workers
+ * line and suggestions.
+ */
+export function checkWorkerCount(run: ScenarioRun, e: NonNullable<RunExpectation['workers']>): void {
+  const r = run.report;
+  const roles = r.processes.map((p) => `${p.pid}<-${p.parentPid} ${p.role} (${p.roleName}): ${p.argv.slice(0, 4).join(' ')}`).join('\n');
+  assert.ok(r.workers, `${run.name}: the report says who did the work`);
+  assert.deepEqual({ in: r.workers.in, count: r.workers.count }, e, `${run.name}: workers ${JSON.stringify(r.workers)}\n${roles}`);
+  if (e.in === 'processes') {
+    const working = r.processes.filter((p) => r.workers!.processes.includes(p.pid));
+    assert.equal(working.length, e.count, `${run.name}: the working processes are in the report\n${roles}`);
+    assert.ok(working.every((p) => p.role === 'worker' || p.role === 'main'), `${run.name}: no helper works\n${roles}`);
+    const mainWorks = working.some((p) => p.role === 'main');
+    assert.equal(r.processes.filter((p) => p.role === 'worker').length, e.count - (mainWorks ? 1 : 0), `${run.name}: processes with role worker\n${roles}`);
+  } else {
+    assert.equal(r.workers.threads.length, e.count, `${run.name}: worker threads ${JSON.stringify(r.workers.threads)}`);
+  }
+  const all = describeSuggestions(run.suggestions);
+  for (const s of run.suggestions.filter((x) => COUNTS_WORKERS.includes(x.kind))) {
+    assert.equal(s.workers, e.count, `${run.name}: ${s.kind}'s workers:\n${all}`);
+    for (const m of s.title.matchAll(/\b(\d+) (?:worker )?(processes|threads|interpreters)\b/g)) {
+      assert.equal(Number(m[1]), e.count, `${run.name}: ${s.kind}'s title says ${m[0]}: ${s.title}`);
+    }
+  }
+  const text = renderTerminalReport(r, PLAIN);
+  const workersLine = /^Workers: (.*)$/m.exec(text)?.[1] ?? '';
+  const said = e.in === 'processes' ? new RegExp(`^(${e.count} worker processes|${e.count} processes)`) : new RegExp(`^${e.count} worker threads`);
+  assert.match(workersLine, said, `${run.name}: the terminal's workers line`);
+  const header = text.split('\n')[0]!;
+  const helpers = r.processes.filter((p) => p.role === 'helper').length;
+  const workerRoles = r.processes.filter((p) => p.role === 'worker').length;
+  if (r.processes.length > 1) {
+    assert.match(header, new RegExp(`${r.processes.length} processes: the main one${workerRoles > 0 ? `, ${workerRoles} workers?` : ''}${helpers > 0 ? `, ${helpers} helpers?` : ''}$`), `${run.name}: the terminal's header`);
+  }
+  for (const m of text.matchAll(/^ {5}predicted .* for (\d+) workers?, at /gm)) {
+    const rank = text.slice(0, m.index).match(/^ {2}(\d+)\. /gm)?.length ?? 0;
+    const s = run.suggestions[rank - 1];
+    if (s && COUNTS_WORKERS.includes(s.kind)) assert.equal(Number(m[1]), e.count, `${run.name}: the terminal's suggestion ${rank} (${s.kind})`);
   }
 }

@@ -13,7 +13,7 @@ the rate, the sampler's own cost) goes beside it instead."""
 import argparse
 import sys
 
-from .. import session
+from .. import safefiles, session
 from . import DEFAULT_HZ, notice, parse_hz, unsupported
 
 
@@ -40,14 +40,20 @@ def main(argv=None):
     if why_not:
         sys.stderr.write("gilscope: cannot sample here: %s\n" % why_not)
         return 2
+    try:
+        # Under another launcher (--session-file), the folder is that launcher's, made and checked already.
+        directory = (safefiles.check_own_folder(options.output) if options.session_file != "session.json"
+                     else session.make_recording_dir(options.output))
+    except safefiles.UnsafePath as error:
+        sys.stderr.write("gilscope: %s\n" % error)
+        return 2
     sys.stderr.write(notice(options.reason, options.hz) + "\n")
     sys.stderr.flush()
-    directory = session.make_recording_dir(options.output)
     try:
         code, signum = session.run(command, directory, {"hz": options.hz, "reason": options.reason},
                                    launcher="python -m gilscope.sampler", session_file=options.session_file)
     except OSError as error:  # the command could not be started
-        sys.stderr.write("gilscope: could not start '%s': %s\n" % (command[0], error.strerror or error))
+        sys.stderr.write("gilscope: could not start '%s': %s\n" % (command[0], safefiles.os_error_words(error)))
         return 127
     session.exit_like(code, signum)
 

@@ -13,6 +13,8 @@ import os
 import struct
 import time
 
+from .. import safefiles
+
 FORMAT_VERSION = 1
 HEADER_SIZE = CHUNK_SIZE = 4096
 SLOT_SIZE = 16
@@ -49,7 +51,7 @@ class GsrWriter:
         self.start_realtime_ns = time.time_ns()
         self.start_mono_ns = start_mono_ns
         self.path = os.path.join(directory, "p%d-%d.gsr" % (pid, self.start_realtime_ns))
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        self.fd = safefiles.create_exclusive(self.path, os.O_RDWR)
         os.ftruncate(self.fd, HEADER_SIZE)
         self.header = mmap.mmap(self.fd, HEADER_SIZE, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
         self.segments = []

@@ -26,7 +26,7 @@ import time
 from . import PLAN_FILE, RESULT_FILE, SCHEMA_VERSION, SPEC_FILE, plan, subinterp
 from .measure import usable_cores
 from .target import BadInput, check_function, module_name, parse_spec, read_inputs
-from .. import session
+from .. import safefiles, session
 
 RUN_TIMEOUT = 600.0
 
@@ -124,9 +124,11 @@ def _prepare(python, prepared):
         env = dict(os.environ, PYTHONPATH=session.RUNTIME_DIR)
         try:
             out = subprocess.run([python, "-m", "gilscope.prepare"], capture_output=True, text=True, env=env, timeout=300)
-            report = json.loads(out.stdout) if out.returncode == 0 else {"exact": False, "reason": out.stderr.strip()}
+            report = json.loads(out.stdout)  # exit 2 with {"error": ...} when neither exact nor sampled works
+            if report.get("error"):
+                report = {"exact": False, "reason": report["error"]}
         except (OSError, ValueError, subprocess.TimeoutExpired) as error:
-            report = {"exact": False, "reason": str(error)}
+            report = {"exact": False, "reason": out.stderr.strip() if isinstance(error, ValueError) else str(error)}
         prepared[python] = (bool(report.get("exact")), report.get("reason"))
     return prepared[python]
 
@@ -259,7 +261,11 @@ def main(argv=None):
     except BadInput as error:
         sys.stderr.write("gilscope compare: %s\n" % error)
         return 2
-    directory = session.make_recording_dir(options.output or time.strftime("gilscope-compare-%Y%m%d-%H%M%S"))
+    try:
+        directory = session.make_recording_dir(options.output or time.strftime("gilscope-compare-%Y%m%d-%H%M%S"))
+    except safefiles.UnsafePath as error:
+        sys.stderr.write("gilscope compare: %s\n" % error)
+        return 2
     os.makedirs(os.path.join(directory, "runs"), exist_ok=True)
     header["directory"] = directory
     todo = [r for r in runs if r["error"] is None]
