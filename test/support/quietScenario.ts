@@ -1,6 +1,6 @@
 import { RecordingFlag } from '../../src/core/format/layout';
 import { FoldingThread } from './foldingThread';
-import type { FoldMode } from './foldingThread';
+import type { FoldMode, SummaryLayout } from './foldingThread';
 import { RecordingWriter } from './recordingWriter';
 
 /**
@@ -18,7 +18,7 @@ import { RecordingWriter } from './recordingWriter';
 export const QUIET_ROUNDS = 40;
 const us = (x: number): number => x * 1000;
 
-export function quietRun(mode: FoldMode, o: { windowNs?: number; ticks?: boolean } = {}): RecordingWriter {
+export function quietRun(mode: FoldMode, o: { windowNs?: number; ticks?: boolean; layout?: SummaryLayout } = {}): RecordingWriter {
   const flags = mode === 'full' ? 0 : RecordingFlag.summarised | (mode === 'both' ? RecordingFlag.fullLogKept : 0);
   const clock = o.ticks ? { clockKind: 1, ticksPerNs: 3, startTicks: 2n ** 50n } : {};
   const w = new RecordingWriter({ formatVersion: 2, recordingFlags: flags, foldWindowNs: us(100), summaryWindowNs: o.windowNs ?? 0, ...clock });
@@ -26,8 +26,8 @@ export function quietRun(mode: FoldMode, o: { windowNs?: number; ticks?: boolean
   main.string(1, 'io.py').string(2, 'loop').string(3, 'worker');
   for (const [id, line] of [[20, 20], [21, 21], [22, 22], [30, 30], [31, 31], [32, 32]] as const) main.site(0, id, 1, id < 30 ? 2 : 3, line, 19);
   main.lockNew(0, 5, 1, 20).lockNew(0, 6, 1, 30);
-  const a = new FoldingThread(main, mode, o.windowNs ?? Infinity);
-  const b = new FoldingThread(w.thread(2), mode, o.windowNs ?? Infinity);
+  const a = new FoldingThread(main, mode, o.windowNs ?? Infinity, o.layout);
+  const b = new FoldingThread(w.thread(2), mode, o.windowNs ?? Infinity, o.layout);
   a.firm((t) => t.start(0, 100, true).gilAcquire(us(1), 22, true));
   b.firm((t) => t.start(us(2), 101).gilWait(us(3)));
   for (let k = 0; k < QUIET_ROUNDS; k++) {

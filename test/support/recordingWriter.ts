@@ -233,6 +233,8 @@ export class ThreadWriter {
   private index = -1;
   private slot = 0;
   private sequence = 0;
+  /** The latest time stamped on a record of this thread (ns). */
+  lastNs = -Infinity;
   /** Byte offsets in the chunk of the records written, for `retract`. */
   private readonly offsets: number[] = [];
 
@@ -298,6 +300,7 @@ export class ThreadWriter {
 
   /** A record stamped `ns`, with an optional one-slot payload of four u32 words (no allocation). */
   rec(type: number, flags: number, arg: number, ns: number, w0?: number, w1 = 0, w2 = 0, w3 = 0): this {
+    if (ns > this.lastNs) this.lastNs = ns;
     const extra = w0 === undefined ? 0 : 1;
     const off = this.reserveSlots(extra, ns);
     const v = this.view;
@@ -378,14 +381,56 @@ export class ThreadWriter {
   lockRelease(ns: number, id: number, flags = 0): this {
     return this.rec(RecordType.lockRelease, flags, id, ns);
   }
-  /** GIL_QUIET at `ns` (the last re-take): `count` release + re-take pairs over `spanNs`, released `releasedNs` in all. */
+  /**
+   * GIL_QUIET in the format's first draft's layout (one payload slot), stamped `ns`, the last re-take:
+   * `count` release + re-take pairs over `spanNs`, released `releasedNs` in all.
+   */
   gilQuiet(ns: number, site: number, count: number, releasedNs: number, spanNs: number, longestNs: number, gil = 0, flags = 0): this {
     const k = this.w.o.ticksPerNs;
     return this.rec(RecordType.gilQuiet, gil | flags, site, ns, count, Math.round(releasedNs * k), Math.round(spanNs * k), Math.round(longestNs * k));
   }
+  /** u64 ticks of `ns` at `at` in a payload. */
+  private ticksAt(pv: DataView, at: number, ns: number): void {
+    pv.setBigUint64(at, this.w.ticks(ns), true);
+  }
+
   /**
-   * LOCK_QUIET at `ns` (the last release): `count` uncontended holds over
-   * `spanNs`, held `heldNs` in all; `buckets` the 8 counts of the histogram.
+   * GIL_QUIET in the runtime writer's layout (two payload slots), stamped `ns` (when written, at or after
+   * its span): `count` release + re-take pairs from `startNs` (the first release) to `endNs` (the last re-take).
+   */
+  gilQuietSpan(ns: number, site: number, count: number, releasedNs: number, startNs: number, endNs: number, longestNs: number, gil = 0, flags = 0): this {
+    const k = this.w.o.ticksPerNs;
+    const payload = new Uint8Array(32);
+    const pv = new DataView(payload.buffer);
+    [count, Math.round(releasedNs * k), Math.round(longestNs * k), 0].forEach((x, i) => pv.setUint32(i * 4, x >>> 0, true));
+    this.ticksAt(pv, 16, startNs);
+    this.ticksAt(pv, 24, endNs);
+    if (ns > this.lastNs) this.lastNs = ns;
+    return this.raw(RecordType.gilQuiet, gil | flags, site, this.w.ticks(ns), payload, ns);
+  }
+
+  /**
+   * LOCK_QUIET in the runtime writer's layout (four payload slots), stamped `ns`: `count` uncontended holds
+   * from `startNs` (the first acquire) to `endNs` (the last release), held `heldNs` in all; `buckets` the
+   * histogram's 8 counts.
+   */
+  lockQuietSpan(ns: number, id: number, count: number, heldNs: number, startNs: number, endNs: number, longestNs: number, acquiringSite: number, releasingSite: number, buckets: readonly number[], flags = 0): this {
+    const k = this.w.o.ticksPerNs;
+    const payload = new Uint8Array(64);
+    const pv = new DataView(payload.buffer);
+    [count, Math.round(heldNs * k), Math.round(longestNs * k), 0].forEach((x, i) => pv.setUint32(i * 4, x >>> 0, true));
+    this.ticksAt(pv, 16, startNs);
+    this.ticksAt(pv, 24, endNs);
+    pv.setUint32(32, acquiringSite, true);
+    pv.setUint32(36, releasingSite, true);
+    buckets.forEach((n, i) => pv.setUint16(48 + i * 2, n, true));
+    if (ns > this.lastNs) this.lastNs = ns;
+    return this.raw(RecordType.lockQuiet, flags, id, this.w.ticks(ns), payload, ns);
+  }
+
+  /**
+   * LOCK_QUIET in the format's first draft's layout (three payload slots), stamped `ns` (the last release):
+   * `count` uncontended holds over `spanNs`, held `heldNs` in all; `buckets` the 8 counts of the histogram.
    */
   lockQuiet(ns: number, id: number, count: number, heldNs: number, spanNs: number, longestNs: number, acquiringSite: number, releasingSite: number, buckets: readonly number[], flags = 0): this {
     const k = this.w.o.ticksPerNs;

@@ -3,7 +3,7 @@ import type { RecordSink } from '../format/recordSink';
 import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilWait, threadEnd } from './gilMachine';
 import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
 import { ProcessContext } from './processContext';
-import { gilQuiet, lockQuiet } from './quietSummaries';
+import { gilQuiet, lockQuiet, readLockQuiet, relativeTicks } from './quietSummaries';
 import { ThreadState } from './threadState';
 
 /** Options of the analysis, in nanoseconds. */
@@ -38,8 +38,17 @@ export class ProcessAnalyzer implements RecordSink {
   records = 0;
   private cur: ThreadState;
 
-  /** @param expectedTicks the process's length when known (it ended): bins are sized for it at once. */
-  constructor(private readonly ticksPerNs: number, options: AnalysisOptions = {}, expectedTicks?: number) {
+  /** start_ticks as two u32 halves: summaries name their spans in absolute ticks. */
+  private readonly baseLo: number;
+  private readonly baseHi: number;
+
+  /**
+   * @param expectedTicks the process's length when known (it ended): bins are sized for it at once
+   * @param startTicks the header's start_ticks, against which records' times are relative
+   */
+  constructor(private readonly ticksPerNs: number, options: AnalysisOptions = {}, expectedTicks?: number, startTicks = 0n) {
+    this.baseLo = Number(startTicks & 0xffffffffn);
+    this.baseHi = Number(startTicks >> 32n);
     this.ctx = new ProcessContext(
       (options.convoyNs ?? DEFAULT_CONVOY_NS) * ticksPerNs,
       (options.baseBinNs ?? DEFAULT_BASE_BIN_NS) * ticksPerNs,
@@ -69,8 +78,8 @@ export class ProcessAnalyzer implements RecordSink {
     // Per thread, time never goes back: a damaged stamp cannot make a negative interval.
     // A contended LOCK_ACQUIRE is the exception: it is stamped when the lock was
     // obtained, before the GIL_ACQUIRE written ahead of it (lockAcquire bounds it);
-    // and so is a GIL_QUIET, stamped at its last re-take but written before the
-    // thread's next record that is not tentative, after any tentative ones (gilQuiet bounds it).
+    // and so is a GIL_QUIET of the format's first draft, stamped at its last re-take but written before
+    // the thread's next record that is not tentative, after any tentative ones (gilQuiet bounds it).
     if (ts >= t.lastTs) t.lastTs = ts;
     else if (type !== RecordType.lockAcquire && type !== RecordType.gilQuiet) ts = t.lastTs;
     if (t.start !== t.start) {
@@ -110,7 +119,8 @@ export class ProcessAnalyzer implements RecordSink {
         lockNew(c, arg, flags, ts, p0, p1, p2, p3);
         break;
       case RecordType.gilQuiet:
-        gilQuiet(t, c, ts, flags & GilFlag.indexMask, arg, p0, p1, p2);
+        // The first draft's layout (one payload slot): count, released, span length, longest; stamped at the span's end.
+        gilQuiet(t, c, ts - p2, ts, flags & GilFlag.indexMask, arg, p0, p1);
         break;
       case RecordType.cpuSample:
         c.cpu.thread(arg, ts, p0, p1, p2, p3);
@@ -139,9 +149,9 @@ export class ProcessAnalyzer implements RecordSink {
     }
   }
 
-  /** Records of two or more payload slots: LOCK_QUIET. */
+  /** Records of two or more payload slots: GIL_QUIET and LOCK_QUIET (quietSummaries.ts reads both of their layouts). */
   wideRecord(type: number, flags: number, arg: number, ts: number, words: Uint32Array, p: number, extra: number): void {
-    if (type !== RecordType.lockQuiet) {
+    if (type === RecordType.gilQuiet && extra < 2) {
       this.record(type, flags, arg, ts, words[p]!, words[p + 1]!, words[p + 2]!, words[p + 3]!);
       return;
     }
@@ -152,6 +162,14 @@ export class ProcessAnalyzer implements RecordSink {
       t.start = ts;
       t.since = ts;
     }
-    lockQuiet(this.ctx, this.ticksPerNs, arg, ts, words, p, extra);
+    if (type === RecordType.gilQuiet) {
+      // The writer's layout: count, released, longest; then the span's start and end in ticks.
+      // A span lies at or before the summary's stamp (damaged words must not stretch the heatmap's bins).
+      const end = Math.min(ts, relativeTicks(words, p + 6, this.baseLo, this.baseHi));
+      const start = Math.min(end, relativeTicks(words, p + 4, this.baseLo, this.baseHi));
+      gilQuiet(t, this.ctx, start, end, flags & GilFlag.indexMask, arg, words[p]!, words[p + 1]!);
+    } else if (type === RecordType.lockQuiet) {
+      lockQuiet(this.ctx, this.ticksPerNs, arg, readLockQuiet(words, p, extra, ts, this.baseLo, this.baseHi), words);
+    }
   }
 }

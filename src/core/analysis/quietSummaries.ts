@@ -15,23 +15,37 @@ import type { ThreadState } from './threadState';
  * a lock's acquisitions and hold time) is what the full log gives. Only how
  * the time lies within a summary's span is lost: the heatmaps spread it
  * evenly, and a lock's hold percentiles come from the summary's histogram.
+ *
+ * Two payload layouts of version 2 are read, told apart by their size: the
+ * first draft of FORMAT.md stamped a summary at its span's end and gave the
+ * span's length (GIL_QUIET 1 payload slot, LOCK_QUIET 3); the runtime's
+ * writer stamps it when written and names its span's start and end in ticks
+ * (GIL_QUIET 2 slots, LOCK_QUIET 4), so a thread's records stay in time
+ * order. Either way a summary applies to the span it names.
  */
 
+const TWO32 = 4294967296;
+
+/** A u64 of ticks at words[i] (low word first), relative to the file's start_ticks (split as `baseLo`, `baseHi`). */
+export function relativeTicks(words: Uint32Array, i: number, baseLo: number, baseHi: number): number {
+  return (words[i + 1]! - baseHi) * TWO32 + (words[i]! - baseLo);
+}
+
 /**
- * GIL_QUIET: over [ts - span, ts] the thread held the GIL except `released`
- * ticks in `count` pieces, and took it back `count` times without waiting,
- * at `site` (which names the released time and the holds around it, as a
- * GIL_ACQUIRE's site does).
+ * GIL_QUIET: over [spanStart, spanEnd] the thread held the GIL except
+ * `released` ticks in `count` pieces, and took it back `count` times without
+ * waiting, the last at spanEnd, at `site` (which names the released time and
+ * the holds up to spanEnd, as a GIL_ACQUIRE's site does).
  */
-export function gilQuiet(t: ThreadState, c: ProcessContext, ts: number, gil: number, site: number, count: number, released: number, span: number): void {
+export function gilQuiet(t: ThreadState, c: ProcessContext, spanStart: number, spanEnd: number, gil: number, site: number, count: number, released: number): void {
   if (t.state === GilState.ended) return;
-  // Held time after the last re-take that is already counted: a release the
-  // writer could not fold (written tentatively, never retracted) ends the
-  // hold that went on after the summary's time, and the summary is written
-  // after it. That time is for the next acquire's line, not this one.
+  // Held time after the span's end that is already counted: a release the
+  // writer could not fold (written tentatively and kept) ends the hold that
+  // went on after the last re-take, and the summary comes after it. That
+  // time is for the next acquire's line, not this one.
   let after = 0;
-  if (t.state === GilState.held) closeState(t, c, ts > t.since ? ts : t.since);
-  else after = Math.min(t.pendHeld, Math.max(0, t.since - ts));
+  if (t.state === GilState.held) closeState(t, c, spanEnd > t.since ? spanEnd : t.since);
+  else after = Math.min(t.pendHeld, Math.max(0, t.since - spanEnd));
   // Never give back more than was held since a line was last named (damaged input).
   const r = Math.max(0, Math.min(released, t.pendHeld - after));
   if (r > 0) {
@@ -40,7 +54,7 @@ export function gilQuiet(t: ThreadState, c: ProcessContext, ts: number, gil: num
     t.released += r;
     t.pendReleased += r;
     c.gilHeld[gil]! -= r;
-    t.heldBins.addSpread(ts - span, ts, -r);
+    t.heldBins.addSpread(spanStart, spanEnd, -r);
   }
   t.pendHeld -= after;
   attributePending(t, c, site);
@@ -55,8 +69,8 @@ export function gilQuiet(t: ThreadState, c: ProcessContext, ts: number, gil: num
     t.lastHold = after;
   }
   t.lastSite = site;
-  if (ts > t.lastAcqTs) t.lastAcqTs = ts;
-  if (t.holdLock.length > 0) t.acqLog.push2(ts, site);
+  if (spanEnd > t.lastAcqTs) t.lastAcqTs = spanEnd;
+  if (t.holdLock.length > 0) t.acqLog.push2(spanEnd, site);
 }
 
 /** Geometric middles (ns) of LOCK_QUIET's histogram buckets but the last, the first's at 100 / √2.5 ns. */
@@ -81,11 +95,46 @@ function bucketCounts(words: Uint32Array, p: number, count: number): number[] {
   return out;
 }
 
+/** A LOCK_QUIET's figures, whichever its layout. */
+export interface LockQuiet {
+  readonly count: number;
+  /** Ticks held, summed, and the longest hold. */
+  readonly held: number;
+  readonly longest: number;
+  readonly spanStart: number;
+  readonly spanEnd: number;
+  readonly acquiringSite: number;
+  /** Where in `words` the histogram's four words start; -1 when the record has none. */
+  readonly histogramAt: number;
+}
+
 /**
- * LOCK_QUIET: over [ts - span, ts] the thread took the lock `count` times
- * with no one waiting and held it `held` ticks in all (the longest
- * `longest`), taking it at `acquiringSite`. `extra` payload slots are at
- * `words[p]`; a record shorter than the format's three gives what it has.
+ * Reads a LOCK_QUIET of `extra` payload slots at `words[p]` stamped `ts`
+ * (relative ticks): 4 slots, the writer's layout, with its span in ticks;
+ * 3, the first draft's, with the span's length ending at `ts`; fewer, what
+ * there is.
+ */
+export function readLockQuiet(words: Uint32Array, p: number, extra: number, ts: number, baseLo: number, baseHi: number): LockQuiet {
+  if (extra >= 4) {
+    // The span lies at or before the stamp (damaged words must not stretch the heatmap's bins).
+    const spanEnd = Math.min(ts, relativeTicks(words, p + 6, baseLo, baseHi));
+    return {
+      count: words[p]!, held: words[p + 1]!, longest: words[p + 2]!,
+      spanStart: Math.min(spanEnd, relativeTicks(words, p + 4, baseLo, baseHi)), spanEnd,
+      acquiringSite: words[p + 8]!, histogramAt: p + 12,
+    };
+  }
+  return {
+    count: words[p]!, held: words[p + 1]!, longest: words[p + 3]!,
+    spanStart: ts - words[p + 2]!, spanEnd: ts,
+    acquiringSite: extra >= 2 ? words[p + 4]! : 0, histogramAt: extra >= 3 ? p + 8 : -1,
+  };
+}
+
+/**
+ * LOCK_QUIET: over its span the thread took the lock `count` times with no
+ * one waiting and held it `held` ticks in all (the longest `longest`),
+ * taking it at `acquiringSite`.
  *
  * The holds enter the lock's percentiles by their histogram bucket: at its
  * geometric middle (the first bucket's at 100 / √2.5 ns), within a factor
@@ -95,22 +144,18 @@ function bucketCounts(words: Uint32Array, p: number, count: number): number[] {
  * hold. Without a histogram, at the mean of all. The total and the longest
  * are exact.
  */
-export function lockQuiet(c: ProcessContext, ticksPerNs: number, id: number, ts: number, words: Uint32Array, p: number, extra: number): void {
-  const count = words[p]!;
-  const held = words[p + 1]!;
-  const span = words[p + 2]!;
-  const longest = words[p + 3]!;
-  const acquiringSite = extra >= 2 ? words[p + 4]! : 0;
+export function lockQuiet(c: ProcessContext, ticksPerNs: number, id: number, q: LockQuiet, words: Uint32Array): void {
+  const { count, held, longest } = q;
   const lock = lockOf(c, id);
   lock.acquisitions += count;
   if (count === 0) return;
-  addTo(lock.holdBySite, acquiringSite, held);
-  lock.holdBins?.addSpread(ts - span, ts, held);
-  if (extra < 3) {
+  addTo(lock.holdBySite, q.acquiringSite, held);
+  lock.holdBins?.addSpread(q.spanStart, q.spanEnd, held);
+  if (q.histogramAt < 0) {
     lock.holds.addSummarised([held / count], [count], held, longest);
     return;
   }
-  const counts = bucketCounts(words, p + 8, count);
+  const counts = bucketCounts(words, q.histogramAt, count);
   const middles = MIDDLES_NS.map((ns) => Math.min(ns * ticksPerNs, longest));
   let rest = held;
   for (let i = 0; i < middles.length; i++) rest -= counts[i]! * middles[i]!;

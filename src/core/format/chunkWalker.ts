@@ -46,10 +46,12 @@ export interface WalkLimits {
    */
   readonly holdTentativeFrom: number;
   /**
-   * The file is still written: a record that cannot be right (a retracted
-   * slot written again with a shorter record leaves the old one's payload
-   * behind it for a moment) ends the walk there instead of throwing; the
-   * next poll reads it again.
+   * The file's writer retracts records: a record that cannot be right ends
+   * the chunk's records there instead of throwing. A retracted slot written
+   * again with a shorter record leaves the old one's payload behind the new
+   * one, until the thread's next record is written over it; at the end of a
+   * thread's chunk nothing may come to. Records never follow such a slot,
+   * so nothing written is lost; a live poll reads the slot again.
    */
   readonly tolerant: boolean;
 }

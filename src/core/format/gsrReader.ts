@@ -127,8 +127,10 @@ export class GsrReader {
     const live = readLiveFields(page, this.header.formatVersion);
     this.header.live = live;
     const ended = live.endKind !== EndKind.unknown;
-    // Only a writer that retracts leaves a slot half rewritten for a moment (chunkWalker.ts, WalkLimits).
-    this.tolerant = !ended && mayRetract(this.header);
+    // Only a writer that retracts leaves the old payload of a retracted record behind a shorter one
+    // written in its place (chunkWalker.ts, WalkLimits): for a moment while it writes, and for good at
+    // the end of a thread's chunk when no record came to overwrite it.
+    this.tolerant = mayRetract(this.header);
     this.lastChunkLimits = { holdTentativeFrom: holdTentativeFrom(this.header, this.clock, nowMonoNs), tolerant: this.tolerant };
     const size = fstatSync(this.fd).size;
     const inFile = Math.max(0, Math.floor((size - HEADER_SIZE) / CHUNK_SIZE));

@@ -65,7 +65,13 @@ function sameFigures(got: ProcessResult, want: ProcessResult, label: string): vo
   }
 }
 
-for (const [label, o] of [['monotonic ns', {}], ['TSC ticks', { ticks: true }], ['a summary window of 250 µs', { windowNs: us(250) }]] as const) {
+for (const [label, o] of [
+  ['monotonic ns', {}],
+  ['TSC ticks', { ticks: true }],
+  ['a summary window of 250 µs', { windowNs: us(250) }],
+  ['the format\'s first draft: summaries stamped at their span\'s end', { layout: 'draft' }],
+  ['the first draft, TSC ticks, a window', { layout: 'draft', ticks: true, windowNs: us(250) }],
+] as const) {
   test(`a summarised file gives the full log's totals, lines and locks (${label})`, () => {
     const full = analyse(run('full', o));
     const summarised = run('summarised', o);

@@ -186,8 +186,23 @@ test('the process ended, stopped at the size cap, or is of another boot: everyth
   }
 });
 
-test('a finished file: a record that cannot be right is corrupt, as in version 1', () => {
+test('a finished file of a retracting writer: the old payload left behind its thread\'s last record ends the chunk, nothing else is lost', () => {
   const w = writer();
+  const t = w.thread(1).start(0, 11, true).gilAcquire(ms(1), 3, true);
+  t.lockAcquire(ms(2), 5, 7, RecordFlag.tentative);
+  t.retract().end(ms(3)); // THREAD_END over the retracted acquire: its payload stays behind it
+  w.end(1, 0, ms(4));
+  const path = join(tempDir(), w.fileName);
+  writeFileSync(path, w.bytes());
+  const sink = new Collect();
+  const r = new GsrReader(path, () => sink);
+  assert.doesNotThrow(() => r.poll());
+  assert.deepEqual(sink.types(), [T.threadStart, T.gilAcquire, T.threadEnd]);
+  r.close();
+});
+
+test('a finished file whose writer does not retract: a record that cannot be right is corrupt, as in version 1', () => {
+  const w = writer({ recordingFlags: 0 });
   w.thread(1).start(0, 11, true).gilAcquire(ms(1), 0, true);
   w.end(1, 0, ms(2));
   const bytes = w.bytes();
