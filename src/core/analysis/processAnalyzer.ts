@@ -151,25 +151,33 @@ export class ProcessAnalyzer implements RecordSink {
 
   /** Records of two or more payload slots: GIL_QUIET and LOCK_QUIET (quietSummaries.ts reads both of their layouts). */
   wideRecord(type: number, flags: number, arg: number, ts: number, words: Uint32Array, p: number, extra: number): void {
-    if (type === RecordType.gilQuiet && extra < 2) {
+    if ((type === RecordType.gilQuiet && extra < 2) || (type !== RecordType.gilQuiet && type !== RecordType.lockQuiet)) {
       this.record(type, flags, arg, ts, words[p]!, words[p + 1]!, words[p + 2]!, words[p + 3]!);
       return;
     }
     this.records++;
     const t = this.cur;
-    if (ts >= t.lastTs) t.lastTs = ts;
-    if (t.start !== t.start) {
-      t.start = ts;
-      t.since = ts;
-    }
+    // A summary applies to the span it names. Its stamp (when it was written) is no moment of the thread's:
+    // the writer reads its clock for it after the next record's time was taken, so it may even pass that
+    // record's, and must not hold the thread's time back (the clamp in `apply`).
+    let start: number;
+    let end: number;
     if (type === RecordType.gilQuiet) {
       // The writer's layout: count, released, longest; then the span's start and end in ticks.
       // A span lies at or before the summary's stamp (damaged words must not stretch the heatmap's bins).
-      const end = Math.min(ts, relativeTicks(words, p + 6, this.baseLo, this.baseHi));
-      const start = Math.min(end, relativeTicks(words, p + 4, this.baseLo, this.baseHi));
-      gilQuiet(t, this.ctx, start, end, flags & GilFlag.indexMask, arg, words[p]!, words[p + 1]!);
-    } else if (type === RecordType.lockQuiet) {
-      lockQuiet(this.ctx, this.ticksPerNs, arg, readLockQuiet(words, p, extra, ts, this.baseLo, this.baseHi), words);
+      end = Math.min(ts, relativeTicks(words, p + 6, this.baseLo, this.baseHi));
+      start = Math.min(end, relativeTicks(words, p + 4, this.baseLo, this.baseHi));
+    } else {
+      const q = readLockQuiet(words, p, extra, ts, this.baseLo, this.baseHi);
+      start = q.spanStart;
+      end = q.spanEnd;
+      lockQuiet(this.ctx, this.ticksPerNs, arg, q, words);
     }
+    if (t.start !== t.start) {
+      t.start = start;
+      t.since = start;
+    }
+    if (type === RecordType.gilQuiet) gilQuiet(t, this.ctx, start, end, flags & GilFlag.indexMask, arg, words[p]!, words[p + 1]!);
+    if (end > t.lastTs) t.lastTs = end;
   }
 }
