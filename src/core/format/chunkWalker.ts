@@ -71,6 +71,8 @@ export class ChunkWalker {
   /** Thread slot and sequence of the chunk last walked. */
   threadSlot = 0;
   sequence = 0;
+  /** Of the chunk last walked, the slot of the last record taken (-1: none). */
+  lastTakenSlot = -1;
 
   constructor(private readonly s: WalkerSetup) {
     this.baseLo = Number(s.startTicks & 0xffffffffn);
@@ -114,6 +116,7 @@ export class ChunkWalker {
     const minTs = this.s.minTs;
     const maxTs = this.s.maxTs;
     let w = first;
+    let taken = -1;
     while (w < end) {
       const h = words[w]!;
       const type = h & 0xff;
@@ -157,8 +160,10 @@ export class ChunkWalker {
           sink.wideRecord(type, h >>> 16, words[w + 1]!, ts, words, p, extra);
         }
       }
+      taken = w;
       w = next;
     }
+    this.lastTakenSlot = taken < 0 ? -1 : (taken - w0 - HEADER_WORDS) / 4;
     return (w - w0 - HEADER_WORDS) / 4;
   }
 

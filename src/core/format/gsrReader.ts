@@ -6,7 +6,7 @@ import { ClockFit } from './clockFit';
 import { Definitions } from './definitions';
 import { parseHeader, readLiveFields } from './header';
 import type { FileHeader } from './header';
-import { CHUNK_SIZE, ClockKind, EndKind, HEADER_SIZE, LIVE_HEADER_BYTES, RecordingFlag, SLOTS_PER_CHUNK } from './layout';
+import { CHUNK_HEADER_SIZE, CHUNK_SIZE, ClockKind, EndKind, HEADER_SIZE, LIVE_HEADER_BYTES, RecordFlag, RecordingFlag, SLOTS_PER_CHUNK } from './layout';
 import { HINT_STILL_WRITTEN, RecordingError } from './recordingError';
 import type { RecordSink } from './recordSink';
 import { holdTentativeFrom, mayRetract } from './tentativeHold';
@@ -33,6 +33,9 @@ export interface ReaderOptions {
    */
   readonly summaries?: 'use' | 'ignore';
 }
+
+/** A record's first word is at least this when its flags have bit 15 (tentative). */
+const TENTATIVE_FIRST_WORD = RecordFlag.tentative * 0x10000;
 
 const TOLERANT: WalkLimits = { holdTentativeFrom: Infinity, tolerant: true };
 
@@ -175,9 +178,14 @@ export class GsrReader {
     }
     const last = this.lastChunkOfThread.get(thread) === index;
     const limits = last ? this.lastChunkLimits : this.tolerant ? TOLERANT : TAKE_ALL;
-    const stop = this.walker.walk(words, bytes, w0, fileOffset, from === NOT_WRITTEN ? 0 : from, from === NOT_WRITTEN, limits);
-    if (stop < SLOTS_PER_CHUNK && last) this.open.set(index, stop);
-    else this.open.delete(index);
+    const start = this.resumeAt(index, words, w0, from);
+    const stop = this.walker.walk(words, bytes, w0, fileOffset, start, from === NOT_WRITTEN, limits);
+    if (stop < SLOTS_PER_CHUNK && last) {
+      this.open.set(index, stop);
+      this.noteTakenTentative(index, words, w0);
+    } else {
+      this.open.delete(index);
+    }
   }
 
   /** Takes the rest of an open chunk that is no longer its thread's last. */
@@ -189,12 +197,45 @@ export class GsrReader {
     const offset = HEADER_SIZE + index * CHUNK_SIZE;
     if (index >= this.blockFirst && index < this.blockFirst + this.blockCount) {
       const w0 = (index - this.blockFirst) * (CHUNK_SIZE / 4);
-      this.walker.walk(this.blockWords, this.block, w0, offset, from === NOT_WRITTEN ? 0 : from, from === NOT_WRITTEN, limits);
+      this.walker.walk(this.blockWords, this.block, w0, offset, this.resumeAt(index, this.blockWords, w0, from), from === NOT_WRITTEN, limits);
       return;
     }
     const { chunk, words } = this.scratch();
     if (readSync(this.fd, chunk, 0, CHUNK_SIZE, offset) < CHUNK_SIZE) return;
-    this.walker.walk(words, chunk, 0, offset, from === NOT_WRITTEN ? 0 : from, from === NOT_WRITTEN, limits);
+    this.walker.walk(words, chunk, 0, offset, this.resumeAt(index, words, 0, from), from === NOT_WRITTEN, limits);
+  }
+
+  /**
+   * Tentative records taken as the last of an open chunk, by chunk: their
+   * slot and first, third and fourth words (header and time), to tell on
+   * the next visit whether the writer retracted one after all.
+   */
+  private readonly takenTentative = new Map<number, [number, number, number, number]>();
+  /** Tentative records taken that their writer retracted afterwards (RETRACT_MARGIN_NS was not enough). */
+  retractedAfterTaken = 0;
+
+  private noteTakenTentative(index: number, words: Uint32Array, w0: number): void {
+    const slot = this.walker.lastTakenSlot;
+    const at = w0 + CHUNK_HEADER_SIZE / 4 + slot * 4;
+    if (slot >= 0 && words[at]! >= TENTATIVE_FIRST_WORD) this.takenTentative.set(index, [slot, words[at]!, words[at + 2]!, words[at + 3]!]);
+    else this.takenTentative.delete(index);
+  }
+
+  /**
+   * Where to go on in a chunk read before: where it stopped, or, when the
+   * tentative record taken last there was retracted after all (its slot
+   * holds something else now), at that slot: what the writer put in its
+   * place is read, not lost behind it.
+   */
+  private resumeAt(index: number, words: Uint32Array, w0: number, from: number): number {
+    if (from === NOT_WRITTEN) return 0;
+    const t = this.takenTentative.get(index);
+    if (!t) return from;
+    this.takenTentative.delete(index);
+    const at = w0 + CHUNK_HEADER_SIZE / 4 + t[0] * 4;
+    if (words[at] === t[1] && words[at + 2] === t[2] && words[at + 3] === t[3]) return from;
+    this.retractedAfterTaken++;
+    return t[0];
   }
 
   private scratchChunk: { chunk: Buffer; words: Uint32Array } | undefined;

@@ -4,11 +4,20 @@ import type { FileHeader } from './header';
 import { EndKind, RecordingFlag } from './layout';
 
 /**
+ * How much later than fold_window_ns after a record's time its writer may
+ * still retract it: the writer decides by the time it read when the thread
+ * took the GIL back, then retracts, and a thread the OS takes off its CPU in
+ * between (a busy machine) retracts late. Seen on a loaded 2-core machine:
+ * a few milliseconds; none with this margin.
+ */
+export const RETRACT_MARGIN_NS = 50e6;
+
+/**
  * From which time (relative ticks) a trailing run of tentative records in a
  * thread's last chunk is held back while its file is followed (FORMAT.md,
  * "Tentative records"): the writer may retract such a record within
  * fold_window_ns of its time, so a run is taken once its newest record is
- * older than that by the process's clock now. Infinity (take everything)
+ * older than that, and RETRACT_MARGIN_NS, by the process's clock now. Infinity (take everything)
  * when nothing can be retracted any more or ever: the process ended or
  * stopped recording at the size cap, the file is not summarised, its full
  * log was kept, or it comes from another boot, whose clock ours cannot
@@ -22,7 +31,7 @@ export function holdTentativeFrom(h: FileHeader, clock: ClockFit, nowMonoNs: big
   if (h.bootId !== '' && ours !== '' && h.bootId !== ours) return Infinity;
   const { slope, intercept } = clock.line();
   const nowTicks = (Number(nowMonoNs - h.startMonoNs) - intercept) / slope;
-  return nowTicks - h.foldWindowNs / slope;
+  return nowTicks - (h.foldWindowNs + RETRACT_MARGIN_NS) / slope;
 }
 
 /** The writer of this file retracts tentative records: it summarises, without keeping the full log. */

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { thisBootId } from '../../../src/core/format/bootId';
+import { RETRACT_MARGIN_NS } from '../../../src/core/format/tentativeHold';
 import { GsrReader } from '../../../src/core/format/gsrReader';
 import { HEADER_SIZE, RecordFlag, RecordingFlag, RecordType } from '../../../src/core/format/layout';
 import type { RecordSink } from '../../../src/core/format/recordSink';
@@ -20,6 +21,8 @@ import type { WriterOptions } from '../../support/recordingWriter';
  */
 
 const FOLD = ms(1);
+/** How long after a record's time it may be retracted: the fold window and the margin for a preempted writer. */
+const HOLD = FOLD + RETRACT_MARGIN_NS;
 
 class Collect implements RecordSink {
   readonly seen: { slot: number; type: number; flags: number; ts: number }[] = [];
@@ -105,11 +108,11 @@ test('a retracted slot written again with a shorter record: the old payload behi
   f.write();
   assert.doesNotThrow(() => f.poll(ms(2.3)));
   assert.deepEqual(f.sink.types(), [T.threadStart, T.gilAcquire]);
-  assert.doesNotThrow(() => f.poll(ms(5)), 'past the fold window the release is taken; the stale slot after it waits');
+  assert.doesNotThrow(() => f.poll(ms(2.2) + HOLD + ms(1)), 'past the fold window the release is taken; the stale slot after it waits');
   assert.deepEqual(f.sink.types(), [T.threadStart, T.gilAcquire, T.gilRelease]);
-  t.gilAcquire(ms(6), 3); // written over the stale slot
+  t.gilAcquire(ms(2.2) + HOLD + ms(2), 3); // written over the stale slot
   f.write();
-  f.poll(ms(6.1));
+  f.poll(ms(2.2) + HOLD + ms(3));
   assert.deepEqual(f.sink.types(), [T.threadStart, T.gilAcquire, T.gilRelease, T.gilAcquire]);
   f.close();
 });
@@ -132,17 +135,34 @@ test('a half-written record (its type byte not yet published) over a retracted s
   f.close();
 });
 
-test('a tentative run older than the fold window by the process clock now is taken (TSC ticks converted by the clock fit)', () => {
+test('a tentative run older than the fold window (and a margin for a preempted writer) by the process clock now is taken (TSC ticks converted by the clock fit)', () => {
   for (const [label, o] of [['monotonic', {}], ['TSC', { clockKind: 1, ticksPerNs: 2.5, startTicks: 2n ** 40n }]] as const) {
     const w = writer(o);
     w.thread(1).start(0, 11, true).gilAcquire(ms(1), 0, true).tentativeRelease(ms(2));
     const f = follow(w);
-    f.poll(ms(2) + FOLD * 0.9);
-    assert.deepEqual(f.sink.types(), [T.threadStart, T.gilAcquire], `held within the window (${label})`);
     f.poll(ms(2) + FOLD * 1.1);
+    assert.deepEqual(f.sink.types(), [T.threadStart, T.gilAcquire], `held just past the window: a preempted writer may retract late (${label})`);
+    f.poll(ms(2) + HOLD * 0.99);
+    assert.deepEqual(f.sink.types(), [T.threadStart, T.gilAcquire], `held within the window and the margin (${label})`);
+    f.poll(ms(2) + HOLD * 1.01);
     assert.deepEqual(f.sink.types(), [T.threadStart, T.gilAcquire, T.gilRelease], `taken after it (${label})`);
     f.close();
   }
+});
+
+test('a tentative record taken but retracted after all (a writer preempted past the margin): what it wrote in its slot is read, not lost behind it', () => {
+  const w = writer();
+  const t = w.thread(1).start(0, 11, true).gilAcquire(ms(1), 3, true).tentativeRelease(ms(2));
+  const f = follow(w);
+  f.poll(ms(2) + HOLD + ms(1));
+  assert.deepEqual(f.sink.types(), [T.threadStart, T.gilAcquire, T.gilRelease], 'taken: old enough');
+  // The writer retracts it anyway, and writes a summary (three slots) where it was.
+  t.retract().gilQuietSpan(ms(2) + HOLD + ms(2), 3, 1, ms(0.05), ms(2), ms(2.05), ms(0.05)).gilRelease(ms(2) + HOLD + ms(3));
+  f.write();
+  const reader = f.poll(ms(2) + HOLD + ms(4));
+  assert.ok(reader.ended === false);
+  assert.deepEqual(f.sink.types(), [T.threadStart, T.gilAcquire, T.gilRelease, T.gilQuiet, T.gilRelease], 'the summary and what follows are read');
+  f.close();
 });
 
 test('only the thread\'s last chunk holds back: a newer chunk makes the older one final, its rest taken first', () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import type { ProcessResult } from '../../../src/core/analysis/model';
-import { analyzeRecording } from '../../../src/core/analysis/recordingSession';
+import { analyzeRecording, RecordingSession } from '../../../src/core/analysis/recordingSession';
 import { parseHeader } from '../../../src/core/format/header';
 import { RecordingFlag } from '../../../src/core/format/layout';
 import { tempDir } from '../../support/recordingFixtures';
@@ -33,8 +33,30 @@ interface Run {
   readonly flags: number;
 }
 
-async function record(name: string, args: readonly string[], env: Readonly<Record<string, string>>): Promise<Run> {
-  const dir = join(tempDir('gilscope-v2-'), `${name}.gilscope`);
+/** While `recording` runs, a live session polls `dir` every 30 ms (as the extension follows a run); its analysis at the end. */
+async function follow(dir: string, recording: Promise<unknown>): Promise<{ polls: number; result: ReturnType<RecordingSession['result']> }> {
+  let done = false;
+  const finished = recording.finally(() => {
+    done = true;
+  });
+  while (!done && !(existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.gsr')))) await new Promise((r) => setTimeout(r, 10));
+  const s = new RecordingSession(dir);
+  let polls = 0;
+  try {
+    while (!done) {
+      s.poll();
+      polls++;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    await finished;
+    s.poll();
+    return { polls, result: s.result() };
+  } finally {
+    s.close();
+  }
+}
+
+async function record(name: string, args: readonly string[], env: Readonly<Record<string, string>>, dir = join(tempDir('gilscope-v2-'), `${name}.gilscope`)): Promise<Run> {
   const ran = await runOk(TEST_PYTHON, ['-m', 'gilscope.run', '--no-fallback', '-o', dir, join(repoRoot, 'test/workloads', `${name}.py`), ...args], {
     env: { ...process.env, PYTHONPATH, PYTHONDONTWRITEBYTECODE: '1', GILSCOPE_TRUTH: '1', ...env },
     timeoutMs: 180_000,
@@ -75,6 +97,24 @@ describe(`format version 2 recorded with ${TEST_PYTHON}`, { timeout: 600_000 }, 
     runs.set('pingpong', await record('pingpong', ['--items', '20000'], full));
     runs.set('lock_convoy', await record('lock_convoy', [], full));
     runs.set('many_releases summarised', await record('many_releases', ['--seconds', '0.5'], {}));
+    const dir = join(tempDir('gilscope-v2-'), 'many_releases.gilscope');
+    const followed = await follow(dir, record('many_releases', ['--seconds', '1.5'], {}, dir).then((r) => runs.set('many_releases followed', r)));
+    live = followed;
+  });
+
+  let live: Awaited<ReturnType<typeof follow>> | undefined;
+
+  it('followed while it runs, a summarising recording gives what it gives once finished: no retracted record taken, none lost', (t) => {
+    const r = need(t, 'many_releases followed');
+    if (!r || !live) return;
+    assert.ok(live.polls >= 10, `${live.polls} polls while it ran`);
+    const once = analyzeRecording(r.dir).processes.find((p) => p.pid === r.truth.pid)!;
+    const followed = live.result.processes.find((p) => p.pid === r.truth.pid)!;
+    for (const [i, o] of once.threads.entries()) {
+      const l = followed.threads[i]!;
+      assert.equal(l.acquisitions, o.acquisitions, `${o.name} switches`);
+      for (const k of ['heldSeconds', 'waitSeconds', 'releasedSeconds'] as const) assert.ok(Math.abs(l.gil[k] - o.gil[k]) < 1e-5, `${o.name} ${k}: ${l.gil[k]} followed, ${o.gil[k]} once finished`);
+    }
   });
 
   it('the summaries give the full log\'s figures: each thread\'s GIL times, switches, and each lock\'s acquisitions and hold', (t) => {
