@@ -1,4 +1,3 @@
-import type { RunCores } from './runCores';
 import type { SuggestionTarget } from './types';
 
 /**
@@ -108,4 +107,12 @@ export interface ConvoyPressure {
   /** Those threads' lifetimes, summed. */
   readonly lifeSeconds: number;
   readonly target: SuggestionTarget | null;
+}
+
+/** The cores a recorded run had, from its machine samples (runCores.ts). */
+export interface RunCores {
+  /** CPUs online less other programs' average use, at least 1, to a tenth. */
+  readonly cores: number;
+  readonly onlineCpus: number;
+  readonly foreignCpus: number;
 }

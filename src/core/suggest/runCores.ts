@@ -1,13 +1,6 @@
 import type { ProcessResult } from '../analysis/model';
 import type { Draft } from './draft';
-
-/** The cores a recorded run had, from its machine samples. */
-export interface RunCores {
-  /** CPUs online less other programs' average use, at least 1, to a tenth. */
-  readonly cores: number;
-  readonly onlineCpus: number;
-  readonly foreignCpus: number;
-}
+import type { RunCores } from './profile';
 
 /**
  * The cores the run actually had (format version 2's MACHINE_SAMPLE): the
