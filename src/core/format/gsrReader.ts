@@ -156,7 +156,10 @@ export class GsrReader {
     }
     this.blockCount = 0;
     this.nextChunk = Math.max(first, limit);
-    if (ended) this.open.clear();
+    if (ended) {
+      this.open.clear();
+      this.takenTentative.clear();
+    }
     return { newChunks: this.nextChunk - first, missingChunks: Math.max(0, live.chunksAllocated - inFile), ended };
   }
 
