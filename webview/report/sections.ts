@@ -22,6 +22,13 @@ const lockName = (l: ReportLock): string => l.name ?? `${l.kind} #${l.id}`;
 /** Released colour as a bar: stronger than the heatmap's quiet tint. */
 const releasedBar = (t: Theme): ReturnType<typeof mix> => mix(t.background, t.foreground, 0.35);
 
+/** Run-queue delay (format version 2): time the thread could run but had no CPU; '–' when the recording did not sample it. */
+const cpuWaitText = (t: ReportThread): string => (t.cpuWaitSeconds === null ? '–' : withShare(t.cpuWaitSeconds, life(t)));
+const cpuWaitTitle = (t: ReportThread): string =>
+  t.cpuWaitSeconds === null
+    ? 'Not sampled: the recording has no CPU samples'
+    : `Runnable but not on a CPU (another program or thread had it); ${formatSeconds(t.cpuWaitInGilWaitSeconds ?? 0)} of it while waiting for the GIL, where a busy machine shows as GIL wait`;
+
 export function threadsSection(open: (site: ReportSite) => void, multiProcess: () => boolean): Breakdown<PidThread> {
   return new Breakdown<PidThread>({
     id: 'threads',
@@ -39,6 +46,7 @@ export function threadsSection(open: (site: ReportSite) => void, multiProcess: (
       { header: 'Thread', text: (t) => t.name, title: (t) => `tid ${t.tid}${multiProcess() ? `, pid ${t.pid}` : ''}` },
       { header: 'GIL held', numeric: true, text: (t) => withShare(t.gil.heldSeconds, life(t)) },
       { header: 'GIL wait', numeric: true, text: (t) => withShare(t.gil.waitSeconds, life(t)) },
+      { header: 'CPU wait', numeric: true, text: cpuWaitText, title: cpuWaitTitle },
       { header: 'Lock wait', numeric: true, text: (t) => withShare(t.lockWaitSeconds, life(t)) },
       { header: 'Released', numeric: true, text: (t) => withShare(otherReleased(t), life(t)), title: () => 'Without the GIL and not waiting for a lock: I/O, sleep, events, native code' },
       { header: 'Switches', numeric: true, text: (t) => formatCount(t.acquisitions), title: () => 'GIL acquisitions' },

@@ -72,8 +72,10 @@ export class Summary {
     this.live.hidden = !live;
     const threads = report.processes.reduce((s, p) => s + p.threads.length, 0);
     const py = `${report.python.implementation} ${report.python.version}${report.python.gilEnabled ? '' : ' (no GIL)'}${report.python.sampled ? ', sampled' : ''}`;
+    const attachedAt = report.processes.map((p) => p.attachedAtSeconds).filter((x): x is number => x !== null);
+    const attached = attachedAt.length > 0 ? [`attached at ${formatSeconds(Math.min(...attachedAt))}`] : [];
     const workers = workersLabel(report);
-    setText(this.meta, [py, `${formatSeconds(report.wallSeconds)} recorded`, processesLabel(report), `${threads} thread${threads === 1 ? '' : 's'}`, ...(workers ? [workers] : [])].join(' · '));
+    setText(this.meta, [py, `${formatSeconds(report.wallSeconds)} recorded`, ...attached, processesLabel(report), `${threads} thread${threads === 1 ? '' : 's'}`, ...(workers ? [workers] : [])].join(' · '));
     setText(this.command, (report.command ?? report.processes[0]?.argv ?? []).join(' '));
     this.command.hidden = this.command.textContent === '';
     const warnings = report.warnings.join('\n');

@@ -30,17 +30,28 @@ function isBeside(p: ReportProcess): boolean {
 function processTitle(p: ReportProcess, st: Style): string {
   const how = endText(p);
   const cmd = p.argv.join(' ') || p.executable;
+  const attached = p.attachedAtSeconds !== null ? `, attached at ${formatSeconds(p.attachedAtSeconds)}` : '';
+  const capped = p.cappedAtSeconds !== null ? `, recording stopped at the size cap at ${formatSeconds(p.cappedAtSeconds)}` : '';
   const role = isBeside(p) ? `${p.role}: ${p.roleName}, not a worker` : p.roleName;
-  return `${st.bold(`Process ${p.pid}`)} ${st.bold(`[${role}]`)} ${cmd}  ${st.dim(`(${formatSeconds(p.endSeconds - p.startSeconds)}, ${how})`)}`;
+  return `${st.bold(`Process ${p.pid}`)} ${st.bold(`[${role}]`)} ${cmd}  ${st.dim(`(${formatSeconds(p.endSeconds - p.startSeconds)}, ${how}${attached}${capped})`)}`;
+}
+
+/** The share of a thread's life it waited for a CPU (run-queue delay, format version 2), '-' without samples. */
+function cpuWaitShare(t: ReportProcess['threads'][number]): string {
+  const life = t.endSeconds - t.startSeconds;
+  return t.cpuWaitSeconds === null ? '-' : formatShare(life > 0 ? t.cpuWaitSeconds / life : 0);
 }
 
 function threadSection(p: ReportProcess, st: Style): string {
   const threads = [...p.threads].sort((a, b) => b.gilShares.wait - a.gilShares.wait || b.lockWaitSeconds - a.lockWaitSeconds).slice(0, TOP);
-  const rows = [['thread', 'tid', 'held', 'wait', 'released', 'lock wait', 'switches', 'convoys'].map(st.dim)];
+  // Beside GIL wait, the time a thread waited for a CPU (part of which may show as GIL wait on a busy machine):
+  // only when the recording sampled it.
+  const sampled = p.threads.some((t) => t.cpuWaitSeconds !== null);
+  const rows = [['thread', 'tid', 'held', 'wait', ...(sampled ? ['CPU wait'] : []), 'released', 'lock wait', 'switches', 'convoys'].map(st.dim)];
   for (const t of threads) {
     const wait = formatShare(t.gilShares.wait);
     rows.push([
-      t.name, String(t.tid), formatShare(t.gilShares.held), t.gilShares.wait >= 0.5 ? st.red(wait) : wait,
+      t.name, String(t.tid), formatShare(t.gilShares.held), t.gilShares.wait >= 0.5 ? st.red(wait) : wait, ...(sampled ? [cpuWaitShare(t)] : []),
       formatShare(t.gilShares.released), formatSeconds(t.lockWaitSeconds), String(t.acquisitions), String(t.convoy.count),
     ]);
   }

@@ -72,13 +72,21 @@ export function gilAcquire(t: ThreadState, c: ProcessContext, ts: number, gil: n
     }
   }
   closeState(t, c, ts);
-  attributePending(t, c, site);
+  // The site's row once for the four columns an acquire adds to (the hot path).
+  const at = sites.offset(site);
+  const row = sites.data;
+  row[at + SiteCol.held]! += t.pendHeld;
+  row[at + SiteCol.wait]! += t.pendWait;
+  row[at + SiteCol.released]! += t.pendReleased;
+  row[at + SiteCol.acquisitions]! += 1;
+  t.pendHeld = 0;
+  t.pendWait = 0;
+  t.pendReleased = 0;
   t.holdCarried = 0;
   t.state = GilState.held;
   t.gil = gil;
   t.acquisitions++;
   c.gilAcquisitions[gil]!++;
-  sites.add(SiteCol.acquisitions, site, 1);
   t.lastSite = site;
   t.lastAcqTs = ts;
   t.handoffArmed = false;

@@ -168,6 +168,14 @@ export function lockAcquire(t: ThreadState, c: ProcessContext, id: number, flags
 }
 
 function removeHold(t: ThreadState, i: number): void {
+  if (i === t.holdLock.length - 1) {
+    // The innermost hold, as a rule: no shifting.
+    t.holdLock.pop();
+    t.holdStart.pop();
+    t.holdSite.pop();
+    t.holdDepth.pop();
+    return;
+  }
   t.holdLock.splice(i, 1);
   t.holdStart.splice(i, 1);
   t.holdSite.splice(i, 1);

@@ -48,6 +48,14 @@ export interface ThreadResult {
    * (src/core/suggest/concurrency.ts). Null when the process's logs ran out of room.
    */
   readonly blockedSpans: Float64Array | null;
+  /**
+   * From CPU_SAMPLE (version 2), null without samples: the growth of the thread's run-queue delay over its
+   * life (time it was runnable but not on a CPU), the part of it that overlapped its GIL waits (snapshotCpu.ts),
+   * and its CPU time over the same samples.
+   */
+  readonly cpuWaitSeconds: number | null;
+  readonly cpuWaitInGilWaitSeconds: number | null;
+  readonly cpuSeconds: number | null;
 }
 
 export interface LineResult extends SiteRef {
@@ -138,6 +146,20 @@ export interface PythonInfo {
 
 export type EndKindName = 'exit' | 'os._exit' | 'signal' | 'unknown';
 
+/** The machine a process ran on, from MACHINE_SAMPLE (version 2; snapshotCpu.ts). */
+export interface MachineLoad {
+  /** CPUs online (the latest sample's, else the header's). */
+  readonly onlineCpus: number;
+  /** Other programs' CPUs, averaged over the samples' span; null without two samples. */
+  readonly foreignCpus: number | null;
+  /** onlineCpus - foreignCpus, at least 0: the CPUs left for this run; null without two samples. */
+  readonly freeCpus: number | null;
+  /** This process's CPUs, averaged over the same span; null without two samples. */
+  readonly processCpus: number | null;
+  /** The span the machine samples cover. */
+  readonly sampledSeconds: number;
+}
+
 export interface ProcessResult {
   readonly file: string;
   readonly pid: number;
@@ -152,6 +174,17 @@ export interface ProcessResult {
   readonly signal: number | null;
   /** No end was written and the process still exists. */
   readonly running: boolean;
+  /** The host's name and boot id from the header (version 2), null before. */
+  readonly host: string | null;
+  readonly bootId: string | null;
+  /** When recording began in a process that was already running (`gilscope attach`), else null. */
+  readonly attachedAtSeconds: number | null;
+  /** When the process stopped recording at the size cap (every thread ends there), else null. */
+  readonly cappedAtSeconds: number | null;
+  /** The recording's size cap in bytes, null when it had none. */
+  readonly capBytes: number | null;
+  /** The machine's load from MACHINE_SAMPLE, null without it. */
+  readonly machine: MachineLoad | null;
   readonly lostRecords: number;
   readonly records: number;
   readonly threads: readonly ThreadResult[];

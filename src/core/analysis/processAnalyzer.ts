@@ -3,6 +3,7 @@ import type { RecordSink } from '../format/recordSink';
 import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilWait, threadEnd } from './gilMachine';
 import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
 import { ProcessContext } from './processContext';
+import { gilQuiet, lockQuiet, readLockQuiet, relativeTicks } from './quietSummaries';
 import { ThreadState } from './threadState';
 
 /** Options of the analysis, in nanoseconds. */
@@ -13,6 +14,13 @@ export interface AnalysisOptions {
   readonly baseBinNs?: number;
   /** Numbers the logs behind "who blocked whom" may hold per process (numberLog.ts); beyond, holders come from LOCK_WAIT's holder site. */
   readonly logNumbers?: number;
+  /**
+   * A recording with the full log kept (FORMAT.md recording flag bit 3)
+   * holds both the records its GIL_QUIET / LOCK_QUIET summaries stand for and
+   * the summaries: `use` analyses the summaries, `ignore` the full log.
+   * Other recordings are analysed whole. Default `use`.
+   */
+  readonly summaries?: 'use' | 'ignore';
 }
 
 export const DEFAULT_CONVOY_NS = 4.5e6; // ~ the default 5 ms switch interval
@@ -30,8 +38,17 @@ export class ProcessAnalyzer implements RecordSink {
   records = 0;
   private cur: ThreadState;
 
-  /** @param expectedTicks the process's length when known (it ended): bins are sized for it at once. */
-  constructor(ticksPerNs: number, options: AnalysisOptions = {}, expectedTicks?: number) {
+  /** start_ticks as two u32 halves: summaries name their spans in absolute ticks. */
+  private readonly baseLo: number;
+  private readonly baseHi: number;
+
+  /**
+   * @param expectedTicks the process's length when known (it ended): bins are sized for it at once
+   * @param startTicks the header's start_ticks, against which records' times are relative
+   */
+  constructor(private readonly ticksPerNs: number, options: AnalysisOptions = {}, expectedTicks?: number, startTicks = 0n) {
+    this.baseLo = Number(startTicks & 0xffffffffn);
+    this.baseHi = Number(startTicks >> 32n);
     this.ctx = new ProcessContext(
       (options.convoyNs ?? DEFAULT_CONVOY_NS) * ticksPerNs,
       (options.baseBinNs ?? DEFAULT_BASE_BIN_NS) * ticksPerNs,
@@ -60,9 +77,11 @@ export class ProcessAnalyzer implements RecordSink {
     const t = this.cur;
     // Per thread, time never goes back: a damaged stamp cannot make a negative interval.
     // A contended LOCK_ACQUIRE is the exception: it is stamped when the lock was
-    // obtained, before the GIL_ACQUIRE written ahead of it (lockAcquire bounds it).
+    // obtained, before the GIL_ACQUIRE written ahead of it (lockAcquire bounds it);
+    // and so is a GIL_QUIET of the format's first draft, stamped at its last re-take but written before
+    // the thread's next record that is not tentative, after any tentative ones (gilQuiet bounds it).
     if (ts >= t.lastTs) t.lastTs = ts;
-    else if (type !== RecordType.lockAcquire) ts = t.lastTs;
+    else if (type !== RecordType.lockAcquire && type !== RecordType.gilQuiet) ts = t.lastTs;
     if (t.start !== t.start) {
       t.start = ts;
       t.since = ts;
@@ -99,9 +118,20 @@ export class ProcessAnalyzer implements RecordSink {
       case RecordType.lockNew:
         lockNew(c, arg, flags, ts, p0, p1, p2, p3);
         break;
+      case RecordType.gilQuiet:
+        // The first draft's layout (one payload slot): count, released, span length, longest; stamped at the span's end.
+        gilQuiet(t, c, ts - p2, ts, flags & GilFlag.indexMask, arg, p0, p1);
+        break;
+      case RecordType.cpuSample:
+        c.cpu.thread(arg, ts, p0, p1, p2, p3);
+        break;
+      case RecordType.machineSample:
+        c.cpu.machineSample(ts, arg, p0, p1, p2, p3);
+        break;
       case RecordType.threadStart:
         t.tid = arg;
         t.isMain = (flags & ThreadFlag.main) !== 0;
+        t.isGilscope = (flags & ThreadFlag.gilscope) !== 0;
         break;
       case RecordType.threadName:
         t.nameId = arg;
@@ -117,5 +147,37 @@ export class ProcessAnalyzer implements RecordSink {
       default:
         break; // unknown types are skipped (their payload was skipped by `extra`)
     }
+  }
+
+  /** Records of two or more payload slots: GIL_QUIET and LOCK_QUIET (quietSummaries.ts reads both of their layouts). */
+  wideRecord(type: number, flags: number, arg: number, ts: number, words: Uint32Array, p: number, extra: number): void {
+    if ((type === RecordType.gilQuiet && extra < 2) || (type !== RecordType.gilQuiet && type !== RecordType.lockQuiet)) {
+      this.record(type, flags, arg, ts, words[p]!, words[p + 1]!, words[p + 2]!, words[p + 3]!);
+      return;
+    }
+    this.records++;
+    const t = this.cur;
+    // A summary applies to the span it names. Its stamp (when it was written) is no moment of the thread's:
+    // the writer reads its clock for it after the next record's time was taken, so it may even pass that
+    // record's, and must not hold the thread's time back (the clamp in `apply`).
+    let start: number;
+    let end: number;
+    if (type === RecordType.gilQuiet) {
+      // The writer's layout: count, released, longest; then the span's start and end in ticks.
+      // A span lies at or before the summary's stamp (damaged words must not stretch the heatmap's bins).
+      end = Math.min(ts, relativeTicks(words, p + 6, this.baseLo, this.baseHi));
+      start = Math.min(end, relativeTicks(words, p + 4, this.baseLo, this.baseHi));
+    } else {
+      const q = readLockQuiet(words, p, extra, ts, this.baseLo, this.baseHi);
+      start = q.spanStart;
+      end = q.spanEnd;
+      lockQuiet(this.ctx, this.ticksPerNs, arg, q, words);
+    }
+    if (t.start !== t.start) {
+      t.start = start;
+      t.since = start;
+    }
+    if (type === RecordType.gilQuiet) gilQuiet(t, this.ctx, start, end, flags & GilFlag.indexMask, arg, words[p]!, words[p + 1]!);
+    if (end > t.lastTs) t.lastTs = end;
   }
 }

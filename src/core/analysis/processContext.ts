@@ -1,4 +1,5 @@
 import { BinGrid } from './binGrid';
+import { CpuSamples } from './cpuSamples';
 import { IdColumns } from './idColumns';
 import type { LockStats } from './lockStats';
 import { DEFAULT_LOG_NUMBERS, LogBudget } from './numberLog';
@@ -19,6 +20,8 @@ export class ProcessContext {
   readonly grid: BinGrid;
   /** Shared by the hold, wait and critical-section logs that find who blocked whom (snapshotHolders.ts). */
   readonly logBudget: LogBudget;
+  /** CPU_SAMPLE and MACHINE_SAMPLE (cpuSamples.ts). */
+  readonly cpu: CpuSamples;
 
   /**
    * @param convoyTicks a wait at least this long after a voluntary release is a convoy wait
@@ -27,5 +30,6 @@ export class ProcessContext {
   constructor(readonly convoyTicks: number, baseBinTicks: number, logNumbers = DEFAULT_LOG_NUMBERS) {
     this.grid = new BinGrid(baseBinTicks);
     this.logBudget = new LogBudget(logNumbers);
+    this.cpu = new CpuSamples(this.grid);
   }
 }

@@ -64,9 +64,9 @@ export class RecordingSession {
         let analyzer: ProcessAnalyzer | undefined;
         const reader = new GsrReader(file, (h) => {
           const ended = h.live.endKind !== 0 && h.live.endTicks > h.startTicks;
-          analyzer = new ProcessAnalyzer(h.ticksPerNs, this.options, ended ? Number(h.live.endTicks - h.startTicks) : undefined);
+          analyzer = new ProcessAnalyzer(h.ticksPerNs, this.options, ended ? Number(h.live.endTicks - h.startTicks) : undefined, h.startTicks);
           return analyzer;
-        });
+        }, { summaries: this.options.summaries });
         e = { reader, analyzer: analyzer!, ended: false };
         this.entries.set(file, e);
       }

@@ -1,18 +1,37 @@
 import type { RecorderNote } from '../format/recorderNotes';
+import { busyMachine, busyMachineText } from './busyMachine';
 import type { ProcessResult } from './model';
 
-/** Warnings a person must see next to the numbers: never silent about gaps. */
+/** `100 MB`, `1.5 MB`: a size cap in decimal megabytes. */
+function megabytes(bytes: number): string {
+  const mb = bytes / 1e6;
+  return `${mb >= 10 ? Math.round(mb) : Number(mb.toFixed(1))} MB`;
+}
+
+/**
+ * Warnings a person must see next to the numbers: never silent about gaps.
+ * An attached recording is said where the process is shown ("attached at
+ * T"), not warned about: what came before is simply not part of it.
+ */
 export function recordingWarnings(processes: readonly ProcessResult[]): string[] {
   const out: string[] = [];
   for (const p of processes) {
     const who = `process ${p.pid}`;
     if (p.lostRecords > 0) out.push(`${who}: ${p.lostRecords} records were lost (disk full or mapping failed); totals are incomplete`);
+    if (p.cappedAtSeconds !== null) {
+      const cap = p.capBytes !== null ? ` (${megabytes(p.capBytes)})` : '';
+      out.push(`recording stopped at the size cap${cap} at ${p.cappedAtSeconds.toFixed(2)} s in ${who}; what came after is not recorded`);
+    }
     if (p.running) out.push(`${who} is still running: the report covers what it has recorded so far`);
-    else if (p.endKind === 'unknown' && p.python.sampled) out.push(`${who} ended between samples: the sampler did not see its exit status`);
+    else if (p.cappedAtSeconds !== null) {
+      // Its end is known or not, but the report ends at the cap either way.
+    } else if (p.endKind === 'unknown' && p.python.sampled) out.push(`${who} ended between samples: the sampler did not see its exit status`);
     else if (p.endKind === 'unknown') out.push(`${who} ended without a word (killed with SIGKILL?): times end at its last record`);
     if (p.endKind === 'signal') out.push(`${who} was ended by signal ${p.signal ?? '?'}`);
     if (p.python.sampled) out.push(`${who}: GIL states were sampled${p.python.sampleHz ? ` at ${p.python.sampleHz} Hz` : ''}, not recorded exactly`);
     if (!p.python.gilEnabled) out.push(`${who}: runs without a GIL (free-threaded): there is no GIL contention to measure`);
+    const busy = busyMachine(p);
+    if (busy) out.push(processes.length > 1 ? `${who}: ${busyMachineText(busy)}` : busyMachineText(busy));
   }
   return out;
 }

@@ -1,6 +1,8 @@
 import type { Definitions } from '../format/definitions';
 import { openContention } from './lockMachine';
 import type { ThreadResult, WaitRef } from './model';
+import { NO_CPU_FIGURES } from './snapshotCpu';
+import type { ThreadCpuFigures } from './snapshotCpu';
 import { GilState, TOP_WAITS } from './threadState';
 import type { ThreadState } from './threadState';
 import type { TimeMap } from './timeMap';
@@ -42,8 +44,11 @@ function blockedSpans(t: ThreadState, stop: number, time: TimeMap, complete: boo
   return out;
 }
 
-/** @param spansComplete false when the process's logs ran out of room (blocked spans then unknown). */
-export function threadResult(t: ThreadState, end: number, time: TimeMap, defs: Definitions, spansComplete = true): ThreadResult {
+/**
+ * @param spansComplete false when the process's logs ran out of room (blocked spans then unknown)
+ * @param cpu what the thread's CPU samples say (snapshotCpu.ts)
+ */
+export function threadResult(t: ThreadState, end: number, time: TimeMap, defs: Definitions, spansComplete = true, cpu: ThreadCpuFigures = NO_CPU_FIGURES): ThreadResult {
   const ended = t.state === GilState.ended;
   const stop = ended ? t.end : Math.max(end, t.lastTs);
   const totals = closedTotals(t, stop);
@@ -75,5 +80,6 @@ export function threadResult(t: ThreadState, end: number, time: TimeMap, defs: D
     convoy: { count: t.convoyCount, waitSeconds: time.duration(t.convoyWait) },
     longestWaits,
     blockedSpans: blockedSpans(t, stop, time, spansComplete),
+    ...cpu,
   };
 }

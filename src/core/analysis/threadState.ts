@@ -15,6 +15,8 @@ export const TOP_WAITS = 5;
 export class ThreadState {
   tid = 0;
   isMain = false;
+  /** gilscope's own sampling thread (THREAD_START flag bit 1): not the program's, left out of every result. */
+  isGilscope = false;
   nameId = 0;
   /** THREAD_START's time, or the first record's when it was lost. */
   start = NaN;

@@ -2,6 +2,7 @@ import { SourceNames } from '../analysis/sourceNames';
 import { TimeMap } from '../analysis/timeMap';
 import type { Definitions, Site } from '../format/definitions';
 import { GsrReader } from '../format/gsrReader';
+import { cappedTicks } from '../format/header';
 import { EndKind, LOCK_KIND_NAMES, WAIT_KIND_NAMES, WaitKind } from '../format/layout';
 import { listRecording } from '../format/recordingDir';
 import { SpanKind } from './spanList';
@@ -62,6 +63,8 @@ interface Loaded {
 }
 
 function endTicks(l: Loaded): number {
+  const capped = cappedTicks(l.reader.header);
+  if (capped !== null) return capped; // nothing after the size cap is recorded
   const live = l.reader.header.live;
   let end = 0;
   for (const t of l.sink.threads.values()) if (t.lastTs > end) end = t.lastTs;
@@ -130,7 +133,7 @@ export function buildTimeline(path: string): Timeline {
     l.sink.finish(end);
     endSeconds = Math.max(endSeconds, time.seconds(end));
     const threads = [...l.sink.threads.values()]
-      .filter((t) => t.start === t.start)
+      .filter((t) => t.start === t.start && !t.isGilscope)
       .sort((a, b) => a.start - b.start || a.slot - b.slot)
       .map((t): ExportThread => ({
         pid: h.pid,

@@ -11,6 +11,8 @@ const ENDED = 3;
 export class TimelineThread {
   tid = 0;
   isMain = false;
+  /** gilscope's own sampling thread (THREAD_START flag bit 1): not exported. */
+  isGilscope = false;
   nameId = 0;
   start = NaN;
   end = NaN;
@@ -142,9 +144,22 @@ export class TimelineSink implements RecordSink {
       case RecordType.lockNew:
         this.locks.set(arg, { kind: flags, createSite: p0, nameId: p1 });
         break;
+      case RecordType.gilQuiet:
+        // Short releases taken back without waiting, summarised (FORMAT.md): the span stays one hold,
+        // named by the summary's line as its re-takes would have named it.
+        if (t.state === HELD) {
+          this.close(t, ts);
+          this.name(t, arg);
+          t.startSite = arg;
+        } else if (t.pending.length > 0) {
+          this.name(t, arg); // written after a release that stayed: the hold before it ends there
+        }
+        t.lastSite = arg;
+        break;
       case RecordType.threadStart:
         t.tid = arg;
         t.isMain = (flags & ThreadFlag.main) !== 0;
+        t.isGilscope = (flags & ThreadFlag.gilscope) !== 0;
         break;
       case RecordType.threadName:
         t.nameId = arg;

@@ -1,5 +1,6 @@
 /**
- * The gilscope recording layout, version 1.
+ * The gilscope recording layout, version 2 (version 1 read too: see
+ * `HeaderV1`).
  *
  * Mirrors runtime/FORMAT.md (the document both sides name) and the C writer's
  * runtime/csrc/records.h. Change the three together. Offsets are in bytes;
@@ -7,7 +8,9 @@
  */
 
 export const FORMAT_MAGIC = 'GILSCOPE';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** Headers of this version and later have the version 2 fields (host, boot id, recording flags…) and argv at 1032. */
+export const FIRST_V2_VERSION = 2;
 export const HEADER_SIZE = 4096;
 export const CHUNK_SIZE = 4096;
 export const SLOT_SIZE = 16;
@@ -43,10 +46,30 @@ export const Header = {
   pythonVersion: 128,
   pythonBuild: 192,
   executable: 256,
+  host: 520,
+  bootId: 584,
+  recordingFlags: 624,
+  foldWindowNs: 628,
+  attachMonoNs: 632,
+  capBytes: 640,
+  cappedMonoNs: 648,
+  cappedTicks: 656,
+  onlineCpus: 664,
+  summaryWindowNs: 668,
+  argc: 1024,
+  argvBytes: 1028,
+  argv: 1032,
+} as const;
+
+/** Where version 1 keeps argv: the version 2 fields at 520-1031 do not exist there. */
+export const HeaderV1 = {
   argc: 512,
   argvBytes: 516,
   argv: 520,
 } as const;
+
+/** Bytes of the header page a live poll re-reads: every field the writer changes while it runs. */
+export const LIVE_HEADER_BYTES = 672;
 
 /** Byte offsets inside a chunk header. */
 export const Chunk = {
@@ -72,14 +95,30 @@ export const RecordType = {
   gilHandoff: 10,
   clock: 11,
   gilHoldSite: 12,
+  cpuSample: 13,
+  machineSample: 14,
+  gilQuiet: 15,
   lockNew: 20,
   lockWait: 21,
   lockAcquire: 22,
   lockRelease: 23,
   lockWaitEnd: 24,
+  lockQuiet: 25,
 } as const;
 
-export const ThreadFlag = { main: 0x1 } as const;
+/** THREAD_START flags: bit 1 marks gilscope's own sampling thread, which is not the program's. */
+export const ThreadFlag = { main: 0x1, gilscope: 0x2 } as const;
+/**
+ * Flags any record may carry (FORMAT.md, "Tentative records"): a tentative
+ * record may still be retracted by its writer; with the full log kept, a
+ * record flagged summarised is one a summary also stands for (or, on a
+ * summary, that it stands beside the records).
+ */
+export const RecordFlag = { tentative: 0x8000, summarised: 0x4000 } as const;
+/** The header's recording_flags. */
+export const RecordingFlag = { attached: 0x1, capped: 0x2, summarised: 0x4, fullLogKept: 0x8 } as const;
+/** LOCK_QUIET's histogram: upper bounds (ns) of its first 7 buckets; the 8th holds the rest. */
+export const QUIET_HOLD_BOUNDS_NS: readonly number[] = [100, 250, 625, 1562, 3906, 9766, 24414];
 export const GilFlag = { indexMask: 0xff, noWait: 0x100 } as const;
 export const LockAcquireFlag = { contended: 0x1, gaveUp: 0x2 } as const;
 export const LockWaitEndFlag = { timedOut: 0x2 } as const;

@@ -28,6 +28,8 @@ function thread(t: ThreadResult): ReportThread {
     blockedSeconds: t.blockedSeconds,
     convoy: { ...t.convoy },
     longestWaits: t.longestWaits.map((w) => ({ seconds: w.seconds, atSeconds: w.atSeconds, site: { ...w.site } })),
+    cpuWaitSeconds: t.cpuWaitSeconds,
+    cpuWaitInGilWaitSeconds: t.cpuWaitInGilWaitSeconds,
   };
 }
 
@@ -43,6 +45,12 @@ function process(p: ProcessResult, role: ProcessRoleOf | undefined): ReportProce
     endKind: p.endKind,
     signal: p.signal,
     running: p.running,
+    host: p.host,
+    bootId: p.bootId,
+    attachedAtSeconds: p.attachedAtSeconds,
+    cappedAtSeconds: p.cappedAtSeconds,
+    onlineCpus: p.machine?.onlineCpus ?? null,
+    foreignCpus: p.machine?.foreignCpus ?? null,
     startSeconds: p.startSeconds,
     endSeconds: p.endSeconds,
     lostRecords: p.lostRecords,
@@ -71,7 +79,8 @@ function workers(p: WorkProfile | null): ReportWorkers | null {
 
 /**
  * The JSON report (docs/report-schema.md) of an analysed recording. The
- * suggestions are predicted for `cores` cores: this machine's unless told.
+ * suggestions are predicted for `cores` cores (this machine's unless told),
+ * or for those the run had when its machine was sampled (format version 2).
  */
 export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores = availableParallelism()): Report {
   const first = a.processes[0];
@@ -85,6 +94,7 @@ export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores 
       ? { version: first.python.version, implementation: first.python.implementation, gilEnabled: first.python.gilEnabled, sampled: first.python.sampled }
       : { version: '', implementation: 'unknown', gilEnabled: true, sampled: false },
     wallSeconds: a.wallSeconds,
+    attached: a.processes.some((p) => p.attachedAtSeconds !== null),
     command: a.session?.command ? [...a.session.command] : null,
     processes: a.processes.map((p) => process(p, force.roles.get(p.pid))),
     workers: workers(profile),

@@ -30,6 +30,10 @@ export interface ReportThread {
   blockedSeconds: number;
   convoy: { count: number; waitSeconds: number };
   longestWaits: { seconds: number; atSeconds: number; site: ReportSite }[];
+  /** Run-queue delay over the thread's life (CPU_SAMPLE, format version 2); null without samples. */
+  cpuWaitSeconds: number | null;
+  /** The part of `cpuWaitSeconds` that overlapped the thread's GIL waits; null without samples. */
+  cpuWaitInGilWaitSeconds: number | null;
 }
 
 export interface ReportLock {
@@ -79,6 +83,16 @@ export interface ReportProcess {
   endKind: 'exit' | 'os._exit' | 'signal' | 'unknown';
   signal: number | null;
   running: boolean;
+  /** The host's name and boot id (format version 2), null in older recordings. */
+  host: string | null;
+  bootId: string | null;
+  /** When recording began in the already running process (an attached recording), else null. */
+  attachedAtSeconds: number | null;
+  /** When the process stopped recording at the size cap, else null. */
+  cappedAtSeconds: number | null;
+  /** CPUs online, and other programs' average CPUs over the run (MACHINE_SAMPLE); null when unknown. */
+  onlineCpus: number | null;
+  foreignCpus: number | null;
   startSeconds: number;
   endSeconds: number;
   lostRecords: number;
@@ -106,6 +120,8 @@ export interface Report {
   generator: string;
   python: { version: string; implementation: string; gilEnabled: boolean; sampled: boolean };
   wallSeconds: number;
+  /** Some process was recorded from the middle of its run (`gilscope attach`): see its `attachedAtSeconds`. */
+  attached: boolean;
   command: string[] | null;
   processes: ReportProcess[];
   /** Null when the recording has no work to speak of. */

@@ -2,6 +2,7 @@ import type { ProcessResult } from '../analysis/model';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import type { WorkProfile } from './profile';
 import { convoyPressure, hotSpot, ipcPressure, lockPressures, ownWork, releasedSpot, releasedWork } from './profilePressures';
+import { runCores } from './runCores';
 import type { Workforce } from './workforce';
 
 /**
@@ -10,7 +11,8 @@ import type { Workforce } from './workforce';
  * workers are those processes, never the helpers beside them (resource
  * trackers, a forkserver, a Manager's server) nor a parent that only hands
  * out tasks. The code named is the busiest working process's; the wall is
- * the main process's (the program's run).
+ * the main process's (the program's run). The cores are those the run had
+ * when its machine was sampled (runCores.ts), else `cores`.
  */
 export function processesProfile(a: RecordingAnalysis, cores: number, force: Workforce): WorkProfile {
   const working = force.working;
@@ -21,13 +23,16 @@ export function processesProfile(a: RecordingAnalysis, cores: number, force: Wor
   const from = Math.min(...working.map((p) => p.startSeconds));
   const to = Math.max(...working.map((p) => p.endSeconds));
   const workerProcesses: ProcessResult[] = working.filter((p) => force.roles.get(p.pid)?.role === 'worker');
+  // The processes share one machine: the main one's samples say what it left them.
+  const had = runCores(main) ?? runCores(busiest);
   return {
     baseline: 'recording',
     pid: main.pid,
     wallSeconds: wall,
     serialSeconds: Math.max(0, wall - Math.max(0, Math.min(main.endSeconds, to) - Math.max(main.startSeconds, from))),
     workers: working.length,
-    cores,
+    cores: had ? had.cores : cores,
+    runCores: had,
     heldSeconds: threads.reduce((s, t) => s + t.gil.heldSeconds, 0),
     releasedSeconds: threads.reduce((s, t) => s + releasedWork(t), 0),
     gilWaitSeconds: threads.reduce((s, t) => s + t.gil.waitSeconds, 0),

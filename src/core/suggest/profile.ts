@@ -20,8 +20,10 @@ export interface WorkProfile {
   readonly serialSeconds: number;
   /** Threads doing the work now. */
   readonly workers: number;
-  /** Usable cores of the machine the prediction is for. */
+  /** Usable cores of the machine the prediction is for: those the recorded run had when its machine was sampled (runCores.ts). */
   readonly cores: number;
+  /** The cores the recorded run had, when its machine was sampled: the predictions say so. */
+  readonly runCores?: RunCores | null;
   /** H: seconds the workers held the GIL (summed over them): what the GIL serialises. */
   readonly heldSeconds: number;
   /** R: seconds the workers ran without the GIL doing work (I/O, sleep, native code), summed. */
@@ -105,4 +107,12 @@ export interface ConvoyPressure {
   /** Those threads' lifetimes, summed. */
   readonly lifeSeconds: number;
   readonly target: SuggestionTarget | null;
+}
+
+/** The cores a recorded run had, from its machine samples (runCores.ts). */
+export interface RunCores {
+  /** CPUs online less other programs' average use, at least 1, to a tenth. */
+  readonly cores: number;
+  readonly onlineCpus: number;
+  readonly foreignCpus: number;
 }

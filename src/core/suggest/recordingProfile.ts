@@ -6,6 +6,7 @@ import { exchangeProfile } from './exchangeProfile';
 import type { WorkProfile } from './profile';
 import { convoyPressure, heldBetween, hotSpot, ipcPressure, lockPressures, ownWork, releasedSpot, releasedWork } from './profilePressures';
 import { processesProfile } from './processesProfile';
+import { runCores } from './runCores';
 import { workforce } from './workforce';
 import type { Workforce } from './workforce';
 
@@ -56,12 +57,14 @@ function mainWorks(p: ProcessResult, t: ThreadResult, workers: readonly ThreadRe
  * of the wall, and main too when it holds the GIL that much beside them; the
  * main thread alone when there are none, taken then as serial work that
  * could be divided), how their runs interleave, the hot function, the locks that
- * made threads wait, the convoys.
+ * made threads wait, the convoys. The predictions are for `cores` (this
+ * machine's), or for the cores the run had when its machine was sampled.
  */
 export function recordingProfile(a: RecordingAnalysis, cores: number, force: Workforce = workforce(a)): WorkProfile | null {
   if (force.working.length >= 2) return processesProfile(a, cores, force);
   const p = force.working[0] ?? busiestProcess(a);
   if (!p || a.wallSeconds <= 0 || p.threads.length === 0) return null;
+  const had = runCores(p);
   const wall = p.endSeconds - p.startSeconds;
   if (!(wall > 0)) return null;
   let workers = p.threads.filter((t) => !t.isMain && helperThread(t.name) === null && ownWork(t) >= WORKER_SHARE * wall);
@@ -84,7 +87,8 @@ export function recordingProfile(a: RecordingAnalysis, cores: number, force: Wor
     wallSeconds: wall,
     serialSeconds: Math.max(0, wall - span),
     workers: workers.length,
-    cores,
+    cores: had ? had.cores : cores,
+    runCores: had,
     heldSeconds: held,
     releasedSeconds: released,
     ownGilSeconds: ownGil,

@@ -6,6 +6,7 @@ import { batchWork, bindingLock, narrowLock, scaleOut, switchInterval } from './
 import { freeThreaded, keepThreads, releaseGil, subInterpreters, useProcesses } from './parallelRemedies';
 import type { WorkProfile } from './profile';
 import { recordingProfile } from './recordingProfile';
+import { withRunCores } from './runCores';
 import { EFFORT } from './types';
 import type { Suggestion } from './types';
 
@@ -66,7 +67,9 @@ export function suggest(p: WorkProfile, o: SuggestOptions = {}): Suggestion[] {
   for (const d of [narrowLock(p, o, unlocked), switchInterval(p, o), batchWork(p, o, processes), scaleOut(p, o, best)]) {
     if (d) drafts.push(d);
   }
-  return rank(lock ? drafts.map((d) => boundByLock(d, lock.bound)) : drafts);
+  const had = p.runCores;
+  const noted = had ? drafts.map((d) => withRunCores(d, had)) : drafts;
+  return rank(lock ? noted.map((d) => boundByLock(d, lock.bound)) : noted);
 }
 
 /** The suggestions of a recording (the JSON report's `suggestions[]`); none when it has no work to speak of. */

@@ -79,10 +79,13 @@ class ThreadSiteSink implements RecordSink {
         if (t.lastAcquire !== t.lastAcquire) t.lastAcquire = ts;
         break;
       case RecordType.gilAcquire:
-      case RecordType.gilHoldSite: {
+      case RecordType.gilHoldSite:
+      case RecordType.gilQuiet: {
         // A hold site names the piece of a long hold before it, as an acquire names what preceded it; it is no switch.
+        // A GIL_QUIET (format version 2) stands for `p0` acquires at its line, the last at its time.
         const a = this.acc(arg);
         if (type === RecordType.gilAcquire) a.acquisitions++;
+        else if (type === RecordType.gilQuiet) a.acquisitions += p0;
         if (t.lastAcquire === t.lastAcquire && ts > t.lastAcquire) a.seconds += ts - t.lastAcquire;
         t.lastAcquire = ts;
         break;
