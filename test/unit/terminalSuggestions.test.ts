@@ -39,10 +39,15 @@ describe(`the suggestions in the terminal (npm run demo, ${TEST_PYTHON})`, () =>
   it('the demo ends its output with the top suggestion and its predicted speedup', () => {
     const top = report.suggestions[0];
     assert.ok(top, 'lock_convoy gets suggestions');
-    assert.equal(top.kind, 'narrowLock', 'four threads fighting over one lock: narrow it');
+    // The suggestions count the cores the run had (online less those other programs used):
+    // with two, four threads fighting over one lock should narrow it; on a machine so busy
+    // that one core was left, no remedy can run anything side by side.
+    const cores = Number(top.evidence['cores'] ?? report.suggestions.find((s) => s.evidence['cores'] !== undefined)?.evidence['cores']);
+    if (cores >= 2) assert.equal(top.kind, 'narrowLock', 'four threads fighting over one lock: narrow it');
+    else assert.equal(top.kind, 'keepThreads', `${cores} core free for the run: nothing runs side by side`);
     // record's summary (stderr) ends on the first suggestion, after the line saying where the recording is.
     const tail = demo.stderr.slice(demo.stderr.lastIndexOf('gilscope: recording written to'));
-    const lines = tail.trimEnd().split('\n');
+    const lines = tail.trimEnd().split('\n').filter((l) => !/the machine was busy:/.test(l));
     assert.equal(lines[2], 'Try first:', tail);
     assert.equal(lines[3], `  1. ${top.title}`);
     assert.match(lines[4]!, new RegExp(`^ {5}predicted ${times} \\(${times}–${times}\\) for ${top.workers} workers, at workloads/lock_convoy\\.py:${top.target!.line} ${top.target!.function}$`));

@@ -145,14 +145,19 @@ export class TimelineSink implements RecordSink {
         this.locks.set(arg, { kind: flags, createSite: p0, nameId: p1 });
         break;
       case RecordType.gilQuiet:
-        // Short releases taken back without waiting, summarised (FORMAT.md): the span stays one hold,
-        // named by the summary's line as its re-takes would have named it.
+        // Short releases taken back without waiting, summarised (FORMAT.md): p0 of them, p1 ticks
+        // released in all. The hold is drawn as one span, named by the summary's line as its re-takes
+        // would have named it, and shortened by the time released, drawn as one gap at its end, so
+        // the exported GIL time adds up to the report's.
         if (t.state === HELD) {
-          this.close(t, ts);
+          this.close(t, Math.max(t.since, ts - p1));
           this.name(t, arg);
+          t.since = ts;
           t.startSite = arg;
         } else if (t.pending.length > 0) {
-          this.name(t, arg); // written after a release that stayed: the hold before it ends there
+          // written after a release that stayed: the hold before that release ends the gap earlier
+          this.shortenLastHeld(t, p1);
+          this.name(t, arg);
         }
         t.lastSite = arg;
         break;
@@ -174,6 +179,16 @@ export class TimelineSink implements RecordSink {
     if (t.state === HELD) t.pending.push(t.since, ts, SpanKind.held, t.startSite);
     else if (t.state === WAITING) t.pending.push(t.since, ts, SpanKind.gilWait, 0);
     t.since = ts;
+  }
+
+  /** Takes `ticks` off the end of the newest held span still waiting for its line. */
+  private shortenLastHeld(t: TimelineThread, ticks: number): void {
+    const p = t.pending;
+    for (let i = p.length - 4; i >= 0; i -= 4) {
+      if (p[i + 2] !== SpanKind.held) continue;
+      p[i + 1] = Math.max(p[i]!, p[i + 1]! - ticks);
+      return;
+    }
   }
 
   private name(t: TimelineThread, site: number): void {
