@@ -6,6 +6,7 @@ import { printSummary } from '../support/printSummary';
 import { firstSuggestionText } from '../support/suggestionText';
 import { styleFor } from '../support/terminalStyle';
 import { attachToProcess, DEFAULT_START_TIMEOUT_MS } from '../../core/attach/attachedRecording';
+import { commandText } from '../../core/attach/commandText';
 import type { AttachedRecording, AttachEnd } from '../../core/attach/attachedRecording';
 import { defaultRecordingName } from '../../core/launch/recordingDirSetup';
 import { findRuntimeDir } from '../../core/launch/runtimeDir';
@@ -97,7 +98,7 @@ async function attach({ values, positionals }: ParsedCommandLine<typeof spec.opt
     return 2;
   }
   const recording = started.recording;
-  process.stderr.write(`gilscope: recording process ${pid} (${recording.target.cmdline.join(' ')}) into ${recording.dir}`
+  process.stderr.write(`gilscope: recording process ${pid} (${commandText(recording.target.cmdline)}) into ${recording.dir}`
     + `${seconds ? ` for ${seconds} s` : ''}; Ctrl-C stops\n`);
   const hideElapsed = showElapsed(recording);
   // Recording: a signal stops it first; a second one while the process has not run the stop leaves it queued there.

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { attachToProcess } from '../../core/attach/attachedRecording';
+import { commandText } from '../../core/attach/commandText';
 import type { AttachedRecording, AttachEnd } from '../../core/attach/attachedRecording';
 import { Disposable } from '../dispose';
 import type { RecordingDisplay } from '../profiling/profiler';
@@ -77,7 +78,7 @@ export class Attacher extends Disposable {
     this.status = new AttachStatus(pid, () => recording.seconds, services.stopCommand);
     void vscode.commands.executeCommand('setContext', ATTACHED_CONTEXT, true);
     this.changeEmitter.fire();
-    services.log?.(`recording process ${pid} (${recording.target.cmdline.join(' ')}) into ${recording.dir}`);
+    services.log?.(`recording process ${pid} (${commandText(recording.target.cmdline)}) into ${recording.dir}`);
     let end: AttachEnd;
     try {
       end = await recording.ended;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { commandText } from '../../core/attach/commandText';
 import { listPythonProcesses } from '../../core/attach/pythonProcesses';
 import type { PythonProcess } from '../../core/attach/pythonProcesses';
 
@@ -8,7 +9,7 @@ interface ProcessItem extends vscode.QuickPickItem {
 
 /** The command line as one short line: the script rather than the interpreter's path. */
 function shortCommand(cmdline: readonly string[]): string {
-  const text = cmdline.join(' ');
+  const text = commandText(cmdline);
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 
