@@ -14,6 +14,9 @@ THREAD_START, THREAD_END, THREAD_NAME, GIL_RELEASE, GIL_WAIT, GIL_ACQUIRE, GIL_R
 GIL_HOLD_SITE = 12
 CPU_SAMPLE, MACHINE_SAMPLE, GIL_QUIET = 13, 14, 15
 LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_WAIT_END, LOCK_QUIET = range(20, 26)
+THREAD_AT_ATTACH = 37
+ATTACHED = 0x1  # recording_flags: recording began in a running process (gilscope attach)
+END_DETACHED = 4  # end_kind: recording stopped while the process went on
 TENTATIVE, SUMMARISED = 0x8000, 0x4000
 OURS = 0x2  # THREAD_START: gilscope's own thread
 NO_WAIT = 0x100
@@ -85,6 +88,8 @@ class Process:
         self.cpu_samples = {}  # thread slot -> [(ticks, run-queue delay ns, cpu ns)], cumulative
         self.machine_samples = []  # (ticks, cpus, busy ns, this process's cpu ns), cumulative
         self.strings, self.sites, self.threads, self.locks = {}, {}, {}, {}
+        self.at_attach = {}  # tid -> (ticks, state): THREAD_AT_ATTACH, the threads that ran already
+        self.names_of = {}  # tid -> string id: THREAD_NAME of another thread (attach)
         self.calibration = [(self.start_ticks, self.start_mono_ns)]
         if self.end_ticks:
             self.calibration.append((self.end_ticks, self.end_mono_ns))
@@ -123,6 +128,10 @@ class Process:
                         self.threads[slot].events.append((ts, typ, flags, arg, payload))
                 elif typ == THREAD_START and flags & OURS:
                     self.ours.add(slot)
+                elif typ == THREAD_AT_ATTACH:
+                    self.at_attach[arg] = (ts, flags & 0xFF)
+                elif typ == THREAD_NAME and extra:
+                    self.names_of[struct.unpack_from("<I", payload)[0]] = arg
                 elif slot in self.ours:
                     if typ == CPU_SAMPLE:
                         delay, cpu = struct.unpack_from("<QQ", payload)
@@ -180,7 +189,28 @@ class Process:
         f, fn, line, first = self.sites[site_id]
         return (self.strings.get(f), line, self.strings.get(fn))
 
+    @property
+    def attached(self):
+        return bool(self.recording_flags & ATTACHED)
+
+    def _threads_at_attach(self):
+        """A thread that ran when recording began (THREAD_AT_ATTACH) is in its
+        state then from the attach to its THREAD_START, when it first touched the
+        recorder; one that never did is in that state throughout."""
+        by_tid = {t.tid: t for t in self.threads.values()}
+        for tid, (ts, state) in self.at_attach.items():
+            t = by_tid.get(tid)
+            if t is None:
+                t = self.threads[-tid] = Thread(-tid, tid, False)
+                t.events.append((ts, THREAD_START, 0, tid, b""))
+            t.at_attach = (ts, {1: HELD, 2: WAITING}.get(state, RELEASED))
+        for tid, string in self.names_of.items():
+            t = by_tid.get(tid) or self.threads.get(-tid)
+            if t is not None:
+                t.events.insert(1, (t.events[0][0], THREAD_NAME, 0, string, b""))
+
     def _build_intervals(self):
+        self._threads_at_attach()
         last = max((e[0] for t in self.threads.values() for e in t.events if e[1] != LOCK_NEW), default=self.start_ticks)
         if self.end_ticks:
             last = max(last, self.end_ticks)
@@ -188,6 +218,7 @@ class Process:
         for t in self.threads.values():
             state, since, site = RELEASED, None, 0
             waiting_lock = None
+            attach = getattr(t, "at_attach", None)
             for ts, typ, flags, arg, payload in t.events:
                 now = self.to_ns(ts)
                 if typ == LOCK_RELEASE:
@@ -202,7 +233,11 @@ class Process:
                         lid, kind, start, wsite, holder = waiting_lock
                         t.lock_waits.append((lid, kind, start, now, wsite, holder, not flags & GAVE_UP))
                         waiting_lock = None
-                if typ == THREAD_START:
+                if typ == THREAD_START and attach:
+                    # it ran before: from the attach, in the state it was in then
+                    attach_ns = self.to_ns(attach[0])
+                    t.start, since, state = attach_ns, attach_ns, attach[1]
+                elif typ == THREAD_START:
                     t.start, since = now, now
                 elif typ == THREAD_NAME:
                     t.name = self.strings.get(arg)

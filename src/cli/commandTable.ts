@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { attachCommand } from './commands/attach';
 import { checkCommand } from './commands/check';
 import { compareCommand } from './commands/compare';
 import { exportCommand } from './commands/export';
@@ -13,6 +14,7 @@ import { versionCommand } from './commands/version';
  */
 export const commands: readonly Command[] = [
   recordCommand,
+  attachCommand,
   reportCommand,
   compareCommand,
   checkCommand,

@@ -7,6 +7,8 @@ import os
 import sys
 
 from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, _build, _freethreaded, safefiles
+from .import_watch import when_imported as _when_imported
+from .thread_naming import name_new_threads as _patch_threading
 
 
 def _in_subinterpreter():
@@ -90,58 +92,6 @@ def _note(directory, what):
         pass
 
 
-def _patch_threading(threading, probe):
-    original = threading.Thread._bootstrap_inner
-    if getattr(original, "_gilscope", False):
-        return
-
-    def _bootstrap_inner(self):
-        try:
-            probe.name_thread(self.name)
-        except Exception:
-            pass
-        return original(self)
-
-    _bootstrap_inner._gilscope = True
-    threading.Thread._bootstrap_inner = _bootstrap_inner
-
-
-def _when_imported(name, patch):
-    """Runs patch(module) once `name` is imported: now if it already is, else
-    right after the program imports it (recording imports nothing early:
-    gevent and others care about what is imported before them)."""
-    if name in sys.modules:
-        patch(sys.modules[name])
-    else:
-        sys.meta_path.insert(0, _ImportWatcher(name, patch))
-
-
 def _name_threads_when_threading_loads(probe):
     _when_imported("threading", lambda module: _patch_threading(module, probe))
     _when_imported("_multiprocessing", probe.install_locks)
-
-
-class _ImportWatcher:
-    def __init__(self, name, patch):
-        self.name, self.patch = name, patch
-
-    def find_spec(self, name, path=None, target=None):
-        if name != self.name:
-            return None
-        sys.meta_path.remove(self)
-        import importlib.util
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            return spec
-        loader, patch = spec.loader, self.patch
-
-        class _Loader:
-            def create_module(self, spec):
-                return loader.create_module(spec)
-
-            def exec_module(self, module):
-                loader.exec_module(module)
-                patch(module)
-
-        spec.loader = _Loader()
-        return spec

@@ -12,33 +12,57 @@ Nothing here changes what the program does; nothing is imported early."""
 import gc
 import os
 import sys
-import sysconfig
 
 # FORMAT.md PHASE kinds
 PHASE_GC, PHASE_FORK, PHASE_TRACING, PHASE_GIL_ENABLING = 1, 2, 3, 4
 
 
 def is_free_threaded_build():
+    import sysconfig  # here, not at the top: it imports threading (attached.py must not)
     return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 
 
-def start(probe):
-    if not is_free_threaded_build() or not hasattr(sys, "_is_gil_enabled"):
-        return
+def start(probe, free_threaded=None):
+    """Sets up the watchers (a free-threaded build only); returns undo(), which
+    removes them: the gc callback, the extension loader's wrapper, and makes
+    the fork hooks inert (os.register_at_fork has no undo). `free_threaded`:
+    already known by the caller (attached.py), else read from sysconfig."""
+    if free_threaded is None:
+        free_threaded = is_free_threaded_build()
+    if not free_threaded or not hasattr(sys, "_is_gil_enabled"):
+        return lambda: None
+    undos = []
     if sys._is_gil_enabled():
         probe.gil_enabled(None)  # PYTHON_GIL=1 or -X gil=1: on from the start
     else:
-        _watch_extension_imports(probe)
-    gc.callbacks.append(lambda phase, info: probe.phase(PHASE_GC, phase == "stop"))
-    os.register_at_fork(before=lambda: probe.phase(PHASE_FORK, False),
-                        after_in_parent=lambda: probe.phase(PHASE_FORK, True))
+        undos.append(_watch_extension_imports(probe))
+
+    def collecting(phase, info):
+        probe.phase(PHASE_GC, phase == "stop")
+
+    gc.callbacks.append(collecting)
+    undos.append(lambda: collecting in gc.callbacks and gc.callbacks.remove(collecting))
+    forking = [True]
+    os.register_at_fork(before=lambda: forking[0] and probe.phase(PHASE_FORK, False),
+                        after_in_parent=lambda: forking[0] and probe.phase(PHASE_FORK, True))
+    undos.append(lambda: forking.__setitem__(0, False))
+
+    def undo():
+        for step in reversed(undos):
+            step()
+
+    return undo
 
 
 def _watch_extension_imports(probe):
+    """Wraps ExtensionFileLoader.create_module; returns undo()."""
     from importlib.machinery import ExtensionFileLoader
     original = ExtensionFileLoader.create_module
+    watching = [True]
 
     def create_module(self, spec):
+        if not watching[0]:  # undone while someone else's wrapper sat on ours
+            return original(self, spec)
         probe.phase(PHASE_GIL_ENABLING, False)
         try:
             return original(self, spec)
@@ -46,7 +70,15 @@ def _watch_extension_imports(probe):
             probe.phase(PHASE_GIL_ENABLING, True)
             if sys._is_gil_enabled():
                 # this module turned it on; it stays on: nothing more to watch
-                ExtensionFileLoader.create_module = original
+                if ExtensionFileLoader.__dict__.get("create_module") is create_module:
+                    ExtensionFileLoader.create_module = original
                 probe.gil_enabled(spec.name)
 
     ExtensionFileLoader.create_module = create_module
+
+    def undo():
+        watching[0] = False
+        if ExtensionFileLoader.__dict__.get("create_module") is create_module:
+            ExtensionFileLoader.create_module = original
+
+    return undo

@@ -5,10 +5,9 @@ import type { Command } from '../command';
 import type { CommandSpec, ParsedCommandLine } from '../options';
 import { UsageError } from '../support/cliFailure';
 import { LiveStatus } from '../support/liveStatus';
-import { loadReport } from '../support/loadReport';
+import { printSummary } from '../support/printSummary';
 import { isPython } from '../support/pythonCommand';
 import { firstSuggestionText } from '../support/suggestionText';
-import { renderTerminalReport } from '../support/terminalReport';
 import { styleFor } from '../support/terminalStyle';
 import { osErrorWords } from '../../core/files/osErrorWords';
 import { notRecordedLine, readRecorderNotes } from '../../core/format/recorderNotes';
@@ -20,7 +19,6 @@ import { checkOutputFolder, UnsafePathError } from '../../core/launch/safeFiles'
 import { commandProblem } from '../../core/launch/workloadCommand';
 import { DEFAULT_SAMPLE_HZ, MAX_SAMPLE_HZ } from '../../core/launch/sampledLaunch';
 import type { WorkloadEnd } from '../../core/launch/workloadRun';
-import type { Report } from '../../core/report/schema';
 
 const spec = {
   name: 'record',
@@ -74,18 +72,6 @@ function showLiveStatus(recordingDir: string): { stop(): void } {
       process.stderr.write('\r\x1b[K');
     },
   };
-}
-
-/** The report's terminal summary, on stderr so the workload's stdout stays its own; the report, when it could be made. */
-function printSummary(recordingDir: string): Report | null {
-  try {
-    const { report } = loadReport(recordingDir);
-    process.stderr.write(renderTerminalReport(report, styleFor(process.stderr)));
-    return report;
-  } catch (error) {
-    process.stderr.write(`gilscope: the recording could not be summarised: ${(error as Error).message}\n`);
-    return null;
-  }
 }
 
 /** One line on stderr, exit status 2. */
