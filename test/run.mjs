@@ -10,7 +10,7 @@
 // A subset: `npm test -- --filter PATTERN` or GILSCOPE_TEST_FILTER=PATTERN, matched against
 // test names (node's --test-name-pattern, a regular expression).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,9 @@ const pattern = filterPattern(process.argv.slice(2));
 // Recordings, storage folders and compiled fixtures that tests make in the temporary folder
 // go to one folder of this run, removed when it ends: runs leave nothing behind.
 const runTmp = mkdtempSync(join(tmpdir(), 'gilscope-npm-test-'));
+// Others may pass through to a name they are given (launchSafety.test.ts runs a launcher as
+// the user nobody on files made for it), not list it: each test's own folder is 0700 as made.
+chmodSync(runTmp, 0o711);
 const removeRunTmp = () => rmSync(runTmp, { recursive: true, force: true });
 process.on('exit', removeRunTmp);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));

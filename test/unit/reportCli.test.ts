@@ -31,6 +31,27 @@ test('report shows, beside GIL wait, each thread\'s wait for a CPU when the reco
   assert.doesNotMatch(old.stdout, /CPU wait/, 'a version 1 recording has no such column');
 });
 
+test('report predicts for the cores the run had, or for --cores N', async () => {
+  const dir = writeRecording([sampledMachine()]);
+  const had = await gilscope(['report', dir, '--json']);
+  assert.equal(had.code, 0, had.stderr);
+  const byRun = (JSON.parse(had.stdout) as Report).suggestions;
+  assert.ok(byRun.length > 0);
+  for (const s of byRun) {
+    assert.equal(s.evidence['cores'], 1, `${s.kind}: 2 online, 1.4 used by others: 1 left`);
+    assert.match(s.detail, /Predicted for the 1 core this run had: 2 online, of which other programs used 1\.4 on average\./);
+  }
+  const told = await gilscope(['report', dir, '--json', '--cores', '4']);
+  assert.equal(told.code, 0, told.stderr);
+  for (const s of (JSON.parse(told.stdout) as Report).suggestions) {
+    assert.equal(s.evidence['onlineCpus'], undefined, `${s.kind}: for the 4 cores asked, not the run's`);
+    assert.doesNotMatch(s.detail, /this run had/);
+  }
+  const bad = await gilscope(['report', dir, '--cores', '0']);
+  assert.equal(bad.code, 2);
+  assert.match(oneLine(bad.stderr), /--cores takes a whole number of cores from 1, not '0'/);
+});
+
 test('report says when an attached recording began', async () => {
   const w = new RecordingWriter({ formatVersion: 2, attachNs: 0 });
   w.thread(1).start(0, 1, true).gilAcquire(0, 0, true).gilRelease(ms(10)).end(ms(20));

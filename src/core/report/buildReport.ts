@@ -79,14 +79,15 @@ function workers(p: WorkProfile | null): ReportWorkers | null {
 
 /**
  * The JSON report (docs/report-schema.md) of an analysed recording. The
- * suggestions are predicted for `cores` cores (this machine's unless told),
- * or for those the run had when its machine was sampled (format version 2).
+ * suggestions are predicted for the cores the run had when its machine was
+ * sampled (format version 2), else for this machine's; for `cores` when the
+ * caller names them (`--cores`: the machine the program will run on).
  */
-export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores = availableParallelism()): Report {
+export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores?: number): Report {
   const first = a.processes[0];
   // One census of who did the work, for the processes' roles, the worker count and the suggestions alike.
   const force = workforce(a);
-  const profile = recordingProfile(a, cores, force);
+  const profile = recordingProfile(a, cores ?? availableParallelism(), force, cores !== undefined);
   return {
     schemaVersion: SCHEMA_VERSION,
     generator,

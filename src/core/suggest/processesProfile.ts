@@ -12,9 +12,9 @@ import type { Workforce } from './workforce';
  * trackers, a forkserver, a Manager's server) nor a parent that only hands
  * out tasks. The code named is the busiest working process's; the wall is
  * the main process's (the program's run). The cores are those the run had
- * when its machine was sampled (runCores.ts), else `cores`.
+ * when its machine was sampled (runCores.ts), else `cores`; with `fixed`, `cores`.
  */
-export function processesProfile(a: RecordingAnalysis, cores: number, force: Workforce): WorkProfile {
+export function processesProfile(a: RecordingAnalysis, cores: number, force: Workforce, fixed = false): WorkProfile {
   const working = force.working;
   const busiest = working[0]!;
   const main = a.processes.find((p) => force.roles.get(p.pid)?.role === 'main') ?? busiest;
@@ -24,7 +24,7 @@ export function processesProfile(a: RecordingAnalysis, cores: number, force: Wor
   const to = Math.max(...working.map((p) => p.endSeconds));
   const workerProcesses: ProcessResult[] = working.filter((p) => force.roles.get(p.pid)?.role === 'worker');
   // The processes share one machine: the main one's samples say what it left them.
-  const had = runCores(main) ?? runCores(busiest);
+  const had = fixed ? null : runCores(main) ?? runCores(busiest);
   return {
     baseline: 'recording',
     pid: main.pid,

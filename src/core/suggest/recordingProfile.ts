@@ -57,14 +57,16 @@ function mainWorks(p: ProcessResult, t: ThreadResult, workers: readonly ThreadRe
  * of the wall, and main too when it holds the GIL that much beside them; the
  * main thread alone when there are none, taken then as serial work that
  * could be divided), how their runs interleave, the hot function, the locks that
- * made threads wait, the convoys. The predictions are for `cores` (this
- * machine's), or for the cores the run had when its machine was sampled.
+ * made threads wait, the convoys. The predictions are for the cores the run
+ * had when its machine was sampled, else for `cores` (this machine's); with
+ * `fixed`, for `cores` whatever the run had (`--cores`: the machine the user
+ * will run on).
  */
-export function recordingProfile(a: RecordingAnalysis, cores: number, force: Workforce = workforce(a)): WorkProfile | null {
-  if (force.working.length >= 2) return processesProfile(a, cores, force);
+export function recordingProfile(a: RecordingAnalysis, cores: number, force: Workforce = workforce(a), fixed = false): WorkProfile | null {
+  if (force.working.length >= 2) return processesProfile(a, cores, force, fixed);
   const p = force.working[0] ?? busiestProcess(a);
   if (!p || a.wallSeconds <= 0 || p.threads.length === 0) return null;
-  const had = runCores(p);
+  const had = fixed ? null : runCores(p);
   const wall = p.endSeconds - p.startSeconds;
   if (!(wall > 0)) return null;
   let workers = p.threads.filter((t) => !t.isMain && helperThread(t.name) === null && ownWork(t) >= WORKER_SHARE * wall);
