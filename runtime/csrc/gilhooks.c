@@ -84,6 +84,14 @@ static void write_register(gs_thread *t, const gs_gil *g) {
     gs_publish(s, GS_GIL_REGISTER, 1, g->index, g->interpreter_id, gs_ticks());
 }
 
+void gs_gil_new_file(void) {
+    gs_thread *t = gs_thread_current();
+    if (!t) return;
+    pthread_mutex_lock(&register_mutex);
+    for (int i = 0; i < gil_count; i++) write_register(t, &gils[i]);
+    pthread_mutex_unlock(&register_mutex);
+}
+
 const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t interpreter_id) {
     pthread_mutex_lock(&register_mutex);
     const gs_gil *found = NULL;

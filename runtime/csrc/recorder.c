@@ -37,6 +37,7 @@
 
 int gs_use_tsc;
 volatile int gs_recording;
+volatile uint32_t gs_epoch;
 int gs_summarising;
 int gs_full_log;
 uint64_t gs_fold_window_ticks;
@@ -207,6 +208,7 @@ int gs_recorder_open(const gs_process_info *info, char *path_out, size_t path_si
     gs_budget_open(directory);
     gs_threads_init();
     if (map_file(info, path_out, path_size) != 0) return -1;
+    __atomic_add_fetch(&gs_epoch, 1, __ATOMIC_RELEASE); /* threads of an earlier recording start again */
     gs_recording = 1;
     return 0;
 }
@@ -290,7 +292,7 @@ static int new_chunk(gs_thread *t) {
 }
 
 gs_slot *gs_reserve(gs_thread *t, unsigned extra) {
-    if (gs_thread_finished(t) || t->slot == 0) return NULL;
+    if (gs_thread_finished(t) || t->slot == 0 || t->epoch != gs_epoch) return NULL;
     if ((size_t)(t->end - t->cur) < 1u + extra) {
         if (!new_chunk(t)) {
             t->cur = t->end = NULL;
@@ -358,9 +360,20 @@ void gs_recorder_mark_end(uint32_t kind, int32_t code) {
     __atomic_store_n(&h->end_kind, kind, __ATOMIC_RELEASE);
 }
 
-void gs_recorder_detach(void) {
-    gs_recorder_mark_end(GS_END_DETACHED, 0);
+void gs_recorder_detach(void) { gs_recorder_detach_because(GS_DETACH_STOPPED); }
+
+void gs_recorder_detach_because(int code) {
+    gs_recorder_mark_end(GS_END_DETACHED, code);
     gs_recording = 0;
+    /* every thread's state now belongs to an ended recording: nothing more is
+     * written into this file, even by a thread that was inside a hook */
+    __atomic_add_fetch(&gs_epoch, 1, __ATOMIC_RELEASE);
+    /* The file is closed; its maps stay (a thread may still hold a pointer
+     * into a chunk), inert, and a next recording makes a file of its own. */
+    pthread_mutex_lock(&segment_mutex);
+    if (file_fd >= 0) close(file_fd);
+    file_fd = -1;
+    pthread_mutex_unlock(&segment_mutex);
 }
 
 void gs_recorder_set_flag(uint32_t flag) {
