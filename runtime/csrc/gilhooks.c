@@ -250,8 +250,11 @@ static int hook_mutex_lock(pthread_mutex_t *m) {
                 t->phase = PHASE_ASKING;
                 t->taking = g;
                 t->waited = 0;
-                if (handover == 1 && !t->split_release) {
-                    /* forced off and straight back: waiting since the hand-over ended */
+                if (handover == 1) {
+                    /* forced off and straight back: waiting since the hand-over ended. A
+                     * split's release too: should another thread have taken the GIL
+                     * meanwhile, the release is written (acquired: split_flush) and this
+                     * is its wait; if none did, the hold simply went on. */
                     t->ask_ticks = t->gap_ticks;
                     t->waited = 1;
                 } else if (t->pending_lock_id && __atomic_load_n(&t->handoff_park, __ATOMIC_ACQUIRE)) {
