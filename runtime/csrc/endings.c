@@ -55,8 +55,11 @@ static void on_fatal_signal(int sig) {
     if (sig != SIGSEGV && sig != SIGBUS && sig != SIGILL && sig != SIGFPE) raise(sig);
 }
 
+#define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
+static int installed[NFATAL];
+
 void gs_endings_install(void) {
-    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+    for (size_t i = 0; i < NFATAL; i++) {
         struct sigaction old;
         if (sigaction(fatal_signals[i], NULL, &old) != 0) continue;
         if ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL) continue;
@@ -65,6 +68,21 @@ void gs_endings_install(void) {
         sa.sa_handler = on_fatal_signal;
         sa.sa_flags = SA_RESETHAND | SA_NODEFER;
         sigemptyset(&sa.sa_mask);
-        sigaction(fatal_signals[i], &sa, NULL);
+        installed[i] = sigaction(fatal_signals[i], &sa, NULL) == 0;
+    }
+}
+
+void gs_endings_uninstall(void) {
+    for (size_t i = 0; i < NFATAL; i++) {
+        if (!installed[i]) continue;
+        installed[i] = 0;
+        struct sigaction now;
+        if (sigaction(fatal_signals[i], NULL, &now) != 0 || (now.sa_flags & SA_SIGINFO) || now.sa_handler != on_fatal_signal)
+            continue; /* the program set its own since */
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        sigemptyset(&dfl.sa_mask);
+        sigaction(fatal_signals[i], &dfl, NULL);
     }
 }

@@ -84,6 +84,14 @@ static void write_register(gs_thread *t, const gs_gil *g) {
     gs_publish(s, GS_GIL_REGISTER, 1, g->index, g->interpreter_id, gs_ticks());
 }
 
+void gs_gil_new_file(void) {
+    gs_thread *t = gs_thread_current();
+    if (!t) return;
+    pthread_mutex_lock(&register_mutex);
+    for (int i = 0; i < gil_count; i++) write_register(t, &gils[i]);
+    pthread_mutex_unlock(&register_mutex);
+}
+
 const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t interpreter_id) {
     pthread_mutex_lock(&register_mutex);
     const gs_gil *found = NULL;
@@ -242,8 +250,11 @@ static int hook_mutex_lock(pthread_mutex_t *m) {
                 t->phase = PHASE_ASKING;
                 t->taking = g;
                 t->waited = 0;
-                if (handover == 1 && !t->split_release) {
-                    /* forced off and straight back: waiting since the hand-over ended */
+                if (handover == 1) {
+                    /* forced off and straight back: waiting since the hand-over ended. A
+                     * split's release too: should another thread have taken the GIL
+                     * meanwhile, the release is written (acquired: split_flush) and this
+                     * is its wait; if none did, the hold simply went on. */
                     t->ask_ticks = t->gap_ticks;
                     t->waited = 1;
                 } else if (t->pending_lock_id && __atomic_load_n(&t->handoff_park, __ATOMIC_ACQUIRE)) {

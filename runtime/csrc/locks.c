@@ -289,6 +289,7 @@ typedef struct {
     PyMethodDef replacement;
     PyTypeObject *type;       /* where it was replaced, and the descriptor it was (to put back) */
     PyObject *original_descr;
+    int active;               /* 0 once put back (gs_locks_uninstall); a next recording replaces it again */
 } patched;
 
 static PyObject *call_original(const patched *p, const call_args *c) {
@@ -558,8 +559,22 @@ static int patch_method(PyTypeObject *type, const char *name, int role, uint8_t 
     PyObject *descr = dict ? PyDict_GetItemString(dict, name) : NULL;
     if (!descr || Py_TYPE(descr) != &PyMethodDescr_Type) return 0; /* absent in this version */
     PyMethodDef *original = ((PyMethodDescrObject *)descr)->d_method;
-    for (int i = 0; i < patch_count; i++)
-        if (patches[i].original == original && strcmp(patches[i].method, name) == 0) return 0;
+    for (int i = 0; i < patch_count; i++) {
+        patched *p = &patches[i];
+        if (p->original != original || strcmp(p->method, name) != 0) continue;
+        if (p->active || p->type != type) return 0;
+        /* put back by an earlier recording's end: the same wrapper again (a bound
+         * method made back then still calls through this slot) */
+        PyObject *replacement = PyDescr_NewMethod(type, &p->replacement);
+        if (!replacement) return -1;
+        int rc = PyDict_SetItemString(dict, name, replacement);
+        Py_DECREF(replacement);
+        if (rc == 0) {
+            p->active = 1;
+            PyType_Modified(type);
+        }
+        return rc;
+    }
     int column = wrapper_column(original->ml_flags);
     if (column < 0 || patch_count >= MAX_PATCHED) return -1;
     patched *p = &patches[patch_count];
@@ -577,6 +592,7 @@ static int patch_method(PyTypeObject *type, const char *name, int role, uint8_t 
     if (rc == 0) {
         p->type = type;
         p->original_descr = descr;
+        p->active = 1;
         patch_count++;
         PyType_Modified(type);
     } else {
@@ -607,7 +623,10 @@ static const destructor deallocs[MAX_TYPES] = {dealloc0, dealloc1, dealloc2, dea
 
 static void patch_dealloc(PyTypeObject *type) {
     for (int i = 0; i < MAX_TYPES; i++) {
-        if (dealloc_types[i] == type) return;
+        if (dealloc_types[i] == type) {
+            type->tp_dealloc = deallocs[i]; /* again, after an earlier recording put it back */
+            return;
+        }
         if (!dealloc_types[i]) {
             dealloc_types[i] = type;
             dealloc_originals[i] = type->tp_dealloc;
@@ -640,15 +659,33 @@ FACTORY(0) FACTORY(1) FACTORY(2) FACTORY(3)
 static const _PyCFunctionFast factories[MAX_FACTORIES] = {factory0, factory1, factory2, factory3};
 static int factory_count;
 
+static PyObject *new_factory(int n, PyObject *module) {
+    PyObject *module_name = PyModule_GetNameObject(module);
+    PyObject *wrapper = module_name ? PyCFunction_NewEx(&factory_defs[n], NULL, module_name) : NULL;
+    Py_XDECREF(module_name);
+    return wrapper;
+}
+
 /* Replaces module.name (a builtin that makes a Lock) with a wrapper. */
 static int wrap_factory(PyObject *module, const char *name) {
     PyObject *original = PyObject_GetAttrString(module, name);
     if (!original) { PyErr_Clear(); return 0; }
-    if (!PyCFunction_Check(original) || factory_count >= MAX_FACTORIES) { Py_DECREF(original); return 0; }
+    if (!PyCFunction_Check(original)) { Py_DECREF(original); return 0; }
     int n = factory_count;
+    for (int i = 0; i < factory_count; i++)
+        if (factory_originals[i] == original && factory_modules[i] == module) n = i; /* an earlier recording's, put back */
+    if (n == factory_count && factory_count >= MAX_FACTORIES) { Py_DECREF(original); return 0; }
+    if (n < factory_count) {
+        Py_DECREF(original); /* kept already */
+        PyObject *again = new_factory(n, module);
+        if (!again) return -1;
+        int rc = PyObject_SetAttrString(module, name, again);
+        Py_DECREF(again);
+        return rc;
+    }
     factory_originals[n] = original; /* kept for ever */
     factory_defs[n] = (PyMethodDef){name, (PyCFunction)(void (*)(void))factories[n], METH_FASTCALL, "gilscope: makes a lock"};
-    PyObject *wrapper = PyCFunction_NewEx(&factory_defs[n], NULL, PyModule_GetNameObject(module));
+    PyObject *wrapper = new_factory(n, module);
     if (!wrapper) return -1;
     int rc = PyObject_SetAttrString(module, name, wrapper);
     Py_DECREF(wrapper);
@@ -699,7 +736,10 @@ static const newfunc news[MAX_NEW] = {new0, new1, new2, new3};
 static void patch_new(PyTypeObject *type, uint8_t kind) {
     if (!type->tp_new) return;
     for (int i = 0; i < MAX_NEW; i++) {
-        if (new_types[i] == type) return;
+        if (new_types[i] == type) {
+            type->tp_new = news[i]; /* again, after an earlier recording put it back */
+            return;
+        }
         if (!new_types[i]) {
             new_types[i] = type;
             new_originals[i] = type->tp_new;
@@ -757,6 +797,8 @@ int gs_locks_install_module(PyObject *module) {
     return 0;
 }
 
+void gs_locks_new_file(void) { __atomic_add_fetch(&generation, 1, __ATOMIC_RELAXED); }
+
 void gs_locks_after_fork_child(void) {
     spin = 0;
     generation++;
@@ -790,6 +832,7 @@ void gs_locks_uninstall(void) {
         patched *p = &patches[i];
         if (!p->type || !p->original_descr) continue;
         if (PyDict_SetItemString(p->type->tp_dict, p->method, p->original_descr) < 0) PyErr_Clear();
+        p->active = 0;
         PyType_Modified(p->type);
     }
     for (int i = 0; i < MAX_NEW && new_types[i]; i++) new_types[i]->tp_new = new_originals[i];

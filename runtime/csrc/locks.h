@@ -23,6 +23,8 @@ enum {
 int gs_locks_install_module(PyObject *module);
 
 void gs_locks_after_fork_child(void);
+/* A new recording file: each lock is defined again (LOCK_NEW) when next seen. */
+void gs_locks_new_file(void);
 
 /* Puts back every method, factory, tp_new and tp_dealloc replaced (recording
  * stops while the process goes on). With the GIL held. */

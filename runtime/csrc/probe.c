@@ -22,8 +22,12 @@
 #include "pyframe.h"
 #include "recorder.h"
 #include "wakes.h"
+#include "watch.h"
 
 static char recording_path[4300];
+/* hooks in place (start), to be put back (stop) even when the recording
+ * itself was already stopped from outside (watch.c) */
+static int installed;
 static const char *unavailable_reason;
 
 /* The GIL of the interpreter the probe starts in (the main one). */
@@ -94,12 +98,34 @@ static void threads_at_attach(int no_gil) {
     }
 }
 
+/* Recording ends while the process goes on: see probe_stop. */
+static void probe_stop_all(void) {
+    if (!installed) return;
+    gs_watch_stop();
+    gs_recorder_detach(); /* a no-op for the file when watch.c stopped it already */
+    gs_holdsplit_stop();
+    gs_cpusample_stop();
+    gs_attachment_stop();
+    gs_entry_restore_all();
+    gs_got_restore_all();
+    gs_locks_uninstall();
+    gs_endings_uninstall();
+    installed = 0;
+}
+
 static PyObject *probe_start(PyObject *self, PyObject *args) {
     (void)self;
-    const char *directory, *build, *executable;
-    int attached = 0;
-    if (!PyArg_ParseTuple(args, "sss|p", &directory, &build, &executable, &attached)) return NULL;
+    const char *directory, *build, *executable, *control = NULL;
+    int attached = 0, launcher_pid = 0;
+    unsigned long long launcher_start = 0;
+    if (!PyArg_ParseTuple(args, "sss|psiK", &directory, &build, &executable, &attached, &control, &launcher_pid,
+                          &launcher_start))
+        return NULL;
     if (gs_recording) return PyUnicode_FromString(recording_path);
+    if (installed) {
+        PyErr_SetString(PyExc_RuntimeError, "an earlier recording's hooks are still in place (call stop() first)");
+        return NULL;
+    }
 
     int no_gil = gil_disabled_now();
     gs_process_info info = {
@@ -115,8 +141,14 @@ static PyObject *probe_start(PyObject *self, PyObject *args) {
     if (gs_recorder_open(&info, recording_path, sizeof recording_path) != 0)
         return PyErr_SetFromErrnoWithFilename(PyExc_OSError, directory);
 
+    /* a recording after an earlier one in this process (gilscope attach, again):
+     * what the earlier file defined is defined again in this one */
+    gs_pyframe_new_file();
+    gs_locks_new_file();
+    gs_gil_new_file();
     gs_endings_install();
-    pthread_atfork(NULL, NULL, after_fork_child);
+    static int atfork_registered; /* once: handlers cannot be removed, and test gs_recording */
+    if (!atfork_registered) atfork_registered = pthread_atfork(NULL, NULL, after_fork_child) == 0;
     gs_cpusample_start(cpu_sample_period_ms());
 
     /* A free-threaded build: its waits are parking-lot sleeps (parks.c); its GIL,
@@ -147,6 +179,12 @@ static PyObject *probe_start(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_DECREF(thread_module);
+    installed = 1;
+    /* attached: stopped without the main thread when the launcher asks, or is gone */
+    if (attached && control && launcher_pid > 0 && gs_watch_start(control, launcher_pid, launcher_start) != 0) {
+        probe_stop_all();
+        return PyErr_SetFromErrnoWithFilename(PyExc_OSError, control);
+    }
     return PyUnicode_FromString(recording_path);
 }
 
@@ -236,14 +274,7 @@ static PyObject *probe_stop_splitting(PyObject *self, PyObject *unused) {
 static PyObject *probe_stop(PyObject *self, PyObject *unused) {
     (void)self;
     (void)unused;
-    if (!gs_recording) Py_RETURN_NONE;
-    gs_recorder_detach();
-    gs_holdsplit_stop();
-    gs_cpusample_stop();
-    gs_attachment_stop();
-    gs_entry_restore_all();
-    gs_got_restore_all();
-    gs_locks_uninstall();
+    probe_stop_all();
     Py_RETURN_NONE;
 }
 
@@ -267,7 +298,9 @@ static PyObject *probe_gil_offsets(PyObject *self, PyObject *unused) {
 
 static PyMethodDef probe_methods[] = {
     {"start", probe_start, METH_VARARGS,
-     "start(directory, build, executable, attached=False) -> path of this process's recording; attached: it runs already"},
+     "start(directory, build, executable, attached=False, control=None, launcher_pid=0, launcher_start=0) -> path of this "
+     "process's recording; attached: it runs already, and (with control and the launcher) stops on CONTROL/stop-now or "
+     "when the launcher is gone"},
     {"name_thread", probe_name_thread, METH_O, "name_thread(name): records the calling thread's name"},
     {"name_thread_of", probe_name_thread_of, METH_VARARGS, "name_thread_of(tid, name): records another thread's name (attach)"},
     {"install_locks", probe_install_locks, METH_O, "install_locks(module): records the locks a module defines (_multiprocessing)"},

@@ -184,6 +184,8 @@ uint32_t gs_pyframe_new_string(gs_thread *t, PyObject *s) {
     return gs_put_string(t, id, buf, n) ? id : 0;
 }
 
+void gs_pyframe_new_file(void) { __atomic_add_fetch(&generation, 1, __ATOMIC_RELAXED); }
+
 void gs_pyframe_after_fork_child(void) {
     spin = 0;
     generation++;

@@ -22,5 +22,7 @@ uint32_t gs_pyframe_new_string(gs_thread *t, PyObject *s);
 
 /* A forked child writes a new file: definitions must be written again. */
 void gs_pyframe_after_fork_child(void);
+/* A new recording file: sites and strings are defined again when next used. */
+void gs_pyframe_new_file(void);
 
 #endif

@@ -37,6 +37,7 @@
 
 int gs_use_tsc;
 volatile int gs_recording;
+volatile uint32_t gs_epoch;
 int gs_summarising;
 int gs_full_log;
 uint64_t gs_fold_window_ticks;
@@ -171,20 +172,41 @@ static int map_file(const gs_process_info *info, char *path_out, size_t path_siz
         errno = EFBIG;
         return -1; /* the recording is at its cap: this process is not recorded */
     }
-    char path[4200];
+    /* Made under a hidden name and given its own once the header is whole: a
+     * process killed while it starts (a pool's worker ended early) leaves no
+     * .gsr without a header, and a reader never meets one. */
+    char path[4200], part[4200];
     snprintf(path, sizeof path, "%s/p%d-%llu.gsr", directory, (int)getpid(), (unsigned long long)start_real);
-    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    snprintf(part, sizeof part, "%s/.p%d-%llu.gsr.part", directory, (int)getpid(), (unsigned long long)start_real);
+    int fd = open(part, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return -1;
-    if (ftruncate(fd, GS_HEADER_SIZE) != 0) { close(fd); return -1; }
-    void *h = mmap(NULL, GS_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (h == MAP_FAILED) { close(fd); return -1; }
+    void *h = MAP_FAILED;
+    if (ftruncate(fd, GS_HEADER_SIZE) != 0 ||
+        (h = mmap(NULL, GS_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
+        unlink(part);
+        close(fd);
+        return -1;
+    }
+    memset(segments, 0, sizeof segments);
+    fill_header(h, info, start_real);
+    /* the magic last: a reader never sees a half-written header as valid */
+    memcpy(((gs_file_header *)h)->magic, "GILSCOP", 7);
+    __atomic_store_n(&((gs_file_header *)h)->magic[7], 'E', __ATOMIC_RELEASE);
+    /* its name: a link, which never replaces what may be there, then the hidden one gone
+     * (where the file system has no links, a rename: the folder is the user's own, 0700) */
+    int named = link(part, path) == 0;
+    if (!named && (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS)) named = rename(part, path) == 0;
+    if (!named) {
+        int saved = errno;
+        munmap(h, GS_HEADER_SIZE);
+        unlink(part);
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    unlink(part);
     file_fd = fd;
     header = h;
-    memset(segments, 0, sizeof segments);
-    fill_header(header, info, start_real);
-    /* the magic last: a reader never sees a half-written header as valid */
-    memcpy(header->magic, "GILSCOP", 7);
-    __atomic_store_n(&header->magic[7], 'E', __ATOMIC_RELEASE);
     if (path_out) copy_text(path_out, path_size, path);
     return 0;
 }
@@ -207,6 +229,7 @@ int gs_recorder_open(const gs_process_info *info, char *path_out, size_t path_si
     gs_budget_open(directory);
     gs_threads_init();
     if (map_file(info, path_out, path_size) != 0) return -1;
+    __atomic_add_fetch(&gs_epoch, 1, __ATOMIC_RELEASE); /* threads of an earlier recording start again */
     gs_recording = 1;
     return 0;
 }
@@ -290,7 +313,7 @@ static int new_chunk(gs_thread *t) {
 }
 
 gs_slot *gs_reserve(gs_thread *t, unsigned extra) {
-    if (gs_thread_finished(t) || t->slot == 0) return NULL;
+    if (gs_thread_finished(t) || t->slot == 0 || t->epoch != gs_epoch) return NULL;
     if ((size_t)(t->end - t->cur) < 1u + extra) {
         if (!new_chunk(t)) {
             t->cur = t->end = NULL;
@@ -358,9 +381,20 @@ void gs_recorder_mark_end(uint32_t kind, int32_t code) {
     __atomic_store_n(&h->end_kind, kind, __ATOMIC_RELEASE);
 }
 
-void gs_recorder_detach(void) {
-    gs_recorder_mark_end(GS_END_DETACHED, 0);
+void gs_recorder_detach(void) { gs_recorder_detach_because(GS_DETACH_STOPPED); }
+
+void gs_recorder_detach_because(int code) {
+    gs_recorder_mark_end(GS_END_DETACHED, code);
     gs_recording = 0;
+    /* every thread's state now belongs to an ended recording: nothing more is
+     * written into this file, even by a thread that was inside a hook */
+    __atomic_add_fetch(&gs_epoch, 1, __ATOMIC_RELEASE);
+    /* The file is closed; its maps stay (a thread may still hold a pointer
+     * into a chunk), inert, and a next recording makes a file of its own. */
+    pthread_mutex_lock(&segment_mutex);
+    if (file_fd >= 0) close(file_fd);
+    file_fd = -1;
+    pthread_mutex_unlock(&segment_mutex);
 }
 
 void gs_recorder_set_flag(uint32_t flag) {

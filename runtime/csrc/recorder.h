@@ -19,6 +19,9 @@ typedef struct gs_thread {
     gs_slot *end;
     uint32_t slot;
     uint32_t sequence;
+    /* the recording this state belongs to (gs_epoch when it started): a thread
+     * whose recording ended writes nothing more, and starts again in the next */
+    uint32_t epoch;
     /* the GIL state machine (gilhooks.c) */
     const struct gs_gil *held;
     const struct gs_gil *taking;
@@ -99,6 +102,10 @@ typedef struct {
 extern __thread gs_thread *gs_tls_thread __attribute__((tls_model("initial-exec")));
 extern int gs_use_tsc;
 extern volatile int gs_recording;
+/* Counts recordings begun and ended in this process (gilscope attach may
+ * start and stop several): a thread's state is of the current one when its
+ * epoch is this. */
+extern volatile uint32_t gs_epoch;
 
 static inline uint64_t gs_mono_ns(void) {
     struct timespec ts;
@@ -156,6 +163,7 @@ static inline void gs_before_lasting(gs_thread *t, uint64_t ts) {
 
 /* A one-slot record, kept (a tentative one: gs_put_tentative). */
 static inline void gs_put(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts) {
+    if (__builtin_expect(t->epoch != gs_epoch, 0)) return; /* its recording ended */
     gs_before_lasting(t, ts);
     gs_slot *s = t->cur;
     if (__builtin_expect(s == t->end, 0)) {
@@ -246,6 +254,8 @@ void gs_recorder_stop_capped(void);
 /* Recording stops in a process that goes on (gilscope attach ends): the
  * header says so (end kind GS_END_DETACHED) and when; nothing more is written. */
 void gs_recorder_detach(void);
+/* The same, saying who stopped it (end_code: enum gs_detach_code); from any thread. */
+void gs_recorder_detach_because(int code);
 
 /* Sets a bit of the header's recording_flags (GS_REC_*). */
 void gs_recorder_set_flag(uint32_t flag);

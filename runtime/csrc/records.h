@@ -70,6 +70,8 @@ enum gs_phase { GS_PHASE_GC = 1, GS_PHASE_FORK = 2, GS_PHASE_TRACING = 3, GS_PHA
 enum gs_clock_kind { GS_CLOCK_MONOTONIC = 0, GS_CLOCK_TSC = 1 };
 enum gs_gil_mode { GS_MODE_GIL = 1, GS_MODE_NO_GIL = 2, GS_MODE_SAMPLED = 3 };
 enum gs_end_kind { GS_END_UNKNOWN = 0, GS_END_EXIT = 1, GS_END_UNDERSCORE_EXIT = 2, GS_END_SIGNAL = 3, GS_END_DETACHED = 4 };
+/* end_code of GS_END_DETACHED: who stopped the recording (watch.c) */
+enum gs_detach_code { GS_DETACH_STOPPED = 0, GS_DETACH_ASKED = 1, GS_DETACH_LAUNCHER_GONE = 2 };
 
 #define GS_BUILD_DEBUG 0x1u
 #define GS_BUILD_FREE_THREADED 0x2u

@@ -19,8 +19,9 @@ __thread gs_thread *gs_tls_thread __attribute__((tls_model("initial-exec")));
 static uint32_t next_thread_slot;
 static pthread_key_t thread_key;
 static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
-/* a thread whose TLS destructor already ran, or one never recorded: it records nothing */
-static gs_thread finished_thread;
+/* a thread whose TLS destructor already ran, or one never recorded: it records
+ * nothing (its epoch is never a recording's) */
+static gs_thread finished_thread = {.epoch = UINT32_MAX};
 
 int gs_thread_finished(const gs_thread *t) { return t == &finished_thread; }
 
@@ -93,6 +94,7 @@ void gs_threads_init(void) {
 
 static void start_thread(gs_thread *t, uint16_t flags) {
     live_add(t);
+    t->epoch = gs_epoch;
     t->slot = __atomic_add_fetch(&next_thread_slot, 1, __ATOMIC_RELAXED);
     t->tid = (uint32_t)syscall(SYS_gettid);
     gs_put(t, GS_THREAD_START, flags, t->tid, gs_ticks());
@@ -107,16 +109,36 @@ static gs_thread *new_thread(uint16_t flags) {
     return t;
 }
 
+static uint16_t main_flag(void) { return getpid() == (pid_t)syscall(SYS_gettid) ? GS_THREAD_IS_MAIN : 0; }
+
+/* A thread recorded by an earlier recording of this process (gilscope attach
+ * stopped, then started again): a new thread of the new file, from scratch. */
+static gs_thread *restart_thread(gs_thread *t, uint16_t flags) {
+    live_remove(t);
+    gs_quiet_free(t);
+    gs_thread fresh = {0};
+    *t = fresh;
+    start_thread(t, flags);
+    return t;
+}
+
 gs_thread *gs_thread_current(void) {
     gs_thread *t = gs_tls_thread;
-    if (__builtin_expect(t != NULL, 1)) return t == &finished_thread ? NULL : t;
+    if (__builtin_expect(t != NULL, 1)) {
+        if (__builtin_expect(t->epoch == gs_epoch, 1)) return t;
+        if (t == &finished_thread || !gs_recording) return NULL;
+        return restart_thread(t, main_flag());
+    }
     if (!gs_recording) return NULL;
-    return new_thread(getpid() == (pid_t)syscall(SYS_gettid) ? GS_THREAD_IS_MAIN : 0);
+    return new_thread(main_flag());
 }
 
 gs_thread *gs_thread_ours(void) {
-    if (gs_tls_thread || !gs_recording) return gs_tls_thread == &finished_thread ? NULL : gs_tls_thread;
-    return new_thread(GS_THREAD_IS_OURS);
+    gs_thread *t = gs_tls_thread;
+    if (t == &finished_thread) return NULL;
+    if (t && t->epoch == gs_epoch) return t;
+    if (!gs_recording) return NULL;
+    return t ? restart_thread(t, GS_THREAD_IS_OURS) : new_thread(GS_THREAD_IS_OURS);
 }
 
 void gs_thread_unrecorded(void) { gs_tls_thread = &finished_thread; }
@@ -136,6 +158,7 @@ void gs_threads_restart_caller(void) {
         gs_thread fresh = {0};
         *t = fresh;
         live_add(t);
+        t->epoch = gs_epoch;
         t->slot = __atomic_add_fetch(&next_thread_slot, 1, __ATOMIC_RELAXED);
         t->tid = (uint32_t)syscall(SYS_gettid);
         /* written with the child's first record: a child that execs first leaves nothing */

@@ -31,6 +31,21 @@ def _start_time(pid):
     return int(text[text.rindex(b")") + 2:].split()[19])
 
 
+def _build_module():
+    sys.path.insert(0, RUNTIME)
+    try:
+        from gilscope import _build
+    finally:
+        sys.path.remove(RUNTIME)
+    return _build
+
+
+def prepare():
+    """Builds the probe for this interpreter now (once), so that an attach
+    made later while a short-lived target runs does not wait for a compiler."""
+    _build_module().ensure_probe()
+
+
 class AttachFailed(Exception):
     pass
 
@@ -39,11 +54,7 @@ class Attachment:
     """One attach to process `pid`: start(), then stop(); `directory` holds the recording."""
 
     def __init__(self, pid, hold_split_ms=10):
-        sys.path.insert(0, RUNTIME)
-        try:
-            from gilscope import _build
-        finally:
-            sys.path.remove(RUNTIME)
+        _build = _build_module()
         self.pid = pid
         self.probe = _build.ensure_probe()
         self.build = _build.build_description()
@@ -72,10 +83,13 @@ class Attachment:
             time.sleep(0.02)
         return None, None
 
-    def start(self, timeout=30):
-        """The recording's path; raises AttachFailed."""
+    def start(self, timeout=30, launcher=None):
+        """The recording's path; raises AttachFailed. `launcher`: the pid of the
+        process that stands for the launcher (the probe's watch stops recording
+        when it is gone); this one by default."""
+        launcher = launcher or os.getpid()
         said = self._request("start", self.pid, self.control, self.directory, self.probe, self.build,
-                             os.getpid(), _start_time(os.getpid()), self.hold_split_ms)
+                             launcher, _start_time(launcher), self.hold_split_ms)
         if not said["ok"]:
             raise AttachFailed(said["why"])
         name, lines = self._wait(("started", "start-failed"), timeout)
@@ -85,6 +99,10 @@ class Attachment:
             raise AttachFailed(" ".join(lines))
         self.started_at = time.monotonic()
         return lines[1]
+
+    def ask_stop_now(self):
+        """What the launcher does first when it stops: CONTROL/stop-now, for the probe's watch."""
+        os.close(os.open(os.path.join(self.control, "stop-now"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
     def stop(self, timeout=30):
         """The `stopped` marker's lines, or None when the process ended first."""

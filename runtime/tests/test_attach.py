@@ -15,12 +15,18 @@ import time
 import unittest
 
 from . import recording
+from . import attaching
 from .attaching import AttachFailed, Attachment, can_attach
 from .builds import NO_GIL
 from .workload import REPO, WORKLOADS, TRUTH_PREFIX, environment
 
 NS = 1e9
 CANNOT = can_attach()
+
+
+def setUpModule():
+    if not CANNOT:
+        attaching.prepare()
 
 
 def start_target(*args, truth=True, script=None):
@@ -168,6 +174,12 @@ class AttachAgainAndToAProcessThatEnds(unittest.TestCase):
             for t in p.threads.values():
                 if not t.main:
                     self.assertGreater(t.totals()["held"] / NS, 0.1, "%s in %s" % (t.name, directory))
+                # each file defines what it uses: the second is no continuation of the first
+                used = {site for _, _, _, site in t.intervals if site}
+                self.assertTrue(used, "%s in %s names no line" % (t.name, directory))
+                self.assertEqual([s for s in used if p.site(s) is None], [], "%s in %s" % (t.name, directory))
+                if not t.main:
+                    self.assertIn("attach_target.py", {p.site(s)[0].rsplit("/", 1)[-1] for s in used})
 
     def test_a_process_that_ends_while_recorded(self):
         target = start_target("--threads", "2", "--seconds", "2")
@@ -185,6 +197,103 @@ class AttachAgainAndToAProcessThatEnds(unittest.TestCase):
         self.assertEqual(p.end_kind, 1)  # it exited, while recorded
         self.assertEqual(sorted(t.name for t in p.threads.values() if not t.main), ["cpu-0", "cpu-1"])
 
+
+
+# A program whose main thread runs Python (so that the start script runs), then,
+# once told to (the file argv[1] appears), blocks in one long sleep: a stop
+# script waits for it, while one CPU thread runs on.
+BLOCKS = r'''
+import os, sys, threading, time
+go_block = sys.argv[1]
+done = []
+def spin():
+    end = time.monotonic() + 6
+    acc = 0
+    while time.monotonic() < end:
+        acc += 1
+    done.append(acc > 0)
+t = threading.Thread(target=spin, name="spinner")
+t.start()
+while not os.path.exists(go_block):
+    time.sleep(0.02)
+time.sleep(3)
+t.join()
+print("blocks: done", done)
+'''
+
+
+def end_of(directory, deadline_s):
+    """(end_kind, end_code, seconds it took to appear) of the recording, polled from its header
+    (0 for the kind when it has not ended within `deadline_s`)."""
+    began = time.monotonic()
+    while True:
+        (p,), _ = recording.load(directory)
+        if p.end_kind or time.monotonic() - began > deadline_s:
+            return p.end_kind, p.end_code, time.monotonic() - began
+        time.sleep(0.02)
+
+
+@unittest.skipIf(CANNOT, CANNOT)
+class StopsWithoutTheMainThread(unittest.TestCase):
+    """The probe's watch (runtime/csrc/watch.c): a recording ends when the
+    launcher asks, even while the main thread runs no Python, and never
+    outlives its launcher."""
+
+    def setUp(self):
+        import tempfile
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.block = os.path.join(folder.name, "block")
+
+    def assertEndedInTheSleep(self, directory, slept_at):
+        """The file ended while the main thread slept (3 s from `slept_at`, time.monotonic())."""
+        (p,), _ = recording.load(directory)
+        self.assertLess(p.end_mono_ns / NS, slept_at + 3.0, "it ended only when the main thread woke")
+
+    def test_stop_now_while_the_main_thread_sleeps(self):
+        target = start_target(self.block, truth=False, script=BLOCKS)
+        try:
+            time.sleep(0.3)
+            attachment = Attachment(target.pid)
+            attachment.start()
+            open(self.block, "w").close()
+            slept_at = time.monotonic()
+            time.sleep(0.5)  # in its sleep now: a stop script would wait 2.5 s more
+            attachment.ask_stop_now()
+            kind, code, _ = end_of(attachment.directory, 10)
+            self.assertEqual((kind, code), (recording.END_DETACHED, 1))
+            self.assertEndedInTheSleep(attachment.directory, slept_at)
+            # the hooks go back when it runs Python again
+            self.assertEqual(attachment.stop()[0], "ok")
+        finally:
+            code, out, err = finish(target)
+        self.assertEqual((code, out, err), (0, "blocks: done [True]\n", ""))
+        (p,), _ = recording.load(attachment.directory)
+        spinner = [t for t in p.threads.values() if t.name == "spinner"]
+        self.assertEqual(len(spinner), 1)
+        self.assertGreater(spinner[0].totals()["held"] / NS, 0.2, "it ran while recorded")
+
+    def test_a_launcher_killed_with_sigkill_ends_the_recording(self):
+        launcher = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        target = start_target(self.block, truth=False, script=BLOCKS)
+        try:
+            time.sleep(0.3)
+            attachment = Attachment(target.pid)
+            attachment.start(launcher=launcher.pid)
+            open(self.block, "w").close()
+            slept_at = time.monotonic()
+            time.sleep(0.3)
+            launcher.kill()
+            launcher.wait()
+            kind, code, _ = end_of(attachment.directory, 10)
+            self.assertEqual((kind, code), (recording.END_DETACHED, 2))
+            self.assertEndedInTheSleep(attachment.directory, slept_at)
+        finally:
+            if launcher.poll() is None:
+                launcher.kill()
+                launcher.wait()
+            code, out, err = finish(target)
+        self.assertEqual((code, out, err), (0, "blocks: done [True]\n", ""))
 
 # A program that notes what a recorder could leave behind, lets itself be
 # attached to (it runs Python every 20 ms), then says what changed.

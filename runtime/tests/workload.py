@@ -46,7 +46,28 @@ def environment(truth=True, extra=None):
     return env
 
 
+_probe_built = False
+
+
+def build_probe_once():
+    """The probe for this interpreter, built before the first recorded run:
+    a build inside a recorded run would count against its timeout (on a busy
+    machine a compile takes minutes), and its notice would be on the run's
+    stderr, which tests compare with a bare run's."""
+    global _probe_built
+    if _probe_built:
+        return
+    sys.path.insert(0, RUNTIME)
+    try:
+        from gilscope import _build
+    finally:
+        sys.path.remove(RUNTIME)
+    _build.ensure_probe()
+    _probe_built = True
+
+
 def record(name, *args, truth=True, timeout=120, env=None):
+    build_probe_once()
     directory = os.path.join(tempfile.mkdtemp(prefix="gilscope-test-"), "rec.gilscope")
     command = [sys.executable, "-m", "gilscope.run", "-o", directory, os.path.join(WORKLOADS, name)] + list(args)
     completed = subprocess.run(command, env=environment(truth, env), stdout=subprocess.PIPE,

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Report, ReportProcess } from '../../src/core/report/schema';
 import { ATTACH_WORKLOAD, readAttachedHeader, sleep, startTarget } from '../support/attachTarget';
 import { gilscope, oneLine } from '../support/gilscopeCli';
 import { findPythons } from '../support/pythons';
 import type { PythonInterpreter } from '../support/pythons';
 import { tempDir } from '../support/recordingFixtures';
+import { repoRoot } from '../support/repoRoot';
+import { preparePython } from '../../src/core/launch/preparePython';
 
 /**
  * `gilscope attach PID`: a running CPython 3.14+ recorded for a while, then left to go
@@ -44,6 +46,15 @@ describe('gilscope attach', async () => {
   const attachable = pythons.filter((p) => !p.freeThreaded && (p.version[0] > 3 || p.version[1] >= 14));
   const newest = attachable.at(-1);
   const old = pythons.find((p) => p.tag === '3.13');
+
+  // The probes built first: a build inside an attach (minutes on a busy machine) would
+  // outlast the targets, which run for a few seconds.
+  before(async () => {
+    for (const python of attachable) {
+      const prepared = await preparePython(python.executable, join(repoRoot, 'runtime/python'), () => {});
+      assert.ok(prepared.ok, `the probe for ${python.executable}: ${prepared.ok ? '' : prepared.message}`);
+    }
+  }, { timeout: 20 * 60_000 });
 
   for (const python of attachable) {
     it(`records four CPU threads of a running ${python.tag} for 2 s, and the program goes on untouched`, async () => {

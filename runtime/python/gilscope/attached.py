@@ -68,7 +68,7 @@ def start(control, recording_dir, probe_path, build, launcher, hold_split_ms):
         if "gilscope._boot" in sys.modules:
             raise RuntimeError("it is recorded already (it was started by gilscope record)")
         probe = _load_probe(probe_path, control)
-        session = _begin(probe, control, recording_dir, build, hold_split_ms)
+        session = _begin(probe, control, recording_dir, build, hold_split_ms, launcher)
     except KeyboardInterrupt:
         interrupted = "interrupted: the process got Ctrl-C (SIGINT) while recording began"
     except BaseException as error:
@@ -108,13 +108,24 @@ def process_start_time(pid):
         return None
 
 
+_probes = {}  # path -> the probe loaded from it by an earlier attach to this process
+
+
 def _load_probe(path, control):
     """The probe at `path`, checked as every recorded process checks it
     (probe_cache.open_trusted), loaded from a private copy of the very bytes
-    checked: CONTROL/probe-RANDOM.so, removed once loaded. A copy, a new file
-    each time: a second attach to the same process gets a probe of its own,
-    with none of the first one's state (the dynamic loader would hand back
-    the same file's first load, and Python its cached module)."""
+    checked: CONTROL/probe-RANDOM.so, removed once loaded (the file checked is
+    the file loaded). A later attach to the same process with the same probe
+    uses the one loaded: its stop() put everything back, and its start()
+    begins a new recording file with every thread starting anew in it."""
+    if path in _probes:
+        return _probes[path]
+    probe = _load_private_copy(path, control)
+    _probes[path] = probe
+    return probe
+
+
+def _load_private_copy(path, control):
     import importlib.machinery
     import importlib.util
     from . import probe_cache
@@ -155,8 +166,11 @@ def _suffix(path):
     return name[name.index("."):] if "." in name else ".so"
 
 
-def _begin(probe, control, recording_dir, build, hold_split_ms):
-    path = probe.start(recording_dir, build, sys.executable or "", True)
+def _begin(probe, control, recording_dir, build, hold_split_ms, launcher):
+    # With the control folder and the launcher, the probe's watch stops the
+    # recording itself when the launcher asks (CONTROL/stop-now) or is gone,
+    # even while this main thread runs no Python (runtime/csrc/watch.c).
+    path = probe.start(recording_dir, build, sys.executable or "", True, control, launcher[0], launcher[1])
     session = _Session(probe, control, path)
     try:
         _install(session, hold_split_ms)

@@ -6,9 +6,11 @@ import type { SessionRecord } from '../launch/sessionFile';
 import { osErrorWords } from '../files/osErrorWords';
 import { checkAttachTarget, stillRuns } from './attachTarget';
 import type { AttachTarget } from './attachTarget';
-import { cancelStart, makeControlFolder, readMarker } from './controlFolder';
+import { EndKind } from '../format/layout';
+import { askStopNow, cancelStart, makeControlFolder, readMarker } from './controlFolder';
 import { mainThreadState } from './mainThreadState';
 import { ownStartTime } from './procFiles';
+import { readRecordingLiveFields } from './recordingHeader';
 import { remoteRequest } from './remoteRequest';
 
 /**
@@ -187,14 +189,21 @@ export class AttachedRecording {
 
   /**
    * Asks the process to stop recording; resolves once it has, or once it ended.
-   * The process runs the stop at its main thread's next eval-breaker check: when that
-   * thread is blocked, `pending` is told why, once, and the wait goes on (the stop
-   * stays queued in the process: it runs when the thread runs Python again).
+   * Recording stops at once: the probe's watch sees `stop-now` within 50 ms and
+   * ends the file (end kind 4). The process puts its hooks back when its main thread
+   * runs the stop script, at its next eval-breaker check; when that thread is blocked,
+   * the stop stays queued in it, and the recording is complete all the same. Only if
+   * neither has happened after 2 s is `pending` told why, once, and the wait goes on.
    */
   stop(pending?: (why: string) => void): Promise<AttachEnd> {
     if (this.state === 'ended') return this.ended;
     if (this.stopping) return this.stopping;
     this.state = 'stopping';
+    try {
+      askStopNow(this.control);
+    } catch {
+      // the control folder is gone: the stop script below still ends it
+    }
     this.stopping = (async () => {
       const asked = await remoteRequest(this.target.executable, this.runtimeDir, this.pid, this.control, { action: 'stop' });
       if (!asked.ok && asked.kind !== 'gone') {
@@ -218,9 +227,13 @@ export class AttachedRecording {
   private look(): void {
     if (this.state === 'ended') return;
     const stopped = readMarker(this.control, 'stopped');
+    const header = stopped ? undefined : readRecordingLiveFields(this.recordingPath);
     if (stopped) {
       const lost = /^lost (\d+)$/.exec(stopped[2] ?? '');
       this.finish({ how: 'stopped', seconds: this.seconds, ...(lost ? { lostRecords: Number(lost[1]) } : {}) });
+    } else if (header?.endKind === EndKind.detached) {
+      // stopped by the watch; the hooks go back when the main thread runs the stop script
+      this.finish({ how: 'stopped', seconds: this.seconds, lostRecords: header.lostRecords });
     } else if (!stillRuns(this.pid, this.target.startTime)) {
       this.finish({ how: 'process ended', seconds: this.seconds });
     }

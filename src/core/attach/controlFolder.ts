@@ -11,7 +11,7 @@ import { createExclusive } from '../launch/safeFiles';
  * O_NOFOLLOW), the markers the process writes back (`started`, `stopped`; a failure
  * its import could not say: `start-failed`, `stop-failed`), and `cancelled`, written
  * when the launcher gives up waiting for the start: a start script that runs later
- * then does nothing. The folder stays with the recording: a script still pending in
+ * then does nothing; `stop-now`, written when the launcher asks for the stop. The folder stays with the recording: a script still pending in
  * the process must find it there.
  */
 export function makeControlFolder(recordingDir: string): string {
@@ -36,8 +36,20 @@ export function readMarker(control: string, name: string): string[] | undefined 
 
 /** Writes `cancelled`: the start script, should it run later, does nothing. */
 export function cancelStart(control: string): void {
+  touchMarker(control, 'cancelled');
+}
+
+/**
+ * Writes `stop-now`: the probe's watch (runtime/csrc/watch.c) stops the recording
+ * within 50 ms, without waiting for the process's main thread to run the stop script.
+ */
+export function askStopNow(control: string): void {
+  touchMarker(control, 'stop-now');
+}
+
+function touchMarker(control: string, name: string): void {
   try {
-    closeSync(createExclusive(join(control, 'cancelled')));
+    closeSync(createExclusive(join(control, name)));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }

@@ -127,7 +127,9 @@ export const LockKind = { lock: 1, rlock: 2 } as const;
 
 export const ClockKind = { monotonic: 0, tsc: 1 } as const;
 export const GilMode = { gil: 1, noGil: 2, sampled: 3 } as const;
-export const EndKind = { unknown: 0, exit: 1, underscoreExit: 2, signal: 3 } as const;
+export const EndKind = { unknown: 0, exit: 1, underscoreExit: 2, signal: 3, detached: 4 } as const;
+/** end_code of EndKind.detached: who stopped the recording (runtime/csrc/watch.c). */
+export const DetachCode = { stopped: 0, asked: 1, launcherGone: 2 } as const;
 export const BuildFlag = { debug: 0x1, freeThreaded: 0x2, shared: 0x4, gilDisabled: 0x8 } as const;
 
 /** Lock kinds (the LOCK_NEW flags). */
