@@ -18,6 +18,7 @@ function endText(p: ReportProcess): string {
   if (p.running) return 'still running';
   if (p.endKind === 'signal') return `killed by signal ${p.signal ?? '?'}`;
   if (p.endKind === 'unknown') return 'end unknown';
+  if (p.endKind === 'detached') return 'recording stopped, the process went on';
   const how = p.endKind === 'os._exit' ? 'os._exit' : 'exit';
   return p.exitCode === null ? `${how}, status not seen` : `${how} ${p.exitCode}`;
 }

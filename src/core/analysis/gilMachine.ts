@@ -85,6 +85,7 @@ export function gilAcquire(t: ThreadState, c: ProcessContext, ts: number, gil: n
   t.holdCarried = 0;
   t.state = GilState.held;
   t.gil = gil;
+  if (t.acquisitions === 0) t.firstSite = site;
   t.acquisitions++;
   c.gilAcquisitions[gil]!++;
   t.lastSite = site;

@@ -144,7 +144,8 @@ export interface PythonInfo {
   readonly sampleHz: number;
 }
 
-export type EndKindName = 'exit' | 'os._exit' | 'signal' | 'unknown';
+/** `detached`: recording stopped while the process went on (`gilscope attach` ended, FORMAT.md end kind 4). */
+export type EndKindName = 'exit' | 'os._exit' | 'signal' | 'detached' | 'unknown';
 
 /** The machine a process ran on, from MACHINE_SAMPLE (version 2; snapshotCpu.ts). */
 export interface MachineLoad {

@@ -3,6 +3,7 @@ import type { RecordSink } from '../format/recordSink';
 import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilWait, threadEnd } from './gilMachine';
 import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
 import { ProcessContext } from './processContext';
+import { nameByTid, nameThread, threadAtAttach, threadStarted } from './attachedThreads';
 import { gilQuiet, lockQuiet, readLockQuiet, relativeTicks } from './quietSummaries';
 import { ThreadState } from './threadState';
 
@@ -132,9 +133,15 @@ export class ProcessAnalyzer implements RecordSink {
         t.tid = arg;
         t.isMain = (flags & ThreadFlag.main) !== 0;
         t.isGilscope = (flags & ThreadFlag.gilscope) !== 0;
+        threadStarted(t, c);
         break;
       case RecordType.threadName:
-        t.nameId = arg;
+        // With a payload (an attached recording) it names the thread with that Linux tid, not the writer.
+        if (p0 !== 0) nameByTid(this.threads.values(), c, p0, ts, arg);
+        else nameThread(t, ts, arg);
+        break;
+      case RecordType.threadAtAttach:
+        threadAtAttach(this.threads.values(), c, arg, ts, flags);
         break;
       case RecordType.threadEnd:
         threadEnd(t, c, ts);

@@ -22,6 +22,10 @@ export class ProcessContext {
   readonly logBudget: LogBudget;
   /** CPU_SAMPLE and MACHINE_SAMPLE (cpuSamples.ts). */
   readonly cpu: CpuSamples;
+  /** An attached recording's names (THREAD_NAME with a tid) of threads whose records are not read yet: tid → [ts, name string id]. */
+  readonly tidNames = new Map<number, [number, number]>();
+  /** THREAD_AT_ATTACH of threads whose records are not read yet: tid → [ts, flags]. */
+  readonly atAttach = new Map<number, [number, number]>();
 
   /**
    * @param convoyTicks a wait at least this long after a voluntary release is a convoy wait

@@ -28,6 +28,7 @@ const END_NAMES: Record<number, EndKindName> = {
   [EndKind.exit]: 'exit',
   [EndKind.underscoreExit]: 'os._exit',
   [EndKind.signal]: 'signal',
+  [EndKind.detached]: 'detached',
 };
 
 /**

@@ -18,6 +18,8 @@ export class ThreadState {
   /** gilscope's own sampling thread (THREAD_START flag bit 1): not the program's, left out of every result. */
   isGilscope = false;
   nameId = 0;
+  /** When the thread was last named (THREAD_NAME by itself, or by the thread that attached the recording). */
+  nameTs = -Infinity;
   /** THREAD_START's time, or the first record's when it was lost. */
   start = NaN;
   end = NaN;
@@ -36,6 +38,8 @@ export class ThreadState {
   pendReleased = 0;
   pendWait = 0;
   lastSite = 0;
+  /** The site of the thread's first GIL acquire: names time before it learnt late (THREAD_AT_ATTACH read after its records). */
+  firstSite = 0;
   lastHold = 0;
   /** Of the hold going on, the ticks before its current piece (GIL_HOLD_SITE splits a hold into pieces). */
   holdCarried = 0;

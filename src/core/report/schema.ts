@@ -80,7 +80,7 @@ export interface ReportProcess {
   argv: string[];
   executable: string;
   exitCode: number | null;
-  endKind: 'exit' | 'os._exit' | 'signal' | 'unknown';
+  endKind: 'exit' | 'os._exit' | 'signal' | 'detached' | 'unknown';
   signal: number | null;
   running: boolean;
   /** The host's name and boot id (format version 2), null in older recordings. */
