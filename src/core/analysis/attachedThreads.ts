@@ -1,4 +1,5 @@
 import { AtAttachState, ATTACH_GIL_INDEX, GilFlag } from '../format/layout';
+import { ftStartedAt } from './ftMachine';
 import { SiteCol } from './siteColumns';
 import type { ProcessContext } from './processContext';
 import { GilState } from './threadState';
@@ -77,7 +78,10 @@ function beganEarlier(t: ThreadState, c: ProcessContext, ts: number, flags: numb
   const index = (flags >>> 8) & GilFlag.indexMask;
   const state = gilStateAt(flags);
   if (state < 0 || !(ts < t.start)) return;
-  if (index === ATTACH_GIL_INDEX) return;
+  if (index === ATTACH_GIL_INDEX && c.ft) {
+    if (state !== GilState.waiting) ftStartedAt(t, ts, state === GilState.held);
+    return;
+  }
   const d = t.start - ts;
   const untouched = t.state === GilState.released && t.since === t.start && t.acquisitions === 0 && t.pendHeld + t.pendWait + t.pendReleased === 0;
   if (untouched) {

@@ -93,6 +93,38 @@ export class ThreadState {
    */
   readonly blockedLog: NumberLog;
 
+  /*
+   * Free-threaded builds (ftMachine.ts): the thread's state when it holds no
+   * GIL, by priority: waiting on a lock or object (a contention wait), blocked
+   * on an event, stopped by the world, else running (attached) or detached.
+   */
+  /** Its thread state is attached (GIL index 255 records): it runs Python. */
+  attached = false;
+  /** `attached` is a guess (at its start, or after it let a real GIL go): its next index-255 record tells. */
+  attachGuessed = true;
+  /** The detached spans counted on that guess: [start, end, …], made running when it proves wrong. */
+  readonly guessSpans: number[] = [];
+  /** In a stop-the-world wait (STW_WAIT … STW_END): since, where it stood, whether it asked for the pause. */
+  stw = false;
+  stwStart = 0;
+  stwSite = 0;
+  stwRequester = false;
+  ftSince = NaN;
+  ftRunning = 0;
+  ftLockWait = 0;
+  ftStw = 0;
+  ftBlocked = 0;
+  ftDetached = 0;
+  /** Running and detached time not yet named by an attach's line. */
+  pendRunning = 0;
+  pendDetached = 0;
+  /** Times it attached again (index-255 acquires and the re-takes of their summaries). */
+  attaches = 0;
+  /** Bins of the free-threaded states (free-threaded processes only); detached is what the others leave. */
+  runningBins: BinSeries | undefined;
+  stwBins: BinSeries | undefined;
+  blockedBins: BinSeries | undefined;
+
   constructor(
     readonly slot: number,
     readonly heldBins: BinSeries,
