@@ -69,6 +69,17 @@ function attributeFt(t: ThreadState, c: ProcessContext, site: number): void {
   t.lastSite = site;
 }
 
+/**
+ * A wait begins at `site` (LOCK_WAIT, STW_WAIT): the thread stood on that line, so it names the time before,
+ * as an attach's line does. A thread that runs Python without ever detaching (a CPU-bound loop) is named
+ * by the lines where it was stopped or had to wait.
+ */
+export function ftWaitsAt(t: ThreadState, c: ProcessContext, ts: number, site: number): void {
+  if (site === 0 || t.state !== GilState.released) return;
+  closeState(t, c, ts);
+  attributeFt(t, c, site);
+}
+
 /** GIL_ACQUIRE of index 255: the thread attached again, standing on `site` (which names the time before). */
 export function ftAttach(t: ThreadState, c: ProcessContext, ts: number, site: number): void {
   if (t.state === GilState.ended) return;
@@ -128,6 +139,7 @@ export function ftGilReleased(t: ThreadState): void {
 /** STW_WAIT: the thread stopped for a stop-the-world pause at `site` (or, `requester`, waits for the others to stop). */
 export function stwWait(t: ThreadState, c: ProcessContext, ts: number, requester: boolean, site: number): void {
   if (t.state === GilState.ended || t.stw) return;
+  ftWaitsAt(t, c, ts, site);
   ftClose(t, ts);
   t.stw = true;
   t.stwStart = ts;

@@ -1,6 +1,6 @@
 import { ATTACH_GIL_INDEX, GilFlag, PhaseFlag, RecordType, StwFlag, ThreadFlag } from '../format/layout';
 import type { RecordSink } from '../format/recordSink';
-import { ftAttach, ftBegin, ftDetach, ftGilReleased, ftQuiet, gilEnabled, phase, stwEnd, stwWait } from './ftMachine';
+import { ftAttach, ftBegin, ftWaitsAt, ftDetach, ftGilReleased, ftQuiet, gilEnabled, phase, stwEnd, stwWait } from './ftMachine';
 import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilWait, threadEnd } from './gilMachine';
 import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
 import { ProcessContext } from './processContext';
@@ -150,6 +150,7 @@ export class ProcessAnalyzer implements RecordSink {
         lockRelease(t, c, arg, ts);
         break;
       case RecordType.lockWait:
+        if (c.ft) ftWaitsAt(t, c, ts, p0);
         lockWait(t, c, arg, flags, ts, p0, p2);
         break;
       case RecordType.lockWaitEnd:
