@@ -34,8 +34,12 @@ export const MAX_HEATMAP_COLUMNS = 4096;
 /** Cells are quantised to 0..CELL_SCALE (Uint16); see `HeatmapData.cells`. */
 export const CELL_SCALE = 65535;
 
-/** The planes of a threads heatmap, in the order they appear in `cells`. Exclusive states: they add up to the thread's alive share of the cell. */
-export const THREAD_STATES = ['held', 'wait', 'lockWait', 'released'] as const;
+/**
+ * The planes of a threads heatmap, in the order they appear in `cells`. Exclusive states: they add up to the
+ * thread's alive share of the cell. The last three are a free-threaded build's (0 elsewhere): running
+ * (attached, no GIL held), stopped by the world, blocked on an event; its `released` is then detached time.
+ */
+export const THREAD_STATES = ['held', 'wait', 'lockWait', 'released', 'running', 'stw', 'blocked'] as const;
 /** The planes of a locks heatmap, in the order they appear in `cells`. */
 export const LOCK_STATES = ['hold', 'wait'] as const;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { Report, ReportProcess } from '../../src/core/report/schema';
+import type { Report } from '../../src/core/report/schema';
 import { ATTACH_WORKLOAD, readAttachedHeader, sleep, startTarget } from '../support/attachTarget';
 import { gilscope, oneLine } from '../support/gilscopeCli';
 import { findPythons } from '../support/pythons';
@@ -15,11 +15,10 @@ import { preparePython } from '../../src/core/launch/preparePython';
  * `gilscope attach PID`: a running CPython 3.14+ recorded for a while, then left to go
  * on as before; older ones refused in one line, untouched. The recording's own
  * accuracy is tested by runtime/tests/test_attach.py on each interpreter; this checks
- * the CLI's side, and the report of it (`attached`, the threads' shares) once the
- * format-2 reader is in.
+ * the CLI's side, and the report of it (`attached`, how it ended, the threads' names
+ * and shares).
  */
 const END_DETACHED = 4;
-const THE_READER_READS_FORMAT_1 = /recording format version 2 is newer than this gilscope reads/;
 
 function attach(pid: number, args: readonly string[]) {
   return gilscope(['attach', String(pid), ...args], { timeoutMs: 90_000 });
@@ -33,10 +32,8 @@ function session(dir: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8')) as Record<string, unknown>;
 }
 
-/** The JSON report, or undefined while this branch's reader reads format 1 only (it is skipped then). */
-async function reportOf(dir: string): Promise<Report | undefined> {
+async function reportOf(dir: string): Promise<Report> {
   const r = await gilscope(['report', dir, '--json']);
-  if (r.code !== 0 && THE_READER_READS_FORMAT_1.test(r.stderr)) return undefined;
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as Report;
 }
@@ -190,14 +187,23 @@ async function fourThreadsForTwoSeconds(python: PythonInterpreter): Promise<void
   assert.equal((s['command'] as string[])[1], ATTACH_WORKLOAD);
 
   const report = await reportOf(dir);
-  if (!report) return; // this branch's reader reads format 1 only: the rest runs once the format-2 reader is in
-  // the reader's `attached` and `attachedAtSeconds` (docs/report-schema.md once it lands)
-  assert.equal((report as Report & { attached?: boolean }).attached, true);
-  const p = report.processes.find((x) => x.pid === target.pid) as (ReportProcess & { attachedAtSeconds?: number | null }) | undefined;
+  assert.equal(report.attached, true);
+  const p = report.processes.find((x) => x.pid === target.pid);
   assert.ok(p, 'the process');
   assert.equal(p.attachedAtSeconds, 0);
+  // recording stopped and the process went on: said so, not taken for a process killed without a word
+  assert.equal(p.endKind, 'detached');
+  assert.deepEqual(report.warnings.filter((w) => /without a word|SIGKILL/.test(w)), []);
+  // the attaching thread named the threads that ran already, each by its tid: not itself
+  assert.deepEqual(p.threads.filter((x) => x.isMain).map((x) => x.name), ['MainThread']);
   const workers = p.threads.filter((x) => !x.isMain).sort((a, b) => a.name.localeCompare(b.name));
   assert.deepEqual(workers.map((x) => x.name), ['cpu-0', 'cpu-1', 'cpu-2', 'cpu-3']);
+  if (python.version[1] >= 15) {
+    // 3.15 publishes each thread's GIL state (holds_gil, gil_requested): THREAD_AT_ATTACH gives it from the
+    // attach on, so the four threads' lives begin together there, not at their own first transitions
+    const starts = new Set(workers.map((w) => w.startSeconds.toFixed(6)));
+    assert.equal(starts.size, 1, `the workers begin at the attach: ${[...starts].join(', ')}`);
+  }
   for (const w of workers) {
     assert.ok(Math.abs(w.gilShares.held - 0.25) < 0.08, `${w.name} held ${w.gilShares.held}`);
     assert.ok(w.gilShares.wait >= 0.85 * (1 - w.gilShares.held), `${w.name} waited ${w.gilShares.wait}`);

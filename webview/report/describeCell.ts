@@ -10,6 +10,9 @@ const THREAD_PARTS = [
   { label: 'GIL wait', color: (t: Theme) => t.wait, note: 'the line that waited for the GIL' },
   { label: 'Lock wait', color: (t: Theme) => t.lockWait, note: 'the line that waited for a lock' },
   { label: 'Released', color: (t: Theme) => t.released, note: 'the line the thread was at without the GIL' },
+  { label: 'Running (no GIL)', color: (t: Theme) => t.running, note: 'the line the thread ran' },
+  { label: 'Stopped by the world', color: (t: Theme) => t.stopped, note: 'the line where a stop-the-world pause stopped the thread' },
+  { label: 'Blocked', color: (t: Theme) => t.blocked, note: 'the line that waited for an event' },
 ] as const;
 
 /** The report's lock behind a lock row, for its kind and the line threads waited at. */
@@ -34,7 +37,8 @@ export function cellDescriber(report: () => Report, theme: () => Theme): (kind: 
       return {
         title: `${r.label}${multi ? ` (pid ${r.pid})` : ''}`,
         time,
-        parts: alive > 0 ? THREAD_PARTS.map((p, s) => ({ label: p.label, value: formatShare(values[s]!), color: p.color(th) })) : [{ label: 'Not running', value: '', color: th.background }],
+        // The free-threaded states only where a thread had them (a GIL build's rows have none).
+        parts: alive > 0 ? THREAD_PARTS.flatMap((p, s) => (s < 4 || values[s]! > 0 ? [{ label: p.label, value: formatShare(values[s]!), color: p.color(th) }] : [])) : [{ label: 'Not running', value: '', color: th.background }],
         site,
         siteNote: site && dominant >= 0 ? THREAD_PARTS[dominant]!.note : undefined,
       };
@@ -45,7 +49,7 @@ export function cellDescriber(report: () => Report, theme: () => Theme): (kind: 
     const waiter = lock?.waiters[0];
     const site = waiter ?? lock?.createdAt ?? undefined;
     return {
-      title: `${r.label}${lock ? ` · ${lock.kind}` : ''}${multi ? ` (pid ${r.pid})` : ''}`,
+      title: `${r.label}${lock && lock.kind !== r.label.split(' ')[0] ? ` · ${lock.kind}` : ''}${multi ? ` (pid ${r.pid})` : ''}`,
       time,
       parts: [
         { label: 'Held', value: formatShare(Math.min(1, hold)), color: th.lockHold },

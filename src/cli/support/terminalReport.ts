@@ -1,6 +1,7 @@
 import type { Report, ReportProcess } from '../../core/report/schema';
 import { isLibrary } from '../../core/suggest/libraryCode';
 import { formatSeconds, formatShare, siteLabel, table } from './formatting';
+import { freeThreadedLinesSection, freeThreadedThreadSection, isFreeThreaded, stopTheWorldSection } from './freeThreadedText';
 import { suggestionsSection } from './suggestionText';
 import type { Style } from './terminalStyle';
 import { processCountText, workersText } from './workersText';
@@ -18,6 +19,7 @@ function endText(p: ReportProcess): string {
   if (p.running) return 'still running';
   if (p.endKind === 'signal') return `killed by signal ${p.signal ?? '?'}`;
   if (p.endKind === 'unknown') return 'end unknown';
+  if (p.endKind === 'detached') return 'recording stopped, the process went on';
   const how = p.endKind === 'os._exit' ? 'os._exit' : 'exit';
   return p.exitCode === null ? `${how}, status not seen` : `${how} ${p.exitCode}`;
 }
@@ -69,6 +71,13 @@ function linesSection(p: ReportProcess, st: Style, key: 'gilWaitSeconds' | 'lock
   return `${st.bold(title)}\n${table(rows)}`;
 }
 
+const LOCK_KINDS = new Set(['Lock', 'RLock', 'Condition', 'Semaphore', 'BoundedSemaphore', 'Event', 'Queue', 'Future', 'Thread', 'multiprocessing.Lock', 'internal', 'unknown']);
+
+/** An object's own lock, on a free-threaded build: its kind is the object's type. */
+function isObjectLock(l: ReportProcess['locks'][number]): boolean {
+  return l.name === null && l.createdAt === null && !LOCK_KINDS.has(l.kind) && !l.kind.startsWith('kind ');
+}
+
 /** A lock nobody waited for, made by Python's own modules (importlib's module locks…) or before recording began. */
 function quietInternalLock(l: ReportProcess['locks'][number]): boolean {
   return l.contended === 0 && l.waitSeconds === 0 && (!l.createdAt || isLibrary(l.createdAt.file));
@@ -80,13 +89,14 @@ function locksSection(p: ReportProcess, st: Style): string {
   const hidden = used.length - used.filter((l) => !quietInternalLock(l)).length;
   const more = hidden > 0 ? `\n  ${st.dim(`… and ${hidden} uncontended lock${hidden === 1 ? '' : 's'} of Python's own modules not shown (gilscope report --json lists them)`)}` : '';
   if (locks.length === 0) return `${st.bold('Locks')}: ${hidden > 0 ? `no contention; ${hidden} uncontended lock${hidden === 1 ? '' : 's'} of Python's own modules not shown` : 'none recorded'}`;
+  // An object's own lock (free-threaded: kind is its type) has no name or creation line: "dict object".
   const rows = [['lock', 'contended', 'wait', 'GIL after', 'p99 wait', 'max wait', 'held', 'top waiter', 'top holder line'].map(st.dim)];
   for (const l of locks) {
     const where = l.createdAt ? ` ${siteLabel(l.createdAt.file, l.createdAt.line, '').trim()}` : '';
     const w = l.waiters[0];
     const h = l.holders[0];
     rows.push([
-      `${l.name ?? l.kind}${where}`, `${l.contended}/${l.acquisitions}`, formatSeconds(l.waitSeconds), formatSeconds(l.gilWaitSeconds), formatSeconds(l.wait.p99),
+      `${l.name ?? l.kind}${where}${isObjectLock(l) ? ' object' : ''}`, `${l.contended}/${l.acquisitions}`, formatSeconds(l.waitSeconds), formatSeconds(l.gilWaitSeconds), formatSeconds(l.wait.p99),
       formatSeconds(l.maxWaitSeconds), formatSeconds(l.holdSeconds), w ? siteLabel(w.file, w.line, w.function) : '-',
       h && h.blockingSeconds > 0 ? siteLabel(h.file, h.line, h.function) : '-',
     ]);
@@ -135,8 +145,14 @@ export function renderTerminalReport(r: Report, st: Style): string {
       out.push('', processTitle(p, st));
       continue;
     }
-    out.push('', processTitle(p, st), '', threadSection(p, st), '', linesSection(p, st, 'gilWaitSeconds', 'Top lines by GIL wait'));
-    out.push('', linesSection(p, st, 'lockWaitSeconds', 'Top lines by lock wait'), '', locksSection(p, st), '', eventWaitsSection(p, st));
+    if (isFreeThreaded(p)) {
+      out.push('', processTitle(p, st), '', freeThreadedThreadSection(p, st), '', freeThreadedLinesSection(p, st), '', stopTheWorldSection(p, st));
+      if (p.gilEnabledAt) out.push('', linesSection(p, st, 'gilWaitSeconds', 'Top lines by GIL wait'));
+    } else {
+      out.push('', processTitle(p, st), '', threadSection(p, st), '', linesSection(p, st, 'gilWaitSeconds', 'Top lines by GIL wait'));
+      out.push('', linesSection(p, st, 'lockWaitSeconds', 'Top lines by lock wait'));
+    }
+    out.push('', locksSection(p, st), '', eventWaitsSection(p, st));
   }
   return `${out.join('\n')}\n`;
 }

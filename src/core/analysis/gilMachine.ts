@@ -1,3 +1,4 @@
+import { ftClose } from './ftStates';
 import { contentionSpan } from './lockMachine';
 import type { ProcessContext } from './processContext';
 import { SiteCol } from './siteColumns';
@@ -16,12 +17,13 @@ import type { ThreadState } from './threadState';
 /** Adds the time in the current state up to `ts`. */
 export function closeState(t: ThreadState, c: ProcessContext, ts: number): void {
   if (t.contending) contentionSpan(t, c, ts); // rare: kept out of this hot function
+  if (c.ft) ftClose(t, ts); // a free-threaded build's states split where the GIL's do (ftStates.ts logs their blocked spans)
   const d = ts - t.since;
   switch (t.state) {
     case GilState.released:
       t.released += d;
       t.pendReleased += d;
-      if (t.waitLock >= 0 && d > 0) t.blockedLog.push2(t.since, ts);
+      if (t.waitLock >= 0 && d > 0 && !c.ft) t.blockedLog.push2(t.since, ts);
       break;
     case GilState.waiting:
       t.wait += d;
@@ -85,6 +87,7 @@ export function gilAcquire(t: ThreadState, c: ProcessContext, ts: number, gil: n
   t.holdCarried = 0;
   t.state = GilState.held;
   t.gil = gil;
+  if (t.acquisitions === 0) t.firstSite = site;
   t.acquisitions++;
   c.gilAcquisitions[gil]!++;
   t.lastSite = site;

@@ -1,8 +1,10 @@
-import { GilFlag, RecordType, ThreadFlag } from '../format/layout';
+import { ATTACH_GIL_INDEX, GilFlag, PhaseFlag, RecordType, StwFlag, ThreadFlag } from '../format/layout';
 import type { RecordSink } from '../format/recordSink';
+import { ftAttach, ftBegin, ftWaitsAt, ftDetach, ftGilReleased, ftQuiet, gilEnabled, phase, stwEnd, stwWait } from './ftMachine';
 import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilWait, threadEnd } from './gilMachine';
 import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
 import { ProcessContext } from './processContext';
+import { nameByTid, nameThread, threadAtAttach, threadStarted } from './attachedThreads';
 import { gilQuiet, lockQuiet, readLockQuiet, relativeTicks } from './quietSummaries';
 import { ThreadState } from './threadState';
 
@@ -46,7 +48,10 @@ export class ProcessAnalyzer implements RecordSink {
    * @param expectedTicks the process's length when known (it ended): bins are sized for it at once
    * @param startTicks the header's start_ticks, against which records' times are relative
    */
-  constructor(private readonly ticksPerNs: number, options: AnalysisOptions = {}, expectedTicks?: number, startTicks = 0n) {
+  /**
+   * @param ft a free-threaded build (header build flag bit 1), and whether its threads' attaching and detaching is recorded (recording flag bit 4)
+   */
+  constructor(private readonly ticksPerNs: number, options: AnalysisOptions = {}, expectedTicks?: number, startTicks = 0n, ft?: { readonly detachSeen: boolean }) {
     this.baseLo = Number(startTicks & 0xffffffffn);
     this.baseHi = Number(startTicks >> 32n);
     this.ctx = new ProcessContext(
@@ -54,6 +59,10 @@ export class ProcessAnalyzer implements RecordSink {
       (options.baseBinNs ?? DEFAULT_BASE_BIN_NS) * ticksPerNs,
       options.logNumbers,
     );
+    if (ft) {
+      this.ctx.ft = true;
+      this.ctx.detachSeen = ft.detachSeen;
+    }
     if (expectedTicks !== undefined && expectedTicks > 0) this.ctx.grid.fit(expectedTicks * this.ctx.grid.inverse);
     this.cur = this.thread(0);
   }
@@ -63,6 +72,11 @@ export class ProcessAnalyzer implements RecordSink {
     if (!t) {
       const g = this.ctx.grid;
       t = new ThreadState(slot, g.newSeries(), g.newSeries(), g.newSeries(), this.ctx.logBudget);
+      if (this.ctx.ft) {
+        t.runningBins = g.newSeries();
+        t.stwBins = g.newSeries();
+        t.blockedBins = g.newSeries();
+      }
       this.threads.set(slot, t);
     }
     return t;
@@ -82,34 +96,61 @@ export class ProcessAnalyzer implements RecordSink {
     // the thread's next record that is not tentative, after any tentative ones (gilQuiet bounds it).
     if (ts >= t.lastTs) t.lastTs = ts;
     else if (type !== RecordType.lockAcquire && type !== RecordType.gilQuiet) ts = t.lastTs;
+    const c = this.ctx;
     if (t.start !== t.start) {
       t.start = ts;
       t.since = ts;
+      if (c.ft) ftBegin(t, c, ts);
     }
-    const c = this.ctx;
+    // On a free-threaded build GIL index 255 is the thread attaching and detaching (ftMachine.ts), not a GIL.
+    const attachment = c.ft && (flags & GilFlag.indexMask) === ATTACH_GIL_INDEX;
     switch (type) {
       case RecordType.gilAcquire:
-        gilAcquire(t, c, ts, flags & GilFlag.indexMask, arg);
+        if (attachment) ftAttach(t, c, ts, arg);
+        else gilAcquire(t, c, ts, flags & GilFlag.indexMask, arg);
         break;
       case RecordType.gilRelease:
-        gilRelease(t, c, ts);
+        if (attachment) ftDetach(t, c, ts);
+        else {
+          gilRelease(t, c, ts);
+          if (c.ft) ftGilReleased(t);
+        }
         break;
       case RecordType.gilWait:
-        gilWait(t, c, ts, flags & GilFlag.indexMask);
+        if (!attachment) gilWait(t, c, ts, flags & GilFlag.indexMask);
         break;
       case RecordType.gilHandoff:
-        gilHandoff(t, c, ts);
+        if (!attachment) gilHandoff(t, c, ts);
         break;
       case RecordType.gilHoldSite:
-        gilHoldSite(t, c, ts, arg);
+        if (!attachment) gilHoldSite(t, c, ts, arg);
+        break;
+      case RecordType.detach:
+        if (c.ft) ftDetach(t, c, ts);
+        break;
+      case RecordType.attach:
+        if (c.ft) ftAttach(t, c, ts, arg);
+        break;
+      case RecordType.stwWait:
+        stwWait(t, c, ts, (flags & StwFlag.requester) !== 0, p0);
+        break;
+      case RecordType.stwEnd:
+        stwEnd(t, c, ts, p0, p1, p2 === 0 && p3 === 0 ? NaN : (p3 - this.baseHi) * 4294967296 + (p2 - this.baseLo));
+        break;
+      case RecordType.phase:
+        phase(t, c, ts, arg, (flags & PhaseFlag.end) !== 0);
+        break;
+      case RecordType.gilEnabled:
+        gilEnabled(c, ts, arg);
         break;
       case RecordType.lockAcquire:
-        lockAcquire(t, c, arg, flags, ts, p0);
+        lockAcquire(t, c, arg, flags, ts, p0, p2);
         break;
       case RecordType.lockRelease:
         lockRelease(t, c, arg, ts);
         break;
       case RecordType.lockWait:
+        if (c.ft) ftWaitsAt(t, c, ts, p0);
         lockWait(t, c, arg, flags, ts, p0, p2);
         break;
       case RecordType.lockWaitEnd:
@@ -120,7 +161,8 @@ export class ProcessAnalyzer implements RecordSink {
         break;
       case RecordType.gilQuiet:
         // The first draft's layout (one payload slot): count, released, span length, longest; stamped at the span's end.
-        gilQuiet(t, c, ts - p2, ts, flags & GilFlag.indexMask, arg, p0, p1);
+        if (attachment) ftQuiet(t, c, ts - p2, ts, arg, p0, p1);
+        else gilQuiet(t, c, ts - p2, ts, flags & GilFlag.indexMask, arg, p0, p1);
         break;
       case RecordType.cpuSample:
         c.cpu.thread(arg, ts, p0, p1, p2, p3);
@@ -132,9 +174,15 @@ export class ProcessAnalyzer implements RecordSink {
         t.tid = arg;
         t.isMain = (flags & ThreadFlag.main) !== 0;
         t.isGilscope = (flags & ThreadFlag.gilscope) !== 0;
+        threadStarted(t, c);
         break;
       case RecordType.threadName:
-        t.nameId = arg;
+        // With a payload (an attached recording) it names the thread with that Linux tid, not the writer.
+        if (p0 !== 0) nameByTid(this.threads.values(), c, p0, ts, arg);
+        else nameThread(t, ts, arg);
+        break;
+      case RecordType.threadAtAttach:
+        threadAtAttach(this.threads.values(), c, arg, ts, flags);
         break;
       case RecordType.threadEnd:
         threadEnd(t, c, ts);
@@ -176,8 +224,12 @@ export class ProcessAnalyzer implements RecordSink {
     if (t.start !== t.start) {
       t.start = start;
       t.since = start;
+      if (this.ctx.ft) ftBegin(t, this.ctx, start);
     }
-    if (type === RecordType.gilQuiet) gilQuiet(t, this.ctx, start, end, flags & GilFlag.indexMask, arg, words[p]!, words[p + 1]!);
+    if (type === RecordType.gilQuiet) {
+      if (this.ctx.ft && (flags & GilFlag.indexMask) === ATTACH_GIL_INDEX) ftQuiet(t, this.ctx, start, end, arg, words[p]!, words[p + 1]!);
+      else gilQuiet(t, this.ctx, start, end, flags & GilFlag.indexMask, arg, words[p]!, words[p + 1]!);
+    }
     if (end > t.lastTs) t.lastTs = end;
   }
 }

@@ -55,6 +55,8 @@ export function gilQuiet(t: ThreadState, c: ProcessContext, spanStart: number, s
     t.pendReleased += r;
     c.gilHeld[gil]! -= r;
     t.heldBins.addSpread(spanStart, spanEnd, -r);
+    // a free-threaded build with its GIL on: a short release of it is time detached (ftMachine.ts)
+    if (c.ft) t.ftDetached += r;
   }
   t.pendHeld -= after;
   attributePending(t, c, site);

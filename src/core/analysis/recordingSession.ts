@@ -1,4 +1,6 @@
 import { GsrReader } from '../format/gsrReader';
+import type { FileHeader } from '../format/header';
+import { BuildFlag, GilMode, RecordingFlag } from '../format/layout';
 import { readRecorderNotes } from '../format/recorderNotes';
 import type { RecorderNote } from '../format/recorderNotes';
 import { listRecording } from '../format/recordingDir';
@@ -11,6 +13,12 @@ import type { AnalysisOptions } from './processAnalyzer';
 import { folderWarnings, recordingWarnings } from './recordingWarnings';
 import { snapshot } from './snapshot';
 import { SourceNames } from './sourceNames';
+
+/** A free-threaded build recorded exactly: its threads have the states of ftMachine.ts. */
+function freeThreaded(h: FileHeader): { detachSeen: boolean } | undefined {
+  if ((h.buildFlags & BuildFlag.freeThreaded) === 0 || h.gilMode === GilMode.sampled) return undefined;
+  return { detachSeen: (h.live.recordingFlags & RecordingFlag.detachSeen) !== 0 };
+}
 
 /** The analysis of a whole recording directory at one moment. */
 export interface RecordingAnalysis {
@@ -64,7 +72,7 @@ export class RecordingSession {
         let analyzer: ProcessAnalyzer | undefined;
         const reader = new GsrReader(file, (h) => {
           const ended = h.live.endKind !== 0 && h.live.endTicks > h.startTicks;
-          analyzer = new ProcessAnalyzer(h.ticksPerNs, this.options, ended ? Number(h.live.endTicks - h.startTicks) : undefined, h.startTicks);
+          analyzer = new ProcessAnalyzer(h.ticksPerNs, this.options, ended ? Number(h.live.endTicks - h.startTicks) : undefined, h.startTicks, freeThreaded(h));
           return analyzer;
         }, { summaries: this.options.summaries });
         e = { reader, analyzer: analyzer!, ended: false };

@@ -29,11 +29,20 @@ export function recordingWarnings(processes: readonly ProcessResult[]): string[]
     else if (p.endKind === 'unknown') out.push(`${who} ended without a word (killed with SIGKILL?): times end at its last record`);
     if (p.endKind === 'signal') out.push(`${who} was ended by signal ${p.signal ?? '?'}`);
     if (p.python.sampled) out.push(`${who}: GIL states were sampled${p.python.sampleHz ? ` at ${p.python.sampleHz} Hz` : ''}, not recorded exactly`);
-    if (!p.python.gilEnabled) out.push(`${who}: runs without a GIL (free-threaded): there is no GIL contention to measure`);
+    if (p.gilEnabledAt) out.push(gilEnabledText(who, p.gilEnabledAt));
     const busy = busyMachine(p);
     if (busy) out.push(processes.length > 1 ? `${who}: ${busyMachineText(busy)}` : busyMachineText(busy));
   }
   return out;
+}
+
+/**
+ * A free-threaded build whose GIL was turned on while it ran: the program ran
+ * with a GIL from then on, which it does not have bare.
+ */
+export function gilEnabledText(who: string, at: { readonly seconds: number; readonly module: string | null }): string {
+  if (at.module === null) return `${who}: a free-threaded Python running with its GIL on (PYTHON_GIL=1 or -X gil=1): its threads take turns on it`;
+  return `${who}: the GIL was turned on at ${at.seconds.toFixed(2)} s to import ${at.module}, which does not declare that it runs without one (Py_mod_gil): its threads take turns on it from then on`;
 }
 
 /**

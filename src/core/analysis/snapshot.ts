@@ -10,6 +10,7 @@ import { machineLoad, threadCpuFigures } from './snapshotCpu';
 import { buildHeatmap } from './snapshotHeatmap';
 import { lockResults } from './snapshotLocks';
 import { siteResults } from './snapshotSites';
+import { stopTheWorld } from './stopTheWorld';
 import { threadResult } from './snapshotThreads';
 import type { SourceNames } from './sourceNames';
 import type { ThreadState } from './threadState';
@@ -28,6 +29,7 @@ const END_NAMES: Record<number, EndKindName> = {
   [EndKind.exit]: 'exit',
   [EndKind.underscoreExit]: 'os._exit',
   [EndKind.signal]: 'signal',
+  [EndKind.detached]: 'detached',
 };
 
 /**
@@ -44,6 +46,12 @@ export function processEndTicks(h: FileHeader, threads: Iterable<ThreadState>): 
     end = Math.max(end, Number(h.live.endTicks - h.startTicks));
   }
   return end;
+}
+
+/** When a module turned the GIL on for good (GIL_ENABLED), and which; null when it stayed off. */
+function gilEnabledAt(c: ProcessAnalyzer['ctx'], time: TimeMap, defs: Definitions): ProcessResult['gilEnabledAt'] {
+  if (c.gilEnabledTs !== c.gilEnabledTs) return null;
+  return { seconds: time.seconds(c.gilEnabledTs), module: defs.string(c.gilEnabledModule) ?? null };
 }
 
 /**
@@ -63,7 +71,7 @@ export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStart
   const endOf = (t: ThreadState): number => (t.state === GilState.ended ? t.end : Math.max(end, t.lastTs));
   const pairs: [ThreadState, ThreadResult][] = threads
     .sort((x, y) => x.start - y.start || x.slot - y.slot)
-    .map((t) => [t, threadResult(t, end, time, src.defs, !a.ctx.logBudget.overflowed, threadCpuFigures(t, a.ctx.cpu.threads.get(t.slot), endOf(t), a.ctx.grid.width))]);
+    .map((t) => [t, threadResult(t, end, time, src.defs, !a.ctx.logBudget.overflowed, threadCpuFigures(t, a.ctx.cpu.threads.get(t.slot), endOf(t), a.ctx.grid.width), a.ctx.ft)]);
   const { lines, functions } = siteResults(a.ctx, threads, endOf, src.defs, time);
   const locks = lockResults(a.ctx, threads, end, src.defs, time, names);
   const live = h.live;
@@ -103,6 +111,8 @@ export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStart
     functions,
     locks,
     gils,
+    stopTheWorld: a.ctx.ft ? stopTheWorld(a.ctx, end, time, src.defs) : null,
+    gilEnabledAt: gilEnabledAt(a.ctx, time, src.defs),
     heatmap: buildHeatmap(h.pid, a.ctx, pairs, locks, end, time),
   };
 }

@@ -3,7 +3,7 @@ import { TimeMap } from '../analysis/timeMap';
 import type { Definitions, Site } from '../format/definitions';
 import { GsrReader } from '../format/gsrReader';
 import { cappedTicks } from '../format/header';
-import { EndKind, LOCK_KIND_NAMES, WAIT_KIND_NAMES, WaitKind } from '../format/layout';
+import { BuildFlag, EndKind, GilMode, LOCK_KIND_NAMES, LockKind, WAIT_KIND_NAMES, WaitKind } from '../format/layout';
 import { listRecording } from '../format/recordingDir';
 import { SpanKind } from './spanList';
 import type { SpanList } from './spanList';
@@ -16,6 +16,8 @@ export interface ExportThread {
   readonly tid: number;
   readonly name: string;
   readonly isMain: boolean;
+  /** A free-threaded build's thread: running and stopped spans, and event waits are its own state. */
+  readonly freeThreaded: boolean;
   readonly startSeconds: number;
   readonly endSeconds: number;
   readonly spans: SpanList;
@@ -28,8 +30,8 @@ export interface ExportThread {
 export interface SpanInfo {
   /** `GIL held`, `GIL wait`, `lock wait: shared_lock`, `queue put: q`… */
   readonly name: string;
-  /** `gil` or `lock`: the category. */
-  readonly category: 'gil' | 'lock';
+  /** `gil`, `lock`, or (a free-threaded build) `thread`: running or stopped by the world without a GIL. */
+  readonly category: 'gil' | 'lock' | 'thread';
   readonly site: Site;
   /** Held: the line the hold started at. Lock wait: the lock's kind, id and name. */
   readonly extra: Readonly<Record<string, string | number>>;
@@ -80,6 +82,13 @@ function describer(t: TimelineThread, sink: TimelineSink, defs: Definitions, nam
     let l = lockName.get(id);
     if (!l) {
       const info = sink.locks.get(id);
+      if (info?.kind === LockKind.object) {
+        // an object's own lock (free-threaded): named by its type
+        const type = defs.string(info.nameId) ?? 'object';
+        l = { label: `${type} object #${id}`, kind: type };
+        lockName.set(id, l);
+        return l;
+      }
       const kind = (info && LOCK_KIND_NAMES[info.kind]) ?? 'lock';
       const created = info && info.createSite !== 0 ? defs.site(info.createSite) : undefined;
       const name = (info && defs.string(info.nameId)) ?? (created ? names.nameAt(created.file, created.line) : null);
@@ -97,6 +106,8 @@ function describer(t: TimelineThread, sink: TimelineSink, defs: Definitions, nam
       return { name: 'GIL held', category: 'gil', site, extra: { startedAt: from.file ? `${from.file}:${from.line}` : from.function } };
     }
     if (kind === SpanKind.gilWait) return { name: 'GIL wait', category: 'gil', site, extra: {} };
+    if (kind === SpanKind.running) return { name: 'running (no GIL)', category: 'thread', site, extra: {} };
+    if (kind === SpanKind.stopped) return { name: spans.aux(i) === 1 ? 'stop-the-world: waiting for the others to stop' : 'stopped by the world', category: 'thread', site, extra: {} };
     const waitKind = spans.aux(i);
     const lock = lockOf(spans.lock(i));
     return {
@@ -115,9 +126,10 @@ export function buildTimeline(path: string): Timeline {
   const loaded: Loaded[] = [];
   try {
     for (const file of files.gsrFiles) {
-      const sink = new TimelineSink();
-      const reader = new GsrReader(file, () => sink);
-      loaded.push({ reader, sink });
+      let sink: TimelineSink | undefined;
+      // A free-threaded build recorded exactly has running and stopped spans (timelineSink.ts).
+      const reader = new GsrReader(file, (h) => (sink = new TimelineSink((h.buildFlags & BuildFlag.freeThreaded) !== 0 && h.gilMode !== GilMode.sampled)));
+      loaded.push({ reader, sink: sink! });
       reader.poll();
     }
   } finally {
@@ -140,6 +152,7 @@ export function buildTimeline(path: string): Timeline {
         tid: t.tid || h.pid * 1000 + t.slot,
         name: l.reader.defs.string(t.nameId) ?? (t.isMain ? 'MainThread' : `thread ${t.slot}`),
         isMain: t.isMain,
+        freeThreaded: l.sink.freeThreaded,
         startSeconds: time.seconds(t.start),
         endSeconds: time.seconds(t.end === t.end ? t.end : end),
         spans: t.spans,

@@ -104,6 +104,14 @@ export const RecordType = {
   lockRelease: 23,
   lockWaitEnd: 24,
   lockQuiet: 25,
+  stwWait: 30,
+  stwEnd: 31,
+  phase: 32,
+  gilEnabled: 33,
+  spins: 34,
+  detach: 35,
+  attach: 36,
+  threadAtAttach: 37,
 } as const;
 
 /** THREAD_START flags: bit 1 marks gilscope's own sampling thread, which is not the program's. */
@@ -116,14 +124,35 @@ export const ThreadFlag = { main: 0x1, gilscope: 0x2 } as const;
  */
 export const RecordFlag = { tentative: 0x8000, summarised: 0x4000 } as const;
 /** The header's recording_flags. */
-export const RecordingFlag = { attached: 0x1, capped: 0x2, summarised: 0x4, fullLogKept: 0x8 } as const;
+export const RecordingFlag = { attached: 0x1, capped: 0x2, summarised: 0x4, fullLogKept: 0x8, detachSeen: 0x10 } as const;
 /** LOCK_QUIET's histogram: upper bounds (ns) of its first 7 buckets; the 8th holds the rest. */
 export const QUIET_HOLD_BOUNDS_NS: readonly number[] = [100, 250, 625, 1562, 3906, 9766, 24414];
 export const GilFlag = { indexMask: 0xff, noWait: 0x100 } as const;
 export const LockAcquireFlag = { contended: 0x1, gaveUp: 0x2 } as const;
 export const LockWaitEndFlag = { timedOut: 0x2 } as const;
-/** LOCK_NEW kinds the analysis treats apart: only an RLock is re-entered by its holder. */
-export const LockKind = { lock: 1, rlock: 2 } as const;
+/**
+ * LOCK_NEW kinds the analysis treats apart: only an RLock is re-entered by its
+ * holder; an object's own lock (a critical section's, free-threaded builds) is
+ * named by its type (LOCK_NEW's name string), a lock inside CPython by address,
+ * and neither has its holds recorded, only its waits and who ended them.
+ */
+export const LockKind = { lock: 1, rlock: 2, object: 11, internal: 12 } as const;
+
+/**
+ * GIL index 255 on a free-threaded build without its GIL: GIL_RELEASE is the
+ * thread detaching its thread state (I/O, sleep, native code), GIL_ACQUIRE
+ * (no wait) attaching again, GIL_QUIET a summary of such pairs
+ * (runtime/csrc/attachment.c writes them through the GIL records).
+ */
+export const ATTACH_GIL_INDEX = 255;
+/** STW_WAIT / STW_END flags: the thread asked for the pause and waits for the others to stop. */
+export const StwFlag = { requester: 0x1 } as const;
+/** PHASE flags: bit 0, the phase ends (else it begins). */
+export const PhaseFlag = { end: 0x1 } as const;
+/** PHASE arg: what runs. */
+export const PhaseKind = { gc: 1, fork: 2, tracing: 3, moduleCreation: 4 } as const;
+/** THREAD_AT_ATTACH flags: bits 0-7 the thread's state at the attach, bits 8-15 its GIL index. */
+export const AtAttachState = { unknown: 0, holds: 1, waits: 2, without: 3 } as const;
 
 export const ClockKind = { monotonic: 0, tsc: 1 } as const;
 export const GilMode = { gil: 1, noGil: 2, sampled: 3 } as const;
@@ -144,6 +173,8 @@ export const LOCK_KIND_NAMES: Readonly<Record<number, string>> = {
   8: 'Future',
   9: 'Thread',
   10: 'multiprocessing.Lock',
+  // 11: an object's own lock, named by the object's type (`dict`, `list`…); 12: a lock inside CPython
+  12: 'internal',
 };
 
 /** Wait kinds (the LOCK_WAIT flags). Only kind 0 is lock contention. */

@@ -30,6 +30,7 @@ function thread(t: ThreadResult): ReportThread {
     longestWaits: t.longestWaits.map((w) => ({ seconds: w.seconds, atSeconds: w.atSeconds, site: { ...w.site } })),
     cpuWaitSeconds: t.cpuWaitSeconds,
     cpuWaitInGilWaitSeconds: t.cpuWaitInGilWaitSeconds,
+    states: t.states ? { ...t.states } : null,
   };
 }
 
@@ -68,6 +69,10 @@ function process(p: ProcessResult, role: ProcessRoleOf | undefined): ReportProce
     })),
     lines: [...p.lines].sort((a, b) => b.gilWaitSeconds + b.lockWaitSeconds - (a.gilWaitSeconds + a.lockWaitSeconds) || b.gilHeldSeconds - a.gilHeldSeconds),
     functions: [...p.functions].sort((a, b) => b.gilWaitSeconds + b.lockWaitSeconds - (a.gilWaitSeconds + a.lockWaitSeconds)),
+    stopTheWorld: p.stopTheWorld
+      ? { count: p.stopTheWorld.count, pauseSeconds: p.stopTheWorld.pauseSeconds, causes: p.stopTheWorld.causes.map((c) => ({ ...c })) }
+      : null,
+    gilEnabledAt: p.gilEnabledAt ? { ...p.gilEnabledAt } : null,
   };
 }
 

@@ -34,6 +34,12 @@ export interface ReportThread {
   cpuWaitSeconds: number | null;
   /** The part of `cpuWaitSeconds` that overlapped the thread's GIL waits; null without samples. */
   cpuWaitInGilWaitSeconds: number | null;
+  /**
+   * A free-threaded build's thread, the time it held no GIL by state (running, waiting for a lock or object,
+   * stopped by the world, blocked on an event, detached): they add up to `gil.releasedSeconds`, so with the
+   * GIL's held and wait times to its life. Null on a build with a GIL.
+   */
+  states: { runningSeconds: number; lockWaitSeconds: number; stopTheWorldSeconds: number; blockedSeconds: number; detachedSeconds: number } | null;
 }
 
 export interface ReportLock {
@@ -64,6 +70,10 @@ export interface ReportLine extends ReportSite {
   acquisitions: number;
   convoyCount: number;
   convoyWaitSeconds: number;
+  /** Free-threaded builds (0 otherwise): running and detached time named by the line a thread attached again at; stop-the-world waits at the line it stood on. */
+  runningSeconds: number;
+  detachedSeconds: number;
+  stopTheWorldSeconds: number;
 }
 
 export interface ReportFunction extends Omit<ReportLine, 'line'> {
@@ -80,7 +90,7 @@ export interface ReportProcess {
   argv: string[];
   executable: string;
   exitCode: number | null;
-  endKind: 'exit' | 'os._exit' | 'signal' | 'unknown';
+  endKind: 'exit' | 'os._exit' | 'signal' | 'detached' | 'unknown';
   signal: number | null;
   running: boolean;
   /** The host's name and boot id (format version 2), null in older recordings. */
@@ -102,6 +112,10 @@ export interface ReportProcess {
   locks: ReportLock[];
   lines: ReportLine[];
   functions: ReportFunction[];
+  /** A free-threaded build's stop-the-world pauses: how many, their durations summed, and by cause; null on a build with a GIL. */
+  stopTheWorld: { count: number; pauseSeconds: number; causes: { cause: string; count: number; seconds: number }[] } | null;
+  /** When a module turned the GIL on for good on a free-threaded build, and which (null: on from the start); null when it stayed off. */
+  gilEnabledAt: { seconds: number; module: string | null } | null;
 }
 
 /** Who did the work: the one count of workers that the terminal, the suggestions and the views all say. */

@@ -59,6 +59,38 @@ export interface WorkProfile {
   readonly python: { readonly version: string; readonly gilEnabled: boolean };
   /** How the workers' runs interleave (a recording with two or more workers whose waits are known); else absent. */
   readonly exchange?: ExchangePressure | null;
+  /** A free-threaded build's figures (freeThreadedProfile.ts); absent or null on a build with a GIL. */
+  readonly freeThreaded?: FreeThreadedPressure | null;
+}
+
+/** What a free-threaded build's workers waited for without a GIL, and how many of them ran at once. */
+export interface FreeThreadedPressure {
+  /** Objects whose own locks the workers waited for (a dict, a list… they all write), most wait first. */
+  readonly objects: readonly {
+    readonly type: string;
+    readonly id: number;
+    readonly waitSeconds: number;
+    readonly contended: number;
+    /** The line that waited most. */
+    readonly waiter: SuggestionTarget | null;
+    /** The line where the thread that woke a waiter let it go (most often). */
+    readonly releasedAt: SuggestionTarget | null;
+  }[];
+  /** Stop-the-world pauses: all of them, and those of garbage collection. */
+  readonly pauses: number;
+  readonly pauseSeconds: number;
+  readonly gcPauses: number;
+  readonly gcPauseSeconds: number;
+  /** The workers' time stopped by the world, summed, and the line they were stopped at most. */
+  readonly stoppedSeconds: number;
+  readonly stoppedAt: SuggestionTarget | null;
+  /** When a module turned the GIL on (null: it stayed off), and the workers' GIL wait since. */
+  readonly gilEnabledAt: { readonly seconds: number; readonly module: string | null } | null;
+  readonly gilWaitAfterSeconds: number;
+  /** The workers' running time (attached, not waiting), summed; their run-queue delay (CPU wait, null unsampled); their span. */
+  readonly runningSeconds: number;
+  readonly cpuWaitSeconds: number | null;
+  readonly spanSeconds: number;
 }
 
 /** Who the profile's `workers` are, so that a report can name them. */

@@ -25,8 +25,9 @@ const CONVOY_MAX_HELD = 0.3;
 const EXCLUSIVE = new Set(['Lock', 'RLock', 'multiprocessing.Lock', 'multiprocessing.RLock']);
 const IPC = /[\\/](multiprocessing[\\/](connection|queues|pool|reduction|synchronize)|concurrent[\\/]futures[\\/]process)\.py$/;
 
-/** Time a thread ran without the GIL doing something: released, not waiting for a lock or an event. */
+/** Time a thread ran without the GIL doing something: released, not waiting for a lock or an event (or, free-threaded, stopped by the world). */
 export function releasedWork(t: ThreadResult): number {
+  if (t.states) return t.states.runningSeconds + t.states.detachedSeconds;
   return Math.max(0, t.gil.releasedSeconds - t.lockWaitSeconds - t.blockedSeconds);
 }
 

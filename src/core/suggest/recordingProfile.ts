@@ -3,6 +3,7 @@ import { helperThread } from '../analysis/processRoles';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import { concurrency, runnableSeconds } from './concurrency';
 import { exchangeProfile } from './exchangeProfile';
+import { freeThreadedPressure } from './freeThreadedProfile';
 import type { WorkProfile } from './profile';
 import { convoyPressure, heldBetween, hotSpot, ipcPressure, lockPressures, ownWork, releasedSpot, releasedWork } from './profilePressures';
 import { processesProfile } from './processesProfile';
@@ -109,6 +110,7 @@ export function recordingProfile(a: RecordingAnalysis, cores: number, force: Wor
     ipc: ipcPressure(a.processes.filter((q) => q !== p && force.roles.get(q.pid)?.role === 'worker')),
     python: { version: p.python.version, gilEnabled: p.python.gilEnabled },
     exchange: serial ? null : exchangeProfile(p, workers),
+    freeThreaded: freeThreadedPressure(p, workers),
     workerIds: { in: 'threads', processes: [p.pid], threads: workers.map((t) => ({ pid: p.pid, tid: t.tid, name: t.name })) },
   };
 }

@@ -3,6 +3,7 @@ import { predictedText } from './draft';
 import type { Draft, SuggestOptions } from './draft';
 import { capped, round, times } from './model';
 import { batchWork, bindingLock, narrowLock, scaleOut, switchInterval } from './otherRemedies';
+import { freeThreadedRemedies } from './freeThreadedRemedies';
 import { freeThreaded, keepThreads, releaseGil, subInterpreters, useProcesses } from './parallelRemedies';
 import type { WorkProfile } from './profile';
 import { recordingProfile } from './recordingProfile';
@@ -63,7 +64,9 @@ export function suggest(p: WorkProfile, o: SuggestOptions = {}): Suggestion[] {
   // Once the lock no longer binds, the turns the threads took on it go with it: the remedies beyond it are
   // predicted without the workers' recorded interleaving.
   const unlocked = lock && p.exchange ? parallelRemedies({ ...p, exchange: null }, o) : parallel;
-  const drafts: Draft[] = [keepThreads(p, o), ...parallel];
+  // A free-threaded build without its GIL: keeping threads is said with what they measured (threadScaling).
+  const ft = freeThreadedRemedies(p, o);
+  const drafts: Draft[] = [...(ft.some((d) => d.kind === 'threadScaling') ? [] : [keepThreads(p, o)]), ...parallel, ...ft];
   for (const d of [narrowLock(p, o, unlocked), switchInterval(p, o), batchWork(p, o, processes), scaleOut(p, o, best)]) {
     if (d) drafts.push(d);
   }

@@ -14,7 +14,11 @@ export type SuggestionKind =
   | 'narrowLock'
   | 'batchWork'
   | 'switchInterval'
-  | 'scaleOut';
+  | 'scaleOut'
+  | 'shareNothing'
+  | 'fewerCollections'
+  | 'gilModule'
+  | 'threadScaling';
 
 export interface SuggestionTarget {
   readonly file: string;
@@ -61,4 +65,9 @@ export const EFFORT: Readonly<Record<SuggestionKind, number>> = {
   subInterpreters: 6,
   releaseGil: 7,
   scaleOut: 8,
+  // free-threaded builds
+  threadScaling: 0,
+  fewerCollections: 1,
+  gilModule: 2,
+  shareNothing: 3,
 };

@@ -39,7 +39,7 @@ export function processWorkSeconds(p: ProcessResult): number {
   let seconds = 0;
   for (const l of p.lines) {
     if (!IMPORTING.test(l.file)) seconds += l.gilHeldSeconds;
-    if (!isLibrary(l.file)) seconds += Math.max(0, l.releasedSeconds - l.lockWaitSeconds - l.blockedSeconds);
+    if (!isLibrary(l.file)) seconds += Math.max(0, l.releasedSeconds - l.lockWaitSeconds - l.blockedSeconds - l.stopTheWorldSeconds);
   }
   return seconds;
 }

@@ -20,6 +20,8 @@ export interface FileFigures {
   readonly threads: readonly ReportThread[];
   /** Seconds from the recording's start to the end of the last of those processes. */
   readonly wallSeconds: number;
+  /** Stop-the-world pauses of those processes (free-threaded builds), 0 elsewhere. */
+  readonly stopTheWorldPauses: number;
 }
 
 export interface LineFigures extends ReportLine {
@@ -54,10 +56,14 @@ interface Builder {
   locks: ReportLock[];
   threads: ReportThread[];
   wallSeconds: number;
+  pauses: number;
   pids: Set<number>;
 }
 
-const LINE_SUMS = ['gilHeldSeconds', 'gilWaitSeconds', 'releasedSeconds', 'lockWaitSeconds', 'blockedSeconds', 'acquisitions', 'convoyCount', 'convoyWaitSeconds'] as const;
+const LINE_SUMS = [
+  'gilHeldSeconds', 'gilWaitSeconds', 'releasedSeconds', 'lockWaitSeconds', 'blockedSeconds', 'acquisitions', 'convoyCount', 'convoyWaitSeconds',
+  'runningSeconds', 'detachedSeconds', 'stopTheWorldSeconds',
+] as const;
 
 function addFigures<T extends Record<(typeof LINE_SUMS)[number], number>>(into: T, from: T): void {
   for (const k of LINE_SUMS) (into as Record<string, number>)[k] = into[k] + from[k];
@@ -73,9 +79,10 @@ export function figuresByFile(report: Report, cwd: string | undefined, sites: Re
   };
   const builder = (path: string, p: ReportProcess): Builder => {
     let b = files.get(path);
-    if (!b) files.set(path, (b = { lines: new Map(), functions: new Map(), locks: [], threads: [], wallSeconds: 0, pids: new Set() }));
+    if (!b) files.set(path, (b = { lines: new Map(), functions: new Map(), locks: [], threads: [], wallSeconds: 0, pauses: 0, pids: new Set() }));
     if (!b.pids.has(p.pid)) {
       b.pids.add(p.pid);
+      b.pauses += p.stopTheWorld?.count ?? 0;
       b.threads.push(...p.threads);
       b.wallSeconds = Math.max(b.wallSeconds, p.endSeconds);
     }
@@ -120,7 +127,7 @@ export function figuresByFile(report: Report, cwd: string | undefined, sites: Re
   }
   const out = new Map<string, FileFigures>();
   for (const [path, b] of files) {
-    out.set(path, { path, lines: b.lines, functions: [...b.functions.values()], locks: b.locks, threads: b.threads, wallSeconds: b.wallSeconds });
+    out.set(path, { path, lines: b.lines, functions: [...b.functions.values()], locks: b.locks, threads: b.threads, wallSeconds: b.wallSeconds, stopTheWorldPauses: b.pauses });
   }
   return out;
 }
