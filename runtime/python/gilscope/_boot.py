@@ -72,7 +72,11 @@ _stop_registered = False
 
 def _after_fork_in_child(probe, directory):
     """A forked child writes a new file in which its one thread needs its name
-    again, and has no helper thread until it starts its own."""
+    again, and has no helper thread until it starts its own. A child that
+    subprocess forks to exec another program records nothing (probe.c,
+    forked_to_exec): it gets neither."""
+    if not probe.recording():
+        return
     threading = sys.modules.get("threading")
     try:
         probe.name_thread(threading.current_thread().name if threading else "MainThread")
