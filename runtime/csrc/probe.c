@@ -81,10 +81,11 @@ static int str_ends_with(PyObject *s, const char *tail) {
     return 1;
 }
 
-/* Whether this fork is subprocess's fork-then-exec: the forking thread stands
- * in `subprocess.Popen._execute_child`, whose `_fork_exec` forks a child that
- * only runs `preexec_fn` (when given) before it execs another program, or
- * exits at once when the exec fails. Such a child is not a Python process of
+/* Whether this fork is a fork-then-exec: the forking thread stands in
+ * `subprocess.Popen._execute_child` or multiprocessing's `spawnv_passfds`
+ * (the spawn start method), whose `_posixsubprocess.fork_exec` forks a child
+ * that only runs `preexec_fn` (when given) before it execs another program,
+ * or exits at once when the exec fails. Such a child is not a Python process of
  * the workload: when the program it execs is a Python, that one records
  * itself from its start; when not (a cluster engine's daemons: Ray's raylet
  * and GCS server), nothing of it is recorded. Only the child's one thread
@@ -93,7 +94,9 @@ static int forked_to_exec(void) {
     PyThreadState *ts = PyGILState_GetThisThreadState();
     gs_frame f;
     if (!ts || !gs_frame_innermost(ts, &f) || !f.code) return 0;
-    return str_ends_with(gs_code_name(f.code), "_execute_child") && str_ends_with(f.code->co_filename, "subprocess.py");
+    PyObject *name = gs_code_name(f.code), *file = f.code->co_filename;
+    return (str_ends_with(name, "_execute_child") && str_ends_with(file, "subprocess.py"))
+        || (str_ends_with(name, "spawnv_passfds") && str_ends_with(file, "util.py"));
 }
 
 static void after_fork_child(void) {
