@@ -18,6 +18,12 @@ import threading
 from . import safefiles
 from .import_watch import when_imported
 
+ENV_WHATIF = "GILSCOPE_WHATIF"
+"""Set by `gilscope whatif` (src/core/compare/clusterWhatIf.ts): the change a
+what-if run makes to the program, without editing it."""
+WHATIF_DASK_ONE_THREAD = "dask-one-thread-per-worker"
+"""LocalCluster(n_workers=k, threads_per_worker=t) made as k*t workers of one thread."""
+
 _state = {"pid": None, "directory": None, "probe": None, "note": {}}
 _lock = threading.Lock()
 
@@ -26,6 +32,8 @@ def watch(probe, directory):
     _state.update(pid=os.getpid(), directory=directory, probe=probe, note={})
     when_imported("ray._private.function_manager", _patch_ray)
     when_imported("distributed.worker", _patch_dask_worker)
+    if os.environ.get(ENV_WHATIF) == WHATIF_DASK_ONE_THREAD:
+        when_imported("distributed.deploy.local", _one_thread_per_worker)
 
 
 def _note():
@@ -63,8 +71,6 @@ def _ray_saw(descriptor):
             seen.append(value)
     if changed:
         _write()
-    if cls:
-        _name_actor_thread(value)
 
 
 _named = set()
@@ -103,6 +109,29 @@ def _patch_ray(module):
 
     get_execution_info._gilscope = True
     manager.get_execution_info = get_execution_info
+    make = getattr(manager, "_make_actor_method_executor", None)
+    if make is None:
+        return
+
+    def _make_actor_method_executor(self, method_name, method):
+        """Ray caches what get_execution_info returns per function: the thread
+        that runs each call is named here, where every call passes."""
+        executor = make(self, method_name, method)
+        if method_name.startswith("__ray"):
+            return executor
+        actor = getattr(method, "__qualname__", "").rsplit(".", 1)[0].rsplit(".", 1)[-1]
+
+        def actor_method_executor(*args, **kwargs):
+            if actor:
+                _name_actor_thread(actor)
+            return executor(*args, **kwargs)
+
+        actor_method_executor.name = getattr(executor, "name", method_name)
+        actor_method_executor.method = getattr(executor, "method", method)
+        return actor_method_executor
+
+    _make_actor_method_executor._gilscope = True
+    manager._make_actor_method_executor = _make_actor_method_executor
 
 
 def _patch_dask_worker(module):
@@ -125,3 +154,22 @@ def _patch_dask_worker(module):
 
     start_unsafe._gilscope = True
     worker.start_unsafe = start_unsafe
+
+
+def _one_thread_per_worker(module):
+    """The what-if of the Dask suggestion (clusterRemedies.ts): every
+    LocalCluster the program makes gets n_workers * threads_per_worker
+    workers of one thread each."""
+    cls = getattr(module, "LocalCluster", None)
+    original = getattr(cls, "__init__", None)
+    if original is None or getattr(original, "_gilscope", False):
+        return
+
+    def __init__(self, *args, **kwargs):
+        n, t = kwargs.get("n_workers"), kwargs.get("threads_per_worker")
+        if isinstance(n, int) and isinstance(t, int) and t > 1:
+            kwargs["n_workers"], kwargs["threads_per_worker"] = n * t, 1
+        original(self, *args, **kwargs)
+
+    __init__._gilscope = True
+    cls.__init__ = __init__

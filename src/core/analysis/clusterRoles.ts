@@ -12,6 +12,7 @@
  * work, like any child (processRoles.ts).
  */
 import type { ClusterNote } from '../format/clusterNotes';
+import type { ProcessResult, ThreadResult } from './model';
 import type { RoleRule } from './processRoles';
 
 export type ClusterEngine = 'ray' | 'dask' | 'pp';
@@ -137,3 +138,14 @@ export function clusterRoles(processes: readonly ClusterFacts[]): Map<number, Cl
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   return new Map(processes.map((p) => [p.pid, clusterRole(p, byPid)]));
 }
+
+/** Dask's task threads (ThreadPoolExecutor thread_name_prefix), Ray's actor threads (named by the runtime, _cluster.py). */
+const TASK_THREAD = /^(Dask-(Default|Actor)-Threads|.+ actor thread$)/;
+
+/** A worker's task threads and its event loop's, by the engine's naming. */
+export function workerThreads(p: ProcessResult, engine: ClusterEngine): { tasks: ThreadResult[]; eventLoop: ThreadResult[] } {
+  const named = p.threads.filter((t) => TASK_THREAD.test(t.name));
+  if (engine === 'dask') return { tasks: named, eventLoop: p.threads.filter((t) => t.isMain) };
+  return { tasks: named.length > 0 ? named : p.threads.filter((t) => t.isMain), eventLoop: [] };
+}
+

@@ -4,6 +4,7 @@ import type { ProcessResult, ThreadResult } from '../analysis/model';
 import type { ProcessRoleOf } from '../analysis/processRoles';
 import type { WorkProfile } from '../suggest/profile';
 import { recordingProfile } from '../suggest/recordingProfile';
+import { clusterDrafts, hasEngine } from '../suggest/clusterRemedies';
 import { suggest } from '../suggest/suggest';
 import { workforce } from '../suggest/workforce';
 import type { ClusterRole } from '../analysis/clusterRoles';
@@ -102,7 +103,7 @@ export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores 
     command: a.session?.command ? [...a.session.command] : null,
     processes: a.processes.map((p) => process(p, force.roles.get(p.pid), force.cluster.get(p.pid) ?? null)),
     workers: workers(profile),
-    suggestions: profile ? suggest(profile) : [],
+    suggestions: profile ? suggest(profile, {}, { drafts: clusterDrafts(a, force.cluster, profile), engine: hasEngine(force.cluster) }) : [],
     warnings: a.warnings.filter((w) => ![...ended.keys()].some((pid) => isKillWarning(w, pid))),
     notes: [...ended].map(([pid, engine]) => shutdownNote(pid, engine, force.cluster.get(pid)!.name)),
     hosts: hosts(a.processes),

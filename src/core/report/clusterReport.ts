@@ -6,7 +6,7 @@
  * about. Built from the workforce's cluster roles (clusterRoles.ts).
  */
 import type { ClusterEngine, ClusterRole } from '../analysis/clusterRoles';
-import { engineName } from '../analysis/clusterRoles';
+import { engineName, workerThreads } from '../analysis/clusterRoles';
 import type { ProcessResult, ThreadResult } from '../analysis/model';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 
@@ -42,21 +42,11 @@ export interface ReportClusterWorker {
 export const SHUTDOWN_WINDOW_SECONDS = 5;
 const KILL_SIGNALS = new Set([1, 2, 9, 15]);
 
-/** Dask's task threads (ThreadPoolExecutor thread_name_prefix), Ray's actor threads (named by the runtime, _cluster.py). */
-const TASK_THREAD = /^(Dask-(Default|Actor)-Threads|.+ actor thread$)/;
-
 function figures(threads: readonly ThreadResult[]): ThreadGroupFigures {
   const held = threads.reduce((s, t) => s + t.gil.heldSeconds, 0);
   const wait = threads.reduce((s, t) => s + t.gil.waitSeconds, 0);
   const life = threads.reduce((s, t) => s + t.gil.heldSeconds + t.gil.waitSeconds + t.gil.releasedSeconds, 0);
   return { threads: threads.map((t) => t.name), heldSeconds: held, waitSeconds: wait, waitShare: life > 0 ? wait / life : 0 };
-}
-
-/** A worker's task threads and its event loop's, by the engine's naming. */
-export function workerThreads(p: ProcessResult, engine: ClusterEngine): { tasks: ThreadResult[]; eventLoop: ThreadResult[] } {
-  const named = p.threads.filter((t) => TASK_THREAD.test(t.name));
-  if (engine === 'dask') return { tasks: named, eventLoop: p.threads.filter((t) => t.isMain) };
-  return { tasks: named.length > 0 ? named : p.threads.filter((t) => t.isMain), eventLoop: [] };
 }
 
 export function clusterWorkers(a: RecordingAnalysis, cluster: ReadonlyMap<number, ClusterRole | null>): ReportClusterWorker[] {

@@ -14,7 +14,8 @@ export type SuggestionKind =
   | 'narrowLock'
   | 'batchWork'
   | 'switchInterval'
-  | 'scaleOut';
+  | 'scaleOut'
+  | 'clusterProcesses';
 
 export interface SuggestionTarget {
   readonly file: string;
@@ -61,4 +62,5 @@ export const EFFORT: Readonly<Record<SuggestionKind, number>> = {
   subInterpreters: 6,
   releaseGil: 7,
   scaleOut: 8,
+  clusterProcesses: 2,
 };
