@@ -79,21 +79,24 @@ function killed(p: ProcessResult): boolean {
 /**
  * The engine processes (workers and daemons) that a kill ended while their
  * engine stopped: within SHUTDOWN_WINDOW_SECONDS of the last end among the
- * engine's processes (its driver included), as Ray's shutdown kills its
- * daemons and the raylet its workers, a nanny its worker, a ppserver its
- * workers. A worker killed earlier (out of memory, a crash) stays a warning.
+ * engine's workers and daemons, as Ray's shutdown kills its daemons, a
+ * nanny its worker, a ppserver its workers; and every Ray worker ended by
+ * SIGKILL, which is how the raylet ends them (shutdown, a job's end, its
+ * idle pool trimmed). Any other kill (out of memory, a crash) stays a warning.
  */
 export function endedByEngine(a: RecordingAnalysis, cluster: ReadonlyMap<number, ClusterRole | null>): Map<number, ClusterEngine> {
   const lastEnd = new Map<ClusterEngine, number>();
   for (const p of a.processes) {
     const c = cluster.get(p.pid);
-    if (c) lastEnd.set(c.engine, Math.max(lastEnd.get(c.engine) ?? 0, p.endSeconds));
+    if (c && c.role !== 'driver') lastEnd.set(c.engine, Math.max(lastEnd.get(c.engine) ?? 0, p.endSeconds));
   }
   const out = new Map<number, ClusterEngine>();
   for (const p of a.processes) {
     const c = cluster.get(p.pid);
     if (!c || c.role === 'driver' || !killed(p)) continue;
-    if (p.endSeconds >= lastEnd.get(c.engine)! - SHUTDOWN_WINDOW_SECONDS) out.set(p.pid, c.engine);
+    // Ray's raylet ends its workers with SIGKILL, at shutdown, at a job's end and when it trims its idle pool.
+    const rayWorker = c.engine === 'ray' && c.role === 'worker' && p.endKind === 'unknown';
+    if (rayWorker || p.endSeconds >= lastEnd.get(c.engine)! - SHUTDOWN_WINDOW_SECONDS) out.set(p.pid, c.engine);
   }
   return out;
 }
