@@ -14,16 +14,9 @@
 import type { ClusterNote } from '../format/clusterNotes';
 import type { ProcessResult, ThreadResult } from './model';
 import type { RoleRule } from './processRoles';
+import type { ClusterEngine, ClusterRole } from '../report/clusterSchema';
 
-export type ClusterEngine = 'ray' | 'dask' | 'pp';
-export type ClusterRoleName = 'driver' | 'worker' | 'infrastructure';
-
-export interface ClusterRole {
-  readonly engine: ClusterEngine;
-  readonly role: ClusterRoleName;
-  /** "Ray actor Cruncher", "Dask worker 0 (tcp://127.0.0.1:40123)", "Ray raylet"… */
-  readonly name: string;
-}
+export type { ClusterEngine, ClusterRole, ClusterRoleName } from '../report/clusterSchema';
 
 /** What the rules read about one process (a subset of ProcessFacts, plus its note). */
 export interface ClusterFacts {

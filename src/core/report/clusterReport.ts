@@ -5,38 +5,10 @@
  * engine's own shutdown ended, which are said in `notes` instead of warned
  * about. Built from the workforce's cluster roles (clusterRoles.ts).
  */
-import type { ClusterEngine, ClusterRole } from '../analysis/clusterRoles';
+import type { ClusterEngine, ClusterRole, ReportClusterWorker, ReportHost, ThreadGroupFigures } from './clusterSchema';
 import { engineName, workerThreads } from '../analysis/clusterRoles';
 import type { ProcessResult, ThreadResult } from '../analysis/model';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
-
-export interface ReportHost {
-  /** The host's name (null in format-1 recordings). */
-  host: string | null;
-  bootId: string | null;
-  /** Its processes, by start. */
-  pids: number[];
-}
-
-export interface ThreadGroupFigures {
-  /** The threads' names. */
-  threads: string[];
-  heldSeconds: number;
-  waitSeconds: number;
-  /** GIL wait as a share of the threads' lives. */
-  waitShare: number;
-}
-
-export interface ReportClusterWorker {
-  pid: number;
-  host: string | null;
-  engine: ClusterEngine;
-  name: string;
-  /** The threads that run the engine's tasks (Dask's task threads, a Ray actor's concurrency threads, else the main thread). */
-  tasks: ThreadGroupFigures;
-  /** The engine's event loop in the worker (Dask: the main thread), null when it has none. */
-  eventLoop: ThreadGroupFigures | null;
-}
 
 /** A process ended by a kill within this long of the last end among its engine's processes ended with the engine. */
 export const SHUTDOWN_WINDOW_SECONDS = 5;

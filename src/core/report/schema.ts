@@ -5,8 +5,7 @@
 import type { Percentiles } from '../analysis/model';
 import type { ProcessRole } from '../analysis/processRoles';
 import type { Suggestion } from '../suggest/types';
-import type { ClusterRole } from '../analysis/clusterRoles';
-import type { ReportClusterWorker, ReportHost } from './clusterReport';
+import type { ClusterRole, ReportClusterWorker, ReportHost } from './clusterSchema';
 
 /** One entry of `suggestions[]` (docs/report-schema.md, "Suggestion"). */
 export type ReportSuggestion = Suggestion;
