@@ -173,6 +173,12 @@ int gs_cpusample_start(unsigned ms) {
     return 0;
 }
 
+void gs_cpusample_forget_in_child(void) {
+    for (int i = 0; i < nsampled; i++) close(sampled[i].fd);
+    nsampled = 0;
+    running = 0;
+}
+
 void gs_cpusample_after_fork_child(void) {
     /* the parent's files and thread are gone here */
     for (int i = 0; i < nsampled; i++) close(sampled[i].fd);

@@ -11,5 +11,7 @@ void gs_cpusample_stop(void);
 
 /* In a forked child: the thread does not exist there; start it again. */
 void gs_cpusample_after_fork_child(void);
+/* In a forked child that records nothing: the parent's thread and files are gone. */
+void gs_cpusample_forget_in_child(void);
 
 #endif

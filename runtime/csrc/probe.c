@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "attachment.h"
 #include "cpusample.h"
@@ -72,8 +73,43 @@ static uint32_t interpreter_of(void *tstate) {
     return (uint32_t)PyInterpreterState_GetID(((PyThreadState *)tstate)->interp);
 }
 
+/* Whether str `s` ends with the ASCII text `tail` (read in place: nothing allocated). */
+static int str_ends_with(PyObject *s, const char *tail) {
+    if (!s || !PyUnicode_Check(s) || !gs_str_readable(s)) return 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s), m = (Py_ssize_t)strlen(tail);
+    if (n < m) return 0;
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    for (Py_ssize_t i = 0; i < m; i++)
+        if (PyUnicode_READ(kind, data, n - m + i) != (Py_UCS4)(unsigned char)tail[i]) return 0;
+    return 1;
+}
+
+/* Whether this fork is a fork-then-exec: the forking thread stands in
+ * `subprocess.Popen._execute_child` or multiprocessing's `spawnv_passfds`
+ * (the spawn start method), whose `_posixsubprocess.fork_exec` forks a child
+ * that only runs `preexec_fn` (when given) before it execs another program,
+ * or exits at once when the exec fails. Such a child is not a Python process of
+ * the workload: when the program it execs is a Python, that one records
+ * itself from its start; when not (a cluster engine's daemons: Ray's raylet
+ * and GCS server), nothing of it is recorded. Only the child's one thread
+ * exists here, so its frames are read without the GIL's protection. */
+static int forked_to_exec(void) {
+    PyThreadState *ts = PyGILState_GetThisThreadState();
+    gs_frame f;
+    if (!ts || !gs_frame_innermost(ts, &f) || !f.code) return 0;
+    PyObject *name = gs_code_name(f.code), *file = f.code->co_filename;
+    return (str_ends_with(name, "_execute_child") && str_ends_with(file, "subprocess.py"))
+        || (str_ends_with(name, "spawnv_passfds") && str_ends_with(file, "util.py"));
+}
+
 static void after_fork_child(void) {
     gs_holdsplit_after_fork_child();
+    if (forked_to_exec()) {
+        gs_recorder_forget_in_child(); /* no file, no sampling thread: the child execs */
+        gs_cpusample_forget_in_child();
+        return;
+    }
     gs_pyframe_after_fork_child();
     gs_locks_after_fork_child();
     gs_recorder_after_fork_child();
@@ -278,6 +314,12 @@ static PyObject *probe_stop(PyObject *self, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
+static PyObject *probe_recording(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    return PyBool_FromLong(gs_recording);
+}
+
 static PyObject *probe_lost_records(PyObject *self, PyObject *unused) {
     (void)self;
     (void)unused;
@@ -310,6 +352,7 @@ static PyMethodDef probe_methods[] = {
     {"gil_enabled", probe_gil_enabled, METH_O, "gil_enabled(module_name_or_None): a free-threaded build turned its GIL on"},
     {"phase", probe_phase, METH_VARARGS, "phase(kind, end): what may stop the world begins or ends (FORMAT.md PHASE)"},
     {"stop", probe_stop, METH_NOARGS, "stop(): recording ends, hooks put back, the process goes on (gilscope attach)"},
+    {"recording", probe_recording, METH_NOARGS, "whether this process records (False in a fork child that execs another program)"},
     {"lost_records", probe_lost_records, METH_NOARGS, "records that could not be written"},
     {"gil_offsets", probe_gil_offsets, METH_NOARGS, "where the GIL is, for checks"},
     {NULL, NULL, 0, NULL},

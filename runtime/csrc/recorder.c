@@ -428,6 +428,20 @@ void gs_recorder_after_fork_child(void) {
     gs_threads_restart_caller();
 }
 
+void gs_recorder_forget_in_child(void) {
+    gs_recording = 0;
+    for (uint64_t k = 0; k < MAX_SEGMENTS && segments[k]; k++)
+        munmap(segments[k], (size_t)((segment_start(k + 1) - segment_start(k)) * GS_CHUNK_SIZE));
+    memset(segments, 0, sizeof segments);
+    if (header) munmap(header, GS_HEADER_SIZE);
+    header = NULL;
+    if (file_fd >= 0) close(file_fd);
+    file_fd = -1;
+    file_deferred = 0; /* never made: this process records nothing */
+    gs_threads_after_fork_child();
+    gs_thread_unrecorded(); /* its chunk was the parent's: never written again */
+}
+
 uint64_t gs_recorder_lost(void) {
     return header ? __atomic_load_n(&header->lost_records, __ATOMIC_RELAXED) : 0;
 }

@@ -266,6 +266,9 @@ void gs_recorder_mark_end(uint32_t kind, int32_t code);
 /* In a forked child: forget the parent's file, open a new one, and make the
  * calling thread the main thread of the child. */
 void gs_recorder_after_fork_child(void);
+/* In a forked child that execs another program (subprocess): forget the
+ * parent's file and record nothing, not even a file. */
+void gs_recorder_forget_in_child(void);
 
 uint64_t gs_recorder_lost(void);
 

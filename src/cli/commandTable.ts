@@ -7,6 +7,7 @@ import { createHelpCommand } from './commands/help';
 import { recordCommand } from './commands/record';
 import { reportCommand } from './commands/report';
 import { versionCommand } from './commands/version';
+import { whatifCommand } from './commands/whatif';
 
 /**
  * Every `gilscope` subcommand, in the order `gilscope --help` lists them.
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   attachCommand,
   reportCommand,
   compareCommand,
+  whatifCommand,
   checkCommand,
   exportCommand,
   createHelpCommand(() => commands),

@@ -6,7 +6,7 @@ written into the recording directory for the launcher to report, not printed.
 import os
 import sys
 
-from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, _build, _freethreaded, safefiles
+from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, ENV_PER_HOST, _build, _cluster, _freethreaded, safefiles
 from .import_watch import when_imported as _when_imported
 from .thread_naming import name_new_threads as _patch_threading
 
@@ -32,6 +32,9 @@ def start():
     if not directory or _in_subinterpreter():
         return None
     try:
+        if os.environ.get(ENV_PER_HOST) == "1":  # a cluster's recording: this machine's own folder in it
+            from .hostfolder import host_folder
+            directory = host_folder(directory)
         probe = _build.load_probe()
         sys.modules[_build.MODULE] = probe
         path = probe.start(directory, _build.build_description(), sys.executable or "")
@@ -42,6 +45,7 @@ def start():
     _freethreaded.start(probe)
     _name_threads_when_threading_loads(probe)
     _split_long_holds(probe, directory)
+    _cluster.watch(probe, directory)
     os.register_at_fork(after_in_child=lambda: _after_fork_in_child(probe, directory))
     return path
 
@@ -72,7 +76,11 @@ _stop_registered = False
 
 def _after_fork_in_child(probe, directory):
     """A forked child writes a new file in which its one thread needs its name
-    again, and has no helper thread until it starts its own."""
+    again, and has no helper thread until it starts its own. A child that
+    subprocess forks to exec another program records nothing (probe.c,
+    forked_to_exec): it gets neither."""
+    if not probe.recording():
+        return
     threading = sys.modules.get("threading")
     try:
         probe.name_thread(threading.current_thread().name if threading else "MainThread")

@@ -1,3 +1,4 @@
+import { clusterLines } from './clusterText';
 import type { Report, ReportProcess } from '../../core/report/schema';
 import { isLibrary } from '../../core/suggest/libraryCode';
 import { formatSeconds, formatShare, siteLabel, table } from './formatting';
@@ -139,6 +140,7 @@ export function renderTerminalReport(r: Report, st: Style): string {
   out.push(`${st.bold('gilscope')} ${py.implementation} ${py.version}${py.gilEnabled ? '' : ' (no GIL)'}${py.sampled ? ' (sampled)' : ''}, ${formatSeconds(r.wallSeconds)} recorded, ${processCountText(r)}`);
   for (const w of r.warnings) out.push(st.yellow(`warning: ${w}`));
   out.push(`${st.bold('Workers')}: ${workersText(r)}`);
+  out.push(...clusterLines(r, st));
   out.push('', suggestionsSection(r, st));
   for (const p of r.processes) {
     if (isBeside(p)) {

@@ -7,7 +7,7 @@
  * - `helper`: a process a library starts to serve the others, named by the rules
  *   below (multiprocessing's resource tracker and forkserver, a Manager's
  *   server, loky's resource tracker…), or a child that did no work of its own.
- * - `infrastructure`: a cluster engine's own processes (INFRASTRUCTURE_RULES).
+ * - `infrastructure`: a cluster engine's own processes (clusterRoles.ts, INFRASTRUCTURE_RULES).
  * - `worker`: any other child that did work.
  *
  * Helpers and infrastructure are never counted as workers, whatever they
@@ -46,6 +46,12 @@ export interface ProcessFacts {
   readonly threadNames: readonly string[];
   /** Seconds of its own work (workforce.ts: the Python it ran, imports aside, and its own code's time without the GIL). */
   readonly workSeconds: number;
+  /**
+   * Its place in a cluster engine (clusterRoles.ts), when it has one: an
+   * engine's daemon is infrastructure; an engine's worker is judged as a
+   * child even when its parent is not recorded (Ray's raylet starts them).
+   */
+  readonly cluster?: { readonly role: 'driver' | 'worker' | 'infrastructure'; readonly name: string } | null;
 }
 
 export interface RoleRule {
@@ -83,8 +89,9 @@ export const HELPER_RULES: readonly RoleRule[] = [
 ];
 
 /**
- * Cluster engines' own processes (role `infrastructure`): empty until a
- * scenario records one. See "Adding rules" above.
+ * Cluster engines' own processes (role `infrastructure`) that no engine
+ * rule names (clusterRoles.ts names Ray's, Dask's and ppserver's and hands
+ * them in as ProcessFacts.cluster). See "Adding rules" above.
  */
 export const INFRASTRUCTURE_RULES: readonly RoleRule[] = [];
 
@@ -120,7 +127,8 @@ export function processRoles(
     const parent = byPid.get(p.parentPid);
     const rule = rules.find((r) => matches(r, p, parent));
     if (rule) roles.set(p.pid, { role: rule.role, name: rule.name });
-    else if (!parent) roles.set(p.pid, { role: 'main', name: 'main process' });
+    else if (p.cluster?.role === 'infrastructure') roles.set(p.pid, { role: 'infrastructure', name: p.cluster.name });
+    else if (!parent && p.cluster?.role !== 'worker') roles.set(p.pid, { role: 'main', name: 'main process' });
     else unnamed.push(p);
   }
   // The busiest process that no rule names (the main one included) sets the scale of "did work".
@@ -128,7 +136,9 @@ export function processRoles(
   const busiest = Math.max(0, ...candidates.map((p) => p.workSeconds));
   const floor = Math.max(MIN_WORK_SECONDS, WORKER_SHARE_OF_BUSIEST * busiest);
   for (const p of unnamed) {
-    roles.set(p.pid, p.workSeconds >= floor ? { role: 'worker', name: 'worker process' } : { role: 'helper', name: 'idle child process (did no work of its own)' });
+    const engine = p.cluster?.role === 'worker' ? p.cluster.name : undefined;
+    if (p.workSeconds >= floor) roles.set(p.pid, { role: 'worker', name: engine ?? 'worker process' });
+    else roles.set(p.pid, { role: 'helper', name: engine ? `idle ${engine} (did no work of its own)` : 'idle child process (did no work of its own)' });
   }
   return roles;
 }

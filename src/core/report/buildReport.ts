@@ -4,8 +4,11 @@ import type { ProcessResult, ThreadResult } from '../analysis/model';
 import type { ProcessRoleOf } from '../analysis/processRoles';
 import type { WorkProfile } from '../suggest/profile';
 import { recordingProfile } from '../suggest/recordingProfile';
+import { clusterDrafts, hasEngine } from '../suggest/clusterRemedies';
 import { suggest } from '../suggest/suggest';
 import { workforce } from '../suggest/workforce';
+import type { ClusterRole } from '../analysis/clusterRoles';
+import { clusterWorkers, endedByEngine, hosts, isKillWarning, shutdownNote } from './clusterReport';
 import { SCHEMA_VERSION } from './schema';
 import type { Report, ReportProcess, ReportThread, ReportWorkers } from './schema';
 
@@ -34,12 +37,13 @@ function thread(t: ThreadResult): ReportThread {
   };
 }
 
-function process(p: ProcessResult, role: ProcessRoleOf | undefined): ReportProcess {
+function process(p: ProcessResult, role: ProcessRoleOf | undefined, cluster: ClusterRole | null): ReportProcess {
   return {
     pid: p.pid,
     parentPid: p.parentPid,
     role: role?.role ?? 'main',
     roleName: role?.name ?? 'main process',
+    cluster: cluster ? { ...cluster } : null,
     argv: [...p.argv],
     executable: p.executable,
     exitCode: p.exitCode,
@@ -93,6 +97,7 @@ export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores?
   // One census of who did the work, for the processes' roles, the worker count and the suggestions alike.
   const force = workforce(a);
   const profile = recordingProfile(a, cores ?? availableParallelism(), force, cores !== undefined);
+  const ended = endedByEngine(a, force.cluster);
   return {
     schemaVersion: SCHEMA_VERSION,
     generator,
@@ -102,9 +107,12 @@ export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores?
     wallSeconds: a.wallSeconds,
     attached: a.processes.some((p) => p.attachedAtSeconds !== null),
     command: a.session?.command ? [...a.session.command] : null,
-    processes: a.processes.map((p) => process(p, force.roles.get(p.pid))),
+    processes: a.processes.map((p) => process(p, force.roles.get(p.pid), force.cluster.get(p.pid) ?? null)),
     workers: workers(profile),
-    suggestions: profile ? suggest(profile) : [],
-    warnings: [...a.warnings],
+    suggestions: profile ? suggest(profile, {}, { drafts: clusterDrafts(a, force.cluster, profile), engine: hasEngine(force.cluster) }) : [],
+    warnings: a.warnings.filter((w) => ![...ended.keys()].some((pid) => isKillWarning(w, pid))),
+    notes: [...ended].map(([pid, engine]) => shutdownNote(pid, engine, force.cluster.get(pid)!.name)),
+    hosts: hosts(a.processes),
+    clusterWorkers: clusterWorkers(a, force.cluster),
   };
 }

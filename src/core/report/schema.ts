@@ -5,6 +5,7 @@
 import type { Percentiles } from '../analysis/model';
 import type { ProcessRole } from '../analysis/processRoles';
 import type { Suggestion } from '../suggest/types';
+import type { ClusterRole, ReportClusterWorker, ReportHost } from './clusterSchema';
 
 /** One entry of `suggestions[]` (docs/report-schema.md, "Suggestion"). */
 export type ReportSuggestion = Suggestion;
@@ -93,6 +94,8 @@ export interface ReportProcess {
   endKind: 'exit' | 'os._exit' | 'signal' | 'detached' | 'unknown';
   signal: number | null;
   running: boolean;
+  /** Its place in a cluster engine (Ray, Dask, Parallel Python): {engine, role, name}; null when none (docs/clusters.md). */
+  cluster?: ClusterRole | null;
   /** The host's name and boot id (format version 2), null in older recordings. */
   host: string | null;
   bootId: string | null;
@@ -143,4 +146,10 @@ export interface Report {
   /** Ranked remedies with predicted speedups (buildReport fills them). */
   suggestions: ReportSuggestion[];
   warnings: string[];
+  /** What a reader should know that is not a fault: processes a cluster engine ended as it stopped. */
+  notes?: string[];
+  /** The processes grouped by machine (host name and boot id): one entry for a one-machine recording. */
+  hosts?: ReportHost[];
+  /** Every cluster worker's summary: its task threads' GIL wait beside its event loop's. */
+  clusterWorkers?: ReportClusterWorker[];
 }

@@ -44,13 +44,17 @@ export function heldBetween(p: ProcessResult, t: ThreadResult, from: number, to:
   return row ? Math.max(0, row.cells.held[0]!) : t.gil.heldSeconds;
 }
 
+/** Python's import machinery (`<frozen importlib._bootstrap>`, `<frozen importlib._bootstrap_external>`). */
+const IMPORTING = /^<frozen importlib\./;
+
 export function site(s: { file: string; line: number; function: string }): SuggestionTarget {
   return { file: s.file, line: s.line, function: s.function };
 }
 
 /** The function holding the GIL most, user code first, with its hottest line. */
 export function hotSpot(p: ProcessResult): WorkProfile['hot'] {
-  const fns = [...p.functions].filter((f) => f.gilHeldSeconds > 0).sort((x, y) => y.gilHeldSeconds - x.gilHeldSeconds);
+  // Never a line of Python's import machinery: a process importing its modules is starting, not working.
+  const fns = [...p.functions].filter((f) => f.gilHeldSeconds > 0 && !IMPORTING.test(f.file)).sort((x, y) => y.gilHeldSeconds - x.gilHeldSeconds);
   // The user's own code first, unless it holds next to nothing (a file read at start-up beside a
   // loop in the library): then the library function that does hold is the better pointer.
   const own = fns.find((f) => !isLibrary(f.file));
@@ -65,7 +69,7 @@ export function hotSpot(p: ProcessResult): WorkProfile['hot'] {
 /** The line where threads ran without the GIL most, not counting waits for locks and events. */
 export function releasedSpot(p: ProcessResult): WorkProfile['released'] {
   const work = (l: LineResult) => Math.max(0, l.releasedSeconds - l.lockWaitSeconds - l.blockedSeconds);
-  const lines = [...p.lines].filter((l) => work(l) > 0).sort((x, y) => work(y) - work(x));
+  const lines = [...p.lines].filter((l) => work(l) > 0 && !IMPORTING.test(l.file)).sort((x, y) => work(y) - work(x));
   const line = lines.find((l) => !isLibrary(l.file) && !/^(Thread\.|Condition\.|Event\.)/.test(l.function)) ?? lines[0];
   return line ? { target: site(line), seconds: work(line) } : null;
 }

@@ -1,5 +1,6 @@
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import { predictedText } from './draft';
+import { isLibrary } from './libraryCode';
 import type { Draft, SuggestOptions } from './draft';
 import { capped, round, times } from './model';
 import { batchWork, bindingLock, narrowLock, scaleOut, switchInterval } from './otherRemedies';
@@ -55,8 +56,33 @@ function parallelRemedies(p: WorkProfile, o: SuggestOptions): Draft[] {
   return [useProcesses(p, o), releaseGil(p, o), subInterpreters(p, o), freeThreaded(p, o)].filter((d): d is Draft => d !== null);
 }
 
+/**
+ * A cluster engine's recording (clusterRemedies.ts): its own remedies join
+ * the others; where its task threads convoy, "already parallel" is not
+ * said; and no batching by chunksize is, since the engine's own queue hands
+ * out the tasks.
+ */
+export interface ClusterSuggestions {
+  readonly drafts: readonly Draft[];
+  readonly engine: boolean;
+}
+
+function forCluster(drafts: Draft[], c: ClusterSuggestions | undefined): Draft[] {
+  if (!c) return drafts;
+  const convoy = c.drafts.length > 0;
+  const kept = drafts.filter((d) => {
+    if (c.engine && d.kind === 'batchWork') return false;
+    // "already parallel, in processes" is what the engine's remedy corrects
+    if (convoy && (d.kind === 'keepThreads' || d.kind === 'useProcesses')) return false;
+    // the engine's own event loop waiting behind the task threads: its per-worker summary says it, it is not the tasks' work
+    if (convoy && d.kind === 'switchInterval' && (!d.target || isLibrary(d.target.file))) return false;
+    return true;
+  });
+  return [...kept, ...c.drafts];
+}
+
 /** Every remedy that applies to the profile, predicted and ranked. */
-export function suggest(p: WorkProfile, o: SuggestOptions = {}): Suggestion[] {
+export function suggest(p: WorkProfile, o: SuggestOptions = {}, cluster?: ClusterSuggestions): Suggestion[] {
   const parallel = parallelRemedies(p, o);
   const processes = parallel.find((d) => d.kind === 'useProcesses');
   const best = [...parallel].sort((a, b) => b.predictedSpeedup - a.predictedSpeedup)[0];
@@ -71,7 +97,8 @@ export function suggest(p: WorkProfile, o: SuggestOptions = {}): Suggestion[] {
     if (d) drafts.push(d);
   }
   const had = p.runCores;
-  const noted = had ? drafts.map((d) => withRunCores(d, had)) : drafts;
+  const all = forCluster(drafts, cluster);
+  const noted = had ? all.map((d) => withRunCores(d, had)) : all;
   return rank(lock ? noted.map((d) => boundByLock(d, lock.bound)) : noted);
 }
 

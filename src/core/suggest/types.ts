@@ -18,7 +18,8 @@ export type SuggestionKind =
   | 'shareNothing'
   | 'fewerCollections'
   | 'gilModule'
-  | 'threadScaling';
+  | 'threadScaling'
+  | 'clusterProcesses';
 
 export interface SuggestionTarget {
   readonly file: string;
@@ -70,4 +71,6 @@ export const EFFORT: Readonly<Record<SuggestionKind, number>> = {
   fewerCollections: 1,
   gilModule: 2,
   shareNothing: 3,
+  // cluster engines
+  clusterProcesses: 2,
 };

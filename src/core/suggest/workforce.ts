@@ -1,4 +1,6 @@
 import type { ProcessResult } from '../analysis/model';
+import { clusterRoles } from '../analysis/clusterRoles';
+import type { ClusterRole } from '../analysis/clusterRoles';
 import { canWork, MIN_WORK_SECONDS, processRoles } from '../analysis/processRoles';
 import type { ProcessFacts, ProcessRoleOf } from '../analysis/processRoles';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
@@ -12,6 +14,8 @@ import { isLibrary } from './libraryCode';
 export interface Workforce {
   /** Role and name of every process, by pid. */
   readonly roles: ReadonlyMap<number, ProcessRoleOf>;
+  /** Each process's place in a cluster engine (clusterRoles.ts), by pid; null when none. */
+  readonly cluster: ReadonlyMap<number, ClusterRole | null>;
   /**
    * The processes that did the work, busiest first: the worker processes, and
    * the main process when it did about as much as one of them (a parent that
@@ -44,8 +48,9 @@ export function processWorkSeconds(p: ProcessResult): number {
   return seconds;
 }
 
-function facts(p: ProcessResult, workSeconds: number): ProcessFacts {
+function facts(p: ProcessResult, workSeconds: number, cluster: ClusterRole | null): ProcessFacts {
   return {
+    cluster,
     pid: p.pid,
     parentPid: p.parentPid,
     argv: p.argv,
@@ -72,7 +77,14 @@ function heldSeconds(p: ProcessResult, from?: number, to?: number): number {
 
 export function workforce(a: RecordingAnalysis): Workforce {
   const workSeconds = new Map(a.processes.map((p) => [p.pid, processWorkSeconds(p)]));
-  const roles = processRoles(a.processes.map((p) => facts(p, workSeconds.get(p.pid)!)));
+  const cluster = clusterRoles(a.processes.map((p) => ({
+    pid: p.pid,
+    parentPid: p.parentPid,
+    argv: p.argv,
+    functions: p.functions.map((f) => `${f.file.replace(/\\/g, '/')}:${f.function}`),
+    note: a.clusterNotes?.get(p),
+  })));
+  const roles = processRoles(a.processes.map((p) => facts(p, workSeconds.get(p.pid)!, cluster.get(p.pid) ?? null)));
   const work = (p: ProcessResult) => workSeconds.get(p.pid)!;
   const workers = a.processes.filter((p) => roles.get(p.pid)?.role === 'worker');
   const from = Math.min(...workers.map((p) => p.startSeconds));
@@ -83,5 +95,5 @@ export function workforce(a: RecordingAnalysis): Workforce {
   const working = [...mains, ...workers]
     .filter((p) => canWork(roles.get(p.pid)!.role))
     .sort((x, y) => work(y) - work(x) || x.startSeconds - y.startSeconds);
-  return { roles, working, workSeconds };
+  return { roles, cluster, working, workSeconds };
 }
