@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "attachment.h"
+#include "blockedon.h"
 #include "cpusample.h"
 #include "endings.h"
 #include "entrypatch.h"
@@ -118,17 +119,25 @@ static void after_fork_child(void) {
 
 /* Recording begins in a running process: what each of its threads was doing,
  * where the interpreter publishes it (THREAD_AT_ATTACH; the calling thread,
- * which holds the GIL, is recorded from now on as any thread). */
+ * which holds the GIL, is recorded from now on as any thread). Where it does
+ * not, a thread asleep in a futex on the GIL waits for it, and one asleep in
+ * any other system call runs without it (blockedon.c). */
 static void threads_at_attach(int no_gil) {
     gs_thread *t = gs_thread_current();
     PyThreadState *me = PyThreadState_Get();
     if (!t) return;
     uint64_t now = gs_ticks();
+    gs_gil_layout layout;
+    gs_gil_layout_of_version(&layout);
     for (PyThreadState *ts = PyInterpreterState_ThreadHead(me->interp); ts; ts = PyThreadState_Next(ts)) {
         if (ts == me) continue;
         uint32_t tid = 0;
         int state = gs_thread_state_at_attach(ts, &tid);
         if (!tid) continue;
+        if (state == GS_AT_ATTACH_UNKNOWN && !no_gil) {
+            int on_gil = gs_thread_blocked_on(tid, main_gil(), layout.size);
+            if (on_gil >= 0) state = on_gil ? GS_AT_ATTACH_WAITING : GS_AT_ATTACH_RELEASED;
+        }
         uint16_t flags = (uint16_t)(state | ((no_gil ? 255u : 0u) << 8));
         gs_put(t, GS_THREAD_AT_ATTACH, flags, tid, now);
     }

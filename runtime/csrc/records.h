@@ -40,10 +40,11 @@ enum gs_record_type {
     GS_PHASE = 32,
     GS_GIL_ENABLED = 33,
     GS_SPINS = 34,
-    GS_DETACH = 35,
-    GS_ATTACH = 36,
     GS_THREAD_AT_ATTACH = 37,
 };
+
+/* THREAD_AT_ATTACH flags bits 0-7: the thread's state when recording began */
+enum gs_at_attach_state { GS_AT_ATTACH_UNKNOWN = 0, GS_AT_ATTACH_HOLDING = 1, GS_AT_ATTACH_WAITING = 2, GS_AT_ATTACH_RELEASED = 3 };
 
 #define GS_ACQUIRE_NO_WAIT 0x100u
 #define GS_THREAD_IS_MAIN 0x1u

@@ -102,10 +102,17 @@ class Attachment:
 
     def ask_stop_now(self):
         """What the launcher does first when it stops: CONTROL/stop-now, for the probe's watch."""
-        os.close(os.open(os.path.join(self.control, "stop-now"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        try:
+            os.close(os.open(os.path.join(self.control, "stop-now"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass  # asked already
 
     def stop(self, timeout=30):
-        """The `stopped` marker's lines, or None when the process ended first."""
+        """The `stopped` marker's lines, or None when the process ended first. As
+        the launcher does: stop-now first (the recording ends at once), then the
+        stop script (the hooks go back when the main thread runs it)."""
+        if os.path.isdir(self.control):
+            self.ask_stop_now()
         said = self._request("stop", self.pid, self.control)
         if not said["ok"]:
             if said["kind"] == "gone":

@@ -122,6 +122,15 @@ class FourCpuThreadsAttachedForTwoSeconds(unittest.TestCase):
     def workers(self):
         return sorted((t for t in self.p.threads.values() if not t.main), key=lambda t: t.name or "")
 
+    @unittest.skipIf(NO_GIL, "a free-threaded build runs without a GIL")
+    def test_each_worker_waited_for_the_gil_when_recording_began(self):
+        # the start script ran holding the GIL: the four pure-Python workers were
+        # asleep waiting for it (3.15 says so; on 3.14 the kernel does, blockedon.c),
+        # or on a CPU about to ask for it (unknown): never running without it
+        states = [self.p.at_attach.get(t.tid, (0, 0))[1] for t in self.workers()]
+        self.assertNotIn(3, states, "a pure-Python worker ran without the GIL?")
+        self.assertGreaterEqual(states.count(2), 2, states)
+
     def test_the_four_threads_that_ran_before_are_named(self):
         self.assertEqual([t.name for t in self.workers()], ["cpu-0", "cpu-1", "cpu-2", "cpu-3"])
         by_tid = {w["native_id"]: w["name"] for w in self.truth["threads"]}

@@ -141,9 +141,10 @@ int gs_thread_state_at_attach(void *tstate, uint32_t *tid) {
 #else
     if (__atomic_load_n(&ts->holds_gil, __ATOMIC_RELAXED)) return 1;
 #if PY_VERSION_HEX >= 0x030F0000
-    return __atomic_load_n(&ts->gil_requested, __ATOMIC_RELAXED) ? 2 : 3;
+    /* not asked for yet: on its way to ask, or running without it (the probe asks the kernel) */
+    return __atomic_load_n(&ts->gil_requested, __ATOMIC_RELAXED) ? 2 : 0;
 #else
-    return 0; /* waiting or released: 3.14 does not say which */
+    return 0; /* waiting or released: 3.14 does not say which (the probe asks the kernel) */
 #endif
 #endif
 }

@@ -125,12 +125,6 @@ export class ProcessAnalyzer implements RecordSink {
       case RecordType.gilHoldSite:
         if (!attachment) gilHoldSite(t, c, ts, arg);
         break;
-      case RecordType.detach:
-        if (c.ft) ftDetach(t, c, ts);
-        break;
-      case RecordType.attach:
-        if (c.ft) ftAttach(t, c, ts, arg);
-        break;
       case RecordType.stwWait:
         stwWait(t, c, ts, (flags & StwFlag.requester) !== 0, p0);
         break;

@@ -109,8 +109,6 @@ export const RecordType = {
   phase: 32,
   gilEnabled: 33,
   spins: 34,
-  detach: 35,
-  attach: 36,
   threadAtAttach: 37,
 } as const;
 
