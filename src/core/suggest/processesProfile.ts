@@ -24,15 +24,16 @@ export function processesProfile(a: RecordingAnalysis, cores: number, force: Wor
   const to = Math.max(...working.map((p) => p.endSeconds));
   const workerProcesses: ProcessResult[] = working.filter((p) => force.roles.get(p.pid)?.role === 'worker');
   // The processes share one machine: the main one's samples say what it left them.
-  const had = fixed ? null : runCores(main) ?? runCores(busiest);
+  const had = runCores(main) ?? runCores(busiest);
   return {
     baseline: 'recording',
     pid: main.pid,
     wallSeconds: wall,
     serialSeconds: Math.max(0, wall - Math.max(0, Math.min(main.endSeconds, to) - Math.max(main.startSeconds, from))),
     workers: working.length,
-    cores: had ? had.cores : cores,
+    cores: had && !fixed ? had.cores : cores,
     runCores: had,
+    coresGiven: fixed,
     heldSeconds: threads.reduce((s, t) => s + t.gil.heldSeconds, 0),
     releasedSeconds: threads.reduce((s, t) => s + releasedWork(t), 0),
     gilWaitSeconds: threads.reduce((s, t) => s + t.gil.waitSeconds, 0),

@@ -24,6 +24,8 @@ export interface WorkProfile {
   readonly cores: number;
   /** The cores the recorded run had, when its machine was sampled: the predictions say so. */
   readonly runCores?: RunCores | null;
+  /** `cores` were given (`--cores`): the predictions are for them, not for the run's; `runCores` still says what the run had. */
+  readonly coresGiven?: boolean;
   /** H: seconds the workers held the GIL (summed over them): what the GIL serialises. */
   readonly heldSeconds: number;
   /** R: seconds the workers ran without the GIL doing work (I/O, sleep, native code), summed. */

@@ -67,7 +67,7 @@ export function recordingProfile(a: RecordingAnalysis, cores: number, force: Wor
   if (force.working.length >= 2) return processesProfile(a, cores, force, fixed);
   const p = force.working[0] ?? busiestProcess(a);
   if (!p || a.wallSeconds <= 0 || p.threads.length === 0) return null;
-  const had = fixed ? null : runCores(p);
+  const had = runCores(p);
   const wall = p.endSeconds - p.startSeconds;
   if (!(wall > 0)) return null;
   let workers = p.threads.filter((t) => !t.isMain && helperThread(t.name) === null && ownWork(t) >= WORKER_SHARE * wall);
@@ -90,8 +90,9 @@ export function recordingProfile(a: RecordingAnalysis, cores: number, force: Wor
     wallSeconds: wall,
     serialSeconds: Math.max(0, wall - span),
     workers: workers.length,
-    cores: had ? had.cores : cores,
+    cores: had && !fixed ? had.cores : cores,
     runCores: had,
+    coresGiven: fixed,
     heldSeconds: held,
     releasedSeconds: released,
     ownGilSeconds: ownGil,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import { predictedText } from './draft';
 import { isLibrary } from './libraryCode';
@@ -96,14 +97,17 @@ export function suggest(p: WorkProfile, o: SuggestOptions = {}, cluster?: Cluste
   for (const d of [narrowLock(p, o, unlocked), switchInterval(p, o), batchWork(p, o, processes), scaleOut(p, o, best)]) {
     if (d) drafts.push(d);
   }
-  const had = p.runCores;
+  const had = p.coresGiven ? null : p.runCores;
   const all = forCluster(drafts, cluster);
   const noted = had ? all.map((d) => withRunCores(d, had)) : all;
   return rank(lock ? noted.map((d) => boundByLock(d, lock.bound)) : noted);
 }
 
-/** The suggestions of a recording (the JSON report's `suggestions[]`); none when it has no work to speak of. */
-export function suggestForRecording(a: RecordingAnalysis, cores: number, o: SuggestOptions = {}): Suggestion[] {
-  const p = recordingProfile(a, cores);
+/**
+ * The suggestions of a recording (the JSON report's `suggestions[]`); none when it has no work to
+ * speak of. Predicted for `cores` when given, else for the cores the run had (else this machine's).
+ */
+export function suggestForRecording(a: RecordingAnalysis, cores?: number, o: SuggestOptions = {}): Suggestion[] {
+  const p = recordingProfile(a, cores ?? availableParallelism(), undefined, cores !== undefined);
   return p ? suggest(p, o) : [];
 }

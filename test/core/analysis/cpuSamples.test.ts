@@ -92,14 +92,15 @@ function calmMachine(): RecordingWriter {
 }
 
 test('the suggestions are predicted for the cores the run had (online less other programs\' use, at least 1), and say so', () => {
-  const report = buildReport(analyzeRecording(writeRecording([sampledMachine(1.0)])), 'gilscope', 8);
+  // no cores given: the run's (given, as `report --cores 8` gives them, they win: reportCli.test.ts)
+  const report = buildReport(analyzeRecording(writeRecording([sampledMachine(1.0)])));
   assert.ok(report.suggestions.length > 0);
   for (const s of report.suggestions) {
     assert.equal(s.evidence['cores'], 1.4, `${s.kind}: 2 online less 0.6 used by others`);
     assert.match(s.detail, /Predicted for the 1\.4 cores this run had: 2 online, of which other programs used 0\.6 on average\./);
     assert.match(s.model, /cores = 1\.4 \(2 online − 0\.6 used by other programs\)/);
   }
-  const busy = buildReport(analyzeRecording(writeRecording([sampledMachine()])), 'gilscope', 8);
+  const busy = buildReport(analyzeRecording(writeRecording([sampledMachine()])));
   for (const s of busy.suggestions) assert.equal(s.evidence['cores'], 1, `${s.kind}: 0.6 free, at least 1`);
   const processes = busy.suggestions.find((s) => s.kind === 'useProcesses');
   assert.ok(processes && !/on 8 cores/.test(processes.model), processes?.model);
