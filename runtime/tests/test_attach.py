@@ -160,8 +160,14 @@ class FourCpuThreadsAttachedForTwoSeconds(unittest.TestCase):
 
 @unittest.skipIf(CANNOT, CANNOT)
 class AttachAgainAndToAProcessThatEnds(unittest.TestCase):
+    def setUp(self):
+        import tempfile
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.done = os.path.join(folder.name, "done")  # the target runs until it appears
+
     def test_twice_in_a_row_to_the_same_process(self):
-        target = start_target("--threads", "2", "--seconds", "4")
+        target = start_target("--threads", "2", "--seconds", "120", "--until-file", self.done)
         try:
             time.sleep(0.5)
             recordings = []
@@ -172,6 +178,7 @@ class AttachAgainAndToAProcessThatEnds(unittest.TestCase):
                 self.assertEqual(attachment.stop()[:2], ["ok", path])
                 recordings.append(attachment.directory)
         finally:
+            open(self.done, "w").close()
             code, out, err = finish(target)
         self.assertEqual((code, err), (0, ""))
         self.assertEqual(out.splitlines()[0], "attach_target: 2 threads ran")
@@ -191,14 +198,17 @@ class AttachAgainAndToAProcessThatEnds(unittest.TestCase):
                     self.assertIn("attach_target.py", {p.site(s)[0].rsplit("/", 1)[-1] for s in used})
 
     def test_a_process_that_ends_while_recorded(self):
-        target = start_target("--threads", "2", "--seconds", "2")
+        target = start_target("--threads", "2", "--seconds", "120", "--until-file", self.done)
         try:
             time.sleep(0.5)
             attachment = Attachment(target.pid)
             attachment.start()
-            wait_until(lambda: target.poll() is not None, 30, "the program ends")
+            time.sleep(0.3)
+            open(self.done, "w").close()  # it ends while recorded
+            wait_until(lambda: target.poll() is not None, 60, "the program ends")
             self.assertIsNone(attachment.stop(), "no stop in a process that ended")
         finally:
+            open(self.done, "w").close()
             code, out, err = finish(target)
         self.assertEqual((code, err), (0, ""))
         (p,), _ = recording.load(attachment.directory)

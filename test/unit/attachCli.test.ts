@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Report } from '../../src/core/report/schema';
@@ -22,6 +22,15 @@ const END_DETACHED = 4;
 
 function attach(pid: number, args: readonly string[]) {
   return gilscope(['attach', String(pid), ...args], { timeoutMs: 90_000 });
+}
+
+/** Waits until `dir` holds the attached process's recording file (the start script ran). */
+async function untilRecorded(dir: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(existsSync(dir) && recordingIn(dir).length > 0)) {
+    if (Date.now() > deadline) throw new Error(`no recording in ${dir} after ${timeoutMs / 1000} s`);
+    await sleep(50);
+  }
 }
 
 function recordingIn(dir: string): string[] {
@@ -61,7 +70,9 @@ describe('gilscope attach', async () => {
 
   it('attaches twice in a row to the same process', async (t) => {
     if (!newest) return t.skip('no CPython 3.14+ here (npm run pythons)');
-    const target = startTarget(newest.executable, [ATTACH_WORKLOAD, '--threads', '2', '--seconds', '5']);
+    // it runs until told to end: two attaches may take long on a busy machine
+    const done = join(tempDir('gilscope-attach-'), 'done');
+    const target = startTarget(newest.executable, [ATTACH_WORKLOAD, '--threads', '2', '--seconds', '120', '--until-file', done]);
     await sleep(800);
     const dirs = [join(tempDir('gilscope-attach-'), 'one.gilscope'), join(tempDir('gilscope-attach-'), 'two.gilscope')];
     for (const dir of dirs) {
@@ -69,6 +80,7 @@ describe('gilscope attach', async () => {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, new RegExp(`process ${target.pid} stopped recording after [\\d.]+ s and runs on as before`));
     }
+    writeFileSync(done, '');
     const ran = await target.ended;
     assert.deepEqual([ran.code, ran.stderr, ran.stdout], [0, '', 'attach_target: 2 threads ran\n']);
     for (const dir of dirs) {
@@ -84,10 +96,16 @@ describe('gilscope attach', async () => {
 
   it('keeps the recording of a process that ends while recorded', async (t) => {
     if (!newest) return t.skip('no CPython 3.14+ here (npm run pythons)');
-    const target = startTarget(newest.executable, [ATTACH_WORKLOAD, '--threads', '2', '--seconds', '2']);
+    // it ends once recorded for a moment, however long attaching took on a busy machine
+    const done = join(tempDir('gilscope-attach-'), 'done');
+    const target = startTarget(newest.executable, [ATTACH_WORKLOAD, '--threads', '2', '--seconds', '120', '--until-file', done]);
     await sleep(500);
     const dir = join(tempDir('gilscope-attach-'), 'rec.gilscope');
-    const r = await attach(target.pid, ['-o', dir, '--seconds', '30']);
+    const recording = attach(target.pid, ['-o', dir, '--seconds', '90']);
+    await untilRecorded(dir);
+    await sleep(300);
+    writeFileSync(done, '');
+    const r = await recording;
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`process ${target.pid} ended while it was recorded`));
     const ran = await target.ended;

@@ -27,6 +27,9 @@ KNOBS
     --seconds S      how long they run (default 8)
     --sample-ms M    how often each worker notes its CPU time (default 20)
     --poll-ms M      the main thread's join timeout (default 50)
+    --until-file F   the workers also stop once the file F exists (a test
+                     ends the run when it has attached, however long that
+                     took on a busy machine)
 
 OUTPUT
     "attach_target: N threads ran" on stdout; only with GILSCOPE_TRUTH=1, a
@@ -60,6 +63,8 @@ def parse_args(argv):
     p.add_argument("--seconds", type=float, default=8.0)
     p.add_argument("--sample-ms", type=float, default=20.0)
     p.add_argument("--poll-ms", type=float, default=50.0)
+    p.add_argument("--until-file", default=None,
+                   help="also stop once this file exists (looked for at each CPU sample)")
     return p.parse_args(argv)
 
 
@@ -92,6 +97,8 @@ def main(argv=None):
             if now >= next_sample:
                 samples.append((now, thread_time()))
                 next_sample = now + every
+                if args.until_file and os.path.exists(args.until_file):
+                    break
             if now >= deadline:
                 break
         samples.append((perf_counter(), thread_time()))
