@@ -14,9 +14,9 @@
 import type { ClusterNote } from '../format/clusterNotes';
 import type { ProcessResult, ThreadResult } from './model';
 import type { RoleRule } from './processRoles';
-import type { ClusterEngine, ClusterRole } from '../report/clusterSchema';
+import type { ClusterEngine, ClusterRole } from './clusterTypes';
 
-export type { ClusterEngine, ClusterRole, ClusterRoleName } from '../report/clusterSchema';
+export type { ClusterEngine, ClusterRole, ClusterRoleName } from './clusterTypes';
 
 /** What the rules read about one process (a subset of ProcessFacts, plus its note). */
 export interface ClusterFacts {
