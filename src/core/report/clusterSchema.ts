@@ -15,6 +15,8 @@ export interface ReportHost {
   bootId: string | null;
   /** Its processes, by start. */
   pids: number[];
+  /** The same processes' keys (Process `key`): the pids with the machine's name in a recording of several machines. */
+  keys: string[];
 }
 
 export interface ThreadGroupFigures {
@@ -28,6 +30,8 @@ export interface ThreadGroupFigures {
 
 export interface ReportClusterWorker {
   pid: number;
+  /** Its process's key (Process `key`). */
+  key: string;
   host: string | null;
   engine: ClusterEngine;
   name: string;
