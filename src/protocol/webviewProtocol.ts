@@ -51,7 +51,7 @@ export type HeatmapKind = 'threads' | 'locks';
 
 /** One row of a heatmap. */
 export interface HeatmapRowInfo {
-  /** The analysis's row key (`pid/slot` for a thread, `pid/lock/id` for a lock): stable across windows and live updates, so the page keeps its selection on it. */
+  /** The analysis's row key (`KEY/slot` for a thread, `KEY/lock/id` for a lock, KEY the process's key: its pid, or `MACHINE:PID` in a recording of several machines): stable across windows and live updates, so the page keeps its selection on it. */
   readonly key: string;
   /** Shown before the row: the thread's name, or the lock's name (else kind, id and creation line). */
   readonly label: string;

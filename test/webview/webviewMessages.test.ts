@@ -100,6 +100,7 @@ function minimalReport(): Report {
       {
         pid: 7,
         parentPid: 1,
+        key: '7',
         role: 'main',
         roleName: 'main process',
         argv: ['python3', 'work.py'],
@@ -147,7 +148,7 @@ function minimalReport(): Report {
         gilEnabledAt: null,
       },
     ],
-    workers: { in: 'threads', count: 1, processes: [7], threads: [{ pid: 7, tid: 8, name: 'worker' }] },
+    workers: { in: 'threads', count: 1, processes: [7], processKeys: ['7'], threads: [{ pid: 7, tid: 8, name: 'worker' }] },
     suggestions: [],
     warnings: [],
   };

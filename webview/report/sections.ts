@@ -9,8 +9,10 @@ const TOP_THREADS = 16;
 const TOP_LOCKS = 10;
 const TOP_LINES = 12;
 
-type PidThread = ReportThread & { readonly pid: number };
-type PidLock = ReportLock & { readonly pid: number };
+/** A thread with its process: `processKey` names it among several machines' (the report's Process `key`). */
+type PidThread = ReportThread & { readonly pid: number; readonly processKey: string };
+/** A lock with its process: `processKey` as the heatmap's lock rows are keyed (`KEY/lock/id`). */
+type PidLock = ReportLock & { readonly pid: number; readonly processKey: string };
 type PidLine = ReportLine & { readonly pid: number };
 
 const seconds = (x: number): string => formatSeconds(x);
@@ -40,7 +42,7 @@ export function threadsSection(open: (site: ReportSite) => void, multiProcess: (
     heading: 'Threads',
     description: 'Each thread’s life split by what it did with the GIL: held it, waited for it, waited for a lock, or ran without it. On a free-threaded build, without a GIL: running, waiting for a lock or object, stopped by the world, blocked, or detached (released).',
     stacked: true,
-    barLabel: (t) => (multiProcess() ? `${t.name} · ${t.pid}` : t.name),
+    barLabel: (t) => (multiProcess() ? `${t.name} · ${t.processKey}` : t.name),
     series: [
       { label: 'GIL held', color: (t) => t.held, value: (t) => t.gil.heldSeconds },
       { label: 'GIL wait', color: (t) => t.wait, value: (t) => t.gil.waitSeconds },
@@ -51,7 +53,7 @@ export function threadsSection(open: (site: ReportSite) => void, multiProcess: (
       { label: 'Blocked', color: (t) => t.blocked, value: (t) => (t.states ? t.states.blockedSeconds : 0) },
     ],
     columns: [
-      { header: 'Thread', text: (t) => t.name, title: (t) => `tid ${t.tid}${multiProcess() ? `, pid ${t.pid}` : ''}` },
+      { header: 'Thread', text: (t) => t.name, title: (t) => `tid ${t.tid}${multiProcess() ? `, pid ${t.processKey}` : ''}` },
       { header: 'Running', numeric: true, text: (t) => ftShare(t, t.states?.runningSeconds), title: () => 'A free-threaded build: attached, without a GIL, not waiting' },
       { header: 'Stopped', numeric: true, text: (t) => ftShare(t, t.states?.stopTheWorldSeconds), title: () => 'A free-threaded build: stopped by stop-the-world pauses (garbage collection…)' },
       { header: 'GIL held', numeric: true, text: (t) => withShare(t.gil.heldSeconds, life(t)) },
@@ -124,8 +126,8 @@ export function linesSection(open: (site: ReportSite) => void): Breakdown<PidLin
 
 /** The rows of the three sections from a report. */
 export function sectionRows(report: Report): { threads: PidThread[]; locks: PidLock[]; lines: PidLine[] } {
-  const threads = report.processes.flatMap((p) => p.threads.map((t) => ({ ...t, pid: p.pid })));
-  const locks = report.processes.flatMap((p) => p.locks.map((l) => ({ ...l, pid: p.pid })));
+  const threads = report.processes.flatMap((p) => p.threads.map((t) => ({ ...t, pid: p.pid, processKey: p.key })));
+  const locks = report.processes.flatMap((p) => p.locks.map((l) => ({ ...l, pid: p.pid, processKey: p.key })));
   const lines = report.processes
     .flatMap((p) => p.lines.map((l) => ({ ...l, pid: p.pid })))
     .filter((l) => l.gilWaitSeconds + l.lockWaitSeconds + l.stopTheWorldSeconds > 0)

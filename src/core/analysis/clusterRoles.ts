@@ -13,15 +13,19 @@
  */
 import type { ClusterNote } from '../format/clusterNotes';
 import type { ProcessResult, ThreadResult } from './model';
+import type { ProcessKey } from './processKeys';
 import type { RoleRule } from './processRoles';
-import type { ClusterEngine, ClusterRole } from '../report/clusterSchema';
+import type { ClusterEngine, ClusterRole } from './clusterTypes';
 
-export type { ClusterEngine, ClusterRole, ClusterRoleName } from '../report/clusterSchema';
+export type { ClusterEngine, ClusterRole, ClusterRoleName } from './clusterTypes';
 
 /** What the rules read about one process (a subset of ProcessFacts, plus its note). */
 export interface ClusterFacts {
   readonly pid: number;
   readonly parentPid: number;
+  /** The process and its parent as the recording names them (processKeys.ts). */
+  readonly key: ProcessKey;
+  readonly parentKey: ProcessKey;
   readonly argv: readonly string[];
   /** `file:function`, `/` as the separator. */
   readonly functions: readonly string[];
@@ -101,8 +105,8 @@ function daemon(p: ClusterFacts, parent: ClusterFacts | undefined): DaemonRule |
 }
 
 /** One process's place in a cluster engine, or null (not an engine's). */
-function clusterRole(p: ClusterFacts, byPid: ReadonlyMap<number, ClusterFacts>): ClusterRole | null {
-  const parent = byPid.get(p.parentPid);
+function clusterRole(p: ClusterFacts, byKey: ReadonlyMap<ProcessKey, ClusterFacts>): ClusterRole | null {
+  const parent = byKey.get(p.parentKey);
   const d = daemon(p, parent);
   if (d) return { engine: d.engine, role: 'infrastructure', name: d.name };
   if (RAY_WORKER.test(joined(p)) || p.note?.engine === 'ray') return { engine: 'ray', role: 'worker', name: rayWorkerName(p.note) };
@@ -114,7 +118,7 @@ function clusterRole(p: ClusterFacts, byPid: ReadonlyMap<number, ClusterFacts>):
     return { engine: 'dask', role: 'infrastructure', name: 'Dask nanny' };
   }
   if (PP_WORKER.test(joined(p))) {
-    const server = parent && daemon(parent, byPid.get(parent.parentPid))?.engine === 'pp' ? parent : undefined;
+    const server = parent && daemon(parent, byKey.get(parent.parentKey))?.engine === 'pp' ? parent : undefined;
     return { engine: 'pp', role: 'worker', name: server ? `${ppServerName(server)} worker` : 'pp worker' };
   }
   if (ran(p, RAY_DRIVER)) return { engine: 'ray', role: 'driver', name: 'Ray driver' };
@@ -126,10 +130,10 @@ function clusterRole(p: ClusterFacts, byPid: ReadonlyMap<number, ClusterFacts>):
   return null;
 }
 
-/** Every process's place in a cluster engine, by pid (null: none). */
-export function clusterRoles(processes: readonly ClusterFacts[]): Map<number, ClusterRole | null> {
-  const byPid = new Map(processes.map((p) => [p.pid, p]));
-  return new Map(processes.map((p) => [p.pid, clusterRole(p, byPid)]));
+/** Every process's place in a cluster engine, by key (null: none). */
+export function clusterRoles(processes: readonly ClusterFacts[]): Map<ProcessKey, ClusterRole | null> {
+  const byKey = new Map(processes.map((p) => [p.key, p]));
+  return new Map(processes.map((p) => [p.key, clusterRole(p, byKey)]));
 }
 
 /** Dask's task threads (ThreadPoolExecutor thread_name_prefix), Ray's actor threads (named by the runtime, _cluster.py). */

@@ -1,3 +1,4 @@
+import type { ProcessKey } from './processKeys';
 import type { Heatmap } from './heatmap';
 
 /**
@@ -216,6 +217,10 @@ export interface ProcessResult {
   readonly file: string;
   readonly pid: number;
   readonly parentPid: number;
+  /** Which process it is in the recording: its pid, or `MACHINE:PID` in a recording of several machines (processKeys.ts). */
+  readonly key: ProcessKey;
+  /** Its parent's key (the parent may not be in the recording). */
+  readonly parentKey: ProcessKey;
   readonly argv: readonly string[];
   readonly executable: string;
   readonly python: PythonInfo;

@@ -33,12 +33,17 @@
  * its code and its work like any other.
  */
 
+import type { ProcessKey } from './processKeys';
+
 export type ProcessRole = 'main' | 'worker' | 'helper' | 'infrastructure';
 
 /** What the rules read about one process. */
 export interface ProcessFacts {
   readonly pid: number;
   readonly parentPid: number;
+  /** The process and its parent as the recording names them (processKeys.ts): a pid is one machine's. */
+  readonly key: ProcessKey;
+  readonly parentKey: ProcessKey;
   readonly argv: readonly string[];
   readonly executable: string;
   /** `file:function` of the functions its threads ran (any time at all), `/` as the path separator. */
@@ -113,32 +118,32 @@ function matches(rule: RoleRule, p: ProcessFacts, parent: ProcessFacts | undefin
 }
 
 /**
- * The role and name of every process, by pid. `rules` defaults to the
+ * The role and name of every process, by key. `rules` defaults to the
  * helpers' and the infrastructure's tables.
  */
 export function processRoles(
   processes: readonly ProcessFacts[],
   rules: readonly RoleRule[] = [...HELPER_RULES, ...INFRASTRUCTURE_RULES],
-): Map<number, ProcessRoleOf> {
-  const byPid = new Map(processes.map((p) => [p.pid, p]));
-  const roles = new Map<number, ProcessRoleOf>();
+): Map<ProcessKey, ProcessRoleOf> {
+  const byKey = new Map(processes.map((p) => [p.key, p]));
+  const roles = new Map<ProcessKey, ProcessRoleOf>();
   const unnamed: ProcessFacts[] = [];
   for (const p of processes) {
-    const parent = byPid.get(p.parentPid);
+    const parent = byKey.get(p.parentKey);
     const rule = rules.find((r) => matches(r, p, parent));
-    if (rule) roles.set(p.pid, { role: rule.role, name: rule.name });
-    else if (p.cluster?.role === 'infrastructure') roles.set(p.pid, { role: 'infrastructure', name: p.cluster.name });
-    else if (!parent && p.cluster?.role !== 'worker') roles.set(p.pid, { role: 'main', name: 'main process' });
+    if (rule) roles.set(p.key, { role: rule.role, name: rule.name });
+    else if (p.cluster?.role === 'infrastructure') roles.set(p.key, { role: 'infrastructure', name: p.cluster.name });
+    else if (!parent && p.cluster?.role !== 'worker') roles.set(p.key, { role: 'main', name: 'main process' });
     else unnamed.push(p);
   }
   // The busiest process that no rule names (the main one included) sets the scale of "did work".
-  const candidates = processes.filter((p) => roles.get(p.pid)?.role === 'main' || unnamed.includes(p));
+  const candidates = processes.filter((p) => roles.get(p.key)?.role === 'main' || unnamed.includes(p));
   const busiest = Math.max(0, ...candidates.map((p) => p.workSeconds));
   const floor = Math.max(MIN_WORK_SECONDS, WORKER_SHARE_OF_BUSIEST * busiest);
   for (const p of unnamed) {
     const engine = p.cluster?.role === 'worker' ? p.cluster.name : undefined;
-    if (p.workSeconds >= floor) roles.set(p.pid, { role: 'worker', name: engine ?? 'worker process' });
-    else roles.set(p.pid, { role: 'helper', name: engine ? `idle ${engine} (did no work of its own)` : 'idle child process (did no work of its own)' });
+    if (p.workSeconds >= floor) roles.set(p.key, { role: 'worker', name: engine ?? 'worker process' });
+    else roles.set(p.key, { role: 'helper', name: engine ? `idle ${engine} (did no work of its own)` : 'idle child process (did no work of its own)' });
   }
   return roles;
 }

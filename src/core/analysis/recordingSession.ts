@@ -13,6 +13,8 @@ import { processAlive } from './processAlive';
 import { ProcessAnalyzer } from './processAnalyzer';
 import type { AnalysisOptions } from './processAnalyzer';
 import { bootOffsets } from './hostClocks';
+import { machineTags } from './processKeys';
+import type { MachineIdentity } from './processKeys';
 import { folderWarnings, recordingWarnings } from './recordingWarnings';
 import { snapshot } from './snapshot';
 import { SourceNames } from './sourceNames';
@@ -62,6 +64,8 @@ interface Entry {
 export class RecordingSession {
   private readonly entries = new Map<string, Entry>();
   private session: SessionInfo | undefined;
+  /** The folder session.json was read from: the launcher's pid is a process of that folder's machine. */
+  private sessionFolder: string | undefined;
   private sessionDamaged: string | undefined;
   private notes: readonly RecorderNote[] = [];
   private hostFolders = false;
@@ -78,6 +82,7 @@ export class RecordingSession {
     this.hostFolders = tree.hostFolders;
     const withSession = tree.folders.find((f) => f.session || f.sessionDamaged) ?? tree.folders[0]!;
     this.session = withSession.session;
+    this.sessionFolder = withSession.dir;
     this.sessionDamaged = withSession.sessionDamaged;
     // a single .gsr file: its folder is not the recording
     this.notes = tree.folders.flatMap((files) => (files.dir === this.path || tree.hostFolders ? readRecorderNotes(files.dir) : []));
@@ -112,9 +117,21 @@ export class RecordingSession {
     const shift = bootOffsets(entries.map((e) => e.reader.header));
     const shiftOf = (e: Entry) => shift.get(e.reader.header.bootId) ?? 0n;
     const startNs = entries.reduce((m, e) => (e.reader.header.startMonoNs + shiftOf(e) < m ? e.reader.header.startMonoNs + shiftOf(e) : m), entries[0] ? entries[0].reader.header.startMonoNs + shiftOf(entries[0]) : 0n);
+    // Two machines may hold the same pid: a process is keyed by its machine too (processKeys.ts).
+    const machine = (e: Entry): MachineIdentity => {
+      const h = e.reader.header;
+      return h.formatVersion >= 2 ? { host: h.host, bootId: h.bootId } : { host: null, bootId: null };
+    };
+    const tagOf = machineTags(entries.map(machine));
     const snapped = entries
-      .map((e) => ({ e, p: withLauncherExitCode(snapshot(e.reader, e.analyzer, startNs - shiftOf(e), !e.ended && processAlive(e.reader.header.pid), this.sourceNames()), this.session) }))
-      .sort((a, b) => a.p.startSeconds - b.p.startSeconds || a.p.pid - b.p.pid);
+      .map((e) => {
+        const tag = tagOf(machine(e));
+        // a pid names a live process on this machine only: one of another machine is never said to run
+        const alive = !e.ended && tag === '' && processAlive(e.reader.header.pid);
+        const p = snapshot(e.reader, e.analyzer, startNs - shiftOf(e), alive, this.sourceNames(), tag);
+        return { e, p: e.folder === this.sessionFolder ? withLauncherExitCode(p, this.session) : p };
+      })
+      .sort((a, b) => a.p.startSeconds - b.p.startSeconds || a.p.pid - b.p.pid || (a.p.key < b.p.key ? -1 : a.p.key > b.p.key ? 1 : 0));
     const processes = snapped.map((x) => x.p);
     const clusterNotes = new Map<ProcessResult, ClusterNote>();
     for (const { e, p } of snapped) {

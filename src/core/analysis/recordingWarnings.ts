@@ -16,7 +16,7 @@ function megabytes(bytes: number): string {
 export function recordingWarnings(processes: readonly ProcessResult[]): string[] {
   const out: string[] = [];
   for (const p of processes) {
-    const who = `process ${p.pid}`;
+    const who = `process ${p.key}`;
     if (p.lostRecords > 0) out.push(`${who}: ${p.lostRecords} records were lost (disk full or mapping failed); totals are incomplete`);
     if (p.cappedAtSeconds !== null) {
       const cap = p.capBytes !== null ? ` (${megabytes(p.capBytes)})` : '';

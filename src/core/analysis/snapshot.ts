@@ -1,3 +1,4 @@
+import { processKey } from './processKeys';
 import type { ClockFit } from '../format/clockFit';
 import type { Definitions } from '../format/definitions';
 import { cappedTicks } from '../format/header';
@@ -60,7 +61,8 @@ function gilEnabledAt(c: ProcessAnalyzer['ctx'], time: TimeMap, defs: Definition
  * this again as records keep coming). `names` reads objects' names from the
  * lines that created them.
  */
-export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStartNs: bigint, running: boolean, names?: SourceNames): ProcessResult {
+/** `machineTag`: the process's machine among the recording's (processKeys.ts; '' for a recording of one machine). */
+export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStartNs: bigint, running: boolean, names?: SourceNames, machineTag = ''): ProcessResult {
   const h = src.header;
   const { slope, intercept } = src.clock.line();
   const time = new TimeMap(Number(h.startMonoNs - recordingStartNs), intercept, slope);
@@ -89,6 +91,8 @@ export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStart
     file: src.display,
     pid: h.pid,
     parentPid: h.ppid,
+    key: processKey(machineTag, h.pid),
+    parentKey: processKey(machineTag, h.ppid),
     argv: h.argv,
     executable: h.executable,
     python: pythonInfo(h),
@@ -113,6 +117,6 @@ export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStart
     gils,
     stopTheWorld: a.ctx.ft ? stopTheWorld(a.ctx, end, time, src.defs) : null,
     gilEnabledAt: gilEnabledAt(a.ctx, time, src.defs),
-    heatmap: buildHeatmap(h.pid, a.ctx, pairs, locks, end, time),
+    heatmap: buildHeatmap(processKey(machineTag, h.pid), h.pid, a.ctx, pairs, locks, end, time),
   };
 }

@@ -24,7 +24,9 @@ function ftRows(t: ThreadState, w: number, stop: number): Pick<ThreadRowSource, 
   };
 }
 
+/** `key`: the process's key (processKeys.ts), which its rows' keys begin with. */
 export function buildHeatmap(
+  key: string,
   pid: number,
   c: ProcessContext,
   threads: readonly [ThreadState, ThreadResult][],
@@ -38,7 +40,7 @@ export function buildHeatmap(
     const stop = t.state === GilState.ended ? t.end : end;
     return {
       kind: 'thread',
-      key: `${pid}/${t.slot}`,
+      key: `${key}/${t.slot}`,
       label: r.name,
       pid,
       startSeconds: r.startSeconds,
@@ -57,7 +59,7 @@ export function buildHeatmap(
     if (!stats?.waitBins || !stats.holdBins || l.waitSeconds + l.holdSeconds === 0) continue;
     lockRows.push({
       kind: 'lock',
-      key: `${pid}/lock/${l.id}`,
+      key: `${key}/lock/${l.id}`,
       label: l.name ?? `${l.kind} #${l.id}${l.createdAt ? ` (${l.createdAt.file}:${l.createdAt.line})` : ''}`,
       pid,
       time: bt,

@@ -6,6 +6,7 @@
  * `gilscope whatif DIR` (src/cli/commands/whatif.ts) runs it.
  */
 import type { RecordingAnalysis } from '../analysis/recordingSession';
+import type { ProcessKey } from '../analysis/processKeys';
 import { buildReport } from '../report/buildReport';
 import type { Report } from '../report/schema';
 import { engineTaskSpan, predictSpan } from '../suggest/clusterRemedies';

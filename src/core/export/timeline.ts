@@ -1,10 +1,13 @@
+import { bootOffsets } from '../analysis/hostClocks';
+import { machineTags, processKey } from '../analysis/processKeys';
+import type { MachineIdentity } from '../analysis/processKeys';
 import { SourceNames } from '../analysis/sourceNames';
 import { TimeMap } from '../analysis/timeMap';
 import type { Definitions, Site } from '../format/definitions';
 import { GsrReader } from '../format/gsrReader';
 import { cappedTicks } from '../format/header';
 import { BuildFlag, EndKind, GilMode, LOCK_KIND_NAMES, LockKind, WAIT_KIND_NAMES, WaitKind } from '../format/layout';
-import { listRecording } from '../format/recordingDir';
+import { listRecordingTree } from '../format/recordingTree';
 import { SpanKind } from './spanList';
 import type { SpanList } from './spanList';
 import { TimelineSink } from './timelineSink';
@@ -13,6 +16,10 @@ import type { TimelineThread } from './timelineSink';
 /** One thread's spans, ready to write. */
 export interface ExportThread {
   readonly pid: number;
+  /** Its process's key (src/core/analysis/processKeys.ts): the pid, or `MACHINE:PID` in a recording of several machines. */
+  readonly processKey: string;
+  /** Its process's number in a trace that needs one per process: the pid, unless two processes share it (two machines). */
+  readonly traceId: number;
   readonly tid: number;
   readonly name: string;
   readonly isMain: boolean;
@@ -39,6 +46,8 @@ export interface SpanInfo {
 
 export interface ExportProcess {
   readonly pid: number;
+  readonly key: string;
+  readonly traceId: number;
   readonly label: string;
   readonly threads: readonly ExportThread[];
 }
@@ -119,28 +128,48 @@ function describer(t: TimelineThread, sink: TimelineSink, defs: Definitions, nam
   };
 }
 
-/** Decodes a recording into per-thread spans for the exports. Throws RecordingError on bad input. */
+/**
+ * Decodes a recording into per-thread spans for the exports: a recording
+ * folder, one `.gsr` file, or a folder of per-host folders (docs/clusters.md),
+ * whose machines' clocks are moved onto one as the analysis moves them
+ * (hostClocks.ts) and whose processes are keyed by machine (processKeys.ts).
+ * Throws RecordingError on bad input.
+ */
 export function buildTimeline(path: string): Timeline {
-  const files = listRecording(path);
-  const names = new SourceNames(files.session?.cwd);
+  const tree = listRecordingTree(path);
   const loaded: Loaded[] = [];
   try {
-    for (const file of files.gsrFiles) {
-      let sink: TimelineSink | undefined;
-      // A free-threaded build recorded exactly has running and stopped spans (timelineSink.ts).
-      const reader = new GsrReader(file, (h) => (sink = new TimelineSink((h.buildFlags & BuildFlag.freeThreaded) !== 0 && h.gilMode !== GilMode.sampled)));
-      loaded.push({ reader, sink: sink! });
-      reader.poll();
+    for (const files of tree.folders) {
+      for (const file of files.gsrFiles) {
+        let sink: TimelineSink | undefined;
+        // A free-threaded build recorded exactly has running and stopped spans (timelineSink.ts).
+        const reader = new GsrReader(file, (h) => (sink = new TimelineSink((h.buildFlags & BuildFlag.freeThreaded) !== 0 && h.gilMode !== GilMode.sampled)));
+        loaded.push({ reader, sink: sink! });
+        reader.poll();
+      }
     }
   } finally {
     for (const l of loaded) l.reader.close();
   }
-  const startNs = loaded.reduce((m, l) => (l.reader.header.startMonoNs < m ? l.reader.header.startMonoNs : m), loaded[0]!.reader.header.startMonoNs);
-  let endSeconds = 0;
-  const processes = loaded.map((l): ExportProcess => {
+  const names = new SourceNames(tree.folders.find((f) => f.session)?.session?.cwd);
+  const shift = bootOffsets(loaded.map((l) => l.reader.header));
+  const startOf = (l: Loaded): bigint => l.reader.header.startMonoNs + (shift.get(l.reader.header.bootId) ?? 0n);
+  const startNs = loaded.reduce((m, l) => (startOf(l) < m ? startOf(l) : m), startOf(loaded[0]!));
+  const machine = (l: Loaded): MachineIdentity => {
     const h = l.reader.header;
+    return h.formatVersion >= 2 ? { host: h.host, bootId: h.bootId } : { host: null, bootId: null };
+  };
+  const tagOf = machineTags(loaded.map(machine));
+  const pids = loaded.map((l) => l.reader.header.pid);
+  const pidsShared = new Set(pids).size < pids.length;
+  let endSeconds = 0;
+  const processes = loaded.map((l, index): ExportProcess => {
+    const h = l.reader.header;
+    const tag = tagOf(machine(l));
+    const key = processKey(tag, h.pid);
+    const traceId = pidsShared ? index + 1 : h.pid;
     const { slope, intercept } = l.reader.clock.line();
-    const time = new TimeMap(Number(h.startMonoNs - startNs), intercept, slope);
+    const time = new TimeMap(Number(startOf(l) - startNs), intercept, slope);
     const end = endTicks(l);
     l.sink.finish(end);
     endSeconds = Math.max(endSeconds, time.seconds(end));
@@ -149,6 +178,8 @@ export function buildTimeline(path: string): Timeline {
       .sort((a, b) => a.start - b.start || a.slot - b.slot)
       .map((t): ExportThread => ({
         pid: h.pid,
+        processKey: key,
+        traceId,
         tid: t.tid || h.pid * 1000 + t.slot,
         name: l.reader.defs.string(t.nameId) ?? (t.isMain ? 'MainThread' : `thread ${t.slot}`),
         isMain: t.isMain,
@@ -159,7 +190,7 @@ export function buildTimeline(path: string): Timeline {
         time,
         describe: describer(t, l.sink, l.reader.defs, names),
       }));
-    return { pid: h.pid, label: `${h.argv.join(' ') || h.executable} (pid ${h.pid})`, threads };
+    return { pid: h.pid, key, traceId, label: `${tag ? `${tag}: ` : ''}${h.argv.join(' ') || h.executable} (pid ${h.pid})`, threads };
   });
   return { processes: processes.sort((a, b) => (a.threads[0]?.startSeconds ?? 0) - (b.threads[0]?.startSeconds ?? 0)), endSeconds };
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import type { ProcessResult, ThreadResult } from '../analysis/model';
 import type { ProcessRoleOf } from '../analysis/processRoles';
+import type { ProcessKey } from '../analysis/processKeys';
 import type { WorkProfile } from '../suggest/profile';
 import { recordingProfile } from '../suggest/recordingProfile';
 import { clusterDrafts, hasEngine } from '../suggest/clusterRemedies';
@@ -41,6 +42,7 @@ function process(p: ProcessResult, role: ProcessRoleOf | undefined, cluster: Clu
   return {
     pid: p.pid,
     parentPid: p.parentPid,
+    key: p.key,
     role: role?.role ?? 'main',
     roleName: role?.name ?? 'main process',
     cluster: cluster ? { ...cluster } : null,
@@ -83,7 +85,7 @@ function process(p: ProcessResult, role: ProcessRoleOf | undefined, cluster: Clu
 function workers(p: WorkProfile | null): ReportWorkers | null {
   const ids = p?.workerIds;
   if (!p || !ids) return null;
-  return { in: ids.in, count: p.workers, processes: [...ids.processes], threads: ids.threads.map((t) => ({ ...t })) };
+  return { in: ids.in, count: p.workers, processes: [...ids.processes], processKeys: [...ids.processKeys], threads: ids.threads.map((t) => ({ ...t })) };
 }
 
 /**
@@ -107,11 +109,11 @@ export function buildReport(a: RecordingAnalysis, generator = 'gilscope', cores?
     wallSeconds: a.wallSeconds,
     attached: a.processes.some((p) => p.attachedAtSeconds !== null),
     command: a.session?.command ? [...a.session.command] : null,
-    processes: a.processes.map((p) => process(p, force.roles.get(p.pid), force.cluster.get(p.pid) ?? null)),
+    processes: a.processes.map((p) => process(p, force.roles.get(p.key), force.cluster.get(p.key) ?? null)),
     workers: workers(profile),
     suggestions: profile ? suggest(profile, {}, { drafts: clusterDrafts(a, force.cluster, profile), engine: hasEngine(force.cluster) }) : [],
-    warnings: a.warnings.filter((w) => ![...ended.keys()].some((pid) => isKillWarning(w, pid))),
-    notes: [...ended].map(([pid, engine]) => shutdownNote(pid, engine, force.cluster.get(pid)!.name)),
+    warnings: a.warnings.filter((w) => ![...ended.keys()].some((key) => isKillWarning(w, key))),
+    notes: [...ended].map(([key, engine]) => shutdownNote(key, engine, force.cluster.get(key)!.name)),
     hosts: hosts(a.processes),
     clusterWorkers: clusterWorkers(a, force.cluster),
   };

@@ -95,10 +95,10 @@ export class CellSites {
 
   constructor(timeline: Timeline, analysis: RecordingAnalysis) {
     for (const p of analysis.processes) {
-      const mine = timeline.processes.find((x) => x.pid === p.pid)?.threads ?? [];
+      const mine = timeline.processes.find((x) => x.key === p.key)?.threads ?? [];
       for (const t of p.threads) {
         const match = mine.find((x) => x.tid === t.tid || x.tid === p.pid * 1000 + t.slot);
-        if (match) this.threads.set(`${p.pid}/${t.slot}`, new ThreadSpans(match));
+        if (match) this.threads.set(`${p.key}/${t.slot}`, new ThreadSpans(match));
       }
     }
   }

@@ -1,19 +1,13 @@
 /**
  * The cluster fields of the JSON report (docs/report-schema.md, "Clusters";
- * docs/clusters.md): plain types with no imports, so that the pages, which
- * read the report's types, need nothing else.
+ * docs/clusters.md): plain types that import only the analysis's import-free
+ * cluster types, so that the pages, which read the report's types, need
+ * nothing else.
  */
 
-export type ClusterEngine = 'ray' | 'dask' | 'pp';
-export type ClusterRoleName = 'driver' | 'worker' | 'infrastructure';
+import type { ClusterEngine } from '../analysis/clusterTypes';
 
-/** A process's place in a cluster engine. */
-export interface ClusterRole {
-  readonly engine: ClusterEngine;
-  readonly role: ClusterRoleName;
-  /** "Ray actor Cruncher", "Dask worker 0 (tcp://127.0.0.1:40123)", "Ray log monitor"… */
-  readonly name: string;
-}
+export type { ClusterEngine, ClusterRole, ClusterRoleName } from '../analysis/clusterTypes';
 
 export interface ReportHost {
   /** The host's name (null in format-1 recordings). */
@@ -21,6 +15,8 @@ export interface ReportHost {
   bootId: string | null;
   /** Its processes, by start. */
   pids: number[];
+  /** The same processes' keys (Process `key`): the pids with the machine's name in a recording of several machines. */
+  keys: string[];
 }
 
 export interface ThreadGroupFigures {
@@ -34,6 +30,8 @@ export interface ThreadGroupFigures {
 
 export interface ReportClusterWorker {
   pid: number;
+  /** Its process's key (Process `key`). */
+  key: string;
   host: string | null;
   engine: ClusterEngine;
   name: string;

@@ -84,6 +84,8 @@ export interface ReportFunction extends Omit<ReportLine, 'line'> {
 export interface ReportProcess {
   pid: number;
   parentPid: number;
+  /** Which process it is in the report: its pid, or `MACHINE:PID` in a recording of several machines, where two may share a pid (src/core/analysis/processKeys.ts). */
+  key: string;
   /** What the process is to the work (src/core/analysis/processRoles.ts): helpers and infrastructure are never workers. */
   role: ProcessRole;
   /** The role for a person: "main process", "worker process", "multiprocessing resource tracker"… */
@@ -128,6 +130,8 @@ export interface ReportWorkers {
   count: number;
   /** The processes that did the work (`in: processes`), or the one whose threads did. */
   processes: number[];
+  /** The same processes' keys (Process `key`). */
+  processKeys: string[];
   /** The worker threads (`in: threads`), else empty. */
   threads: { pid: number; tid: number; name: string }[];
 }

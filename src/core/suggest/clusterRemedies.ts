@@ -23,6 +23,7 @@
 import { workerThreads } from '../analysis/clusterRoles';
 import type { ClusterRole } from '../analysis/clusterRoles';
 import type { ProcessResult, ThreadResult } from '../analysis/model';
+import type { ProcessKey } from '../analysis/processKeys';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import { fromPrediction } from './draft';
 import type { Draft, SuggestOptions } from './draft';
@@ -54,7 +55,7 @@ function threadsSpan(p: ProcessResult, threads: readonly ThreadResult[]): TaskSp
   const to = p.endSeconds;
   if (!(to > from) || threads.length === 0) return null;
   const width = Math.min(20_000, Math.max(1, Math.ceil((to - from) / SPAN_CELL_SECONDS)));
-  const keys = new Set(threads.map((t) => `${p.pid}/${t.slot}`));
+  const keys = new Set(threads.map((t) => `${p.key}/${t.slot}`));
   const rows = p.heatmap.query({ startSeconds: from, endSeconds: to, width }).threads.filter((r) => keys.has(r.key));
   let first = -1;
   let last = -1;
@@ -89,9 +90,9 @@ export function taskSpan(groups: readonly { p: ProcessResult; threads: readonly 
 }
 
 /** The tasks' span of every worker of `engine` in a recording, and its task threads: for a what-if's measurement. */
-export function engineTaskSpan(a: RecordingAnalysis, cluster: ReadonlyMap<number, ClusterRole | null>, engine: 'dask' | 'ray'): TaskSpan | null {
+export function engineTaskSpan(a: RecordingAnalysis, cluster: ReadonlyMap<ProcessKey, ClusterRole | null>, engine: 'dask' | 'ray'): TaskSpan | null {
   const groups = a.processes
-    .filter((p) => cluster.get(p.pid)?.engine === engine && cluster.get(p.pid)?.role === 'worker')
+    .filter((p) => cluster.get(p.key)?.engine === engine && cluster.get(p.key)?.role === 'worker')
     .map((p) => ({ p, threads: workerThreads(p, engine).tasks }));
   return taskSpan(groups);
 }
@@ -103,10 +104,10 @@ interface Convoying {
   readonly wait: number;
 }
 
-function convoying(a: RecordingAnalysis, cluster: ReadonlyMap<number, ClusterRole | null>, engine: 'dask' | 'ray'): Convoying[] {
+function convoying(a: RecordingAnalysis, cluster: ReadonlyMap<ProcessKey, ClusterRole | null>, engine: 'dask' | 'ray'): Convoying[] {
   const out: Convoying[] = [];
   for (const p of a.processes) {
-    const c = cluster.get(p.pid);
+    const c = cluster.get(p.key);
     if (c?.engine !== engine || c.role !== 'worker') continue;
     const threads = workerThreads(p, engine).tasks.filter((t) => t.gil.heldSeconds > 0);
     if (threads.length < 2) continue;
@@ -142,7 +143,7 @@ function hotTarget(groups: readonly Convoying[]): Draft['target'] {
 }
 
 /** Dask workers whose task threads convoy on their GIL: fewer threads_per_worker, more worker processes. */
-function daskThreads(a: RecordingAnalysis, cluster: ReadonlyMap<number, ClusterRole | null>, p: WorkProfile, o: SuggestOptions): Draft | null {
+function daskThreads(a: RecordingAnalysis, cluster: ReadonlyMap<ProcessKey, ClusterRole | null>, p: WorkProfile, o: SuggestOptions): Draft | null {
   const groups = convoying(a, cluster, 'dask');
   if (groups.length === 0) return null;
   const span = taskSpan(groups);
@@ -154,7 +155,7 @@ function daskThreads(a: RecordingAnalysis, cluster: ReadonlyMap<number, ClusterR
   const wait = groups.reduce((s, g) => s + g.wait, 0);
   const pred = predictSpan(span, after);
   const T = span.toSeconds - span.fromSeconds;
-  return fromPrediction('clusterProcesses', { ...p, pid: groups[0]!.p.pid }, after, {
+  return fromPrediction('clusterProcesses', { ...p, pid: groups[0]!.p.pid, processKey: groups[0]!.p.key }, after, {
     speedup: pred.speedup,
     interval: pred.interval,
     model: `T / (W / min(c, n')) = ${secs(T)} / (${secs(span.cpuSeconds)} / min(${round(pred.cores, 2)}, ${after})), the tasks' span`,
@@ -171,7 +172,7 @@ function daskThreads(a: RecordingAnalysis, cluster: ReadonlyMap<number, ClusterR
 }
 
 /** A Ray actor whose max_concurrency threads convoy on its GIL: more actors instead. */
-function rayActors(a: RecordingAnalysis, cluster: ReadonlyMap<number, ClusterRole | null>, p: WorkProfile, o: SuggestOptions): Draft | null {
+function rayActors(a: RecordingAnalysis, cluster: ReadonlyMap<ProcessKey, ClusterRole | null>, p: WorkProfile, o: SuggestOptions): Draft | null {
   const groups = convoying(a, cluster, 'ray');
   const g = [...groups].sort((x, y) => y.held + y.wait - (x.held + x.wait))[0];
   if (!g) return null;
@@ -180,8 +181,8 @@ function rayActors(a: RecordingAnalysis, cluster: ReadonlyMap<number, ClusterRol
   const n = g.threads.length;
   const pred = predictSpan(span, n);
   const T = span.toSeconds - span.fromSeconds;
-  const actor = cluster.get(g.p.pid)!.name.replace(/^Ray actor /, '');
-  return fromPrediction('clusterProcesses', { ...p, pid: g.p.pid }, n, {
+  const actor = cluster.get(g.p.key)!.name.replace(/^Ray actor /, '');
+  return fromPrediction('clusterProcesses', { ...p, pid: g.p.pid, processKey: g.p.key }, n, {
     speedup: pred.speedup,
     interval: pred.interval,
     model: `T / (W / min(c, n')) = ${secs(T)} / (${secs(span.cpuSeconds)} / min(${round(pred.cores, 2)}, ${n})), the actor's tasks' span`,
@@ -197,11 +198,11 @@ function rayActors(a: RecordingAnalysis, cluster: ReadonlyMap<number, ClusterRol
 }
 
 /** The cluster remedies that apply to a recording. */
-export function clusterDrafts(a: RecordingAnalysis, cluster: ReadonlyMap<number, ClusterRole | null>, p: WorkProfile, o: SuggestOptions = {}): Draft[] {
+export function clusterDrafts(a: RecordingAnalysis, cluster: ReadonlyMap<ProcessKey, ClusterRole | null>, p: WorkProfile, o: SuggestOptions = {}): Draft[] {
   return [daskThreads(a, cluster, p, o), rayActors(a, cluster, p, o)].filter((d): d is Draft => d !== null);
 }
 
 /** Whether a recording holds a cluster engine's processes (its own queue hands out the tasks: no chunksize to pass). */
-export function hasEngine(cluster: ReadonlyMap<number, ClusterRole | null>): boolean {
+export function hasEngine(cluster: ReadonlyMap<ProcessKey, ClusterRole | null>): boolean {
   return [...cluster.values()].some((c) => c !== null);
 }

@@ -17,17 +17,18 @@ import type { Workforce } from './workforce';
 export function processesProfile(a: RecordingAnalysis, cores: number, force: Workforce, fixed = false): WorkProfile {
   const working = force.working;
   const busiest = working[0]!;
-  const main = a.processes.find((p) => force.roles.get(p.pid)?.role === 'main') ?? busiest;
+  const main = a.processes.find((p) => force.roles.get(p.key)?.role === 'main') ?? busiest;
   const wall = Math.max(1e-9, main.endSeconds - main.startSeconds);
   const threads = working.flatMap((p) => [...p.threads]);
   const from = Math.min(...working.map((p) => p.startSeconds));
   const to = Math.max(...working.map((p) => p.endSeconds));
-  const workerProcesses: ProcessResult[] = working.filter((p) => force.roles.get(p.pid)?.role === 'worker');
+  const workerProcesses: ProcessResult[] = working.filter((p) => force.roles.get(p.key)?.role === 'worker');
   // The processes share one machine: the main one's samples say what it left them.
   const had = runCores(main) ?? runCores(busiest);
   return {
     baseline: 'recording',
     pid: main.pid,
+    processKey: main.key,
     wallSeconds: wall,
     serialSeconds: Math.max(0, wall - Math.max(0, Math.min(main.endSeconds, to) - Math.max(main.startSeconds, from))),
     workers: working.length,
@@ -45,10 +46,10 @@ export function processesProfile(a: RecordingAnalysis, cores: number, force: Wor
     locks: lockPressures(busiest, wall),
     convoy: convoyPressure(busiest, busiest.threads.filter((t) => !t.isMain)),
     workerProcesses: working.length,
-    mainProcessWorks: working.includes(main) && force.roles.get(main.pid)?.role === 'main',
+    mainProcessWorks: working.includes(main) && force.roles.get(main.key)?.role === 'main',
     ipc: ipcPressure(workerProcesses),
     python: { version: busiest.python.version, gilEnabled: busiest.python.gilEnabled },
     exchange: null,
-    workerIds: { in: 'processes', processes: working.map((p) => p.pid), threads: [] },
+    workerIds: { in: 'processes', processes: working.map((p) => p.pid), processKeys: working.map((p) => p.key), threads: [] },
   };
 }

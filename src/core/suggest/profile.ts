@@ -14,6 +14,8 @@ export interface WorkProfile {
    */
   readonly baseline: 'recording' | 'serial';
   readonly pid: number | null;
+  /** The same process's key (ProcessResult.key: a pid is one machine's); absent with `pid` null, or where the pid alone names it. */
+  readonly processKey?: string;
   /** W: the baseline's wall time. */
   readonly wallSeconds: number;
   /** S: the part of W outside the workers' work (start-up, setup, joins): not sped up. */
@@ -100,6 +102,8 @@ export interface WorkerIds {
   /** `threads`: threads of one process did the work (one thread, when `baseline` is serial); `processes`: two or more processes did. */
   readonly in: 'threads' | 'processes';
   readonly processes: readonly number[];
+  /** The same processes' keys (ProcessResult.key). */
+  readonly processKeys: readonly string[];
   /** The worker threads, when `in` is `threads`. */
   readonly threads: readonly { readonly pid: number; readonly tid: number; readonly name: string }[];
 }

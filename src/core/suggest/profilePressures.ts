@@ -39,7 +39,7 @@ export function ownWork(t: ThreadResult): number {
 /** Seconds `t` (a thread of `p`) held the GIL between two times of the recording. */
 export function heldBetween(p: ProcessResult, t: ThreadResult, from: number, to: number): number {
   if (!(to > from)) return 0;
-  const key = `${p.pid}/${t.slot}`;
+  const key = `${p.key}/${t.slot}`;
   const row = p.heatmap.query({ startSeconds: from, endSeconds: to, width: 1 }).threads.find((r) => r.key === key);
   return row ? Math.max(0, row.cells.held[0]!) : t.gil.heldSeconds;
 }

@@ -87,6 +87,7 @@ export function recordingProfile(a: RecordingAnalysis, cores: number, force: Wor
   return {
     baseline: serial ? 'serial' : 'recording',
     pid: p.pid,
+    processKey: p.key,
     wallSeconds: wall,
     serialSeconds: Math.max(0, wall - span),
     workers: workers.length,
@@ -108,10 +109,10 @@ export function recordingProfile(a: RecordingAnalysis, cores: number, force: Wor
     convoy: convoyPressure(p, serial ? [] : p.threads.filter((t) => !t.isMain)),
     workerProcesses: 0,
     // A child that did a little beside this process (below a share of the work) may still have waited for its tasks.
-    ipc: ipcPressure(a.processes.filter((q) => q !== p && force.roles.get(q.pid)?.role === 'worker')),
+    ipc: ipcPressure(a.processes.filter((q) => q !== p && force.roles.get(q.key)?.role === 'worker')),
     python: { version: p.python.version, gilEnabled: p.python.gilEnabled },
     exchange: serial ? null : exchangeProfile(p, workers),
     freeThreaded: freeThreadedPressure(p, workers),
-    workerIds: { in: 'threads', processes: [p.pid], threads: workers.map((t) => ({ pid: p.pid, tid: t.tid, name: t.name })) },
+    workerIds: { in: 'threads', processes: [p.pid], processKeys: [p.key], threads: workers.map((t) => ({ pid: p.pid, tid: t.tid, name: t.name })) },
   };
 }

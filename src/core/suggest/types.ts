@@ -42,6 +42,8 @@ export interface Suggestion {
   readonly target: SuggestionTarget | null;
   /** The process the suggestion is about (null for a comparison's serial run). */
   readonly pid: number | null;
+  /** The same process's key (the report's Process `key`: `MACHINE:PID` in a recording of several machines); null with `pid`. */
+  readonly processKey?: string | null;
   /** Workers the prediction is for (threads, processes or interpreters). */
   readonly workers: number;
   /** Wall-time speedup over the baseline (the recorded run, or a comparison's serial run). */
