@@ -6,7 +6,9 @@ written into the recording directory for the launcher to report, not printed.
 import os
 import sys
 
-from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, _build, _freethreaded, safefiles
+from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, probe_handoff
+
+MODULE = probe_handoff.MODULE
 
 
 def _in_subinterpreter():
@@ -14,6 +16,9 @@ def _in_subinterpreter():
     their own GILs are found by the probe), so they start nothing."""
     if sys.version_info < (3, 12):
         return False
+    import _thread
+    if hasattr(_thread, "_is_main_interpreter"):  # 3.12+: no module to load for it
+        return not _thread._is_main_interpreter()
     try:
         import _interpreters as interpreters
     except ImportError:
@@ -30,18 +35,30 @@ def start():
     if not directory or _in_subinterpreter():
         return None
     try:
-        probe = _build.load_probe()
-        sys.modules[_build.MODULE] = probe
-        path = probe.start(directory, _build.build_description(), sys.executable or "")
+        probe, build = _load_probe()
+        sys.modules[MODULE] = probe
+        path = probe.start(directory, build, sys.executable or "")
     except Exception as error:  # the workload runs on, unrecorded, and the launcher says why
         _note(directory, "not recorded: %s" % error)
         return None
     probe.name_thread("MainThread")
-    _freethreaded.start(probe)
+    if probe.free_threaded_build():
+        from . import _freethreaded
+        _freethreaded.start(probe)
     _name_threads_when_threading_loads(probe)
     _split_long_holds(probe, directory)
     os.register_at_fork(after_in_child=lambda: _after_fork_in_child(probe, directory))
     return path
+
+
+def _load_probe():
+    """(probe, build description): the probe the launcher verified and handed
+    over (probe_handoff.py), else after the full check, building it if needed."""
+    handed = probe_handoff.load()
+    if handed is not None:
+        return handed
+    from . import _build  # imports what the full check needs: hashlib, sysconfig, subprocess...
+    return _build.load_probe(), _build.build_description()
 
 
 def _split_long_holds(probe, directory):
@@ -83,6 +100,7 @@ def _note(directory, what):
     """One line in errors-<pid>.txt (FORMAT.md): "EXECUTABLE: not recorded: WHY"
     or "EXECUTABLE: recorded, but WHAT". Never printed: the workload's
     stderr stays its own; the launchers and `gilscope report` say it."""
+    from . import safefiles
     try:
         line = "%s: %s\n" % (sys.executable, " ".join(str(what).split()))
         safefiles.append_private(os.path.join(directory, "errors-%d.txt" % os.getpid()), line)
@@ -129,8 +147,7 @@ class _ImportWatcher:
         if name != self.name:
             return None
         sys.meta_path.remove(self)
-        import importlib.util
-        spec = importlib.util.find_spec(name)
+        spec = self._find_elsewhere(name, path, target)
         if spec is None or spec.loader is None:
             return spec
         loader, patch = spec.loader, self.patch
@@ -145,3 +162,14 @@ class _ImportWatcher:
 
         spec.loader = _Loader()
         return spec
+
+    @staticmethod
+    def _find_elsewhere(name, path, target):
+        """What the import system would find without this watcher: the other
+        finders' answer (importlib.util.find_spec would cost an import)."""
+        for finder in list(sys.meta_path):
+            find_spec = getattr(finder, "find_spec", None)
+            spec = find_spec(name, path, target) if find_spec else None
+            if spec is not None:
+                return spec
+        return None

@@ -12,18 +12,14 @@ Nothing here changes what the program does; nothing is imported early."""
 import gc
 import os
 import sys
-import sysconfig
 
 # FORMAT.md PHASE kinds
 PHASE_GC, PHASE_FORK, PHASE_TRACING, PHASE_GIL_ENABLING = 1, 2, 3, 4
 
 
-def is_free_threaded_build():
-    return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-
-
 def start(probe):
-    if not is_free_threaded_build() or not hasattr(sys, "_is_gil_enabled"):
+    # the probe knows how it was compiled: no sysconfig to import at every start
+    if not probe.free_threaded_build() or not hasattr(sys, "_is_gil_enabled"):
         return
     if sys._is_gil_enabled():
         probe.gil_enabled(None)  # PYTHON_GIL=1 or -X gil=1: on from the start
@@ -34,8 +30,18 @@ def start(probe):
                         after_in_parent=lambda: probe.phase(PHASE_FORK, True))
 
 
+def _extension_file_loader():
+    """importlib.machinery.ExtensionFileLoader, without importing importlib:
+    the import system's own class, which that module re-exports."""
+    try:
+        return sys.modules["_frozen_importlib_external"].ExtensionFileLoader
+    except (KeyError, AttributeError):
+        from importlib.machinery import ExtensionFileLoader
+        return ExtensionFileLoader
+
+
 def _watch_extension_imports(probe):
-    from importlib.machinery import ExtensionFileLoader
+    ExtensionFileLoader = _extension_file_loader()
     original = ExtensionFileLoader.create_module
 
     def create_module(self, spec):

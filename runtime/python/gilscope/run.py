@@ -69,11 +69,12 @@ def main(argv=None):
     if problem:
         _say("gilscope: %s" % problem)
         return 2
-    sampling = None
+    sampling, handoff = None, None
     try:
         # Loaded here first, as each recorded process will load it: a probe
-        # that cannot be loaded is said now, not found in errors-<pid>.txt later.
-        _build.load_probe(_say)
+        # that cannot be loaded is said now, not found in errors-<pid>.txt later;
+        # then handed to them checked (probe_handoff.py).
+        _, handoff = _build.load_probe_for_handoff(_say)
     except _build.BuildError as error:
         unsupported = sampler.unsupported()
         if options.no_fallback or unsupported:
@@ -91,7 +92,7 @@ def main(argv=None):
     if options.module:
         command += ["-m", options.module]
     command += options.target
-    code, signum = session.run(command, directory, sampling)
+    code, signum = session.run(command, directory, sampling, handoff=handoff)
     unrecorded = recorder_notes.not_recorded_line(directory)
     if unrecorded:
         _say(unrecorded)

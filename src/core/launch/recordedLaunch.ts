@@ -21,10 +21,12 @@ export interface RecordedLaunch {
 /**
  * Starts `command` recorded: exactly when the interpreter allows it, else
  * under the sampler (which prints the one line saying so, and why). The
- * caller has already decided that sampling is acceptable.
+ * caller has already decided that sampling is acceptable. An exact
+ * recording gets the probe prepare checked, handed over.
  */
 export function startRecordedWorkload(launch: RecordedLaunch): WorkloadRun {
   const { prepared, recordingDir } = launch;
+  const { handoff, ...python } = prepared;
   const sampling = prepared.exact
     ? undefined
     : { hz: launch.sampleHz ?? DEFAULT_SAMPLE_HZ, reason: prepared.reason ?? 'exact recording is unavailable' };
@@ -33,7 +35,8 @@ export function startRecordedWorkload(launch: RecordedLaunch): WorkloadRun {
     recordingDir,
     runtimeDir: launch.runtimeDir,
     launcher: launch.launcher,
-    python: prepared,
+    python,
+    ...(!sampling && handoff ? { probeHandoff: handoff } : {}),
     ...(launch.cwd !== undefined ? { cwd: launch.cwd } : {}),
     ...(launch.stdio !== undefined ? { stdio: launch.stdio } : {}),
     ...(sampling ? {
@@ -42,3 +45,4 @@ export function startRecordedWorkload(launch: RecordedLaunch): WorkloadRun {
     } : {}),
   });
 }
+

@@ -22,6 +22,8 @@ export interface WorkloadOptions {
   readonly stdio?: StdioOptions;
   readonly launcher: string;
   readonly python?: SessionRecord['python'];
+  /** Added to the workload's environment: the probe prepare checked (workloadEnv.ts). */
+  readonly probeHandoff?: Readonly<Record<string, string>>;
   /**
    * A launcher in between (the sampler, sampledLaunch.ts): the command line
    * actually started, which runs `command`; session.json still names `command`.
@@ -59,7 +61,7 @@ export class WorkloadRun {
     writeSessionFile(options.recordingDir, this.session);
     this.child = spawn(program, args, {
       cwd: this.session.cwd,
-      env: workloadEnvironment(options.recordingDir, options.runtimeDir),
+      env: workloadEnvironment(options.recordingDir, options.runtimeDir, process.env, options.probeHandoff),
       stdio: options.stdio ?? 'inherit',
     });
     this.ended = new Promise((resolve) => {
