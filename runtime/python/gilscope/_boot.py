@@ -3,6 +3,7 @@ recording directory. Called from the sitecustomize that `gilscope record`
 puts on PYTHONPATH. It must never break or change the workload: a failure is
 written into the recording directory for the launcher to report, not printed.
 """
+import errno
 import os
 import sys
 
@@ -38,6 +39,12 @@ def start():
         probe, build = _load_probe()
         sys.modules[MODULE] = probe
         path = probe.start(directory, build, sys.executable or "")
+    except OSError as error:
+        if error.errno != errno.EFBIG:
+            _note(directory, "not recorded: %s" % error)
+        # EFBIG: the recording reached its size cap before this process began;
+        # it runs unrecorded, and the launcher says where the cap stopped recording
+        return None
     except Exception as error:  # the workload runs on, unrecorded, and the launcher says why
         _note(directory, "not recorded: %s" % error)
         return None

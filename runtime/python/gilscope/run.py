@@ -1,4 +1,4 @@
-"""python -m gilscope.run [-o DIR] [--no-fallback] [--sample-hz N] [-m module | script.py] [args...]
+"""python -m gilscope.run [-o DIR] [--max-size SIZE] [--no-fallback] [--sample-hz N] [-m module | script.py] [args...]
 
 Records a Python workload with this interpreter, without Node: every thread
 of every Python process it starts, into DIR (a recording directory). Read it
@@ -7,13 +7,16 @@ with `gilscope report DIR`.
 When the exact recorder cannot be built here (no C compiler, no internal
 headers), the workload is sampled from outside instead (gilscope/sampler/),
 after one line on stderr saying why and how to get exact recording;
---no-fallback refuses instead (exit status 2)."""
+--no-fallback refuses instead (exit status 2).
+
+The recording stops at a size cap, 1 GiB unless --max-size says otherwise
+(size_cap.py); the program runs on unrecorded, and one line says so."""
 import argparse
 import os
 import sys
 import time
 
-from . import _build, recorder_notes, safefiles, sampler, session
+from . import _build, recorder_notes, safefiles, sampler, session, size_cap
 
 
 def _hz(text):
@@ -23,11 +26,19 @@ def _hz(text):
         raise argparse.ArgumentTypeError(str(error))
 
 
+def _size(text):
+    try:
+        return size_cap.parse_size(text)
+    except size_cap.SizeError as error:
+        raise argparse.ArgumentTypeError(str(error))
+
+
 def parse(argv):
     parser = argparse.ArgumentParser(
         prog="python -m gilscope.run",
         description="Record a Python workload's GIL and lock contention.")
     parser.add_argument("-o", "--output", help="recording directory (default: gilscope-<time>.gilscope)")
+    parser.add_argument("--max-size", type=_size, default=size_cap.DEFAULT_CAP, metavar="SIZE", help=size_cap.HELP)
     parser.add_argument("--no-fallback", action="store_true",
                         help="fail (exit status 2) instead of sampling when exact recording is unavailable")
     parser.add_argument("--sample-hz", type=_hz, default=sampler.DEFAULT_HZ, metavar="N",
@@ -88,11 +99,23 @@ def main(argv=None):
     except safefiles.UnsafePath as error:
         _say("gilscope: %s" % error)
         return 2
+    capped = sampling is None and options.max_size > 0  # the sampler writes kilobytes a second: no cap
+    if capped:
+        try:
+            size_cap.create_budget(directory, options.max_size)
+        except OSError as error:
+            _say("gilscope: cannot create %s: %s; choose another -o"
+                 % (os.path.join(directory, size_cap.BUDGET), safefiles.os_error_words(error)))
+            return 2
     command = [sys.executable]
     if options.module:
         command += ["-m", options.module]
     command += options.target
+    started = time.monotonic_ns()  # CLOCK_MONOTONIC, as the budget's moment
     code, signum = session.run(command, directory, sampling, handoff=handoff)
+    reached = size_cap.reached_at(directory) if capped else None
+    if reached is not None:
+        _say(size_cap.capped_line(options.max_size, reached, started))
     unrecorded = recorder_notes.not_recorded_line(directory)
     if unrecorded:
         _say(unrecorded)

@@ -43,6 +43,8 @@ export class WorkloadRun {
   state: 'running' | 'stopping' | 'ended' = 'running';
   readonly ended: Promise<WorkloadEnd>;
   readonly child: ChildProcess;
+  /** CLOCK_MONOTONIC ns when it was started (process.hrtime), to compare with the recorder's times. */
+  readonly startedMonoNs: bigint;
   private readonly session: SessionRecord;
 
   private constructor(options: WorkloadOptions) {
@@ -59,6 +61,7 @@ export class WorkloadRun {
       ...(options.python ? { python: options.python } : {}),
     };
     writeSessionFile(options.recordingDir, this.session);
+    this.startedMonoNs = process.hrtime.bigint();
     this.child = spawn(program, args, {
       cwd: this.session.cwd,
       env: workloadEnvironment(options.recordingDir, options.runtimeDir, process.env, options.probeHandoff),
