@@ -44,7 +44,7 @@ export function resolvePython(name) {
   const pyenvRoot = process.env.PYENV_ROOT || join(process.env.HOME || '/root', '.pyenv');
   const versions = join(pyenvRoot, 'versions');
   const cached = cachedPythons().get(name);
-  if (!existsSync(versions) || !readdirSync(versions).some((v) => v.startsWith(`${name}.`))) {
+  if (!existsSync(versions) || !readdirSync(versions).some((v) => v === name || v.startsWith(`${name}.`))) {
     return cached && existsSync(cached) ? { name: cachedVersion(cached) ?? name, exe: cached, cached: true } : undefined;
   }
   const found = readdirSync(versions)
