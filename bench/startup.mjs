@@ -1,6 +1,8 @@
 // How much later a recorded Python process starts than a bare one: spawn to exit of
 // `python -c pass`, and of a Python that imports threading and runs one thread, bare
-// and recorded, alternated.
+// and recorded, in a rotating order, timed by bench/py/spawn_timer.py: wall time from
+// spawn to exit, and the child's CPU time (user + system, from wait4), which other jobs
+// on a shared machine do not inflate as they do wall time.
 //
 //   node bench/startup.mjs [--pythons 3.8,3.11,3.13,3.14] [--repeats 30] [--no-bytecode-cache]
 //
@@ -19,7 +21,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  emitRows, fmt3, intArg, label, loadMonitor, loadRow, prepare, printTable, pythons, removeDir, row, runtimePath, stat, tempDir,
+  benchPy, emitRows, fmt3, intArg, label, loadMonitor, loadRow, prepare, printTable, pythons, removeDir, row, runtimePath, stat, tempDir,
 } from './lib.mjs';
 
 const { values } = parseArgs({
@@ -58,24 +60,17 @@ function recordingFolder(tmp, name) {
   return dir;
 }
 
-/** Milliseconds from spawn to exit. */
-function timed(exe, args, env) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(exe, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
-  if (r.status !== 0) throw new Error(`${exe} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/** Runs the arms in a rotating order, `repeats` rounds: each arm's times. */
-function rotate(arms) {
-  const times = arms.map(() => []);
-  for (let i = 0; i < repeats; i++) {
-    for (let k = 0; k < arms.length; k++) {
-      const a = (i + k) % arms.length;
-      times[a].push(arms[a]());
-    }
-  }
-  return times;
+/**
+ * Runs the arms (commands with their environments) `repeats` times in a rotating order,
+ * timed by bench/py/spawn_timer.py (started once, untimed, with `timerPython -I -S`):
+ * per arm, the wall ms (spawn to exit) and CPU ms (the child's user + system time) of each run.
+ */
+function timeArms(timerPython, arms) {
+  const spec = JSON.stringify({ repeats, arms: arms.map(([argv, env]) => ({ argv, env })) });
+  const r = spawnSync(timerPython, ['-I', '-S', join(benchPy, 'spawn_timer.py')], { input: spec, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`spawn_timer failed (${r.status ?? r.signal}): ${r.stderr}`);
+  const out = JSON.parse(r.stdout);
+  return arms.map((_, k) => ({ wall: out.wall_ms[k], cpu: out.cpu_ms[k] }));
 }
 
 const rows = [];
@@ -90,17 +85,18 @@ try {
     const full = { ...bare, GILSCOPE_DIR: dir, GILSCOPE_RUNTIME: runtimePath, PYTHONPATH: runtimePath };
     const handed = { ...full, ...info.handoff };
     for (const program of programs) {
-      for (const env of [bare, handed, full]) timed(py.exe, program.args, env); // untimed: .pyc files, page cache
-      const [b, h, f] = rotate([() => timed(py.exe, program.args, bare), () => timed(py.exe, program.args, handed),
-        () => timed(py.exe, program.args, full)]);
-      const added = h.map((t, i) => t - b[i]);
-      const addedFull = f.map((t, i) => t - b[i]);
-      console.log(`${label(py)} ${program.name}: bare ${fmt3(stat(b), ms)}; recorded ${fmt3(stat(h), ms)}; ` +
-        `recorded, full check ${fmt3(stat(f), ms)} (min / median / max of ${repeats})`);
-      const sa = stat(added);
-      rows.push(row('startup', program.name, label(py), 'bare, spawn to exit', stat(b), ms));
-      rows.push(row('startup', program.name, label(py), 'added by recording (probe handed over)', sa, ms, 'median <= 10 ms (goal 3)', sa.median <= 10));
-      rows.push(row('startup', program.name, label(py), 'added with the full probe check (before the hand-over)', stat(addedFull), ms));
+      const argv = [py.exe, ...program.args];
+      const [b, h, f] = timeArms(py.exe, [[argv, bare], [argv, handed], [argv, full]]);
+      const added = (arm, clock) => arm[clock].map((t, i) => t - b[clock][i]);
+      console.log(`${label(py)} ${program.name}: bare ${fmt3(stat(b.wall), ms)} (CPU ${fmt3(stat(b.cpu), ms)}); ` +
+        `recorded ${fmt3(stat(h.wall), ms)} (CPU ${fmt3(stat(h.cpu), ms)}); recorded, full check ${fmt3(stat(f.wall), ms)} ` +
+        `(CPU ${fmt3(stat(f.cpu), ms)}) (min / median / max of ${repeats})`);
+      const sa = stat(added(h, 'wall'));
+      rows.push(row('startup', program.name, label(py), 'bare, spawn to exit', stat(b.wall), ms));
+      rows.push(row('startup', program.name, label(py), 'added by recording (probe handed over), wall', sa, ms, 'median <= 10 ms (goal 3)', sa.median <= 10));
+      rows.push(row('startup', program.name, label(py), 'added by recording (probe handed over), CPU', stat(added(h, 'cpu')), ms));
+      rows.push(row('startup', program.name, label(py), 'added with the full probe check (before the hand-over), wall', stat(added(f, 'wall')), ms));
+      rows.push(row('startup', program.name, label(py), 'added with the full probe check (before the hand-over), CPU', stat(added(f, 'cpu')), ms));
     }
   }
 } finally {
