@@ -32,12 +32,13 @@ truncate), mode, owner or links, and no call sets it to a chosen value
 device with the same ctime has not changed since. Two limits, both
 closed here:
 
-- file times are coarse (a kernel clock tick, up to 10 ms): a change in
-  the same tick as the change before it would leave ctime as it was. So
-  the identity is handed over only for a probe whose ctime was at least
-  SETTLED_NS old when hashing began (a probe just built is waited for),
-  and only when it is the same after hashing: any later change falls in
-  a later tick and shows;
+- file times are coarse (a kernel clock tick, up to 10 ms; whole seconds
+  on some file systems): a change in the same tick as the change before
+  it would leave ctime as it was. So the identity is handed over only for
+  a probe whose ctime was at least SETTLED_NS old when hashing began
+  (COARSE_SETTLED_NS when the ctime is a whole second; a probe just built
+  is waited for), and only when it is the same after hashing: any later
+  change falls in a later tick and shows;
 - setting the system clock back could repeat a ctime; that takes root,
   who could replace the probe anyway.
 
@@ -54,6 +55,7 @@ from . import safefiles
 CHECKSUM_SUFFIX = ".sha256"
 MISSING = "is not built yet"
 SETTLED_NS = 50 * 1000 * 1000  # several kernel clock ticks: see "Handing a verified probe over"
+COARSE_SETTLED_NS = 2 * 1000 * 1000 * 1000  # a file system that keeps whole seconds (or two)
 
 
 class CacheUnsafe(Exception):
@@ -146,12 +148,13 @@ def _settled_stat(fd):
     a probe just built); None when it keeps changing or lies in the future."""
     for _ in range(4):
         st = os.fstat(fd)
+        settled = SETTLED_NS if st.st_ctime_ns % 1000000000 else COARSE_SETTLED_NS
         age = time.time_ns() - st.st_ctime_ns
-        if age >= SETTLED_NS:
+        if age >= settled:
             return st
         if age < 0:
             return None  # a clock set back: no identity can be trusted to show a change
-        time.sleep((SETTLED_NS - age) / 1e9)
+        time.sleep((settled - age) / 1e9)
     return None
 
 
