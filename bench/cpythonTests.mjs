@@ -15,7 +15,7 @@
 // read the recording (format 2, until its reader is merged) the analysis columns say so
 // and are left out of the ratio. Each run takes minutes: its defaults are one repeat.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -87,6 +87,7 @@ try {
         environment(true));
       let b, r;
       if (i % 2 === 0) { b = runBare(); r = runRecorded(); } else { r = runRecorded(); b = runBare(); }
+      if (!existsSync(dir)) throw new Error(`the recorded run made no recording: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
       const names = readdirSync(dir);
       const size = names.reduce((sum, n) => sum + statSync(join(dir, n)).size, 0);
       const capped = /recording stopped at the size cap/.test(r.stderr);

@@ -33,6 +33,26 @@ def _size(text):
         raise argparse.ArgumentTypeError(str(error))
 
 
+_TAKES_A_VALUE = ("-o", "--output", "--max-size", "--sample-hz")
+
+
+def _split_at_module(argv):
+    """(our arguments, the module's) at `-m MODULE`: as with python -m, every
+    word after the module's name is its own (`-m test -j1 test_thread`),
+    which argparse would otherwise take for ours. (argv, None) without -m."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--" or not word.startswith("-"):
+            return argv, None  # a script: argparse's REMAINDER keeps its arguments
+        if word == "-m":
+            return argv[:i + 2], argv[i + 2:]
+        if word.startswith("-m") and not word.startswith("--"):
+            return argv[:i + 1], argv[i + 1:]
+        i += 2 if word in _TAKES_A_VALUE else 1
+    return argv, None
+
+
 def parse(argv):
     parser = argparse.ArgumentParser(
         prog="python -m gilscope.run",
@@ -43,9 +63,13 @@ def parse(argv):
                         help="fail (exit status 2) instead of sampling when exact recording is unavailable")
     parser.add_argument("--sample-hz", type=_hz, default=sampler.DEFAULT_HZ, metavar="N",
                         help="sampling rate when falling back to sampling (default %d)" % sampler.DEFAULT_HZ)
-    parser.add_argument("-m", dest="module", help="run a library module as a script, like python -m")
+    parser.add_argument("-m", dest="module", help="run a library module as a script, like python -m; "
+                        "what follows is the module's arguments")
     parser.add_argument("target", nargs=argparse.REMAINDER, help="script.py and its arguments")
-    options = parser.parse_args(argv)
+    ours, module_args = _split_at_module(argv)
+    options = parser.parse_args(ours)
+    if module_args is not None:
+        options.target = module_args
     if not options.module and not options.target:
         parser.error("name a script to record, e.g. python -m gilscope.run -o out.gilscope script.py")
     if options.target and options.target[0] == "--":
