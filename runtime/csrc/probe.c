@@ -347,6 +347,13 @@ static PyObject *probe_gil_offsets(PyObject *self, PyObject *unused) {
                          "switch_mutex", (Py_ssize_t)layout.switch_mutex, "size", (Py_ssize_t)layout.size);
 }
 
+/* free_threaded_build(): so that the runtime need not import sysconfig at start-up to know. */
+static PyObject *probe_free_threaded_build(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    return PyBool_FromLong((build_flags() & GS_BUILD_FREE_THREADED) != 0);
+}
+
 static PyMethodDef probe_methods[] = {
     {"start", probe_start, METH_VARARGS,
      "start(directory, build, executable, attached=False, control=None, launcher_pid=0, launcher_start=0) -> path of this "
@@ -364,6 +371,7 @@ static PyMethodDef probe_methods[] = {
     {"recording", probe_recording, METH_NOARGS, "whether this process records (False in a fork child that execs another program)"},
     {"lost_records", probe_lost_records, METH_NOARGS, "records that could not be written"},
     {"gil_offsets", probe_gil_offsets, METH_NOARGS, "where the GIL is, for checks"},
+    {"free_threaded_build", probe_free_threaded_build, METH_NOARGS, "whether this build defines Py_GIL_DISABLED"},
     {NULL, NULL, 0, NULL},
 };
 

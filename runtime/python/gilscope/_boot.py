@@ -3,12 +3,15 @@ recording directory. Called from the sitecustomize that `gilscope record`
 puts on PYTHONPATH. It must never break or change the workload: a failure is
 written into the recording directory for the launcher to report, not printed.
 """
+import errno
 import os
 import sys
 
-from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, ENV_PER_HOST, _build, _cluster, _freethreaded, safefiles
+from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, ENV_PER_HOST, _cluster, _freethreaded, probe_handoff, safefiles
 from .import_watch import when_imported as _when_imported
 from .thread_naming import name_new_threads as _patch_threading
+
+MODULE = probe_handoff.MODULE
 
 
 def _in_subinterpreter():
@@ -16,6 +19,9 @@ def _in_subinterpreter():
     their own GILs are found by the probe), so they start nothing."""
     if sys.version_info < (3, 12):
         return False
+    import _thread
+    if hasattr(_thread, "_is_main_interpreter"):  # 3.12+: no module to load for it
+        return not _thread._is_main_interpreter()
     try:
         import _interpreters as interpreters
     except ImportError:
@@ -35,9 +41,15 @@ def start():
         if os.environ.get(ENV_PER_HOST) == "1":  # a cluster's recording: this machine's own folder in it
             from .hostfolder import host_folder
             directory = host_folder(directory)
-        probe = _build.load_probe()
-        sys.modules[_build.MODULE] = probe
-        path = probe.start(directory, _build.build_description(), sys.executable or "")
+        probe, build = _load_probe()
+        sys.modules[MODULE] = probe
+        path = probe.start(directory, build, sys.executable or "")
+    except OSError as error:
+        if error.errno != errno.EFBIG:
+            _note(directory, "not recorded: %s" % error)
+        # EFBIG: the recording reached its size cap before this process began;
+        # it runs unrecorded, and the launcher says where the cap stopped recording
+        return None
     except Exception as error:  # the workload runs on, unrecorded, and the launcher says why
         _note(directory, "not recorded: %s" % error)
         return None
@@ -48,6 +60,16 @@ def start():
     _cluster.watch(probe, directory)
     os.register_at_fork(after_in_child=lambda: _after_fork_in_child(probe, directory))
     return path
+
+
+def _load_probe():
+    """(probe, build description): the probe the launcher verified and handed
+    over (probe_handoff.py), else after the full check, building it if needed."""
+    handed = probe_handoff.load()
+    if handed is not None:
+        return handed
+    from . import _build  # imports what the full check needs: hashlib, sysconfig, subprocess...
+    return _build.load_probe(), _build.build_description()
 
 
 def _split_long_holds(probe, directory):
@@ -93,6 +115,7 @@ def _note(directory, what):
     """One line in errors-<pid>.txt (FORMAT.md): "EXECUTABLE: not recorded: WHY"
     or "EXECUTABLE: recorded, but WHAT". Never printed: the workload's
     stderr stays its own; the launchers and `gilscope report` say it."""
+    from . import safefiles
     try:
         line = "%s: %s\n" % (sys.executable, " ".join(str(what).split()))
         safefiles.append_private(os.path.join(directory, "errors-%d.txt" % os.getpid()), line)

@@ -27,8 +27,8 @@ def start(probe, free_threaded=None):
     removes them: the gc callback, the extension loader's wrapper, and makes
     the fork hooks inert (os.register_at_fork has no undo). `free_threaded`:
     already known by the caller (attached.py), else read from sysconfig."""
-    if free_threaded is None:
-        free_threaded = is_free_threaded_build()
+    if free_threaded is None:  # the probe knows how it was compiled: no sysconfig to import at every start
+        free_threaded = probe.free_threaded_build()
     if not free_threaded or not hasattr(sys, "_is_gil_enabled"):
         return lambda: None
     undos = []
@@ -54,9 +54,19 @@ def start(probe, free_threaded=None):
     return undo
 
 
+def _extension_file_loader():
+    """importlib.machinery.ExtensionFileLoader, without importing importlib:
+    the import system's own class, which that module re-exports."""
+    try:
+        return sys.modules["_frozen_importlib_external"].ExtensionFileLoader
+    except (KeyError, AttributeError):
+        from importlib.machinery import ExtensionFileLoader
+        return ExtensionFileLoader
+
+
 def _watch_extension_imports(probe):
     """Wraps ExtensionFileLoader.create_module; returns undo()."""
-    from importlib.machinery import ExtensionFileLoader
+    ExtensionFileLoader = _extension_file_loader()
     original = ExtensionFileLoader.create_module
     watching = [True]
 
