@@ -6,7 +6,7 @@ written into the recording directory for the launcher to report, not printed.
 import os
 import sys
 
-from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, _build, _freethreaded, safefiles
+from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, _build, _freethreaded, fork_warning, safefiles
 from .import_watch import when_imported as _when_imported
 from .thread_naming import name_new_threads as _patch_threading
 
@@ -43,6 +43,7 @@ def start():
     _name_threads_when_threading_loads(probe)
     _split_long_holds(probe, directory)
     os.register_at_fork(after_in_child=lambda: _after_fork_in_child(probe, directory))
+    fork_warning.install()
     return path
 
 
