@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ownthreads.h"
 #include "recorder.h"
 
 #define MAX_SAMPLED 1024
@@ -162,7 +163,7 @@ int gs_cpusample_start(unsigned ms) {
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 256 * 1024);
     pthread_t thread;
-    int rc = pthread_create(&thread, &attr, sampler_main, NULL);
+    int rc = gs_create_own_thread(&thread, &attr, sampler_main, NULL, GS_OWN_THREAD_PREFIX "cpu");
     pthread_attr_destroy(&attr);
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
     if (rc != 0) {

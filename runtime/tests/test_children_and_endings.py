@@ -64,6 +64,18 @@ class Endings(unittest.TestCase):
         self.assertEqual(r.main.end_code, signal.SIGSEGV)
         self.check_readable_until(r, r.truth["crash_at"], r.truth["threads_start"])
 
+    def test_a_segfault_sent_with_kill_kills_it_as_bare(self):
+        # The probe's handler took every SIGSEGV for a fault that re-executes, and returned: a
+        # SIGSEGV sent with os.kill() was lost and the program exited 0 recorded (found by the
+        # stress harness). Only the kernel's faults (si_code > 0) re-execute.
+        bare = run_plain("crash_segv.py", "--method", "kill")
+        r = record("crash_segv.py", "--method", "kill")
+        self.assertEqual(bare.returncode, -signal.SIGSEGV)
+        self.assertEqual(r.returncode, -signal.SIGSEGV, r.stderr)
+        self.assertEqual(r.session["signal"], signal.SIGSEGV)
+        self.assertEqual((r.main.end_kind, r.main.end_code), (3, signal.SIGSEGV))
+        self.check_readable_until(r, r.truth["crash_at"], r.truth["threads_start"])
+
     def test_os_exit(self):
         r = record("exit_os_exit.py")
         self.assertEqual(r.returncode, 3)

@@ -7,7 +7,7 @@ import errno
 import os
 import sys
 
-from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, ENV_PER_HOST, _cluster, _freethreaded, probe_handoff, safefiles
+from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, ENV_PER_HOST, _cluster, _freethreaded, fork_warning, probe_handoff, safefiles
 from .import_watch import when_imported as _when_imported
 from .thread_naming import name_new_threads as _patch_threading
 
@@ -59,6 +59,7 @@ def start():
     _split_long_holds(probe, directory)
     _cluster.watch(probe, directory)
     os.register_at_fork(after_in_child=lambda: _after_fork_in_child(probe, directory))
+    fork_warning.install()
     return path
 
 

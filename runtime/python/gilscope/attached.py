@@ -182,7 +182,7 @@ def _begin(probe, control, recording_dir, build, hold_split_ms, launcher):
 
 
 def _install(session, hold_split_ms):
-    from . import _freethreaded, import_watch, thread_naming
+    from . import _freethreaded, fork_warning, import_watch, thread_naming
     probe, undos = session.probe, session.undos
     undos.append(probe.stop)  # last of all
     threading = sys.modules.get("threading")
@@ -208,6 +208,7 @@ def _install(session, hold_split_ms):
             undos.append(lambda: atexit.unregister(probe.stop_splitting))
     recording = [True]
     os.register_at_fork(after_in_child=lambda: recording[0] and _forked_child(session))
+    fork_warning.install()
     undos.append(lambda: recording.__setitem__(0, False))
 
 
