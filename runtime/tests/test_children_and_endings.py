@@ -11,9 +11,13 @@ from .workload import record, run_plain, union_share
 NS = 1e9
 
 
+# Eight tasks of 12-30 ms: both workers take some; a sixteenth of the workload's default work.
+POOL_SIZE = ("--tasks", "8", "--loops", "500000")
+
+
 class Children(unittest.TestCase):
     def check_pool(self, method):
-        r = record("mp_pool.py", "--start-method", method)
+        r = record("mp_pool.py", "--start-method", method, *POOL_SIZE)
         self.assertEqual(r.returncode, 0, r.stderr)
         parent = r.main
         by_pid = {p.pid: p for p in r.processes}
@@ -109,20 +113,21 @@ class Transparency(unittest.TestCase):
         self.assertEqual(recorded.stdout, plain.stdout, name)
         self.assertEqual(recorded.stderr, plain.stderr, name)
 
+    # What the workloads print and return, not how long they work: each as short as it goes.
     def test_threads(self):
-        self.check("sleeping_threads.py")
+        self.check("sleeping_threads.py", "--sleeps", "4")
 
     def test_pool(self):
-        self.check("mp_pool.py", "--start-method", "spawn")
+        self.check("mp_pool.py", "--start-method", "spawn", "--tasks", "2", "--loops", "1000")
 
     def test_crash(self):
-        self.check("crash_segv.py")
+        self.check("crash_segv.py", "--after", "0.1")
 
     def test_os_exit(self):
-        self.check("exit_os_exit.py")
+        self.check("exit_os_exit.py", "--after", "0.1")
 
     def test_killed(self):
-        self.check("killed.py")
+        self.check("killed.py", "--after", "0.1")
 
 
 if __name__ == "__main__":

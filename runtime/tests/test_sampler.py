@@ -196,7 +196,9 @@ class Children(unittest.TestCase):
     new programs (spawn: fork or vfork, then exec), each to its own file."""
 
     def check_pool(self, method):
-        r = record_sampled(os.path.join(WORKLOADS, "mp_pool.py"), "--start-method", method)
+        # half the workload's default: each worker still works for several tenths of a
+        # second, long enough past the sampler's finding it for its share to be judged
+        r = record_sampled(os.path.join(WORKLOADS, "mp_pool.py"), "--start-method", method, "--tasks", "8", "--loops", "1000000")
         self.assertEqual(r.returncode, 0, r.stderr)
         by_pid = {p.pid: p for p in r.processes}
         for pid in r.truth["worker_pids"]:
