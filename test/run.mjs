@@ -12,7 +12,7 @@
 // A subset: `npm test -- --filter PATTERN` or GILSCOPE_TEST_FILTER=PATTERN, matched against
 // test names (node's --test-name-pattern, a regular expression).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,6 +125,9 @@ const pattern = filterPattern(process.argv.slice(2));
 // Recordings, storage folders and compiled fixtures that tests make in the temporary folder
 // go to one folder of this run, removed when it ends: runs leave nothing behind.
 const runTmp = mkdtempSync(join(tmpdir(), 'gilscope-npm-test-'));
+// mkdtemp makes it 0700; others may pass through (not list it), as through /tmp: the launch
+// safety tests run a launcher as the user nobody on a folder of their own inside it.
+chmodSync(runTmp, 0o711);
 const removeRunTmp = () => rmSync(runTmp, { recursive: true, force: true });
 process.on('exit', removeRunTmp);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
