@@ -81,8 +81,8 @@ class Layout(unittest.TestCase):
 
     def test_gil_found_from_outside_matches_the_probe(self):
         from gilscope import _build
-        from gilscope.sampler import layout, procfs
-        interp = layout.find_interpreter(os.getpid())
+        from gilscope.sampler import interpreter, layout, procfs
+        interp = interpreter.find_interpreter(os.getpid())
         self.assertIsNotNone(interp, "no _PyRuntime symbol found in this process")
         memory = procfs.Memory(os.getpid())
         try:
@@ -196,7 +196,9 @@ class Children(unittest.TestCase):
     new programs (spawn: fork or vfork, then exec), each to its own file."""
 
     def check_pool(self, method):
-        r = record_sampled(os.path.join(WORKLOADS, "mp_pool.py"), "--start-method", method)
+        # half the workload's default: each worker still works for several tenths of a
+        # second, long enough past the sampler's finding it for its share to be judged
+        r = record_sampled(os.path.join(WORKLOADS, "mp_pool.py"), "--start-method", method, "--tasks", "8", "--loops", "1000000")
         self.assertEqual(r.returncode, 0, r.stderr)
         by_pid = {p.pid: p for p in r.processes}
         for pid in r.truth["worker_pids"]:
@@ -228,12 +230,12 @@ class Degraded(unittest.TestCase):
     thread states alone, and the sampler says so."""
 
     def test_waits_and_holders_from_thread_states(self):
-        from gilscope.sampler import layout
+        from gilscope.sampler import gil_table
         from gilscope.sampler.loop import Sampler
         if sys.version_info >= (3, 13):
             self.skipTest("3.13+ describes its GIL itself (_Py_DebugOffsets)")
-        saved = layout.table()
-        layout._table = []
+        saved = gil_table.table()
+        gil_table._table = []
         try:
             directory = tempfile.mkdtemp(prefix="gilscope-test-")
             child = subprocess.Popen([sys.executable, os.path.join(WORKLOADS, "cpu_threads.py"), "--seconds", "1"],
@@ -244,7 +246,7 @@ class Degraded(unittest.TestCase):
             out = child.stdout.read()
             child.stdout.close()
         finally:
-            layout._table = saved
+            gil_table._table = saved
         self.assertEqual(code, 0)
         self.assertTrue(any("GIL layout unknown" in n for n in sampler.notes()), sampler.notes())
         r = Result(directory, subprocess.CompletedProcess([], 0, out, b""))

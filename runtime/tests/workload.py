@@ -112,5 +112,12 @@ def union_share(threads, state, start_ns, end_ns):
     return covered / (end_ns - start_ns)
 
 
+def run_queue_share(process, threads, start_ns, end_ns):
+    """The time the threads spent runnable with no CPU to run on (CPU_SAMPLE's run-queue
+    delay, FORMAT.md "Machine") over [start_ns, end_ns], summed, as a share of the window:
+    what the machine's load can take from a share of time, as the recording measured it."""
+    return sum(process.cpu_wait(t, start_ns, end_ns) for t in threads) / (end_ns - start_ns)
+
+
 def thread_by_tid(process, tid):
     return next(t for t in process.threads.values() if t.tid == tid)
