@@ -7,7 +7,7 @@ import errno
 import os
 import sys
 
-from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, ENV_PER_HOST, _cluster, _freethreaded, fork_warning, probe_handoff, safefiles
+from . import DEFAULT_HOLD_SPLIT_MS, ENV_DIRECTORY, ENV_HOLD_SPLIT_MS, ENV_PER_HOST, _cluster, fork_warning, probe_handoff, safefiles
 from .import_watch import when_imported as _when_imported
 from .thread_naming import name_new_threads as _patch_threading
 
@@ -54,7 +54,9 @@ def start():
         _note(directory, "not recorded: %s" % error)
         return None
     probe.name_thread("MainThread")
-    _freethreaded.start(probe)
+    if probe.free_threaded_build():  # not imported otherwise: a bare GIL build has no gc loaded at start
+        from . import _freethreaded
+        _freethreaded.start(probe, True)
     _name_threads_when_threading_loads(probe)
     _split_long_holds(probe, directory)
     _cluster.watch(probe, directory)

@@ -11,9 +11,8 @@ the report to name it (src/core/analysis/clusterRoles.ts).
 Nothing is imported for it: each engine's module is patched when the
 program imports it (import_watch). A failure here only leaves the worker
 unnamed; it never reaches the program."""
-import json
+import _thread
 import os
-import threading
 
 from . import safefiles
 from .import_watch import when_imported
@@ -25,7 +24,8 @@ WHATIF_DASK_ONE_THREAD = "dask-one-thread-per-worker"
 """LocalCluster(n_workers=k, threads_per_worker=t) made as k*t workers of one thread."""
 
 _state = {"pid": None, "directory": None, "probe": None, "note": {}}
-_lock = threading.Lock()
+# _thread, not threading: a recorded process imports nothing at start that a bare one does not
+_lock = _thread.allocate_lock()
 
 
 def watch(probe, directory):
@@ -46,6 +46,7 @@ def _write():
     directory = _state["directory"]
     if not directory:
         return
+    import json
     data = json.dumps(_note(), sort_keys=True).encode()
     try:
         safefiles.replace_file(directory, "cluster-%d.json" % os.getpid(), data)
@@ -79,6 +80,7 @@ _named = set()
 def _name_actor_thread(actor):
     """A thread that Ray's core worker started (not a `threading` thread) and
     that runs the actor's methods: named after the actor, once."""
+    import threading
     ident = threading.get_ident()
     if ident in _named:
         return
