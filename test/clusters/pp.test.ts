@@ -9,7 +9,7 @@ import { repoRoot } from '../support/repoRoot';
 import { runOk } from '../support/runProcess';
 import { CLUSTERS, clusterVenv, reportOf } from './support';
 import type { ClusterRun } from './support';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** A free loopback port. */
 function freePort(): Promise<number> {
@@ -21,6 +21,24 @@ function freePort(): Promise<number> {
     });
     s.on('error', reject);
   });
+}
+
+/**
+ * Resolves once something listens on the loopback port: a pp client that connects before its
+ * server listens marks the server unreachable and, having no local workers, waits for ever.
+ */
+async function listening(port: number, timeoutMs: number, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    if (up) return;
+    if (Date.now() > deadline) throw new Error(`ppserver did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s:\n${stderr().slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**
@@ -41,6 +59,7 @@ describe('clusters: Parallel Python', () => {
     let stderr = '';
     server.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
     const ended = new Promise<number | null>((resolve) => server.on('close', (code) => resolve(code)));
+    await listening(port, 60_000, () => stderr);
     await runOk(python, [join(CLUSTERS, 'pp_client.py'), `127.0.0.1:${port}`, 'gilscope-test'], {
       env: { ...process.env, PYTHONPATH: runtimePythonPath() },
       timeoutMs: 120_000,

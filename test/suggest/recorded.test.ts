@@ -164,7 +164,7 @@ describe(`suggestions on recorded workloads (${TEST_PYTHON}, ${CORES} cores)`, (
 
   it('as the user gets them, they are predicted for the cores each run had, and say so', (t) => {
     for (const [name, c] of cases) {
-      const cores = checkRunCores(c.recorded, suggestForRecording(c.recorded, CORES), name);
+      const cores = checkRunCores(c.recorded, suggestForRecording(c.recorded), name);
       t.diagnostic(`${name}: ${cores === null ? 'the machine was not sampled' : `predicted for the ${cores} core${cores === 1 ? '' : 's'} the run had`}`);
     }
   });

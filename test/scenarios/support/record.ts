@@ -75,7 +75,7 @@ export function parseTruth(stdout: string, what: string): Truth {
  */
 export function reportOf(dir: string): { analysis: RecordingAnalysis; report: Report; suggestions: Suggestion[] } {
   const analysis = analyzeRecording(dir);
-  const report = buildReport(analysis, 'gilscope', CORES);
+  const report = buildReport(analysis, 'gilscope');
   return { analysis, report, suggestions: buildReport(forMachineCores(analysis), 'gilscope', CORES).suggestions };
 }
 
