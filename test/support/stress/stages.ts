@@ -604,7 +604,10 @@ const daemons: Make = (rng) => {
     cspin: ['    threading.Thread(target=forever, args=(lambda: cext().spin_released(0.002),), daemon=True).start()'],
     blocked: ['    threading.Thread(target=threading.Event().wait, daemon=True).start()'],
     cdaemon: ['    cext().start_c_daemon(contend, 0.002)'],
-    raw: ['    import _thread', '    _thread.start_new_thread(forever, (lambda: time.sleep(0.003),))'],
+    // _thread._count() counts a thread once it runs: waited for, or a later stage's count of its
+    // own raw workers could include it after the fact and wait for ever
+    raw: ['    import _thread', '    counted = _thread._count()', '    _thread.start_new_thread(forever, (lambda: time.sleep(0.003),))',
+      '    wait_for(lambda: _thread._count() > counted, "the raw daemon to start")'],
   };
   return stage('daemons', kinds.join(' '), (name) => lines(
     `def ${name}():`,
