@@ -46,3 +46,13 @@ export function checkRunCores(a: RecordingAnalysis, suggestions: readonly Sugges
   }
   return counted[0]?.evidence['cores'] ?? null;
 }
+
+/**
+ * The cores other programs left a workload, from what it measured of the machine over its run
+ * (its truth line's `machine`: the CPUs other processes used meanwhile) on this machine's `cores`. Not rounded up to a core: a process given less than one
+ * (two threads sharing the CPUs with others' busy threads) uses less than one.
+ * A bound that load moves (cores used, a parallel speedup) is judged against this, not skipped.
+ */
+export function freeCoresOf(truth: { readonly machine?: { readonly foreign_cpus: number | null } | null }, cores: number): number {
+  return Math.max(0.05, Math.min(cores, cores - (truth.machine?.foreign_cpus ?? 0)));
+}

@@ -37,12 +37,28 @@ class GilLayout:
             return self.address, self.address + self.size
         return self.interp.runtime, self.interp.runtime + self.interp.runtime_size
 
+    @property
+    def switch_number(self):
+        """Offset of the GIL's `switch_number` (a count of hand-overs), or None. CPython 3.8
+        to 3.15 declare it right after `locked`, which follows `last_holder`: where the
+        offsets found show that order, it is the next 8-byte slot after `locked`."""
+        if self.locked is None or self.last_holder is None or self.locked != self.last_holder + 8:
+            return None
+        return (self.locked + 4 + 7) & ~7
+
     def read_state(self, memory):
         """(locked, last_holder) now."""
-        data = memory.read(self.address, max(self.locked, self.last_holder) + 8)
+        return self.read_state_and_switches(memory)[:2]
+
+    def read_state_and_switches(self, memory):
+        """(locked, last_holder, switch_number or None) now, in one read."""
+        switches_at = self.switch_number
+        end = max(self.locked, self.last_holder, switches_at or 0) + 8
+        data = memory.read(self.address, end)
         locked = struct.unpack_from("<i", data, self.locked)[0]
         holder = struct.unpack_from("<Q", data, self.last_holder)[0]
-        return locked, holder
+        switches = struct.unpack_from("<Q", data, switches_at)[0] if switches_at is not None else None
+        return locked, holder, switches
 
     def tid_of(self, memory, tstate):
         if not tstate:

@@ -12,7 +12,7 @@ from .gil import GilLayout, NotReady
 from .layout import find_gil
 from .following import Following
 from .procfs import Gone
-from .thread_states import HELD, NO_GIL_INDEX, RELEASED, WAITING, SampledThread, find_holder, write_transition
+from .thread_states import HELD, NO_GIL_INDEX, RELEASED, WAITING, SampledThread, find_holder_and_switches, write_transition
 from .writer import END_EXIT, END_SIGNAL, GIL_RELEASE
 
 NOT_READY_LIMIT = 400  # samples (2 s at 200 Hz) before a GIL that never shows up is given up
@@ -119,6 +119,7 @@ class ProcessSampler(Following):
             return False
         lay = self.layout
         holder = None
+        switches = None
         waiting = set()
         if lay is not None and lay.free_threaded:
             # no GIL: a thread on a CPU runs (attached or not, which cannot be seen from
@@ -139,7 +140,7 @@ class ProcessSampler(Following):
             low, high = lay.futex_range()
             waiting = {tid for tid, f in futexes.items() if f is not None and low <= f < high}
             try:
-                holder = find_holder(lay, self.memory, self.threads, self.holder_cache, states, waiting)
+                holder, switches = find_holder_and_switches(lay, self.memory, self.threads, self.holder_cache, states, waiting)
             except Gone:
                 return False
             except OSError:
@@ -148,11 +149,18 @@ class ProcessSampler(Following):
         for tid in states:
             t = self.threads[tid]
             new = HELD if tid == holder else WAITING if tid in waiting else RELEASED
-            if new == RELEASED and t.state == WAITING and holder is not None and states[tid] == "R" and not t.woken:
-                new = WAITING  # a waiter woken while another holds: one sample more (see the rule above)
-                t.woken = True
+            if new == RELEASED and t.state == WAITING and holder is not None and states[tid] == "R":
+                if switches is not None and switches == t.switches_when_waiting:
+                    new = WAITING  # nobody new took the GIL since it waited: it has not had it (the rule above)
+                elif not t.woken:
+                    new = WAITING  # a waiter woken while another holds: one sample more
+                    t.woken = True
+                else:
+                    t.woken = False
             else:
                 t.woken = False
+            if tid in waiting:  # blocked on the GIL now: the count it must see move to have had it
+                t.switches_when_waiting = switches
             if new != t.state:
                 write_transition(self.writer, self.gil_index, tid, t.state, new, ts)
                 t.state = new

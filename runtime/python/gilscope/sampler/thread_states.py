@@ -14,9 +14,13 @@ memory: the GIL's `locked` and `last_holder` (see layout.py and gil.py). The rul
   one such thread, or when exactly one of several held it at the last
   sample (otherwise no thread is marked holding for that sample);
 - a thread seen waiting that is runnable at the next sample (R, no longer
-  blocked), while another thread holds the GIL, is still **waiting** for
-  that one sample: it was woken inside take_gil and is about to take the
-  GIL or wait again (on cpu_threads this halves the waiting time the
+  blocked), while another thread holds the GIL, is still **waiting**: it
+  was woken inside take_gil and is about to take the GIL or wait again.
+  Where the GIL's `switch_number` can be read (it counts the times a
+  different thread took the GIL), it stays waiting for as long as that
+  count has not moved since it was seen waiting: it cannot have taken the
+  GIL meanwhile, however long the OS keeps it off a CPU (a loaded machine).
+  Otherwise for one sample (on cpu_threads this halves the waiting time the
   sampler would otherwise miss against the exact recorder);
 - every other thread is **released**: a runnable thread that neither holds
   nor waits on the GIL's futex may be running without the GIL (native
@@ -40,7 +44,7 @@ NO_GIL_INDEX = 255
 class SampledThread:
     """One thread of a sampled process: its /proc files, and its state at the last sample."""
 
-    __slots__ = ("tid", "stat", "syscall", "comm", "state", "name", "seen", "woken")
+    __slots__ = ("tid", "stat", "syscall", "comm", "state", "name", "seen", "woken", "switches_when_waiting")
 
     def __init__(self, pid, tid):
         base = "/proc/%d/task/%d/" % (pid, tid)
@@ -52,6 +56,7 @@ class SampledThread:
         self.name = None
         self.seen = 0
         self.woken = False
+        self.switches_when_waiting = None  # the GIL's switch_number when last seen blocked on it
 
     def close(self):
         self.stat.close()
@@ -63,16 +68,21 @@ def find_holder(lay, memory, threads, holder_cache, states, waiting):
     """The tid holding the GIL at this sample, or None (see the rule above): `states` maps
     each thread seen to its kernel state, `waiting` is the set blocked on the GIL's futex,
     `holder_cache` maps thread states to the tids they turned out to be."""
+    return find_holder_and_switches(lay, memory, threads, holder_cache, states, waiting)[0]
+
+
+def find_holder_and_switches(lay, memory, threads, holder_cache, states, waiting):
+    """(find_holder's tid, the GIL's switch_number or None)."""
     running = [tid for tid, s in states.items() if s == "R" and tid not in waiting]
     if len(running) > 1:
         # of several runnable threads, the one that held at the last sample holds on
         previous = [tid for tid in running if threads[tid].state == HELD]
         running = previous if len(previous) == 1 else running
     if lay.degraded:
-        return running[0] if waiting and len(running) == 1 else None
-    locked, tstate = lay.read_state(memory)
+        return (running[0] if waiting and len(running) == 1 else None), None
+    locked, tstate, switches = lay.read_state_and_switches(memory)
     if locked != 1 or not tstate:
-        return None
+        return None, switches
     tid = holder_cache.get(tstate)
     if tid is None or tid not in states:
         try:
@@ -87,7 +97,7 @@ def find_holder(lay, memory, threads, holder_cache, states, waiting):
             tid = None
     if tid is None and len(running) == 1:
         tid = running[0]
-    return tid
+    return tid, switches
 
 
 def write_transition(w, g, tid, old, new, ts):
