@@ -49,6 +49,7 @@ describe('stress: random programs behave recorded exactly as bare', { concurrenc
     it(`${python.tag}: ${PROGRAMS} programs (base seed ${baseSeed})`, async (t) => {
       const summary: PythonSummary = await summaries.get(python.tag)!;
       t.diagnostic(`${summary.programs} programs, ${summary.recordedRuns} recorded runs, ${summary.seconds.toFixed(0)} s; base seed ${baseSeed}`);
+      for (const note of summary.notes) t.diagnostic(note);
       assert.deepEqual(summary.findings.map(describeFinding), [], `${summary.findings.length} finding(s) on ${python.tag}`);
       if (python.freeThreaded) {
         // every program prints sys._is_gil_enabled() twice; recorded, it stays False

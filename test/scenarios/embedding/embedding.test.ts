@@ -62,7 +62,11 @@ describe('scenario embedding (a C host embedding CPython 3.11)', () => {
       const th = p.threads.find((x) => x.name === name)!;
       // Held ≈ the Python calls (less their GIL waits), released ≥ the host's own work.
       assert.ok(th.gil.heldSeconds <= python[i]! + 0.01 && th.gil.heldSeconds >= 0.6 * python[i]!, `${name} held ${th.gil.heldSeconds} for ${python[i]} s of Python`);
-      assert.ok(th.gil.releasedSeconds >= 0.9 * native[i]! - 0.01, `${name} released ${th.gil.releasedSeconds} for ${native[i]} s of native work`);
+      // A release while the other thread asks for the GIL waits, inside the release, until that
+      // thread has taken it (the forced switch): counted as waiting, as it is, and on a loaded
+      // machine long enough to show beside the host's own work, which follows it.
+      assert.ok(th.gil.releasedSeconds + th.gil.waitSeconds >= 0.9 * native[i]! - 0.01,
+        `${name} released ${th.gil.releasedSeconds} (and waited ${th.gil.waitSeconds}) for ${native[i]} s of native work`);
     }
   });
 

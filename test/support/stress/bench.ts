@@ -98,11 +98,12 @@ async function many(): Promise<number> {
   const rows = [];
   for (const s of await Promise.all(summaries.values())) {
     const failedPrograms = new Set(s.findings.map((f) => f.seed)).size;
-    rows.push({ python: s.python.tag, programs: s.programs, runs: s.programs + s.recordedRuns, failedPrograms, findings: s.findings.length, seconds: s.seconds });
+    for (const note of s.notes) say(note);
+    rows.push({ python: s.python.tag, programs: s.programs, runs: s.programs + s.recordedRuns, failedPrograms, findings: s.findings.length, bareRepeated: s.notes.length, seconds: s.seconds });
   }
   const seconds = (performance.now() - started) / 1e3;
-  say('\n| interpreter | programs | runs (bare + recorded) | programs with a finding | findings | wall s |\n| --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) say(`| ${r.python} | ${r.programs} | ${r.runs} | ${r.failedPrograms} | ${r.findings} | ${r.seconds.toFixed(0)} |`);
+  say('\n| interpreter | programs | runs (bare + recorded) | programs with a finding | findings | bare runs repeated | wall s |\n| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) say(`| ${r.python} | ${r.programs} | ${r.runs} | ${r.failedPrograms} | ${r.findings} | ${r.bareRepeated} | ${r.seconds.toFixed(0)} |`);
   say(`\n${programs * pythons.length} programs in ${seconds.toFixed(0)} s; base seed ${baseSeed}; folders of the programs with findings in ${workDir}`);
   if (!values.keep && rows.every((r) => r.findings === 0)) rmSync(workDir, { recursive: true, force: true });
   say(`STRESS-RESULT ${JSON.stringify({ baseSeed, seconds, rows })}`);

@@ -32,6 +32,8 @@ export interface PythonSummary {
   readonly seconds: number;
   /** Recorded stdout lines that say whether the GIL is enabled (3.13+), for the free-threaded check. */
   readonly gilLines: string[];
+  /** What the harness did that the results should say (differential.ts's onNote). */
+  readonly notes: string[];
 }
 
 /** Seed of program `index` on interpreter number `pythonIndex`. */
@@ -50,7 +52,7 @@ export function runStress(plan: StressPlan): Map<string, Promise<PythonSummary>>
   for (let index = 0; index < plan.programs; index++) {
     plan.pythons.forEach((python, pythonIndex) => jobs.push({ python, pythonIndex, index }));
   }
-  const state = new Map(plan.pythons.map((p) => [p.tag, { left: plan.programs, started: 0, recordedRuns: 0, findings: [] as Finding[], gilLines: [] as string[], resolve: (_: PythonSummary) => {} }]));
+  const state = new Map(plan.pythons.map((p) => [p.tag, { left: plan.programs, started: 0, recordedRuns: 0, findings: [] as Finding[], gilLines: [] as string[], notes: [] as string[], resolve: (_: PythonSummary) => {} }]));
   const done = new Map<string, Promise<PythonSummary>>();
   for (const p of plan.pythons) done.set(p.tag, new Promise((resolve) => (state.get(p.tag)!.resolve = resolve)));
 
@@ -59,7 +61,7 @@ export function runStress(plan: StressPlan): Map<string, Promise<PythonSummary>>
     if (s.started === 0) s.started = performance.now();
     const seed = seedOf(plan, pythonIndex, index);
     const launchers = plan.launchersFor(index);
-    const options = { workDir: plan.workDir, launchers, timeoutMs: plan.timeoutMs, readRecording: plan.readRecording };
+    const options = { workDir: plan.workDir, launchers, timeoutMs: plan.timeoutMs, readRecording: plan.readRecording, onNote: (n: string) => s.notes.push(n) };
     let findings: Finding[];
     let result: ProgramResult | undefined;
     try {
@@ -74,7 +76,7 @@ export function runStress(plan: StressPlan): Map<string, Promise<PythonSummary>>
     s.recordedRuns += launchers.length;
     plan.onProgram?.(python, seed, findings, result);
     if (--s.left === 0) {
-      s.resolve({ python, programs: plan.programs, recordedRuns: s.recordedRuns, findings: s.findings, seconds: (performance.now() - s.started) / 1e3, gilLines: s.gilLines });
+      s.resolve({ python, programs: plan.programs, recordedRuns: s.recordedRuns, findings: s.findings, seconds: (performance.now() - s.started) / 1e3, gilLines: s.gilLines, notes: s.notes });
     }
   };
 
