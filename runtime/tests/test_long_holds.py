@@ -6,6 +6,7 @@ thread from 3.12) and the hand-over (a thread other than the main one before
 3.12)."""
 import os
 import shutil
+import sys
 import unittest
 
 from .recording import GIL_ACQUIRE, GIL_HOLD_SITE
