@@ -88,27 +88,42 @@ def phase_event():
 
 
 def phase_futures(pool):
-    future = pool.submit(time.sleep, WAIT)
-    t0 = time.perf_counter()
-    future.result()  # WAIT-FUTURE
-    measured("WAIT-FUTURE", t0)
-    future = pool.submit(time.sleep, WAIT)
-    t0 = time.perf_counter()
-    concurrent.futures.wait([future])  # WAIT-WAIT
-    measured("WAIT-WAIT", t0)
-    future = pool.submit(time.sleep, WAIT)
-    t0 = time.perf_counter()
-    for _ in concurrent.futures.as_completed([future]):  # WAIT-COMPLETED
-        pass
-    measured("WAIT-COMPLETED", t0)
+    # The waiter calls after the sleeper has begun: on a loaded machine the call can come
+    # when the sleep is nearly over, or over. Each wait is tried again (up to 3 times) until
+    # it lasted half of WAIT; MEASURED keeps the longest.
+    for _ in range(3):
+        future = pool.submit(time.sleep, WAIT)
+        t0 = time.perf_counter()
+        future.result()  # WAIT-FUTURE
+        measured("WAIT-FUTURE", t0)
+        if MEASURED["WAIT-FUTURE"] >= WAIT / 2:
+            break
+    for _ in range(3):
+        future = pool.submit(time.sleep, WAIT)
+        t0 = time.perf_counter()
+        concurrent.futures.wait([future])  # WAIT-WAIT
+        measured("WAIT-WAIT", t0)
+        if MEASURED["WAIT-WAIT"] >= WAIT / 2:
+            break
+    for _ in range(3):
+        future = pool.submit(time.sleep, WAIT)
+        t0 = time.perf_counter()
+        for _ in concurrent.futures.as_completed([future]):  # WAIT-COMPLETED
+            pass
+        measured("WAIT-COMPLETED", t0)
+        if MEASURED["WAIT-COMPLETED"] >= WAIT / 2:
+            break
 
 
 def phase_join():
-    t = threading.Thread(target=time.sleep, args=(WAIT,))
-    t.start()
-    t0 = time.perf_counter()
-    t.join()  # WAIT-JOIN
-    measured("WAIT-JOIN", t0)
+    for _ in range(3):  # as phase_futures
+        t = threading.Thread(target=time.sleep, args=(WAIT,))
+        t.start()
+        t0 = time.perf_counter()
+        t.join()  # WAIT-JOIN
+        measured("WAIT-JOIN", t0)
+        if MEASURED["WAIT-JOIN"] >= WAIT / 2:
+            break
 
 
 def child_takes(lock):
