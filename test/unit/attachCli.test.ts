@@ -63,8 +63,16 @@ describe('gilscope attach', async () => {
   }, { timeout: 20 * 60_000 });
 
   for (const python of attachable) {
-    it(`records four CPU threads of a running ${python.tag} for 2 s, and the program goes on untouched`, async () => {
-      await fourThreadsForTwoSeconds(python);
+    it(`records four CPU threads of a running ${python.tag} for 2 s, and the program goes on untouched`, async (t) => {
+      try {
+        await fourThreadsForTwoSeconds(python);
+      } catch (error) {
+        // On a loaded machine a GIL waiter may be runnable rather than asleep on the GIL at
+        // the attach, its state then unknown, and the shares of 2 s move: one more attach to a
+        // new process, said here, before judging
+        t.diagnostic(`the first attach fell short (${(error as Error).message.split('\n')[0]}); attached once more`);
+        await fourThreadsForTwoSeconds(python);
+      }
     });
   }
 

@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import type { ProcessResult, ThreadResult } from '../../../src/core/analysis/model';
 import { analyzeRecording } from '../../../src/core/analysis/recordingSession';
 import type { RecordingAnalysis } from '../../../src/core/analysis/recordingSession';
-import { machineBusy, recordOnce, TEST_PYTHON } from '../../support/recordWorkload';
+import { recordOnce, TEST_PYTHON } from '../../support/recordWorkload';
 import type { Recorded } from '../../support/recordWorkload';
 
 /**
@@ -98,18 +98,18 @@ describe(`sleeping_threads recorded with ${TEST_PYTHON}`, () => {
   });
 
   it('sleepers run released: at least their measured sleep, ≥ 95% of their run', (c) => {
-    // A sleeper descheduled while it holds the GIL holds it longer: on a busy
-    // machine only the bounds that do not depend on the scheduler are checked.
-    const busy = machineBusy(r.truth);
-    if (busy) c.diagnostic(`machine busy (foreign_cpus ${r.truth.machine?.foreign_cpus}): share bounds not checked`);
+    // A sleeper descheduled while it holds the GIL holds it longer: the time it was runnable
+    // but not running outside its GIL waits (its run-queue delay, recorded beside its GIL
+    // states) may have been held, and is allowed for, on any machine.
+    c.diagnostic(`foreign CPUs ${r.truth.machine?.foreign_cpus}`);
     for (const x of threads) {
       const t = threadOf(p, x);
       const run = x.end - x.start;
+      assert.ok(t.cpuWaitSeconds !== null, `${x.name}: no run-queue delay recorded`);
+      const offCpu = Math.max(0, t.cpuWaitSeconds - (t.cpuWaitInGilWaitSeconds ?? 0));
       assert.ok(t.gil.releasedSeconds >= 0.98 * x.sleep_seconds!, `${x.name} released ${t.gil.releasedSeconds} < slept ${x.sleep_seconds}`);
-      if (!busy) {
-        assert.ok(t.gil.releasedSeconds >= 0.95 * run, `${x.name} released ${t.gil.releasedSeconds} of ${run}`);
-        assert.ok(t.gil.heldSeconds < 0.02 * run, `${x.name} held ${t.gil.heldSeconds}`);
-      }
+      assert.ok(t.gil.releasedSeconds >= 0.95 * run - offCpu, `${x.name} released ${t.gil.releasedSeconds} of ${run} (off a CPU ${offCpu.toFixed(4)} s)`);
+      assert.ok(t.gil.heldSeconds - offCpu < 0.02 * run, `${x.name} held ${t.gil.heldSeconds} (off a CPU ${offCpu.toFixed(4)} s)`);
       assert.ok(t.acquisitions >= x.sleeps!, `${x.name}: one GIL acquire at least per sleep`);
       assert.equal(t.lockWaitSeconds, 0);
     }
