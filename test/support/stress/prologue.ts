@@ -36,6 +36,30 @@ def wait_for(predicate, what):
         time.sleep(0.001)
 
 
+def program_os_threads():
+    """The OS threads of this process, less a profiler's own (gilscope names its threads)."""
+    n = 0
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open("/proc/self/task/%s/comm" % tid, "rb") as f:
+                n += not f.read().startswith(b"gilscope-")
+        except OSError:
+            pass
+    return n
+
+
+def settle_threads():
+    """A thread joined in Python lingers as an OS thread for a moment, and os.fork() (3.12+)
+    warns by the OS count: waits until that count has not changed for 5 ms (200 ms at most),
+    so that whether the fork warns does not depend on the moment."""
+    last, since, deadline = program_os_threads(), time.monotonic(), time.monotonic() + 0.2
+    while time.monotonic() - since < 0.005 and time.monotonic() < deadline:
+        time.sleep(0.001)
+        now = program_os_threads()
+        if now != last:
+            last, since = now, time.monotonic()
+
+
 def run_workers(how, fns):
     """Runs each of fns in its own thread, started as 'how' says; returns their results in order."""
     if how == "cthread":

@@ -443,6 +443,7 @@ const fork: Make = (rng) => {
     `def ${name}():`,
     ...(background ? BACKGROUND : []),
     '    try:',
+    '        settle_threads()',
     '        pid = os.fork()',
     '        if pid == 0:',
     '            try:',
