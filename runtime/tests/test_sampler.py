@@ -271,14 +271,14 @@ class Degraded(unittest.TestCase):
         self.assertLessEqual(sum(held), 1.02, held)
 
 
-# the child spins for 0.3 s of its own CPU time: on a loaded machine it lives longer, as
+# the child spins for 0.6 s of its own CPU time: on a loaded machine it lives longer, as
 # the sampler, sharing the CPUs with it, needs longer to find it
 SPEAKER = r"""
 import os, subprocess, sys, time
 sys.stdout.write("out: one\n"); sys.stdout.flush()
 sys.stderr.write("err: two\n"); sys.stderr.flush()
 child = subprocess.run([sys.executable, "-c",
-    "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\nprint('child', flush=True)"])
+    "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.6: pass\nprint('child', flush=True)"])
 os.write(1, b"out: three %d\n" % child.returncode)
 sys.exit(3)
 """

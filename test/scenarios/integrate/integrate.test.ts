@@ -69,7 +69,8 @@ describe(`scenario integrate (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
     t.diagnostic(`serial ${serial.toFixed(3)} s, threads ${threads.toFixed(3)} s (${(serial / threads).toFixed(2)}×, the cores allow ${threadsExpected.toFixed(2)}×), ` +
       `processes ${processes.toFixed(3)} s (${(serial / processes).toFixed(2)}×, the cores allow ${processesExpected.toFixed(2)}×); ` +
       `cores free ${[freeSerial, freeThreads, freeProcesses].map((f) => f.toFixed(2)).join(', ')}`);
-    assert.ok(serial / threads > 0.8 * threadsExpected && serial / threads < 1.2 * threadsExpected, `threads: ${(serial / threads).toFixed(2)}× over serial, ${threadsExpected.toFixed(2)}× allowed`);
+    // ±30%: the free cores are each run's average, and a loaded machine's share moves within a run
+    assert.ok(serial / threads > 0.7 * threadsExpected && serial / threads < 1.3 * threadsExpected, `threads: ${(serial / threads).toFixed(2)}× over serial, ${threadsExpected.toFixed(2)}× allowed`);
     if (CORES >= 2) {
       // less the pool's start-up and the loads' changes within a run: 1.5 of 2 on a quiet machine
       assert.ok(serial / processes >= 0.75 * processesExpected && serial / processes <= 1.05 * Math.max(processesExpected, 2),
