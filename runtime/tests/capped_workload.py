@@ -21,9 +21,13 @@ def main():
     deadline = time.monotonic() + options.seconds
 
     def contend(index):
-        while time.monotonic() < deadline:
+        # each takes the lock at least once, whenever a loaded machine first runs it, so that
+        # the line printed is the same every run
+        while True:
             with lock:
                 taken[index] += 1
+            if time.monotonic() >= deadline:
+                break
 
     threads = [threading.Thread(target=contend, args=(i,), name="contender-%d" % i) for i in range(4)]
     for thread in threads:
