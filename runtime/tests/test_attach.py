@@ -79,6 +79,16 @@ class FourCpuThreadsAttachedForTwoSeconds(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        cls._attach_once()
+        if not NO_GIL and cls.p is not None and cls._waiting_at_attach() < 2:
+            # on a loaded machine the workers woken by their GIL wait's 5 ms timeout may all be
+            # runnable, not asleep, at the attach: their state is then unknown, truly; one more
+            # attach to a new process, said, before judging
+            sys.stderr.write("\n  attach: %d workers known waiting at the attach; attached once more\n" % cls._waiting_at_attach())
+            cls._attach_once()
+
+    @classmethod
+    def _attach_once(cls):
         cls.target = start_target("--threads", "4", "--seconds", "8")
         try:
             time.sleep(1.5)
@@ -92,6 +102,10 @@ class FourCpuThreadsAttachedForTwoSeconds(unittest.TestCase):
         processes, _ = recording.load(cls.attachment.directory)
         cls.processes = processes
         cls.p = processes[0] if processes else None
+
+    @classmethod
+    def _waiting_at_attach(cls):
+        return sum(1 for t in cls.p.threads.values() if not t.main and cls.p.at_attach.get(t.tid, (0, 0))[1] == 2)
 
     def test_the_program_runs_on_as_if_nothing_happened(self):
         self.assertEqual(self.code, 0, self.err)
