@@ -1,8 +1,10 @@
-// A minimal reader of .gsr files (runtime/FORMAT.md), independent of src/core/format:
-// the header fields the benchmarks need and a count of the records by type and thread.
+// A minimal reader of .gsr files (runtime/FORMAT.md, versions 1 and 2), independent of
+// src/core/format: the header fields the benchmarks need and a count of the records by
+// type and thread, GIL_QUIET summaries counted as the pairs they stand for.
 import { readFileSync } from 'node:fs';
 
 export const GIL_TYPES = { 4: 'release', 5: 'wait', 6: 'acquire', 10: 'handoff' };
+const GIL_QUIET = 15;
 
 export function readHeader(buf) {
   if (buf.toString('latin1', 0, 8) !== 'GILSCOPE') throw new Error('not a .gsr file (magic)');
@@ -55,7 +57,15 @@ export function countRecords(path, { fromNs = -Infinity, toNs = Infinity } = {})
       records++;
       byType.set(type, (byType.get(type) ?? 0) + 1);
       const kind = GIL_TYPES[type];
-      if (kind) {
+      if (type === GIL_QUIET) {
+        // a summary of release + re-take pairs that carried no contention (FORMAT.md version 2)
+        const pairs = buf.readUInt32LE(off + 16);
+        s.release += pairs;
+        s.acquire += pairs;
+        gilRecords += 2 * pairs;
+        const last = toMono(buf.readUInt32LE(off + 40) + buf.readUInt32LE(off + 44) * 4294967296);
+        if (last >= fromNs && last <= toNs) gilInWindow += 2 * pairs;
+      } else if (kind) {
         gilRecords++;
         s[kind]++;
         const ts = toMono(buf.readUInt32LE(off + 8) + buf.readUInt32LE(off + 12) * 4294967296);

@@ -8,7 +8,7 @@
 // processes use process.hrtime.bigint() around the child.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,23 @@ export const runtimePath = join(root, 'runtime/python');
 export const workloads = join(root, 'test/workloads');
 export const benchPy = join(root, 'bench/py');
 
-/** `3.11` -> pyenv's newest 3.11.x; `debian-3.11` -> /usr/bin/python3.11; a path is used as is. */
+/**
+ * The interpreters `npm run pythons` installed into the per-user cache (3.14, 3.15,
+ * 3.13t; scripts/pythons/cache.mjs): tag -> executable, from its pythons.json.
+ */
+function cachedPythons() {
+  const root = process.env.GILSCOPE_PYTHONS_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'gilscope');
+  try {
+    return new Map(JSON.parse(readFileSync(join(root, 'pythons.json'), 'utf8')).map((p) => [p.tag, p.executable]));
+  } catch {
+    return new Map();
+  }
+}
+
+/**
+ * `3.11` -> pyenv's newest 3.11.x, else the one `npm run pythons` installed (3.14, 3.15,
+ * 3.13t); `debian-3.11` -> /usr/bin/python3.11; a path is used as is.
+ */
 export function resolvePython(name) {
   if (name.includes('/')) return existsSync(name) ? { name, exe: name } : undefined;
   const debian = /^debian-(\d+\.\d+)$/.exec(name);
@@ -27,7 +43,10 @@ export function resolvePython(name) {
   }
   const pyenvRoot = process.env.PYENV_ROOT || join(process.env.HOME || '/root', '.pyenv');
   const versions = join(pyenvRoot, 'versions');
-  if (!existsSync(versions)) return undefined;
+  const cached = cachedPythons().get(name);
+  if (!existsSync(versions) || !readdirSync(versions).some((v) => v === name || v.startsWith(`${name}.`))) {
+    return cached && existsSync(cached) ? { name: cachedVersion(cached) ?? name, exe: cached, cached: true } : undefined;
+  }
   const found = readdirSync(versions)
     .filter((v) => v === name || v.startsWith(name + '.'))
     .filter((v) => /^\d+\.\d+\.\d+$/.test(v))
@@ -49,9 +68,15 @@ export function pythons(list) {
   return out;
 }
 
-/** Label of an interpreter for tables: "3.11.7 (pyenv)" or "3.11 (Debian /usr/bin)". */
+/** The version of an interpreter of the cache, from its folder's name (python/3.14.10-1/usr/bin/python3.14). */
+function cachedVersion(exe) {
+  return /\/python\/([^/]+)\//.exec(exe)?.[1];
+}
+
+/** Label of an interpreter for tables: "3.11.7 (pyenv)", "3.11 (Debian /usr/bin)" or "3.14.10-1 (Debian sid)". */
 export function label(py) {
   if (py.exe.startsWith('/usr/bin/')) return `${py.exe.replace('/usr/bin/python', '')} (Debian)`;
+  if (py.cached) return `${py.name} (${py.name.endsWith('t') ? 'built from source' : 'Debian sid'})`;
   return `${py.name} (pyenv)`;
 }
 

@@ -1,9 +1,11 @@
 // `npm run bench`: runs the runtime benchmarks one after the other and prints one table.
 //
-//   node bench/run.mjs [gilCost] [wallOverhead] [lockCost] [pyspy] [loss] [--quick] [--no-build]
+//   node bench/run.mjs [gilCost] [wallOverhead] [lockCost] [pyspy] [loss] [startup] [diskRate]
+//                      [manyChildren] [cpythonTests] [--quick] [--no-build]
 //
-// With no names, all five run (about 8-10 minutes on the 2-core dev VM; each one's
-// default run is kept under ~2 minutes). --quick passes small repeat counts (a smoke
+// With no names, all of them run (about 25 minutes on the 2-core dev VM; each one's
+// default run is kept under ~2 minutes, except cpythonTests: CPython's own thread
+// tests, bare and recorded, on two interpreters, about 10 minutes). --quick passes small repeat counts (a smoke
 // run, not figures to quote). The build (`node build.mjs`, for dist/cli.js that the
 // pyspy benchmark's gilscope report uses) runs first unless --no-build.
 // Each benchmark prints its details as it goes and its rows last (BENCH-ROWS ...); the
@@ -14,13 +16,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root, printTable } from './lib.mjs';
 
-const all = ['gilCost', 'wallOverhead', 'lockCost', 'pyspy', 'loss'];
+const all = ['gilCost', 'wallOverhead', 'lockCost', 'pyspy', 'loss', 'startup', 'diskRate', 'manyChildren', 'cpythonTests'];
 const quickArgs = {
   gilCost: ['--repeats', '3'],
   wallOverhead: ['--repeats', '2'],
   lockCost: ['--repeats', '2', '--pythons', '3.11'],
   pyspy: ['--repeats', '1'],
   loss: ['--repeats', '1', '--pythons', '3.11'],
+  startup: ['--repeats', '5', '--pythons', '3.11'],
+  diskRate: ['--repeats', '1', '--pythons', '3.11', '--seconds', '1'],
+  manyChildren: ['--repeats', '1', '--pythons', '3.11', '--children', '10'],
+  cpythonTests: ['--pythons', '3.11.7', '--tests', 'test_thread'],
 };
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');

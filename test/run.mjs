@@ -4,13 +4,15 @@
 //   3. runs scripts/pythons.mjs (`npm run pythons`), which lists the interpreters the tests use
 //      and installs the missing ones into the per-user cache (CPython 3.14, 3.15, 3.13t; about
 //      5 minutes the first time on a machine, a stat each after that);
-//   4. runs node's test runner over out/test/**/*.test.js with the spec reporter on stdout.
+//   4. runs node's test runner over out/test/**/*.test.js with the spec reporter on stdout,
+//      CONCURRENCY files at a time (GILSCOPE_TEST_CONCURRENCY), those of LONG_FIRST first
+//      (test/runFiles.mjs).
 // The runner's closing summary is the last thing printed, and its exit code is ours.
 //
 // A subset: `npm test -- --filter PATTERN` or GILSCOPE_TEST_FILTER=PATTERN, matched against
 // test names (node's --test-name-pattern, a regular expression).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,13 +53,46 @@ function filterPattern(argv) {
   return process.env.GILSCOPE_TEST_FILTER || undefined;
 }
 
+/**
+ * Test files run side by side, this many at a time. Most of a file's time is spent waiting for
+ * the processes it starts (workloads that sleep or wait on each other, Chromium, code-server),
+ * so two keep a 2-core machine busy without crowding it. A test whose figures the machine's
+ * load can move (shares of time, speedups, the cores a run had) judges them against the load
+ * its recording measured, or records again: it holds beside any other file.
+ */
+const CONCURRENCY = Number(process.env.GILSCOPE_TEST_CONCURRENCY) || 2;
+
+/**
+ * The files that take a minute or more, longest first (measured on a 2-core machine): started
+ * before the others, so that the many short files run beside them instead of after them and
+ * the run does not end on one long file alone. A new file of that kind goes in here.
+ */
+const LONG_FIRST = [
+  'unit/pythonRuntime', // the runtime's unittest suite under every interpreter, two at a time
+  'integration/packagedExtension', // packages the .vsix, then code-server and Chromium
+  'integration/codeServer', // code-server and Chromium
+  'webview/reportPage', // Chromium
+  'unit/attachCli',
+  'unit/attachRuntime',
+  'suggest/recorded',
+  'unit/plantedProbe', // one compile of the probe
+  'compare/compare',
+  'scenarios/nogil_kernels/nogil_kernels',
+  'scenarios/integrate/integrate',
+];
+
+function rank(file) {
+  const i = LONG_FIRST.findIndex((name) => file === `out/test/${name}.test.js`);
+  return i < 0 ? LONG_FIRST.length : i;
+}
+
 function testFiles() {
   const dir = join(root, 'out/test');
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((p) => p.endsWith('.test.js'))
     .map((p) => relative(root, join(dir, p)))
-    .sort();
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 /**
@@ -90,22 +125,19 @@ const pattern = filterPattern(process.argv.slice(2));
 // Recordings, storage folders and compiled fixtures that tests make in the temporary folder
 // go to one folder of this run, removed when it ends: runs leave nothing behind.
 const runTmp = mkdtempSync(join(tmpdir(), 'gilscope-npm-test-'));
+// Others may pass through to a name they are given (launchSafety.test.ts runs a launcher as
+// the user nobody on files made for it), not list it: each test's own folder is 0700 as made.
+chmodSync(runTmp, 0o711);
 const removeRunTmp = () => rmSync(runTmp, { recursive: true, force: true });
 process.on('exit', removeRunTmp);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 // The runner's output is passed through as it comes, except its closing summary (the lines
 // from "ℹ tests N" on that start with "ℹ "), which is held and printed last: node 20's spec
 // reporter prints a recap of failing and todo tests after it, and the summary must close the run.
+// node's test runner, through test/runFiles.mjs: `node --test` would sort the files by name.
 const runner = spawn(
   process.execPath,
-  [
-    '--enable-source-maps',
-    '--test',
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    ...(pattern ? [`--test-name-pattern=${pattern}`] : []),
-    ...files,
-  ],
+  ['--enable-source-maps', join(root, 'test/runFiles.mjs'), String(CONCURRENCY), ...(pattern ? [`--test-name-pattern=${pattern}`] : []), ...files],
   { cwd: root, stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: runTmp } },
 );
 const summary = [];

@@ -83,4 +83,39 @@ int gs_parks_in_parking_lot(void);
  * before 3.14). */
 const void *gs_lock_park_address(PyObject *lock, int rlock);
 
+/* The address a thread sleeping on `sem` parks on, when `sem` is the
+ * semaphore of a parking-lot wait entry (3.13+, Python/parking_lot.c: the
+ * address just before the semaphore, the entry linked into its bucket just
+ * after); NULL for any other semaphore sleep (a bucket's own lock, a
+ * PyThread_type_lock). Reads only memory it checked. */
+const void *gs_parked_address(const void *sem);
+
+/* What a thread state says of its thread when recording begins in a running
+ * process (gilscope attach): 1 it holds the GIL (free-threaded: runs,
+ * attached), 2 it waits for it, 3 it runs without it (free-threaded:
+ * detached), 0 not published by this version. Its Linux tid in *tid. */
+int gs_thread_state_at_attach(void *tstate, uint32_t *tid);
+
+/* Free-threaded builds (Py_GIL_DISABLED; NULL or 0 elsewhere): */
+
+/* The object whose per-object mutex (taken by critical sections) is at
+ * `mutex`, if that address can be one: not checked (parks.c checks). */
+const void *gs_object_of_mutex(const void *mutex);
+
+/* Where a thread suspended by a stop-the-world pause parks: its own state. */
+const void *gs_tstate_park_address(void *tstate);
+
+/* Where the thread that asked for a stop-the-world pause waits for the
+ * others to stop: the event of its interpreter's and of the runtime's pauses. */
+const void *gs_stop_event_of_interp(void *tstate);
+const void *gs_stop_event_of_runtime(void);
+
+/* The offset of `enabled` in the GIL struct, or -1 (a build with a GIL). */
+long gs_gil_enabled_offset(void);
+
+/* The offset of ob_type in an object, and of tp_flags and tp_name in a type. */
+size_t gs_offset_ob_type(void);
+size_t gs_offset_tp_flags(void);
+size_t gs_offset_tp_name(void);
+
 #endif

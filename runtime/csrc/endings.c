@@ -48,23 +48,44 @@ int gs_endings_patches(gs_got_patch *out) {
 
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTERM, SIGHUP, SIGQUIT};
 
-static void on_fatal_signal(int sig) {
+static void on_fatal_signal(int sig, siginfo_t *info, void *context) {
+    (void)context;
     gs_recorder_mark_end(GS_END_SIGNAL, sig);
-    /* SA_RESETHAND restored the default: a fault re-executes and dies by it,
-     * an asynchronous signal is raised again. */
-    if (sig != SIGSEGV && sig != SIGBUS && sig != SIGILL && sig != SIGFPE) raise(sig);
+    /* SA_RESETHAND restored the default: a fault (the kernel's, si_code > 0)
+     * re-executes and dies by it; any other signal is raised again, a SIGSEGV
+     * sent with kill() or raise() (si_code <= 0) too: nothing re-executes it. */
+    int fault = (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) && info && info->si_code > 0;
+    if (!fault) raise(sig);
 }
 
+#define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
+static int installed[NFATAL];
+
 void gs_endings_install(void) {
-    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+    for (size_t i = 0; i < NFATAL; i++) {
         struct sigaction old;
         if (sigaction(fatal_signals[i], NULL, &old) != 0) continue;
         if ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL) continue;
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_fatal_signal;
-        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+        sa.sa_sigaction = on_fatal_signal;
+        sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
         sigemptyset(&sa.sa_mask);
-        sigaction(fatal_signals[i], &sa, NULL);
+        installed[i] = sigaction(fatal_signals[i], &sa, NULL) == 0;
+    }
+}
+
+void gs_endings_uninstall(void) {
+    for (size_t i = 0; i < NFATAL; i++) {
+        if (!installed[i]) continue;
+        installed[i] = 0;
+        struct sigaction now;
+        if (sigaction(fatal_signals[i], NULL, &now) != 0 || (now.sa_flags & SA_SIGINFO) || now.sa_handler != on_fatal_signal)
+            continue; /* the program set its own since */
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        sigemptyset(&dfl.sa_mask);
+        sigaction(fatal_signals[i], &dfl, NULL);
     }
 }

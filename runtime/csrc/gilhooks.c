@@ -16,6 +16,7 @@
 #include "gilhooks.h"
 
 #include "handover.h"
+#include "quiet.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -83,6 +84,14 @@ static void write_register(gs_thread *t, const gs_gil *g) {
     gs_publish(s, GS_GIL_REGISTER, 1, g->index, g->interpreter_id, gs_ticks());
 }
 
+void gs_gil_new_file(void) {
+    gs_thread *t = gs_thread_current();
+    if (!t) return;
+    pthread_mutex_lock(&register_mutex);
+    for (int i = 0; i < gil_count; i++) write_register(t, &gils[i]);
+    pthread_mutex_unlock(&register_mutex);
+}
+
 const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t interpreter_id) {
     pthread_mutex_lock(&register_mutex);
     const gs_gil *found = NULL;
@@ -146,6 +155,12 @@ static void acquired(gs_thread *t, const gs_gil *g, uint64_t now) {
     if (site_reader && tstate) site = site_reader(t, tstate);
     if (hold_goes_on) {
         gs_put(t, GS_GIL_HOLD_SITE, g->index, site, now);
+        note_take(t, g);
+        return;
+    }
+    /* taken straight back with no one else taking it meanwhile: a quiet pair */
+    if (!t->waited && gs_quiet_gil_retake(t, g->index, now, __atomic_load_n(&gil_takes[g->index], __ATOMIC_RELAXED), site, 0)) {
+        t->resume_ticks = now;
         note_take(t, g);
         return;
     }
@@ -235,8 +250,11 @@ static int hook_mutex_lock(pthread_mutex_t *m) {
                 t->phase = PHASE_ASKING;
                 t->taking = g;
                 t->waited = 0;
-                if (handover == 1 && !t->split_release) {
-                    /* forced off and straight back: waiting since the hand-over ended */
+                if (handover == 1) {
+                    /* forced off and straight back: waiting since the hand-over ended. A
+                     * split's release too: should another thread have taken the GIL
+                     * meanwhile, the release is written (acquired: split_flush) and this
+                     * is its wait; if none did, the hold simply went on. */
                     t->ask_ticks = t->gap_ticks;
                     t->waited = 1;
                 } else if (t->pending_lock_id && __atomic_load_n(&t->handoff_park, __ATOMIC_ACQUIRE)) {
@@ -291,7 +309,7 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
     int split = releasing && t->lock_blocked != 1 &&
                 __atomic_load_n(&split_victim, __ATOMIC_ACQUIRE) == __atomic_load_n(g->last_holder, __ATOMIC_RELAXED);
     /* and the take count this hold ends with: the next holder may count its take first */
-    uint32_t takes = split ? __atomic_load_n(&gil_takes[g->index], __ATOMIC_RELAXED) : 0;
+    uint32_t takes = releasing ? __atomic_load_n(&gil_takes[g->index], __ATOMIC_RELAXED) : 0;
     /* a release on request (a forced switch): the thread asks again at once unless it
      * has something to do without the GIL (handover.c); read before the next holder
      * resets the request */
@@ -311,7 +329,9 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
         t->held = NULL;
         t->just_released = 1;
     } else if (releasing) {
-        gs_put(t, GS_GIL_RELEASE, g->index, 0, now);
+        /* a release on request is contention's; any other may turn out quiet (quiet.c) */
+        if (on_request) gs_put(t, GS_GIL_RELEASE, g->index, 0, now);
+        else gs_quiet_gil_release(t, g->index, now, takes);
         t->held = NULL;
         t->just_released = 1;
         if (on_request) gs_gap_begin(t, now);

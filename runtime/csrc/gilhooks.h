@@ -48,6 +48,10 @@ void gs_gil_set_interp_reader(gs_interp_reader reader);
  * first registration also teaches the layout used to discover other GILs. */
 const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t interpreter_id);
 
+/* A new recording file (gilscope attach, again): every GIL known already is
+ * registered in it, with the index it has. */
+void gs_gil_new_file(void);
+
 /* The calling thread holds this GIL now (the probe starts with it held). */
 void gs_gil_note_held(const gs_gil *g);
 

@@ -46,6 +46,15 @@ static uintptr_t dyn_pointer(ElfW(Addr) value, ElfW(Addr) bias) {
     return value < bias ? value + bias : value;
 }
 
+/* Every slot rewritten, with what it held, so that gs_got_restore_all can put it back. */
+#define MAX_REWRITTEN 64
+static struct {
+    void **slot;
+    void *was;
+    struct search object;
+} rewritten[MAX_REWRITTEN];
+static int nrewritten;
+
 static int write_slot(void **slot, void *value, const struct search *s) {
     long page = sysconf(_SC_PAGESIZE);
     uintptr_t start = (uintptr_t)slot & ~((uintptr_t)page - 1);
@@ -71,7 +80,16 @@ static void patch_table(const ElfW(Rela) *rela, size_t count, const ElfW(Sym) *s
         for (int k = 0; k < npatches; k++) {
             if (strcmp(name, patches[k].symbol) != 0) continue;
             void **slot = (void **)(s->bias + rela[i].r_offset);
-            if (write_slot(slot, patches[k].replacement, s) == 0) patches[k].patched++;
+            void *was = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+            if (write_slot(slot, patches[k].replacement, s) == 0) {
+                patches[k].patched++;
+                if (nrewritten < MAX_REWRITTEN) {
+                    rewritten[nrewritten].slot = slot;
+                    rewritten[nrewritten].was = was;
+                    rewritten[nrewritten].object = *s;
+                    nrewritten++;
+                }
+            }
         }
     }
 }
@@ -104,4 +122,9 @@ int gs_got_patch_object(const void *address_inside, gs_got_patch *patches, int n
     if (jmprel) patch_table(jmprel, jmprel_size / sizeof(ElfW(Rela)), symtab, strtab, patches, npatches, &s);
     if (rela) patch_table(rela, rela_size / sizeof(ElfW(Rela)), symtab, strtab, patches, npatches, &s);
     return 0;
+}
+
+void gs_got_restore_all(void) {
+    for (int i = nrewritten - 1; i >= 0; i--) write_slot(rewritten[i].slot, rewritten[i].was, &rewritten[i].object);
+    nrewritten = 0;
 }

@@ -12,4 +12,8 @@ typedef struct {
  * to one of the symbols. 0 when the object was found and read. */
 int gs_got_patch_object(const void *address_inside, gs_got_patch *patches, int npatches);
 
+/* Puts back what every slot rewritten so far held (recording stops in a
+ * process that goes on: gilscope attach). */
+void gs_got_restore_all(void);
+
 #endif

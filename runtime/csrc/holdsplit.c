@@ -30,6 +30,7 @@
 
 #include "cpython.h"
 #include "gilhooks.h"
+#include "ownthreads.h"
 #include "recorder.h"
 
 enum { SPLIT_OFF = 0, SPLIT_RUNNING, SPLIT_STOPPING };
@@ -134,7 +135,7 @@ int gs_holdsplit_start(PyInterpreterState *interp, unsigned period_ms) {
     pthread_attr_setdetachstate(&thread_attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&thread_attr, 256 * 1024);
     pthread_t thread;
-    int rc = pthread_create(&thread, &thread_attr, split_main, NULL);
+    int rc = gs_create_own_thread(&thread, &thread_attr, split_main, NULL, GS_OWN_THREAD_PREFIX "split");
     pthread_attr_destroy(&thread_attr);
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
     if (rc != 0) {

@@ -24,6 +24,7 @@
 
 #include "locks.h"
 #include "pyframe.h"
+#include "quiet.h"
 #include "recorder.h"
 #include "syncroles.h"
 
@@ -42,6 +43,7 @@ typedef struct {
      * site table keeps the code object alive) */
     PyCodeObject *made_in;
     int made_at;
+    const char *type_name; /* GS_KIND_OBJECT: the object's type (tp_name) */
 } lock_entry;
 
 #define TOMBSTONE ((const void *)1)
@@ -71,6 +73,21 @@ static lock_entry *find(const void *object) {
     }
 }
 
+typedef struct retired_table {
+    struct retired_table *next;
+    lock_entry *entries;
+} retired_table;
+static retired_table *retired;
+
+static void retire(lock_entry *old) {
+    if (!old) return;
+    retired_table *r = malloc(sizeof *r);
+    if (!r) return; /* leaked instead: still never freed under a reader */
+    r->entries = old;
+    r->next = retired;
+    retired = r;
+}
+
 static int grow(void) {
     size_t n = capacity ? capacity * 2 : 4096;
     lock_entry *old = table;
@@ -86,7 +103,9 @@ static int grow(void) {
         table[j] = old[i];
         used++;
     }
-    free(old);
+    /* Not freed: without a GIL another thread may be reading an entry of the
+     * old table right now. The tables retired add up to less than the live one. */
+    retire(old);
     return 1;
 }
 
@@ -164,7 +183,8 @@ static void write_new(gs_thread *t, lock_entry *e, const void *object, uint32_t 
     if (!s) return;
     uint32_t *payload = (uint32_t *)(s + 1);
     payload[0] = site;
-    payload[1] = 0; /* the name is read from the creation line by the reader */
+    /* an object is named by its type; a lock by its creation line, which the reader reads */
+    payload[1] = e->type_name ? gs_pyframe_c_string(t, e->type_name) : 0;
     *(uint64_t *)(payload + 2) = (uint64_t)(uintptr_t)object;
     gs_publish(s, GS_LOCK_NEW, 1, e->kind, e->id, gs_ticks());
     e->generation = generation;
@@ -212,6 +232,39 @@ static lock_entry *entry_of(gs_thread *t, PyThreadState *ts, PyObject *lock, uin
 }
 
 
+uint32_t gs_locks_object_id(gs_thread *t, const void *object, uint8_t kind, const char *type_name) {
+    lock_table();
+    lock_entry *e = find(object);
+    if (e && (e->kind != kind || e->type_name != type_name)) {
+        e->object = TOMBSTONE; /* the address holds another object now */
+        used--;
+        e = NULL;
+    }
+    int fresh = 0;
+    if (!e && (e = insert(object))) {
+        e->kind = kind;
+        e->type_name = type_name;
+        fresh = 1;
+    }
+    uint32_t id = e ? e->id : 0;
+    int define = e && (fresh || e->generation != generation);
+    unlock_table();
+    if (define) write_new(t, e, object, 0);
+    return id;
+}
+
+int gs_locks_in_event_wait(const gs_thread *t) { return t->event_wait_depth > 0; }
+
+void gs_locks_blocked(gs_thread *t) {
+    /* The open summaries end before the acquire began (nothing else ran in this
+     * thread since): stamped then, ahead of the wait. Spins since stay pending. */
+    gs_quiet_flush_at(t, t->pending_since);
+    t->shadow_since = NULL;
+    gs_write4(t, GS_LOCK_WAIT, GS_WAIT_ACQUIRE, t->pending_lock_id, t->pending_since, t->pending_site,
+              t->pending_holder_slot, t->pending_holder_site, 0);
+    t->lock_blocked = 2;
+}
+
 /* ---- the wrapped methods ---- */
 
 typedef PyObject *(*fast_fn)(PyObject *, PyObject *const *, Py_ssize_t);
@@ -234,6 +287,9 @@ typedef struct {
     uint8_t kind;
     PyMethodDef *original;
     PyMethodDef replacement;
+    PyTypeObject *type;       /* where it was replaced, and the descriptor it was (to put back) */
+    PyObject *original_descr;
+    int active;               /* 0 once put back (gs_locks_uninstall); a next recording replaces it again */
 } patched;
 
 static PyObject *call_original(const patched *p, const call_args *c) {
@@ -282,7 +338,9 @@ static PyObject *waited_acquire(const patched *p, const call_args *c, gs_thread 
     }
     uint16_t kind = join ? GS_WAIT_JOIN : wait_kind_of(o.role);
     gs_put4(t, GS_LOCK_WAIT, kind, id, gs_ticks(), o.site, 0, 0, 0);
+    t->event_wait_depth++;
     PyObject *result = call_original(p, c);
+    t->event_wait_depth--;
     gs_put(t, GS_LOCK_WAIT_END, result == Py_True ? 0 : GS_LOCK_GAVE_UP, id, gs_ticks());
     if (result == Py_True && (e = lookup(c->self))) e->holder = t->slot;
     return result;
@@ -331,8 +389,16 @@ static PyObject *acquire(const patched *p, const call_args *c, int restore_depth
     t->pending_holder_slot = e->holder;
     t->pending_holder_site = e->hold_site;
     t->lock_blocked = 0;
+    t->lock_parked = 0;
+    t->pending_since = gs_ticks();
+    uint32_t spins_before = t->spins_ever; /* t->spins is zeroed when written */
     __atomic_store_n(&t->handoff_park, NULL, __ATOMIC_RELAXED);
     PyObject *result = call_original(p, c);
+    /* free-threaded: it spun on the busy lock and got it without parking: contended all the same */
+    if (!t->lock_blocked && t->spins_ever != spins_before && result == Py_True) {
+        gs_locks_blocked(t);
+        t->resume_ticks = gs_ticks();
+    }
     int blocked = t->lock_blocked != 0;
     t->pending_lock_id = 0;
     t->lock_blocked = 0;
@@ -343,7 +409,9 @@ static PyObject *acquire(const patched *p, const call_args *c, int restore_depth
     const void *handed = __atomic_load_n(&t->handoff_park, __ATOMIC_ACQUIRE);
     if (blocked && handed && handed == park_address(p, c->self) && t->handoff_ticks < when) when = t->handoff_ticks;
     if (result == Py_True) {
-        gs_put4(t, GS_LOCK_ACQUIRE, blocked ? GS_LOCK_CONTENDED : 0, id, when, site, 0, 0, 0);
+        /* free-threaded: who woke it, and from where (parks.c); 0 on a GIL build */
+        if (blocked) gs_put4(t, GS_LOCK_ACQUIRE, GS_LOCK_CONTENDED, id, when, site, t->woken_by_slot, t->woken_by_site, 0);
+        else gs_quiet_lock_acquired(t, id, when, site); /* may turn out quiet (quiet.c) */
         if ((e = lookup(c->self))) {
             e->holder = t->slot;
             e->hold_site = site;
@@ -364,6 +432,20 @@ static PyObject *release(const patched *p, const call_args *c, int all) {
         if (result && (e = lookup(c->self))) e->depth--;
         return result;
     }
+    /* The entry says free before the real release: once released, another
+     * thread may take it and name itself holder (at once, without a GIL), and
+     * that must not be undone here. */
+    uint32_t id = 0, was_holder = 0, was_depth = 0, was_site = 0;
+    int reported = 0;
+    if (e) {
+        id = e->id;
+        reported = !e->internal && e->generation == generation;
+        was_holder = e->holder;
+        was_depth = e->depth;
+        was_site = e->hold_site;
+        e->holder = 0;
+        e->depth = 0;
+    }
     /* stamped before the real release: a waiter obtains the lock inside it,
      * and its acquire must not appear to precede this release */
     uint64_t when = gs_ticks();
@@ -371,15 +453,21 @@ static PyObject *release(const patched *p, const call_args *c, int all) {
     t->releasing_park = park_address(p, c->self);
     PyObject *result = call_original(p, c);
     t->releasing_park = NULL;
-    if (!result || !e || !(e = lookup(c->self))) return result;
-    if (!e->internal && e->generation == generation) {
+    if (!result) {
+        /* not released (it was not held): as it was, unless taken since */
+        if (e && (e = lookup(c->self)) && e->holder == 0) {
+            e->holder = was_holder;
+            e->depth = was_depth;
+            e->hold_site = was_site;
+        }
+        return result;
+    }
+    if (e && reported) {
         /* where it was let go: with the acquiring line, the span of the
          * critical section */
         uint32_t site = gs_pyframe_site(t, PyThreadState_Get());
-        gs_put4(t, GS_LOCK_RELEASE, 0, e->id, when, site, 0, 0, 0);
+        if (!gs_quiet_lock_released(t, id, when, site)) gs_put4(t, GS_LOCK_RELEASE, 0, id, when, site, 0, 0, 0);
     }
-    e->holder = 0;
-    e->depth = 0;
     return result;
 }
 
@@ -394,7 +482,9 @@ static PyObject *handle_join(const patched *p, const call_args *c) {
     call_origin o;
     find_origin(t, ts, &o);
     gs_put4(t, GS_LOCK_WAIT, GS_WAIT_JOIN, id, gs_ticks(), o.site, 0, 0, 0);
+    t->event_wait_depth++;
     PyObject *result = call_original(p, c);
+    t->event_wait_depth--;
     gs_put(t, GS_LOCK_WAIT_END, result ? 0 : GS_LOCK_GAVE_UP, id, gs_ticks());
     return result;
 }
@@ -469,8 +559,22 @@ static int patch_method(PyTypeObject *type, const char *name, int role, uint8_t 
     PyObject *descr = dict ? PyDict_GetItemString(dict, name) : NULL;
     if (!descr || Py_TYPE(descr) != &PyMethodDescr_Type) return 0; /* absent in this version */
     PyMethodDef *original = ((PyMethodDescrObject *)descr)->d_method;
-    for (int i = 0; i < patch_count; i++)
-        if (patches[i].original == original && strcmp(patches[i].method, name) == 0) return 0;
+    for (int i = 0; i < patch_count; i++) {
+        patched *p = &patches[i];
+        if (p->original != original || strcmp(p->method, name) != 0) continue;
+        if (p->active || p->type != type) return 0;
+        /* put back by an earlier recording's end: the same wrapper again (a bound
+         * method made back then still calls through this slot) */
+        PyObject *replacement = PyDescr_NewMethod(type, &p->replacement);
+        if (!replacement) return -1;
+        int rc = PyDict_SetItemString(dict, name, replacement);
+        Py_DECREF(replacement);
+        if (rc == 0) {
+            p->active = 1;
+            PyType_Modified(type);
+        }
+        return rc;
+    }
     int column = wrapper_column(original->ml_flags);
     if (column < 0 || patch_count >= MAX_PATCHED) return -1;
     patched *p = &patches[patch_count];
@@ -482,11 +586,17 @@ static int patch_method(PyTypeObject *type, const char *name, int role, uint8_t 
     p->replacement.ml_meth = wrappers[patch_count][column];
     PyObject *replacement = PyDescr_NewMethod(type, &p->replacement);
     if (!replacement) return -1;
+    Py_INCREF(descr); /* the original, kept to be put back */
     int rc = PyDict_SetItemString(dict, name, replacement);
     Py_DECREF(replacement);
     if (rc == 0) {
+        p->type = type;
+        p->original_descr = descr;
+        p->active = 1;
         patch_count++;
         PyType_Modified(type);
+    } else {
+        Py_DECREF(descr);
     }
     return rc;
 }
@@ -513,7 +623,10 @@ static const destructor deallocs[MAX_TYPES] = {dealloc0, dealloc1, dealloc2, dea
 
 static void patch_dealloc(PyTypeObject *type) {
     for (int i = 0; i < MAX_TYPES; i++) {
-        if (dealloc_types[i] == type) return;
+        if (dealloc_types[i] == type) {
+            type->tp_dealloc = deallocs[i]; /* again, after an earlier recording put it back */
+            return;
+        }
         if (!dealloc_types[i]) {
             dealloc_types[i] = type;
             dealloc_originals[i] = type->tp_dealloc;
@@ -532,6 +645,7 @@ static void register_new(PyObject *lock, uint8_t kind) {
 
 #define MAX_FACTORIES 4
 static PyObject *factory_originals[MAX_FACTORIES];
+static PyObject *factory_modules[MAX_FACTORIES];
 static PyMethodDef factory_defs[MAX_FACTORIES];
 
 #define FACTORY(N)                                                                      \
@@ -545,19 +659,41 @@ FACTORY(0) FACTORY(1) FACTORY(2) FACTORY(3)
 static const _PyCFunctionFast factories[MAX_FACTORIES] = {factory0, factory1, factory2, factory3};
 static int factory_count;
 
+static PyObject *new_factory(int n, PyObject *module) {
+    PyObject *module_name = PyModule_GetNameObject(module);
+    PyObject *wrapper = module_name ? PyCFunction_NewEx(&factory_defs[n], NULL, module_name) : NULL;
+    Py_XDECREF(module_name);
+    return wrapper;
+}
+
 /* Replaces module.name (a builtin that makes a Lock) with a wrapper. */
 static int wrap_factory(PyObject *module, const char *name) {
     PyObject *original = PyObject_GetAttrString(module, name);
     if (!original) { PyErr_Clear(); return 0; }
-    if (!PyCFunction_Check(original) || factory_count >= MAX_FACTORIES) { Py_DECREF(original); return 0; }
+    if (!PyCFunction_Check(original)) { Py_DECREF(original); return 0; }
     int n = factory_count;
+    for (int i = 0; i < factory_count; i++)
+        if (factory_originals[i] == original && factory_modules[i] == module) n = i; /* an earlier recording's, put back */
+    if (n == factory_count && factory_count >= MAX_FACTORIES) { Py_DECREF(original); return 0; }
+    if (n < factory_count) {
+        Py_DECREF(original); /* kept already */
+        PyObject *again = new_factory(n, module);
+        if (!again) return -1;
+        int rc = PyObject_SetAttrString(module, name, again);
+        Py_DECREF(again);
+        return rc;
+    }
     factory_originals[n] = original; /* kept for ever */
     factory_defs[n] = (PyMethodDef){name, (PyCFunction)(void (*)(void))factories[n], METH_FASTCALL, "gilscope: makes a lock"};
-    PyObject *wrapper = PyCFunction_NewEx(&factory_defs[n], NULL, PyModule_GetNameObject(module));
+    PyObject *wrapper = new_factory(n, module);
     if (!wrapper) return -1;
     int rc = PyObject_SetAttrString(module, name, wrapper);
     Py_DECREF(wrapper);
-    if (rc == 0) factory_count++;
+    if (rc == 0) {
+        Py_INCREF(module);
+        factory_modules[n] = module;
+        factory_count++;
+    }
     return rc;
 }
 
@@ -600,7 +736,10 @@ static const newfunc news[MAX_NEW] = {new0, new1, new2, new3};
 static void patch_new(PyTypeObject *type, uint8_t kind) {
     if (!type->tp_new) return;
     for (int i = 0; i < MAX_NEW; i++) {
-        if (new_types[i] == type) return;
+        if (new_types[i] == type) {
+            type->tp_new = news[i]; /* again, after an earlier recording put it back */
+            return;
+        }
         if (!new_types[i]) {
             new_types[i] = type;
             new_originals[i] = type->tp_new;
@@ -658,7 +797,45 @@ int gs_locks_install_module(PyObject *module) {
     return 0;
 }
 
+void gs_locks_new_file(void) { __atomic_add_fetch(&generation, 1, __ATOMIC_RELAXED); }
+
 void gs_locks_after_fork_child(void) {
     spin = 0;
     generation++;
+}
+
+/* ---- putting it all back (recording stops while the process goes on) ---- */
+
+/* threading's names that hold one of our factories get the original again. */
+static void unbind_threading(void) {
+    PyObject *threading = PyDict_GetItemString(PyImport_GetModuleDict(), "threading"); /* borrowed */
+    if (!threading) return;
+    const char *names[] = {"Lock", "_allocate_lock"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        PyObject *value = PyObject_GetAttrString(threading, names[k]);
+        if (!value) { PyErr_Clear(); continue; }
+        for (int i = 0; i < factory_count; i++) {
+            if (!PyCFunction_Check(value) || ((PyCFunctionObject *)value)->m_ml != &factory_defs[i]) continue;
+            if (PyObject_SetAttrString(threading, names[k], factory_originals[i]) < 0) PyErr_Clear();
+            break;
+        }
+        Py_DECREF(value);
+    }
+}
+
+void gs_locks_uninstall(void) {
+    unbind_threading();
+    for (int i = 0; i < factory_count; i++) {
+        if (PyObject_SetAttrString(factory_modules[i], factory_defs[i].ml_name, factory_originals[i]) < 0) PyErr_Clear();
+    }
+    for (int i = 0; i < patch_count; i++) {
+        patched *p = &patches[i];
+        if (!p->type || !p->original_descr) continue;
+        if (PyDict_SetItemString(p->type->tp_dict, p->method, p->original_descr) < 0) PyErr_Clear();
+        p->active = 0;
+        PyType_Modified(p->type);
+    }
+    for (int i = 0; i < MAX_NEW && new_types[i]; i++) new_types[i]->tp_new = new_originals[i];
+    for (int i = 0; i < MAX_TYPES && dealloc_types[i]; i++) dealloc_types[i]->tp_dealloc = dealloc_originals[i];
+    /* the wrappers' own code stays loaded: a call already inside one finishes, passing through */
 }

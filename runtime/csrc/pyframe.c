@@ -161,6 +161,20 @@ uint32_t gs_pyframe_site(gs_thread *t, void *tstate) {
     return site;
 }
 
+uint32_t gs_pyframe_c_string(gs_thread *t, const char *text) {
+    if (!text) return 0;
+    lock_tables();
+    int inserted;
+    entry *e = find_or_insert(&strings, text, -1, &inserted); /* offset -1: keyed by a C string, not a str */
+    uint32_t id = 0;
+    if (e) {
+        id = e->id;
+        if (e->generation != generation && gs_put_string(t, id, text, strnlen(text, 256))) e->generation = generation;
+    }
+    unlock_tables();
+    return id;
+}
+
 uint32_t gs_pyframe_new_string(gs_thread *t, PyObject *s) {
     lock_tables();
     uint32_t id = ++strings.next_id;
@@ -169,6 +183,8 @@ uint32_t gs_pyframe_new_string(gs_thread *t, PyObject *s) {
     size_t n = utf8_of(s, buf, sizeof buf);
     return gs_put_string(t, id, buf, n) ? id : 0;
 }
+
+void gs_pyframe_new_file(void) { __atomic_add_fetch(&generation, 1, __ATOMIC_RELAXED); }
 
 void gs_pyframe_after_fork_child(void) {
     spin = 0;

@@ -1,46 +1,58 @@
-/* The recording file of one process (runtime/FORMAT.md).
+/* The recording file of one process (runtime/FORMAT.md): its header page, and
+ * the chunks that threads take as they write.
  *
- * The file is mapped MAP_SHARED in 8 MiB segments reserved with fallocate, so
- * that records are in the page cache the moment they are stored (a crash or a
+ * The file is mapped MAP_SHARED in segments reserved with fallocate, so that
+ * records are in the page cache the moment they are stored (a crash or a
  * SIGKILL loses nothing written) and a full disk is a counted loss instead of
- * a SIGBUS. A thread takes a 4 KiB chunk with one atomic add and fills it
- * alone. */
+ * a SIGBUS. Segments grow with the file: 64 KiB first, each next one as large
+ * as the file so far, at most 8 MiB, so a short-lived process takes
+ * kilobytes. A thread takes a 4 KiB chunk with one atomic add and fills it
+ * alone (threads.c keeps the threads). */
 #define _GNU_SOURCE
 #include "recorder.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
-#define SEGMENT_CHUNKS 2048u
-#define SEGMENT_BYTES ((uint64_t)SEGMENT_CHUNKS * GS_CHUNK_SIZE)
+#include "budget.h"
+
+#define FIRST_SEGMENT_CHUNKS 16u     /* 64 KiB */
+#define LARGEST_SEGMENT_CHUNKS 2048u /* 8 MiB */
 #define MAX_SEGMENTS 16384u
 #define SLOTS_PER_CHUNK (GS_CHUNK_SIZE / GS_SLOT_SIZE)
 
-__thread gs_thread *gs_tls_thread __attribute__((tls_model("initial-exec")));
+/* A tentative record is retracted only this soon after its time, and one
+ * summary covers at most this long (FORMAT.md fold_window_ns, summary_window_ns). */
+#define FOLD_WINDOW_NS 100000u
+#define SUMMARY_WINDOW_NS 1000000u
+
 int gs_use_tsc;
 volatile int gs_recording;
+volatile uint32_t gs_epoch;
+int gs_summarising;
+int gs_full_log;
+uint64_t gs_fold_window_ticks;
+uint64_t gs_summary_window_ticks;
+double gs_ticks_per_ns = 1.0;
 
 static int file_fd = -1;
 static gs_file_header *header;
+/* A forked child makes its file with its first record: one that execs another
+ * program first (subprocess, a cluster engine's daemons) leaves no file. */
+static int file_deferred;
 static char *segments[MAX_SEGMENTS];
 static pthread_mutex_t segment_mutex = PTHREAD_MUTEX_INITIALIZER;
-static uint32_t next_thread_slot;
-static pthread_key_t thread_key;
-static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
 static char directory[4096];
 static gs_process_info process_info;
-/* a thread whose TLS destructor already ran: it records nothing more */
-static gs_thread finished_thread;
 
 static uint64_t realtime_ns(void) {
     struct timespec ts;
@@ -78,6 +90,18 @@ static void copy_text(char *dst, size_t size, const char *src) {
     dst[n] = 0;
 }
 
+/* A small file's first line into `dst` (NUL-terminated, newline dropped). */
+static void read_line(const char *path, char *dst, size_t size) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    ssize_t n = read(fd, dst, size - 1);
+    close(fd);
+    if (n <= 0) return;
+    dst[n] = 0;
+    char *newline = strchr(dst, '\n');
+    if (newline) *newline = 0;
+}
+
 static void read_cmdline(gs_file_header *h) {
     int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
     if (fd < 0) return;
@@ -93,73 +117,16 @@ static void read_cmdline(gs_file_header *h) {
     h->argv_bytes = (uint32_t)total;
 }
 
-/* The recorded threads alive, for gs_recorder_settle. */
-static pthread_mutex_t live_mutex = PTHREAD_MUTEX_INITIALIZER;
-static gs_thread *live_head;
-
-static void live_add(gs_thread *t) {
-    pthread_mutex_lock(&live_mutex);
-    t->live_prev = NULL;
-    t->live_next = live_head;
-    if (live_head) live_head->live_prev = t;
-    live_head = t;
-    pthread_mutex_unlock(&live_mutex);
+/* How this process summarises (FORMAT.md, "Tentative records"): GILSCOPE_QUIET
+ * unset or 1 summarises, 0 keeps every record, `both` keeps every record and
+ * writes the summaries too (a testing aid). */
+static void choose_summarising(void) {
+    const char *quiet = getenv("GILSCOPE_QUIET");
+    gs_summarising = !(quiet && strcmp(quiet, "0") == 0);
+    gs_full_log = quiet && strcmp(quiet, "both") == 0;
 }
 
-static void live_remove(gs_thread *t) {
-    pthread_mutex_lock(&live_mutex);
-    if (t->live_prev) t->live_prev->live_next = t->live_next;
-    else if (live_head == t) live_head = t->live_next;
-    if (t->live_next) t->live_next->live_prev = t->live_prev;
-    pthread_mutex_unlock(&live_mutex);
-}
-
-void gs_recorder_settle(void) {
-    uint64_t deadline = gs_mono_ns() + 5000000u;
-    for (;;) {
-        int busy = 0;
-        if (pthread_mutex_trylock(&live_mutex) == 0) {
-            for (gs_thread *t = live_head; t; t = t->live_next)
-                if (t != gs_tls_thread && __atomic_load_n(&t->in_hook, __ATOMIC_ACQUIRE)) busy = 1;
-            pthread_mutex_unlock(&live_mutex);
-        } else {
-            busy = 1;
-        }
-        if (!busy || gs_mono_ns() > deadline) return;
-        sched_yield();
-    }
-}
-
-static void on_thread_exit(void *arg) {
-    gs_thread *t = arg;
-    if (t && t != &finished_thread) live_remove(t);
-    if (t && t != &finished_thread && gs_recording) {
-        if (t->split_release) { /* its last release was never followed by a take */
-            gs_put(t, GS_GIL_RELEASE, t->split_gil, 0, t->split_release);
-            if (t->split_handoff) gs_put(t, GS_GIL_HANDOFF, t->split_gil, 0, t->split_handoff);
-        }
-        gs_put(t, GS_THREAD_END, 0, 0, gs_ticks());
-    }
-    gs_tls_thread = &finished_thread;
-    if (t && t != &finished_thread) free(t);
-}
-
-static void make_thread_key(void) { pthread_key_create(&thread_key, on_thread_exit); }
-
-static int map_file(const gs_process_info *info, char *path_out, size_t path_size) {
-    uint64_t start_real = realtime_ns();
-    char path[4200];
-    snprintf(path, sizeof path, "%s/p%d-%llu.gsr", directory, (int)getpid(), (unsigned long long)start_real);
-    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) return -1;
-    if (ftruncate(fd, GS_HEADER_SIZE) != 0) { close(fd); return -1; }
-    void *h = mmap(NULL, GS_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (h == MAP_FAILED) { close(fd); return -1; }
-    file_fd = fd;
-    header = h;
-    memset(segments, 0, sizeof segments);
-
-    gs_file_header *hd = header;
+static void fill_header(gs_file_header *hd, const gs_process_info *info, uint64_t start_real) {
     hd->format_version = GS_FORMAT_VERSION;
     hd->header_size = GS_HEADER_SIZE;
     hd->chunk_size = GS_CHUNK_SIZE;
@@ -177,10 +144,69 @@ static int map_file(const gs_process_info *info, char *path_out, size_t path_siz
     copy_text(hd->python_version, sizeof hd->python_version, info->python_version);
     copy_text(hd->python_build, sizeof hd->python_build, info->python_build);
     copy_text(hd->executable, sizeof hd->executable, info->executable);
+    struct utsname names;
+    if (uname(&names) == 0) copy_text(hd->host, sizeof hd->host, names.nodename);
+    read_line("/proc/sys/kernel/random/boot_id", hd->boot_id, sizeof hd->boot_id);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    hd->online_cpus = cpus > 0 ? (uint32_t)cpus : 0;
+    hd->fold_window_ns = gs_summarising ? FOLD_WINDOW_NS : 0;
+    hd->summary_window_ns = gs_summarising ? SUMMARY_WINDOW_NS : 0;
+    hd->cap_bytes = gs_budget_cap();
+    uint32_t flags = 0;
+    if (gs_summarising) flags |= GS_REC_SUMMARISED;
+    if (gs_full_log) flags |= GS_REC_FULL_LOG;
+    if (info->attached) {
+        flags |= GS_REC_ATTACHED;
+        hd->attach_mono_ns = hd->start_mono_ns;
+    }
+    hd->recording_flags = flags;
     read_cmdline(hd);
+    gs_ticks_per_ns = hd->ticks_per_ns;
+    gs_fold_window_ticks = (uint64_t)(FOLD_WINDOW_NS * hd->ticks_per_ns);
+    gs_summary_window_ticks = (uint64_t)(SUMMARY_WINDOW_NS * hd->ticks_per_ns);
+}
+
+static int map_file(const gs_process_info *info, char *path_out, size_t path_size) {
+    uint64_t start_real = realtime_ns();
+    if (!gs_budget_take(GS_HEADER_SIZE)) {
+        errno = EFBIG;
+        return -1; /* the recording is at its cap: this process is not recorded */
+    }
+    /* Made under a hidden name and given its own once the header is whole: a
+     * process killed while it starts (a pool's worker ended early) leaves no
+     * .gsr without a header, and a reader never meets one. */
+    char path[4200], part[4200];
+    snprintf(path, sizeof path, "%s/p%d-%llu.gsr", directory, (int)getpid(), (unsigned long long)start_real);
+    snprintf(part, sizeof part, "%s/.p%d-%llu.gsr.part", directory, (int)getpid(), (unsigned long long)start_real);
+    int fd = open(part, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return -1;
+    void *h = MAP_FAILED;
+    if (ftruncate(fd, GS_HEADER_SIZE) != 0 ||
+        (h = mmap(NULL, GS_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
+        unlink(part);
+        close(fd);
+        return -1;
+    }
+    memset(segments, 0, sizeof segments);
+    fill_header(h, info, start_real);
     /* the magic last: a reader never sees a half-written header as valid */
-    memcpy(hd->magic, "GILSCOP", 7);
-    __atomic_store_n(&hd->magic[7], 'E', __ATOMIC_RELEASE);
+    memcpy(((gs_file_header *)h)->magic, "GILSCOP", 7);
+    __atomic_store_n(&((gs_file_header *)h)->magic[7], 'E', __ATOMIC_RELEASE);
+    /* its name: a link, which never replaces what may be there, then the hidden one gone
+     * (where the file system has no links, a rename: the folder is the user's own, 0700) */
+    int named = link(part, path) == 0;
+    if (!named && (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS)) named = rename(part, path) == 0;
+    if (!named) {
+        int saved = errno;
+        munmap(h, GS_HEADER_SIZE);
+        unlink(part);
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    unlink(part);
+    file_fd = fd;
+    header = h;
     if (path_out) copy_text(path_out, path_size, path);
     return 0;
 }
@@ -196,32 +222,55 @@ int gs_recorder_open(const gs_process_info *info, char *path_out, size_t path_si
     static int exit_handler_registered;
     if (!exit_handler_registered) exit_handler_registered = atexit(at_process_exit) == 0;
     gs_use_tsc = tsc_is_reliable();
+    choose_summarising();
     copy_text(directory, sizeof directory, info->directory);
     process_info = *info;
     process_info.directory = directory;
-    pthread_once(&thread_key_once, make_thread_key);
-    next_thread_slot = 0;
+    gs_budget_open(directory);
+    gs_threads_init();
     if (map_file(info, path_out, path_size) != 0) return -1;
+    __atomic_add_fetch(&gs_epoch, 1, __ATOMIC_RELEASE); /* threads of an earlier recording start again */
     gs_recording = 1;
     return 0;
 }
 
-static char *segment(uint64_t index) {
-    if (index >= MAX_SEGMENTS) return NULL;
-    char *p = __atomic_load_n(&segments[index], __ATOMIC_ACQUIRE);
+/* Segment k holds chunks [segment_start(k), segment_start(k + 1)). */
+static uint64_t segment_start(uint64_t k) {
+    if (k == 0) return 0;
+    uint64_t grown = 8;     /* segments 1..8: 16, 32, ..., 2048 chunks, each the size of all before */
+    if (k <= grown) return FIRST_SEGMENT_CHUNKS << (k - 1);
+    return (FIRST_SEGMENT_CHUNKS << (grown - 1)) + (k - grown) * LARGEST_SEGMENT_CHUNKS;
+}
+
+static uint64_t segment_of(uint64_t chunk) {
+    if (chunk < FIRST_SEGMENT_CHUNKS) return 0;
+    uint64_t first_largest = FIRST_SEGMENT_CHUNKS << 7; /* 2048: where segments stop growing */
+    if (chunk < first_largest) return (uint64_t)(63 - __builtin_clzll(chunk)) - 3;
+    return 8 + (chunk - first_largest) / LARGEST_SEGMENT_CHUNKS;
+}
+
+static char *segment(uint64_t k) {
+    if (k >= MAX_SEGMENTS) return NULL;
+    char *p = __atomic_load_n(&segments[k], __ATOMIC_ACQUIRE);
     if (p) return p;
     pthread_mutex_lock(&segment_mutex);
-    p = segments[index];
-    if (!p) {
-        off_t offset = (off_t)(GS_HEADER_SIZE + index * SEGMENT_BYTES);
-        int rc = posix_fallocate(file_fd, offset, (off_t)SEGMENT_BYTES);
-        if (rc == EOPNOTSUPP || rc == EINVAL)
-            rc = ftruncate(file_fd, offset + (off_t)SEGMENT_BYTES) == 0 ? 0 : errno;
+    p = segments[k];
+    if (!p && gs_recording) {
+        uint64_t chunks = segment_start(k + 1) - segment_start(k);
+        off_t offset = (off_t)(GS_HEADER_SIZE + segment_start(k) * GS_CHUNK_SIZE);
+        off_t bytes = (off_t)(chunks * GS_CHUNK_SIZE);
+        if (!gs_budget_take((uint64_t)bytes)) {
+            pthread_mutex_unlock(&segment_mutex);
+            gs_recorder_stop_capped();
+            return NULL;
+        }
+        int rc = posix_fallocate(file_fd, offset, bytes);
+        if (rc == EOPNOTSUPP || rc == EINVAL) rc = ftruncate(file_fd, offset + bytes) == 0 ? 0 : errno;
         if (rc == 0) {
-            void *m = mmap(NULL, SEGMENT_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, file_fd, offset);
+            void *m = mmap(NULL, (size_t)bytes, PROT_READ | PROT_WRITE, MAP_SHARED, file_fd, offset);
             if (m != MAP_FAILED) {
                 p = m;
-                __atomic_store_n(&segments[index], p, __ATOMIC_RELEASE);
+                __atomic_store_n(&segments[k], p, __ATOMIC_RELEASE);
             }
         }
     }
@@ -229,12 +278,30 @@ static char *segment(uint64_t index) {
     return p;
 }
 
+static void count_lost(void) {
+    /* after the cap, what is not written is not lost: recording stopped */
+    if (header && !(__atomic_load_n(&header->recording_flags, __ATOMIC_RELAXED) & GS_REC_CAPPED))
+        __atomic_fetch_add(&header->lost_records, 1, __ATOMIC_RELAXED);
+}
+
+static int map_deferred_file(void) {
+    pthread_mutex_lock(&segment_mutex);
+    if (!header && file_deferred) {
+        file_deferred = 0;
+        if (map_file(&process_info, NULL, 0) != 0) gs_recording = 0;
+    }
+    pthread_mutex_unlock(&segment_mutex);
+    return header != NULL;
+}
+
 static int new_chunk(gs_thread *t) {
-    if (!gs_recording || !header) return 0;
+    if (!gs_recording) return 0;
+    if (!header && !map_deferred_file()) return 0;
     uint64_t index = __atomic_fetch_add(&header->chunks_allocated, 1, __ATOMIC_RELAXED);
-    char *seg = segment(index / SEGMENT_CHUNKS);
+    uint64_t k = segment_of(index);
+    char *seg = segment(k);
     if (!seg) return 0;
-    gs_chunk_header *c = (gs_chunk_header *)(seg + (index % SEGMENT_CHUNKS) * GS_CHUNK_SIZE);
+    gs_chunk_header *c = (gs_chunk_header *)(seg + (index - segment_start(k)) * GS_CHUNK_SIZE);
     c->thread_slot = t->slot;
     c->ticks = gs_ticks();
     c->mono_ns = gs_mono_ns();
@@ -246,38 +313,51 @@ static int new_chunk(gs_thread *t) {
 }
 
 gs_slot *gs_reserve(gs_thread *t, unsigned extra) {
-    if (t == &finished_thread || t->slot == 0) return NULL;
+    if (gs_thread_finished(t) || t->slot == 0 || t->epoch != gs_epoch) return NULL;
     if ((size_t)(t->end - t->cur) < 1u + extra) {
         if (!new_chunk(t)) {
             t->cur = t->end = NULL;
-            if (header) __atomic_fetch_add(&header->lost_records, 1, __ATOMIC_RELAXED);
+            count_lost();
             return NULL;
         }
+    }
+    if (__builtin_expect(t->start_pending != 0, 0)) {
+        /* the THREAD_START of a forked child's thread, kept until its file exists */
+        gs_slot *start = t->cur++;
+        gs_publish(start, GS_THREAD_START, 0, t->start_flags, t->tid, t->start_pending);
+        t->start_pending = 0;
+        if ((size_t)(t->end - t->cur) < 1u + extra) return gs_reserve(t, extra);
     }
     gs_slot *s = t->cur;
     t->cur += 1 + extra;
     return s;
 }
 
-static void start_thread(gs_thread *t, uint16_t flags) {
-    live_add(t);
-    t->slot = __atomic_add_fetch(&next_thread_slot, 1, __ATOMIC_RELAXED);
-    gs_put(t, GS_THREAD_START, flags, (uint32_t)syscall(SYS_gettid), gs_ticks());
+void gs_retract(gs_thread *t, gs_slot *s, unsigned slots) {
+    if (gs_full_log) {
+        uint32_t head = __atomic_load_n((uint32_t *)s, __ATOMIC_RELAXED);
+        __atomic_store_n((uint32_t *)s, head | ((uint32_t)GS_SUMMARISED << 16), __ATOMIC_RELEASE);
+        if (!t->shadow_since || t->shadow_since != s + slots) t->shadow_since = s;
+        return;
+    }
+    __atomic_store_n((uint32_t *)s, 0u, __ATOMIC_RELEASE); /* the end of the chunk's records again */
+    /* and its payload gone: a shorter record written here next must not leave
+     * old payload after it that a reader could take for a record */
+    if (slots > 1) memset(s + 1, 0, (slots - 1) * sizeof *s);
+    t->cur = s;
 }
 
-gs_thread *gs_thread_current(void) {
-    gs_thread *t = gs_tls_thread;
-    if (__builtin_expect(t != NULL, 1)) return t == &finished_thread ? NULL : t;
-    if (!gs_recording) return NULL;
-    t = calloc(1, sizeof *t);
-    if (!t) return NULL;
-    gs_tls_thread = t;
-    pthread_setspecific(thread_key, t);
-    start_thread(t, getpid() == (pid_t)syscall(SYS_gettid) ? GS_THREAD_IS_MAIN : 0);
-    return t;
+void gs_put_shadow(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts, int with_payload,
+                   uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+    gs_slot *since = t->shadow_since;
+    flags |= GS_SUMMARISED;
+    if (with_payload) gs_write4(t, type, flags, arg, ts, a, b, c, d);
+    else {
+        gs_slot *s = gs_reserve(t, 0);
+        if (s) gs_publish(s, type, 0, flags, arg, ts);
+    }
+    t->shadow_since = since; /* still nothing a normal run would keep since then */
 }
-
-void gs_thread_unrecorded(void) { gs_tls_thread = &finished_thread; }
 
 int gs_put_string(gs_thread *t, uint32_t id, const char *utf8, size_t length) {
     const size_t max_payload = (SLOTS_PER_CHUNK - GS_CHUNK_HEADER_SLOTS - 1) * GS_SLOT_SIZE;
@@ -301,27 +381,65 @@ void gs_recorder_mark_end(uint32_t kind, int32_t code) {
     __atomic_store_n(&h->end_kind, kind, __ATOMIC_RELEASE);
 }
 
-void gs_recorder_after_fork_child(void) {
-    if (!gs_recording) return;
+void gs_recorder_detach(void) { gs_recorder_detach_because(GS_DETACH_STOPPED); }
+
+void gs_recorder_detach_because(int code) {
+    gs_recorder_mark_end(GS_END_DETACHED, code);
     gs_recording = 0;
-    for (unsigned i = 0; i < MAX_SEGMENTS && segments[i]; i++) munmap(segments[i], SEGMENT_BYTES);
+    /* every thread's state now belongs to an ended recording: nothing more is
+     * written into this file, even by a thread that was inside a hook */
+    __atomic_add_fetch(&gs_epoch, 1, __ATOMIC_RELEASE);
+    /* The file is closed; its maps stay (a thread may still hold a pointer
+     * into a chunk), inert, and a next recording makes a file of its own. */
+    pthread_mutex_lock(&segment_mutex);
+    if (file_fd >= 0) close(file_fd);
+    file_fd = -1;
+    pthread_mutex_unlock(&segment_mutex);
+}
+
+void gs_recorder_set_flag(uint32_t flag) {
+    if (header) __atomic_fetch_or(&header->recording_flags, flag, __ATOMIC_RELEASE);
+}
+
+void gs_recorder_stop_capped(void) {
+    gs_file_header *h = header;
+    if (!h || !gs_recording) return;
+    gs_recording = 0;
+    uint64_t now = gs_mono_ns(), ticks = gs_ticks();
+    uint64_t expected = 0;
+    if (__atomic_compare_exchange_n(&h->capped_mono_ns, &expected, now, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        h->capped_ticks = ticks;
+    __atomic_fetch_or(&h->recording_flags, GS_REC_CAPPED, __ATOMIC_RELEASE);
+    gs_budget_mark_reached();
+}
+
+void gs_recorder_after_fork_child(void) {
+    if (!gs_recording && !(header && (header->recording_flags & GS_REC_CAPPED))) return;
+    gs_recording = 0;
+    for (uint64_t k = 0; k < MAX_SEGMENTS && segments[k]; k++)
+        munmap(segments[k], (size_t)((segment_start(k + 1) - segment_start(k)) * GS_CHUNK_SIZE));
     if (header) munmap(header, GS_HEADER_SIZE);
     header = NULL;
     if (file_fd >= 0) close(file_fd);
     file_fd = -1;
-    next_thread_slot = 0;
-    /* the parent's other threads do not exist here (their states are left, unlinked) */
-    pthread_mutex_t fresh_mutex = PTHREAD_MUTEX_INITIALIZER;
-    live_mutex = fresh_mutex;
-    live_head = NULL;
-    gs_thread *t = gs_tls_thread;
-    if (map_file(&process_info, NULL, 0) != 0) return;
+    gs_threads_after_fork_child();
+    file_deferred = 1; /* made with the child's first record (map_deferred_file) */
     gs_recording = 1;
-    if (t && t != &finished_thread) {
-        gs_thread fresh = {0};
-        *t = fresh;
-        start_thread(t, GS_THREAD_IS_MAIN);
-    }
+    gs_threads_restart_caller();
+}
+
+void gs_recorder_forget_in_child(void) {
+    gs_recording = 0;
+    for (uint64_t k = 0; k < MAX_SEGMENTS && segments[k]; k++)
+        munmap(segments[k], (size_t)((segment_start(k + 1) - segment_start(k)) * GS_CHUNK_SIZE));
+    memset(segments, 0, sizeof segments);
+    if (header) munmap(header, GS_HEADER_SIZE);
+    header = NULL;
+    if (file_fd >= 0) close(file_fd);
+    file_fd = -1;
+    file_deferred = 0; /* never made: this process records nothing */
+    gs_threads_after_fork_child();
+    gs_thread_unrecorded(); /* its chunk was the parent's: never written again */
 }
 
 uint64_t gs_recorder_lost(void) {

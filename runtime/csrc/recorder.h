@@ -19,6 +19,9 @@ typedef struct gs_thread {
     gs_slot *end;
     uint32_t slot;
     uint32_t sequence;
+    /* the recording this state belongs to (gs_epoch when it started): a thread
+     * whose recording ended writes nothing more, and starts again in the next */
+    uint32_t epoch;
     /* the GIL state machine (gilhooks.c) */
     const struct gs_gil *held;
     const struct gs_gil *taking;
@@ -33,7 +36,22 @@ typedef struct gs_thread {
     uint32_t pending_site;
     uint32_t pending_holder_slot;
     uint32_t pending_holder_site;
+    uint64_t pending_since;   /* when that acquire began */
     uint8_t lock_blocked; /* 1: blocked, LOCK_WAIT due; 2: written */
+    uint8_t lock_parked;  /* it parked in the parking lot meanwhile (parks.c) */
+    uint8_t event_wait_depth; /* inside a Condition, Event, queue or join wait (locks.c) */
+    /* a wait in the parking lot being recorded (parks.c) */
+    uint8_t park_kind;          /* 0: none; what it is (parks.c) */
+    uint32_t park_lock;         /* the lock or object id it waits on */
+    const void *park_addr;
+    uint32_t park_site;
+    gs_slot *park_acquired;     /* a tentative LOCK_ACQUIRE written at the wake, retracted if it parks again */
+    const void *park_acquired_addr;
+    uint32_t woken_by_slot;     /* written by the waker (wakes.c): who posted, from which line */
+    uint32_t woken_by_site;
+    uint64_t woken_ticks;
+    uint32_t spins;             /* sched_yield calls not yet written (a SPINS record) */
+    uint32_t spins_ever;        /* sched_yield calls so far: never reset (locks.c compares) */
     /* a Lock being let go by this thread (locks.c): the address waiters of
      * it park on, and the release's time (wakes.c reads both) */
     const void *releasing_park;
@@ -61,6 +79,13 @@ typedef struct gs_thread {
     const void *last_code;
     int last_offset;
     uint32_t last_site;
+    uint32_t tid;
+    uint64_t start_pending;  /* a forked child's thread: its THREAD_START, written with its first record */
+    uint16_t start_flags;
+    /* records that carried no contention, being summarised (quiet.c) */
+    uint8_t quiet_pending;   /* a summary is open: flush it before the next lasting record */
+    gs_slot *shadow_since;   /* full-log mode: where the records a normal run would have retracted begin */
+    struct gs_quiet *quiet;  /* allocated on first use */
 } gs_thread;
 
 typedef struct {
@@ -71,11 +96,16 @@ typedef struct {
     const char *python_version;
     const char *python_build;
     const char *executable;
+    int attached; /* recording begins while the process runs (gilscope attach) */
 } gs_process_info;
 
 extern __thread gs_thread *gs_tls_thread __attribute__((tls_model("initial-exec")));
 extern int gs_use_tsc;
 extern volatile int gs_recording;
+/* Counts recordings begun and ended in this process (gilscope attach may
+ * start and stop several): a thread's state is of the current one when its
+ * epoch is this. */
+extern volatile uint32_t gs_epoch;
 
 static inline uint64_t gs_mono_ns(void) {
     struct timespec ts;
@@ -97,6 +127,18 @@ gs_thread *gs_thread_current(void);
 /* The calling thread is never recorded (the probe's own helper thread). */
 void gs_thread_unrecorded(void);
 
+/* Whether `t` stands for a thread that records nothing (ended, or unrecorded). */
+int gs_thread_finished(const gs_thread *t);
+
+/* Calls fn on every live recorded thread, holding their list (-1 when it is busy). */
+int gs_threads_each_live(void (*fn)(gs_thread *, void *), void *arg);
+
+/* threads.c for recorder.c: set up; a forked child forgets the parent's
+ * threads, then its one thread starts again as its main thread. */
+void gs_threads_init(void);
+void gs_threads_after_fork_child(void);
+void gs_threads_restart_caller(void);
+
 /* Room for a record of 1 + extra slots in the thread's current chunk. NULL
  * when the record cannot be written; the loss is counted. */
 gs_slot *gs_reserve(gs_thread *t, unsigned extra);
@@ -109,7 +151,20 @@ static inline void gs_publish(gs_slot *s, uint8_t type, uint8_t extra, uint16_t 
     __atomic_store_n((uint32_t *)s, head, __ATOMIC_RELEASE);
 }
 
+/* Writes the thread's open summaries and spins (quiet.c) stamped `ts`: called
+ * before every lasting record, with that record's time (taken after every
+ * pair the summaries hold), so that the thread's records stay in time order. */
+void gs_quiet_flush_before(gs_thread *t, uint64_t ts);
+
+static inline void gs_before_lasting(gs_thread *t, uint64_t ts) {
+    if (__builtin_expect(t->quiet_pending, 0)) gs_quiet_flush_before(t, ts);
+    t->shadow_since = NULL;
+}
+
+/* A one-slot record, kept (a tentative one: gs_put_tentative). */
 static inline void gs_put(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts) {
+    if (__builtin_expect(t->epoch != gs_epoch, 0)) return; /* its recording ended */
+    gs_before_lasting(t, ts);
     gs_slot *s = t->cur;
     if (__builtin_expect(s == t->end, 0)) {
         s = gs_reserve(t, 0);
@@ -120,16 +175,45 @@ static inline void gs_put(gs_thread *t, uint8_t type, uint16_t flags, uint32_t a
 }
 
 /* A record with one payload slot of four u32 (LOCK_WAIT, LOCK_ACQUIRE, SITE...). */
-static inline void gs_put4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
-                           uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+static inline gs_slot *gs_write4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+                                 uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
     gs_slot *s = gs_reserve(t, 1);
-    if (!s) return;
+    if (!s) return NULL;
     uint32_t *payload = (uint32_t *)(s + 1);
     payload[0] = a;
     payload[1] = b;
     payload[2] = c;
     payload[3] = d;
     gs_publish(s, type, 1, flags, arg, ts);
+    return s;
+}
+
+static inline void gs_put4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+                           uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+    gs_before_lasting(t, ts);
+    gs_write4(t, type, flags, arg, ts, a, b, c, d);
+}
+
+/* A tentative record (FORMAT.md): it may be retracted while it is the
+ * thread's last (gs_retract). Writing it leaves open summaries open. The
+ * record's slot, or NULL when it could not be written. */
+static inline gs_slot *gs_put_tentative(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts) {
+    t->shadow_since = NULL;
+    gs_slot *s = gs_reserve(t, 0);
+    if (s) gs_publish(s, type, 0, (uint16_t)(flags | GS_TENTATIVE), arg, ts);
+    return s;
+}
+
+static inline gs_slot *gs_put4_tentative(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+                                         uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+    t->shadow_since = NULL;
+    return gs_write4(t, type, (uint16_t)(flags | GS_TENTATIVE), arg, ts, a, b, c, d);
+}
+
+/* Whether the record at `s` of `slots` slots is still the thread's last (in
+ * full-log mode: last but for records a normal run would have retracted). */
+static inline int gs_is_last(const gs_thread *t, const gs_slot *s, unsigned slots) {
+    return s && (t->cur == s + slots || t->shadow_since == s + slots);
 }
 
 /* Writes a STRING record defining `id` (ids are chosen by the caller, so that
@@ -142,12 +226,49 @@ int gs_put_string(gs_thread *t, uint32_t id, const char *utf8, size_t length);
  * handlers. */
 void gs_recorder_settle(void);
 
+/* Retracts the thread's last record `s` of `slots` slots (gs_is_last said
+ * so): its slot is free again. In full-log mode it is kept, flagged
+ * GS_SUMMARISED, and what follows it is written the same way (gs_put_shadow). */
+void gs_retract(gs_thread *t, gs_slot *s, unsigned slots);
+
+/* Full-log mode only: a record a normal run would not write (the GIL_ACQUIRE
+ * or LOCK_RELEASE of a summarised pair), flagged GS_SUMMARISED. */
+void gs_put_shadow(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts, int with_payload,
+                   uint32_t a, uint32_t b, uint32_t c, uint32_t d);
+
+/* Whether this process summarises (FORMAT.md recording flag bit 2) and keeps the full log (bit 3). */
+extern int gs_summarising;
+extern int gs_full_log;
+extern uint64_t gs_fold_window_ticks;
+extern uint64_t gs_summary_window_ticks;
+extern double gs_ticks_per_ns; /* the header's ticks_per_ns */
+
+/* The calling thread is gilscope's own (the CPU sampler): recorded, flagged
+ * so that readers leave it out of the program's threads. */
+gs_thread *gs_thread_ours(void);
+
+/* Stops recording in this process because the size cap is reached (budget.c):
+ * the header says so and when; the program runs on unrecorded. */
+void gs_recorder_stop_capped(void);
+
+/* Recording stops in a process that goes on (gilscope attach ends): the
+ * header says so (end kind GS_END_DETACHED) and when; nothing more is written. */
+void gs_recorder_detach(void);
+/* The same, saying who stopped it (end_code: enum gs_detach_code); from any thread. */
+void gs_recorder_detach_because(int code);
+
+/* Sets a bit of the header's recording_flags (GS_REC_*). */
+void gs_recorder_set_flag(uint32_t flag);
+
 /* Records how the process ended. Async-signal-safe. */
 void gs_recorder_mark_end(uint32_t kind, int32_t code);
 
 /* In a forked child: forget the parent's file, open a new one, and make the
  * calling thread the main thread of the child. */
 void gs_recorder_after_fork_child(void);
+/* In a forked child that execs another program (subprocess): forget the
+ * parent's file and record nothing, not even a file. */
+void gs_recorder_forget_in_child(void);
 
 uint64_t gs_recorder_lost(void);
 

@@ -1,4 +1,4 @@
-/* The gilscope record layout: mirrors runtime/FORMAT.md (version 1).
+/* The gilscope record layout: mirrors runtime/FORMAT.md (version 2).
  * The TypeScript reader in src/core/format/ mirrors the same document.
  * Change the three together. */
 #ifndef GILSCOPE_RECORDS_H
@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#define GS_FORMAT_VERSION 1u
+#define GS_FORMAT_VERSION 2u
 #define GS_HEADER_SIZE 4096u
 #define GS_CHUNK_SIZE 4096u
 #define GS_SLOT_SIZE 16u
@@ -26,19 +26,53 @@ enum gs_record_type {
     GS_GIL_HANDOFF = 10,
     GS_CLOCK = 11,
     GS_GIL_HOLD_SITE = 12,
+    GS_CPU_SAMPLE = 13,
+    GS_MACHINE_SAMPLE = 14,
+    GS_GIL_QUIET = 15,
     GS_LOCK_NEW = 20,
     GS_LOCK_WAIT = 21,
     GS_LOCK_ACQUIRE = 22,
     GS_LOCK_RELEASE = 23,
     GS_LOCK_WAIT_END = 24,
+    GS_LOCK_QUIET = 25,
+    GS_STW_WAIT = 30,
+    GS_STW_END = 31,
+    GS_PHASE = 32,
+    GS_GIL_ENABLED = 33,
+    GS_SPINS = 34,
+    GS_THREAD_AT_ATTACH = 37,
 };
+
+/* THREAD_AT_ATTACH flags bits 0-7: the thread's state when recording began */
+enum gs_at_attach_state { GS_AT_ATTACH_UNKNOWN = 0, GS_AT_ATTACH_HOLDING = 1, GS_AT_ATTACH_WAITING = 2, GS_AT_ATTACH_RELEASED = 3 };
 
 #define GS_ACQUIRE_NO_WAIT 0x100u
 #define GS_THREAD_IS_MAIN 0x1u
+#define GS_THREAD_IS_OURS 0x2u
+
+/* On GIL_RELEASE and LOCK_ACQUIRE: may still be retracted (FORMAT.md, "Tentative records"). */
+#define GS_TENTATIVE 0x8000u
+/* With recording flag "full log kept": a record the summaries stand for, or a summary. */
+#define GS_SUMMARISED 0x4000u
+
+/* STW_WAIT / STW_END flags: the thread asked for the pause (else it was stopped by it). */
+#define GS_STW_REQUESTER 0x1u
+/* PHASE flags: the phase ends (else it begins); PHASE arg: what runs. */
+#define GS_PHASE_END 0x1u
+enum gs_phase { GS_PHASE_GC = 1, GS_PHASE_FORK = 2, GS_PHASE_TRACING = 3, GS_PHASE_GIL_ENABLING = 4 };
+
+/* The header's recording_flags. */
+#define GS_REC_ATTACHED 0x1u
+#define GS_REC_CAPPED 0x2u
+#define GS_REC_SUMMARISED 0x4u
+#define GS_REC_FULL_LOG 0x8u
+#define GS_REC_DETACH_SEEN 0x10u
 
 enum gs_clock_kind { GS_CLOCK_MONOTONIC = 0, GS_CLOCK_TSC = 1 };
 enum gs_gil_mode { GS_MODE_GIL = 1, GS_MODE_NO_GIL = 2, GS_MODE_SAMPLED = 3 };
-enum gs_end_kind { GS_END_UNKNOWN = 0, GS_END_EXIT = 1, GS_END_UNDERSCORE_EXIT = 2, GS_END_SIGNAL = 3 };
+enum gs_end_kind { GS_END_UNKNOWN = 0, GS_END_EXIT = 1, GS_END_UNDERSCORE_EXIT = 2, GS_END_SIGNAL = 3, GS_END_DETACHED = 4 };
+/* end_code of GS_END_DETACHED: who stopped the recording (watch.c) */
+enum gs_detach_code { GS_DETACH_STOPPED = 0, GS_DETACH_ASKED = 1, GS_DETACH_LAUNCHER_GONE = 2 };
 
 #define GS_BUILD_DEBUG 0x1u
 #define GS_BUILD_FREE_THREADED 0x2u
@@ -72,9 +106,22 @@ typedef struct {
     char python_version[64];
     char python_build[64];
     char executable[256];
+    uint32_t reserved_v1_argc;
+    uint32_t reserved_v1_argv_bytes;
+    char host[64];
+    char boot_id[40];
+    uint32_t recording_flags; /* atomic: GS_REC_* */
+    uint32_t fold_window_ns;
+    uint64_t attach_mono_ns;
+    uint64_t cap_bytes;
+    uint64_t capped_mono_ns;
+    uint64_t capped_ticks;
+    uint32_t online_cpus;
+    uint32_t summary_window_ns;
+    char reserved_v2[1024 - 672];
     uint32_t argc;
     uint32_t argv_bytes;
-    char argv[GS_HEADER_SIZE - 520];
+    char argv[GS_HEADER_SIZE - 1032];
 } gs_file_header;
 
 typedef struct {
@@ -95,6 +142,10 @@ typedef struct {
 } gs_slot;
 
 _Static_assert(sizeof(gs_file_header) == GS_HEADER_SIZE, "header page is 4096 bytes");
+_Static_assert(__builtin_offsetof(gs_file_header, host) == 520, "FORMAT.md: host at 520");
+_Static_assert(__builtin_offsetof(gs_file_header, recording_flags) == 624, "FORMAT.md: recording_flags at 624");
+_Static_assert(__builtin_offsetof(gs_file_header, online_cpus) == 664, "FORMAT.md: online_cpus at 664");
+_Static_assert(__builtin_offsetof(gs_file_header, argc) == 1024, "FORMAT.md: argc at 1024");
 _Static_assert(sizeof(gs_chunk_header) == GS_CHUNK_HEADER_SLOTS * GS_SLOT_SIZE, "chunk header is two slots");
 _Static_assert(sizeof(gs_slot) == GS_SLOT_SIZE, "a slot is 16 bytes");
 

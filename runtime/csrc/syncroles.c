@@ -29,7 +29,12 @@ static int ends_with(const char *s, const char *suffix) {
 static int file_kind(PyCodeObject *code) {
     const char *f = PyUnicode_Check(code->co_filename) ? PyUnicode_AsUTF8(code->co_filename) : NULL;
     if (!f) { PyErr_Clear(); return FILE_OTHER; }
-    if (ends_with(f, "/gilscope/_boot.py")) return FILE_GILSCOPE; /* our thread-naming wrapper */
+    /* our wrappers (thread naming, import and extension-loading watches): a
+     * lock made or taken under one is the code's it wraps */
+    if (ends_with(f, "/gilscope/_boot.py") || ends_with(f, "/gilscope/thread_naming.py") ||
+        ends_with(f, "/gilscope/import_watch.py") || ends_with(f, "/gilscope/_freethreaded.py") ||
+        ends_with(f, "/gilscope/attached.py"))
+        return FILE_GILSCOPE;
     if (ends_with(f, "/threading.py")) return FILE_THREADING;
     if (ends_with(f, "/queue.py")) return FILE_QUEUE;
     if (ends_with(f, "/concurrent/futures/_base.py")) return FILE_FUTURES_BASE;

@@ -5,12 +5,14 @@
 #include "gotpatch.h"
 
 /* Whether the interpreter's blocking waits sleep in the parking lot, each
- * waiter on a semaphore of its own (3.13+: cpython.h says). Before any hook
- * is installed; without it the sleep and wake calls are not hooked at all. */
-void gs_wakes_configure(int parking_lot);
+ * waiter on a semaphore of its own (3.13+: cpython.h says), and whether it is
+ * a free-threaded build (its spins are counted). Before any hook is
+ * installed; without a parking lot the sleep and wake calls are not hooked. */
+void gs_wakes_configure(int parking_lot, int free_threaded);
 
-/* The GOT hooks of sem_wait, sem_timedwait, sem_clockwait and sem_post
- * (hooks.c installs them). Fills `out` (room for 4); returns how many. */
+/* The GOT hooks of sem_wait, sem_timedwait, sem_clockwait, sem_post and,
+ * free-threaded, sched_yield (hooks.c installs them). Fills `out` (room for
+ * 5); returns how many. */
 int gs_wakes_patches(gs_got_patch *out);
 
 #endif

@@ -7,11 +7,18 @@ import os
 import struct
 
 HEADER = struct.Struct("<8sIIIIIIQQQdIIQQIiQQIII4x64s64s256sII")
+HEADER_V2 = struct.Struct("<64s40sIIQQQQII")  # at 520: host, boot_id, flags, fold window, attach, cap, capped ns/ticks, cpus, window
 CHUNK = struct.Struct("<IIQQII")
 SLOT = struct.Struct("<BBHIQ")
 THREAD_START, THREAD_END, THREAD_NAME, GIL_RELEASE, GIL_WAIT, GIL_ACQUIRE, GIL_REGISTER, SITE, STRING, GIL_HANDOFF = range(1, 11)
 GIL_HOLD_SITE = 12
-LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_WAIT_END = range(20, 25)
+CPU_SAMPLE, MACHINE_SAMPLE, GIL_QUIET = 13, 14, 15
+LOCK_NEW, LOCK_WAIT, LOCK_ACQUIRE, LOCK_RELEASE, LOCK_WAIT_END, LOCK_QUIET = range(20, 26)
+THREAD_AT_ATTACH = 37
+ATTACHED = 0x1  # recording_flags: recording began in a running process (gilscope attach)
+END_DETACHED = 4  # end_kind: recording stopped while the process went on
+TENTATIVE, SUMMARISED = 0x8000, 0x4000
+OURS = 0x2  # THREAD_START: gilscope's own thread
 NO_WAIT = 0x100
 CONTENDED, GAVE_UP = 0x1, 0x2
 HELD, WAITING, RELEASED = "held", "waiting", "released"
@@ -27,12 +34,30 @@ class Thread:
         self.lock_waits = []  # (lock id, wait kind, start_ns, end_ns, site, holder slot, acquired)
         self.acquires = []  # (lock id, ns, site, contended)
         self.releases = []  # (lock id, ns, site)
+        self.quiet = []  # GIL_QUIET: (first ns, last ns, released ns, count, site)
 
     def totals(self):
         t = {HELD: 0, WAITING: 0, RELEASED: 0}
         for state, a, b, _ in self.intervals:
             t[state] += b - a
+        for _, _, released, _, _ in self.quiet:
+            t[HELD] -= released
+            t[RELEASED] += released
         return t
+
+    def quiet_released_in(self, start_ns, end_ns):
+        """The summarised released time inside [start_ns, end_ns], spread evenly over each span."""
+        total = 0
+        for a, b, released, _, _ in self.quiet:
+            if b <= a:
+                total += released if start_ns <= a <= end_ns else 0
+                continue
+            total += released * max(0, min(b, end_ns) - max(a, start_ns)) / (b - a)
+        return total
+
+    def acquisitions(self):
+        """GIL acquisitions: GIL_ACQUIRE records and the re-takes summaries count."""
+        return sum(1 for e in self.events if e[1] == GIL_ACQUIRE) + sum(q[3] for q in self.quiet)
 
 
 class Process:
@@ -48,8 +73,23 @@ class Process:
         if magic != b"GILSCOPE":
             raise ValueError("%s: not a gilscope recording" % path)
         self.python_version = version.split(b"\0")[0].decode()
-        self.argv = [a.decode(errors="replace") for a in self.data[520:520 + argv_bytes].split(b"\0")[:argc]]
+        argv_at = 520
+        self.host = self.boot_id = None
+        self.recording_flags = 0
+        if self.version >= 2:
+            (host, boot_id, self.recording_flags, _fold, self.attach_mono_ns, self.cap_bytes,
+             self.capped_mono_ns, self.capped_ticks, self.online_cpus, _window) = HEADER_V2.unpack_from(self.data, 520)
+            self.host = host.split(b"\0")[0].decode()
+            self.boot_id = boot_id.split(b"\0")[0].decode()
+            argc, argv_bytes = struct.unpack_from("<II", self.data, 1024)
+            argv_at = 1032
+        self.argv = [a.decode(errors="replace") for a in self.data[argv_at:argv_at + argv_bytes].split(b"\0")[:argc]]
+        self.ours = set()  # slots of gilscope's own threads
+        self.cpu_samples = {}  # thread slot -> [(ticks, run-queue delay ns, cpu ns)], cumulative
+        self.machine_samples = []  # (ticks, cpus, busy ns, this process's cpu ns), cumulative
         self.strings, self.sites, self.threads, self.locks = {}, {}, {}, {}
+        self.at_attach = {}  # tid -> (ticks, state): THREAD_AT_ATTACH, the threads that ran already
+        self.names_of = {}  # tid -> string id: THREAD_NAME of another thread (attach)
         self.calibration = [(self.start_ticks, self.start_mono_ns)]
         if self.end_ticks:
             self.calibration.append((self.end_ticks, self.end_mono_ns))
@@ -83,12 +123,28 @@ class Process:
                     self.sites[arg] = struct.unpack_from("<IIII", payload)
                 elif typ == LOCK_NEW:
                     site, name, address = struct.unpack_from("<IIQ", payload)
-                    self.locks[arg] = {"kind": flags, "site": site, "address": address}
+                    self.locks[arg] = {"kind": flags, "site": site, "address": address, "name": name}
                     if slot in self.threads:
                         self.threads[slot].events.append((ts, typ, flags, arg, payload))
+                elif typ == THREAD_START and flags & OURS:
+                    self.ours.add(slot)
+                elif typ == THREAD_AT_ATTACH:
+                    self.at_attach[arg] = (ts, flags & 0xFF)
+                elif typ == THREAD_NAME and extra:
+                    self.names_of[struct.unpack_from("<I", payload)[0]] = arg
+                elif slot in self.ours:
+                    if typ == CPU_SAMPLE:
+                        delay, cpu = struct.unpack_from("<QQ", payload)
+                        self.cpu_samples.setdefault(arg, []).append((ts, delay, cpu))
+                    elif typ == MACHINE_SAMPLE:
+                        busy, own = struct.unpack_from("<QQ", payload)
+                        self.machine_samples.append((ts, arg, busy, own))
+                    continue
                 elif typ == THREAD_START:
                     self.threads[slot] = Thread(slot, arg, bool(flags & 1))
                     self.threads[slot].events.append((ts, typ, flags, arg, b""))
+                elif flags & SUMMARISED and typ not in (GIL_QUIET, LOCK_QUIET):
+                    continue  # full log kept: these tests read the summaries
                 elif slot in self.threads:
                     self.threads[slot].events.append((ts, typ, flags, arg, payload))
 
@@ -106,13 +162,55 @@ class Process:
         slope = sum((p[0] - mt) * (p[1] - mn) for p in pts) / var if var else 1 / self.ticks_per_ns
         self.to_ns = lambda t: mn + (t - mt) * slope
 
+    def cpu_wait(self, thread, start_ns=None, end_ns=None):
+        """Run-queue delay of a thread (ns) between its samples inside [start_ns, end_ns]."""
+        samples = [(self.to_ns(ts), delay) for ts, delay, _ in self.cpu_samples.get(thread.slot, [])]
+        inside = [d for ns, d in samples if (start_ns is None or ns >= start_ns) and (end_ns is None or ns <= end_ns)]
+        return inside[-1] - inside[0] if len(inside) >= 2 else 0
+
+    def foreign_cpus(self, start_ns=None, end_ns=None):
+        """CPUs other programs used on average over [start_ns, end_ns], from the
+        machine samples (busy time of all CPUs less this process's); None without two."""
+        inside = [(self.to_ns(ts), busy, own) for ts, _, busy, own in self.machine_samples
+                  if (start_ns is None or self.to_ns(ts) >= start_ns - 1e8) and (end_ns is None or self.to_ns(ts) <= end_ns + 1e8)]
+        if len(inside) < 2 or inside[-1][0] <= inside[0][0]:
+            return None
+        (a, busy_a, own_a), (b, busy_b, own_b) = inside[0], inside[-1]
+        return max(0.0, (busy_b - busy_a) - (own_b - own_a)) / (b - a)
+
+    def lock_name(self, lock_id):
+        """The name the runtime gave a lock (an object's type, free-threaded), or None."""
+        info = self.locks.get(lock_id)
+        return self.strings.get(info["name"]) if info and info.get("name") else None
+
     def site(self, site_id):
         if site_id not in self.sites:
             return None
         f, fn, line, first = self.sites[site_id]
         return (self.strings.get(f), line, self.strings.get(fn))
 
+    @property
+    def attached(self):
+        return bool(self.recording_flags & ATTACHED)
+
+    def _threads_at_attach(self):
+        """A thread that ran when recording began (THREAD_AT_ATTACH) is in its
+        state then from the attach to its THREAD_START, when it first touched the
+        recorder; one that never did is in that state throughout."""
+        by_tid = {t.tid: t for t in self.threads.values()}
+        for tid, (ts, state) in self.at_attach.items():
+            t = by_tid.get(tid)
+            if t is None:
+                t = self.threads[-tid] = Thread(-tid, tid, False)
+                t.events.append((ts, THREAD_START, 0, tid, b""))
+            t.at_attach = (ts, {1: HELD, 2: WAITING}.get(state, RELEASED))
+        for tid, string in self.names_of.items():
+            t = by_tid.get(tid) or self.threads.get(-tid)
+            if t is not None:
+                t.events.insert(1, (t.events[0][0], THREAD_NAME, 0, string, b""))
+
     def _build_intervals(self):
+        self._threads_at_attach()
         last = max((e[0] for t in self.threads.values() for e in t.events if e[1] != LOCK_NEW), default=self.start_ticks)
         if self.end_ticks:
             last = max(last, self.end_ticks)
@@ -120,6 +218,7 @@ class Process:
         for t in self.threads.values():
             state, since, site = RELEASED, None, 0
             waiting_lock = None
+            attach = getattr(t, "at_attach", None)
             for ts, typ, flags, arg, payload in t.events:
                 now = self.to_ns(ts)
                 if typ == LOCK_RELEASE:
@@ -134,7 +233,11 @@ class Process:
                         lid, kind, start, wsite, holder = waiting_lock
                         t.lock_waits.append((lid, kind, start, now, wsite, holder, not flags & GAVE_UP))
                         waiting_lock = None
-                if typ == THREAD_START:
+                if typ == THREAD_START and attach:
+                    # it ran before: from the attach, in the state it was in then
+                    attach_ns = self.to_ns(attach[0])
+                    t.start, since, state = attach_ns, attach_ns, attach[1]
+                elif typ == THREAD_START:
                     t.start, since = now, now
                 elif typ == THREAD_NAME:
                     t.name = self.strings.get(arg)
@@ -152,6 +255,22 @@ class Process:
                     t.intervals.append((state if state == WAITING else RELEASED, since, now, arg))
                     # the released time before a wait is named by this acquire too
                     state, since, site = HELD, now, arg
+                elif typ == GIL_QUIET:
+                    # pairs of release + re-take with no one else taking the GIL: released
+                    # time spread over the span, inside what was held
+                    count, released, _longest, _ = struct.unpack_from("<IIII", payload)
+                    first, last = struct.unpack_from("<QQ", payload, 16)
+                    t.quiet.append((self.to_ns(first), self.to_ns(last), (self.to_ns(first + released) - self.to_ns(first)), count, arg))
+                elif typ == LOCK_QUIET:
+                    count, held, _longest, _ = struct.unpack_from("<IIII", payload)
+                    first, last = struct.unpack_from("<QQ", payload, 16)
+                    acq_site, rel_site = struct.unpack_from("<II", payload, 32)
+                    a, b = self.to_ns(first), self.to_ns(last)
+                    each = (self.to_ns(first + held) - a) / count if count else 0
+                    for i in range(count):  # the pairs evenly over the span: counts and sites exact
+                        at = a + (b - a - each) * i / max(count - 1, 1)
+                        t.acquires.append((arg, at, acq_site, False))
+                        t.releases.append((arg, at + each, rel_site))
                 elif typ == GIL_HOLD_SITE and state == HELD:
                     # a long hold goes on; the piece so far is named by this line
                     t.intervals.append((HELD, since, now, arg))

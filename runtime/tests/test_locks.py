@@ -2,6 +2,7 @@
 import unittest
 
 from . import recording
+from .builds import NO_GIL
 from .workload import record
 
 NS = 1e9
@@ -20,6 +21,18 @@ def lock_created_at(process, line, filename):
         if site and site[0].endswith(filename) and site[1] == line:
             return lid, info
     raise AssertionError("no lock created at %s:%d" % (filename, line))
+
+
+def until_running(thread, ns):
+    """When a thread that obtained a lock at `ns` went on: the start of its next
+    "held" interval, the GIL taken back (or, on a free-threaded build without a
+    GIL, the thread attached again; FORMAT.md); `ns` when it held at `ns`."""
+    for state, a, b, _ in thread.intervals:
+        if state == "held" and a <= ns < b:
+            return ns
+        if state == "held" and a >= ns:
+            return a
+    return ns
 
 
 def waits_of(process, lock_id):
@@ -52,7 +65,9 @@ class LockConvoy(unittest.TestCase):
         self.assertEqual(len(acquires), self.r.truth["acquisitions"])
         lines = {self.p.site(a[2])[1] for a in acquires}
         self.assertEqual(lines, set(self.r.truth["markers"]["LOCK-WAIT"]))
-        self.assertGreater(sum(a[3] for a in acquires), 0.3 * len(acquires), "a convoy is mostly contended")
+        # With a GIL the hand-overs make a convoy; without one (a free-threaded build) the
+        # threads also get the lock in passing while another runs its outside work
+        self.assertGreater(sum(a[3] for a in acquires), (0.2 if NO_GIL else 0.3) * len(acquires), "a convoy is mostly contended")
 
     def test_total_wait_matches_the_workload_within_2_percent(self):
         # The workload times the whole acquire() call: the wait for the lock,
@@ -61,12 +76,11 @@ class LockConvoy(unittest.TestCase):
         p = self.p
         total = 0
         for t in p.threads.values():
-            gil_waits = {a: b for s, a, b, _ in t.intervals if s == "waiting"}
             for lid, kind, start, end, site, holder, acquired in t.lock_waits:
                 if lid != self.lock_id:
                     continue
                 total += end - start
-                total += gil_waits.get(end, 0) - end if end in gil_waits else 0
+                total += until_running(t, end) - end
         truth = self.r.truth["lock_wait_seconds"] * NS
         # 2% on a machine with a CPU to spare; when every attempt was loaded, 5%
         self.assertAlmostEqual(total / truth, 1.0, delta=0.02 if foreign_cpus(self.r) <= 0.3 else 0.05)
@@ -88,7 +102,7 @@ class LockConvoy(unittest.TestCase):
         # had to wait for the GIL: that wait is the convoy, inside the hold.
         gil_wait_after = 0
         for start, end, holder, _, _ in holds:
-            gil_wait_after += sum(b - a for s, a, b, _ in holder.intervals if s == "waiting" and a == start)
+            gil_wait_after += min(until_running(holder, start), end) - start
         held = (sum(end - start for start, end, _, _, _ in holds) - gil_wait_after) / NS
         truth = self.r.truth["lock_hold_seconds"]
         self.assertAlmostEqual(held, truth, delta=0.03 * truth)

@@ -46,7 +46,28 @@ def environment(truth=True, extra=None):
     return env
 
 
+_probe_built = False
+
+
+def build_probe_once():
+    """The probe for this interpreter, built before the first recorded run:
+    a build inside a recorded run would count against its timeout (on a busy
+    machine a compile takes minutes), and its notice would be on the run's
+    stderr, which tests compare with a bare run's."""
+    global _probe_built
+    if _probe_built:
+        return
+    sys.path.insert(0, RUNTIME)
+    try:
+        from gilscope import _build
+    finally:
+        sys.path.remove(RUNTIME)
+    _build.ensure_probe()
+    _probe_built = True
+
+
 def record(name, *args, truth=True, timeout=120, env=None):
+    build_probe_once()
     directory = os.path.join(tempfile.mkdtemp(prefix="gilscope-test-"), "rec.gilscope")
     command = [sys.executable, "-m", "gilscope.run", "-o", directory, os.path.join(WORKLOADS, name)] + list(args)
     completed = subprocess.run(command, env=environment(truth, env), stdout=subprocess.PIPE,
@@ -67,6 +88,10 @@ def share_in_window(thread, state, start_ns, end_ns):
     for s, a, b, _ in thread.intervals:
         if s == state:
             total += max(0, min(b, end_ns) - max(a, start_ns))
+    # summarised release + re-take pairs (FORMAT.md GIL_QUIET) were inside held time
+    if state in ("held", "released"):
+        quiet = thread.quiet_released_in(start_ns, end_ns)
+        total += quiet if state == "released" else -quiet
     return total / (end_ns - start_ns)
 
 
@@ -85,6 +110,13 @@ def union_share(threads, state, start_ns, end_ns):
     if cur_b is not None:
         covered += cur_b - cur_a
     return covered / (end_ns - start_ns)
+
+
+def run_queue_share(process, threads, start_ns, end_ns):
+    """The time the threads spent runnable with no CPU to run on (CPU_SAMPLE's run-queue
+    delay, FORMAT.md "Machine") over [start_ns, end_ns], summed, as a share of the window:
+    what the machine's load can take from a share of time, as the recording measured it."""
+    return sum(process.cpu_wait(t, start_ns, end_ns) for t in threads) / (end_ns - start_ns)
 
 
 def thread_by_tid(process, tid):

@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { attachCommand } from './commands/attach';
 import { checkCommand } from './commands/check';
 import { compareCommand } from './commands/compare';
 import { exportCommand } from './commands/export';
@@ -6,6 +7,7 @@ import { createHelpCommand } from './commands/help';
 import { recordCommand } from './commands/record';
 import { reportCommand } from './commands/report';
 import { versionCommand } from './commands/version';
+import { whatifCommand } from './commands/whatif';
 
 /**
  * Every `gilscope` subcommand, in the order `gilscope --help` lists them.
@@ -13,8 +15,10 @@ import { versionCommand } from './commands/version';
  */
 export const commands: readonly Command[] = [
   recordCommand,
+  attachCommand,
   reportCommand,
   compareCommand,
+  whatifCommand,
   checkCommand,
   exportCommand,
   createHelpCommand(() => commands),

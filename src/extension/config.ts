@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 
+import { DEFAULT_CAP_TEXT, parseSize } from '../core/launch/sizeCap';
+
 /**
  * The `gilscope.*` settings, typed. Each getter reads the current value
  * (VS Code caches the configuration, so a read is cheap) and falls back to
@@ -16,6 +18,8 @@ export const SETTINGS = {
   liveUpdateHz: { key: 'liveUpdateHz', default: 4, min: 0.5, max: 20 },
   /** How many recordings the workspace keeps; older ones are deleted. */
   recordingsKept: { key: 'recordingsKept', default: 20, min: 1, max: 1000 },
+  /** The recording's size cap, as `--max-size` takes it (src/core/launch/sizeCap.ts). */
+  maxRecordingSize: { key: 'maxRecordingSize', default: DEFAULT_CAP_TEXT },
 } as const;
 
 export const SECTION = 'gilscope';
@@ -48,5 +52,14 @@ export class GilscopeConfig {
 
   get recordingsKept(): number {
     return Math.floor(numberIn(this.section.get<unknown>(SETTINGS.recordingsKept.key), SETTINGS.recordingsKept));
+  }
+
+  /** The size cap in bytes (0: none); the default's when the setting cannot be read as a size. */
+  get maxRecordingBytes(): number {
+    const value = this.section.get<unknown>(SETTINGS.maxRecordingSize.key);
+    const parsed = parseSize(typeof value === 'string' ? value : String(value ?? ''));
+    if ('bytes' in parsed) return parsed.bytes;
+    const fallback = parseSize(SETTINGS.maxRecordingSize.default);
+    return 'bytes' in fallback ? fallback.bytes : 0;
   }
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { version } from '../../package.json';
 import { findRuntimeDir } from '../core/launch/runtimeDir';
+import { Attacher } from './attach/attacher';
 import { registerCommands } from './commands/commandTable';
 import { Comparer } from './compare/comparer';
 import { ComparisonsStore } from './compare/comparisonsStore';
@@ -58,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): void {
     stopCommand: COMMAND_IDS.stopProfiling,
     log,
   }));
+  // Running processes recorded by attaching ("Attach to Process…"): their reports open as the profiler's do.
+  const attacher = own(new Attacher({ store, runtimeDir, display: presenter, stopCommand: COMMAND_IDS.stopAttached, log }));
   // Comparisons ("Compare Threads vs Processes"): kept like recordings, shown in their own view.
   const comparisons = own(new ComparisonsStore(storage, context.workspaceState, () => config.recordingsKept));
   const compareView = own(new ComparePanel(context.extensionUri, (dir) => void vscode.commands.executeCommand(COMMAND_IDS.openRecording, dir)));
@@ -82,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): void {
   own(profiler.onDidChange(() => panel.refresh()));
   for (const command of registerCommands({
     profiler,
+    attacher,
     store,
     current,
     heat,

@@ -79,6 +79,10 @@ export const DiagnosticCode = {
   lockContention: 'lock-contention',
   /** Measured: GIL waits after giving it up for I/O (the convoy effect). */
   convoy: 'convoy',
+  /** Measured, free-threaded: threads waited for one object's own lock (a dict, a list… shared by them) more than the set share of the run. */
+  objectContention: 'object-contention',
+  /** Measured, free-threaded: threads were stopped by stop-the-world pauses at this line a share of the run. */
+  stopTheWorld: 'stop-the-world',
   /** Static (no recording yet): a thread target runs a pure-Python loop. */
   staticCpuTarget: 'static-cpu-target',
   /** Static: time.sleep while holding a lock. */

@@ -34,8 +34,12 @@ export const MAX_HEATMAP_COLUMNS = 4096;
 /** Cells are quantised to 0..CELL_SCALE (Uint16); see `HeatmapData.cells`. */
 export const CELL_SCALE = 65535;
 
-/** The planes of a threads heatmap, in the order they appear in `cells`. Exclusive states: they add up to the thread's alive share of the cell. */
-export const THREAD_STATES = ['held', 'wait', 'lockWait', 'released'] as const;
+/**
+ * The planes of a threads heatmap, in the order they appear in `cells`. Exclusive states: they add up to the
+ * thread's alive share of the cell. The last three are a free-threaded build's (0 elsewhere): running
+ * (attached, no GIL held), stopped by the world, blocked on an event; its `released` is then detached time.
+ */
+export const THREAD_STATES = ['held', 'wait', 'lockWait', 'released', 'running', 'stw', 'blocked'] as const;
 /** The planes of a locks heatmap, in the order they appear in `cells`. */
 export const LOCK_STATES = ['hold', 'wait'] as const;
 
@@ -47,7 +51,7 @@ export type HeatmapKind = 'threads' | 'locks';
 
 /** One row of a heatmap. */
 export interface HeatmapRowInfo {
-  /** The analysis's row key (`pid/slot` for a thread, `pid/lock/id` for a lock): stable across windows and live updates, so the page keeps its selection on it. */
+  /** The analysis's row key (`KEY/slot` for a thread, `KEY/lock/id` for a lock, KEY the process's key: its pid, or `MACHINE:PID` in a recording of several machines): stable across windows and live updates, so the page keeps its selection on it. */
   readonly key: string;
   /** Shown before the row: the thread's name, or the lock's name (else kind, id and creation line). */
   readonly label: string;

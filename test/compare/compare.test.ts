@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { CompareResult, CompareRun } from '../../src/core/compare/types';
@@ -139,26 +140,30 @@ describe(`gilscope compare --function (${TEST_PYTHON}, N in 1, 2)`, () => {
 
 describe('gilscope compare: the predicted process-pool speedup is within 25% of the measured one', () => {
   it(`CPU-bound kernel, processes-fork ×2 (${TEST_PYTHON})`, async (t) => {
-    // Other processes using the CPUs change the measured speedup, not the
-    // prediction: each run is made three times and the fastest kept, and the
-    // whole is tried again while the machine is busy, then skipped, saying so.
+    // Other processes using the CPUs change the measured speedup, not the prediction (made
+    // for this machine's cores): the measurement is brought to those cores through what each
+    // run measured of the machine (serial Python uses one core at most, two processes two),
+    // on the least loaded of up to three tries, each of three repeats keeping the fastest.
     const inputs = inputsFile(8, 1_000_000);
-    const attempts: string[] = [];
+    const cores = availableParallelism();
+    const attempts: { load: number; error: number; said: string }[] = [];
     const started = performance.now();
     while (attempts.length < 3 && performance.now() - started < 25_000) {
       const { result } = await compare(['--function', `${KERNEL}:work`, '--inputs', inputs, '--workers', '2', '--modes', 'processes-fork', '--repeat', '3']);
       const serial = ok(result, 'serial', 1);
       const fork = ok(result, 'processes-fork', 2);
+      const freeSerial = Math.max(0.05, cores - (serial.foreignCpus ?? 0));
+      const freeFork = Math.max(0.05, cores - (fork.foreignCpus ?? 0));
+      const measured = fork.speedup! * Math.min(1, freeSerial) * Math.min(2, cores) / Math.min(2, freeFork);
+      const error = Math.abs(fork.predictedSpeedup! - measured) / measured;
       const load = Math.max(serial.foreignCpus ?? 0, fork.foreignCpus ?? 0);
-      const error = Math.abs(fork.predictedSpeedup! - fork.speedup!) / fork.speedup!;
-      attempts.push(`predicted ${fork.predictedSpeedup}, measured ${fork.speedup} (${(error * 100).toFixed(1)}%), other load ${load.toFixed(2)} CPUs`);
-      if (load > 0.3) continue;
-      t.diagnostic(attempts.join('; '));
-      assert.ok(error <= 0.25, `within 25%: ${attempts.at(-1)}`);
-      return;
+      attempts.push({ load, error, said: `predicted ${fork.predictedSpeedup}, measured ${fork.speedup} as run, ${measured.toFixed(3)} on ${Math.min(2, cores)} cores ` +
+        `(${(error * 100).toFixed(1)}%; cores free ${freeSerial.toFixed(2)} serial, ${freeFork.toFixed(2)} processes)` });
+      if (load <= 0.3) break;
     }
-    t.diagnostic(attempts.join('; '));
-    t.skip(`the machine stayed busy: ${attempts.at(-1)}`);
+    t.diagnostic(attempts.map((a) => a.said).join('; '));
+    const best = attempts.reduce((a, b) => (b.load < a.load ? b : a));
+    assert.ok(best.error <= 0.25, `within 25%: ${best.said}`);
   });
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type * as vscode from 'vscode';
@@ -7,7 +7,9 @@ import { activate } from '../../src/extension/main';
 import type { StoredRecording } from '../../src/extension/recordings/recordingsStore';
 import { readSession } from '../../src/core/format/session';
 import { tempDir } from '../support/recordingFixtures';
-import { recordOnce } from '../support/recordWorkload';
+import { recordOnce, runtimePythonPath, TEST_PYTHON } from '../support/recordWorkload';
+import { runOk } from '../support/runProcess';
+import type { ReportShowMessage } from '../../src/protocol/webviewProtocol';
 import { repoRoot } from '../support/repoRoot';
 import { commands, mock, Uri, window } from './mock/vscode';
 import type { MockWebviewPanel } from './mock/webview';
@@ -258,6 +260,33 @@ describe('recordings', () => {
     assert.deepEqual(stored().map((r) => r.dir), [dir]);
     assert.equal(reportPanel().title, 'gilscope: sleeping_threads.py');
     assert.equal(mock.messages.length, 0);
+  });
+
+  it('Open Recording… reads a folder of per-host folders (a cluster\'s recording): report page with its lines, export', TIMEOUT, async () => {
+    // what a cluster's workers write: GILSCOPE_DIR with GILSCOPE_PER_HOST=1 records into DIR/<host>/ (docs/clusters.md)
+    const dir = join(tempDir(), 'cluster.gilscope');
+    await runOk(TEST_PYTHON, [workload('cpu_threads'), '--threads', '2', '--seconds', '0.3'], {
+      env: { ...process.env, GILSCOPE_DIR: dir, GILSCOPE_PER_HOST: '1', PYTHONPATH: runtimePythonPath(), PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    assert.equal(readdirSync(dir).length, 1, 'one host folder');
+    assert.ok(!readdirSync(dir).some((n) => n.endsWith('.gsr')), 'no recording of its own');
+    assert.equal(await commands.executeCommand('gilscope.openRecording', Uri.file(dir)), dir);
+    assert.deepEqual(stored().map((r) => r.dir), [dir]);
+    assert.equal(stored()[0]!.summary.label, 'cpu_threads.py');
+    const panel = reportPanel();
+    panel.webview.receive({ type: 'ready' });
+    const show = panel.webview.posted[0] as unknown as ReportShowMessage;
+    assert.equal(show.type, 'report/show');
+    assert.equal(show.report.hosts!.length, 1);
+    assert.deepEqual(show.report.processes[0]!.threads.map((t) => t.name).filter((n) => n.startsWith('cpu-')).sort(), ['cpu-0', 'cpu-1']);
+    // the heatmap's cells name their lines: the page's tooltips and clicks read the per-host files' spans too
+    assert.ok(show.heatmaps.threads.sites !== null && show.heatmaps.threads.siteTable.some((s) => s.file.endsWith('cpu_threads.py')),
+      JSON.stringify(show.heatmaps.threads.siteTable.slice(0, 5)));
+    const out = join(tempDir(), 'cluster.trace.json');
+    assert.equal(await commands.executeCommand('gilscope.exportRecording', dir, 'chrome', out), out);
+    const trace = JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: { ph: string; name: string }[] };
+    assert.ok(trace.traceEvents.some((e) => e.ph === 'X' && e.name === 'GIL held'));
+    assert.equal(mock.messages.filter((m) => m.kind === 'error').length, 0, JSON.stringify(mock.messages));
   });
 
   it('Open Recording… says so for a folder that holds no recording', async () => {

@@ -44,6 +44,15 @@ describe('settings', () => {
     assert.equal(config.allowSampledFallback, true);
     assert.equal(config.liveUpdateHz, 4);
     assert.equal(config.recordingsKept, 20);
+    assert.equal(config.maxRecordingBytes, 2 ** 30);
+  });
+
+  it('reads the size cap as --max-size takes it, and the default for what is not a size', () => {
+    const config = new GilscopeConfig();
+    for (const [value, bytes] of [['500M', 500 * 2 ** 20], ['none', 0], ['0', 0], ['lots', 2 ** 30], [12, 2 ** 30], ['64K', 2 ** 30]] as const) {
+      mock.settings.set('gilscope.maxRecordingSize', value);
+      assert.equal(config.maxRecordingBytes, bytes, String(value));
+    }
   });
 
   it('reads what is set, and falls back to the default for what is out of range or of the wrong type', () => {

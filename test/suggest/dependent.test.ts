@@ -21,6 +21,7 @@ function thread(slot: number, end: number, blocked: readonly number[] | null): T
     slot, tid: slot, name: `t${slot}`, isMain: slot === 0, startSeconds: 0, endSeconds: end, ended: true,
     gil: { heldSeconds: 0, waitSeconds: 0, releasedSeconds: 0 }, acquisitions: 0, lockWaitSeconds: 0, blockedSeconds: 0,
     convoy: { count: 0, waitSeconds: 0 }, longestWaits: [], blockedSpans: blocked ? Float64Array.from(blocked) : null,
+    cpuWaitSeconds: null, cpuWaitInGilWaitSeconds: null, cpuSeconds: null, states: null, attaches: 0,
   };
 }
 

@@ -10,6 +10,7 @@ import { suggestForRecording } from '../../src/core/suggest/suggest';
 import { renderTerminalReport } from '../../src/cli/support/terminalReport';
 import { PLAIN } from '../../src/cli/support/terminalStyle';
 import type { Suggestion } from '../../src/core/suggest/types';
+import { checkRunCores, forMachineCores } from '../support/machineCores';
 import { markerLines, recordOnce, TEST_PYTHON } from '../support/recordWorkload';
 import type { Recorded } from '../support/recordWorkload';
 import { repoRoot } from '../support/repoRoot';
@@ -37,6 +38,9 @@ const FILE: Partial<Record<Name, string>> = { hashing_pool: 'hashing_threads' };
 
 interface Case {
   readonly r: Recorded;
+  /** The recording's analysis as it is (its machine samples included). */
+  readonly recorded: RecordingAnalysis;
+  /** The analysis without the machine's samples: the suggestions are for this machine's cores (machineCores.ts). */
   readonly a: RecordingAnalysis;
   readonly s: Suggestion[];
 }
@@ -74,8 +78,9 @@ describe(`suggestions on recorded workloads (${TEST_PYTHON}, ${CORES} cores)`, (
     const recorded: Recorded[] = [];
     for (const n of names) recorded.push(await recordOnce(FILE[n] ?? n, WORKLOADS[n]));
     names.forEach((n, i) => {
-      const a = analyzeRecording(recorded[i]!.dir);
-      cases.set(n, { r: recorded[i]!, a, s: suggestForRecording(a, CORES) });
+      const analysis = analyzeRecording(recorded[i]!.dir);
+      const a = forMachineCores(analysis);
+      cases.set(n, { r: recorded[i]!, recorded: analysis, a, s: suggestForRecording(a, CORES) });
     });
   });
 
@@ -155,6 +160,13 @@ describe(`suggestions on recorded workloads (${TEST_PYTHON}, ${CORES} cores)`, (
     assert.equal(s.kind, 'switchInterval', list(c.s));
     assert.ok(s.target?.file.endsWith('mixed_io_cpu.py'));
     assert.ok(s.evidence['convoyCount']! >= 30 && s.predictedSpeedup > 2, JSON.stringify(s.evidence));
+  });
+
+  it('as the user gets them, they are predicted for the cores each run had, and say so', (t) => {
+    for (const [name, c] of cases) {
+      const cores = checkRunCores(c.recorded, suggestForRecording(c.recorded), name);
+      t.diagnostic(`${name}: ${cores === null ? 'the machine was not sampled' : `predicted for the ${cores} core${cores === 1 ? '' : 's'} the run had`}`);
+    }
   });
 
   it('the JSON report carries them, with exactly the fields docs/report-schema.md documents', () => {

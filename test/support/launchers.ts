@@ -55,10 +55,14 @@ export function runLaunched(argv: readonly string[], options: SpawnSyncOptions =
   return { code: r.status, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-/** The probe built for TEST_PYTHON in the default cache, so that no later run prints "building the probe". */
-export function prepareTestPython(): void {
+/**
+ * The probe built for TEST_PYTHON in the default cache, so that no later run prints "building the probe";
+ * returns the environment that hands it to a workload's processes (runtime/python/gilscope/probe_handoff.py).
+ */
+export function prepareTestPython(): Record<string, string> {
   const r = runLaunched([TEST_PYTHON, '-m', 'gilscope.prepare']);
   if (r.code !== 0) throw new Error(`gilscope.prepare failed: ${r.stdout}${r.stderr}`);
+  return (JSON.parse(r.stdout) as { handoff?: Record<string, string> }).handoff ?? {};
 }
 
 /** Where the probe of TEST_PYTHON lives in the cache `cacheRoot` (runtime/python/gilscope/_build.py). */

@@ -25,19 +25,18 @@ export interface PythonInterpreter {
  * The interpreters `npm run pythons` installs for the runtime's port to them (issue 15):
  * CPython 3.14 and 3.15 from Debian sid, and a free-threaded 3.13t.
  *
- * The runtime does not support them yet, so findPythons() leaves them out by default and every
- * test that runs "each Python" keeps to 3.8-3.13 and Debian's. Two ways in:
- *   - `findPythons({ include: ['3.14'] })`: one caller asks for some of them;
- *   - GILSCOPE_TEST_NEW_PYTHONS=1: every caller gets all of them (try the port against the whole suite).
- * Once the runtime supports them, flip the switch: set DEFAULT_INCLUDE to NEW_PYTHON_TAGS.
+ * The runtime writes format 2 on them and the reader reads it, so findPythons() lists them by
+ * default: every test that runs "each Python" runs on them too. GILSCOPE_TEST_NEW_PYTHONS=0 leaves
+ * them out again (a machine where they are broken); `findPythons({ include: [...] })` still asks for
+ * some of them whatever that says.
  */
 export const NEW_PYTHON_TAGS: readonly string[] = ['3.14', '3.15', '3.13t'];
-const DEFAULT_INCLUDE: readonly string[] = process.env.GILSCOPE_TEST_NEW_PYTHONS === '1' ? NEW_PYTHON_TAGS : [];
+const DEFAULT_INCLUDE: readonly string[] = process.env.GILSCOPE_TEST_NEW_PYTHONS === '0' ? [] : NEW_PYTHON_TAGS;
 
 export interface FindPythonsOptions {
   /** The oldest `[major, minor]` wanted; default 3.8. */
   readonly minimum?: readonly [number, number];
-  /** Tags of NEW_PYTHON_TAGS to list as well (those not yet listed by default). */
+  /** Tags of NEW_PYTHON_TAGS to list whatever GILSCOPE_TEST_NEW_PYTHONS says. */
   readonly include?: readonly string[];
 }
 

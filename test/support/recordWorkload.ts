@@ -94,12 +94,6 @@ async function recordQuietly(name: string, args: readonly string[]): Promise<Rec
   return runs.reduce((a, b) => (foreignCpus(b) < foreignCpus(a) ? b : a));
 }
 
-/** The machine was busy with other processes during the run: shares measured by CPU time cannot be trusted. */
-export function machineBusy(truth: Truth): boolean {
-  const foreign = truth.machine?.foreign_cpus;
-  return typeof foreign === 'number' && foreign > 0.1;
-}
-
 /** A marker's line numbers (the `# MARKER` comments of the workload). */
 export function markerLines(truth: Truth, marker: string): readonly number[] {
   const lines = truth.markers?.[marker];

@@ -5,7 +5,7 @@
  * stored as ticks (startTicks + ns × ticksPerNs).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { CHUNK_MAGIC, CHUNK_SIZE, HEADER_SIZE, Header, RecordType } from '../../src/core/format/layout';
+import { CHUNK_MAGIC, CHUNK_SIZE, HEADER_SIZE, Header, HeaderV1, RecordFlag, RecordType } from '../../src/core/format/layout';
 
 export interface WriterOptions {
   pid?: number;
@@ -22,6 +22,17 @@ export interface WriterOptions {
   executable?: string;
   argv?: string[];
   formatVersion?: number;
+  /** Version 2 header fields (written only when formatVersion is 2 or more). */
+  host?: string;
+  bootId?: string;
+  /** RecordingFlag bits; `capped` is set by `cap()`. */
+  recordingFlags?: number;
+  foldWindowNs?: number;
+  /** ns from the start when an attached recording began (sets attach_mono_ns). */
+  attachNs?: number;
+  capBytes?: number;
+  onlineCpus?: number;
+  summaryWindowNs?: number;
   /** Where finished chunks go; default: kept in memory for `bytes()`. */
   output?: ChunkOutput;
 }
@@ -63,7 +74,7 @@ export class FileOutput implements ChunkOutput {
 const enc = new TextEncoder();
 
 export class RecordingWriter {
-  readonly o: Required<Omit<WriterOptions, 'output'>>;
+  readonly o: Required<Omit<WriterOptions, 'output' | 'attachNs'>> & { attachNs?: number };
   readonly output: ChunkOutput;
   readonly baseLo: number;
   readonly baseHi: number;
@@ -75,6 +86,8 @@ export class RecordingWriter {
   lostRecords = 0;
   /** Chunks reserved but never written (header magic 0). */
   reservedEmpty = 0;
+  /** ns from the start when the process stopped recording at the size cap (`cap`). */
+  cappedNs: number | undefined;
 
   constructor(options: WriterOptions = {}) {
     this.o = {
@@ -92,6 +105,13 @@ export class RecordingWriter {
       executable: '/usr/bin/python3',
       argv: ['python3', 'work.py'],
       formatVersion: 1,
+      host: 'testhost',
+      bootId: '',
+      recordingFlags: 0,
+      foldWindowNs: 0,
+      capBytes: 0,
+      onlineCpus: 0,
+      summaryWindowNs: 0,
       ...options,
     };
     if (this.o.clockKind === 0) this.o = { ...this.o, startTicks: this.o.startMonoNs, ticksPerNs: 1 };
@@ -123,6 +143,12 @@ export class RecordingWriter {
     this.endKind = kind;
     this.endCode = code;
     this.endNs = ns;
+    return this;
+  }
+
+  /** The process stops recording at the size cap at `ns` (recording flag bit 1). */
+  cap(ns: number): this {
+    this.cappedNs = ns;
     return this;
   }
 
@@ -162,9 +188,25 @@ export class RecordingWriter {
     page.set(enc.encode(this.o.pythonBuild), Header.pythonBuild);
     page.set(enc.encode(this.o.executable), Header.executable);
     const argv = enc.encode(this.o.argv.map((a) => `${a}\0`).join(''));
-    v.setUint32(Header.argc, this.o.argv.length, true);
-    v.setUint32(Header.argvBytes, argv.length, true);
-    page.set(argv, Header.argv);
+    const at = this.o.formatVersion >= 2 ? Header : HeaderV1;
+    v.setUint32(at.argc, this.o.argv.length, true);
+    v.setUint32(at.argvBytes, argv.length, true);
+    page.set(argv, at.argv);
+    if (this.o.formatVersion >= 2) {
+      const o = this.o;
+      page.set(enc.encode(o.host), Header.host);
+      page.set(enc.encode(o.bootId), Header.bootId);
+      v.setUint32(Header.recordingFlags, o.recordingFlags | (o.attachNs !== undefined ? 1 : 0) | (this.cappedNs !== undefined ? 2 : 0), true);
+      v.setUint32(Header.foldWindowNs, o.foldWindowNs, true);
+      if (o.attachNs !== undefined) v.setBigUint64(Header.attachMonoNs, o.startMonoNs + BigInt(Math.round(o.attachNs)), true);
+      v.setBigUint64(Header.capBytes, BigInt(o.capBytes), true);
+      if (this.cappedNs !== undefined) {
+        v.setBigUint64(Header.cappedMonoNs, o.startMonoNs + BigInt(Math.round(this.cappedNs)), true);
+        v.setBigUint64(Header.cappedTicks, this.ticks(this.cappedNs), true);
+      }
+      v.setUint32(Header.onlineCpus, o.onlineCpus, true);
+      v.setUint32(Header.summaryWindowNs, o.summaryWindowNs, true);
+    }
     return page;
   }
 
@@ -191,6 +233,10 @@ export class ThreadWriter {
   private index = -1;
   private slot = 0;
   private sequence = 0;
+  /** The latest time stamped on a record of this thread (ns). */
+  lastNs = -Infinity;
+  /** Byte offsets in the chunk of the records written, for `retract`. */
+  private readonly offsets: number[] = [];
 
   constructor(private readonly w: RecordingWriter, readonly threadSlot: number) {}
 
@@ -203,6 +249,7 @@ export class ThreadWriter {
     this.chunk.fill(0);
     this.index = this.w.reserve();
     this.slot = 0;
+    this.offsets.length = 0;
     const v = this.view;
     v.setUint32(0, CHUNK_MAGIC, true);
     v.setUint32(4, this.threadSlot, true);
@@ -215,7 +262,26 @@ export class ThreadWriter {
     if (this.index < 0 || this.slot + 1 + extra > 254) this.open(ns);
     const off = 32 + this.slot * 16;
     this.slot += 1 + extra;
+    this.offsets.push(off);
     return off;
+  }
+
+  /**
+   * Retracts the last record as the C writer does (FORMAT.md, "Tentative
+   * records"): its first word becomes 0 and the next record is written in its
+   * slot. Its other words and payload stay until then.
+   */
+  retract(): this {
+    const off = this.offsets.pop();
+    if (off === undefined) throw new Error('nothing to retract in this chunk');
+    this.view.setUint32(off, 0, true);
+    this.slot = (off - 32) / 16;
+    return this;
+  }
+
+  /** The slot the next record goes to in the thread's chunk, and the chunk's index. */
+  get position(): { chunk: number; slot: number } {
+    return { chunk: this.index, slot: this.slot };
   }
 
   /** Writes one record of 1 + extra slots; `payload` fills the extra slots. */
@@ -234,6 +300,7 @@ export class ThreadWriter {
 
   /** A record stamped `ns`, with an optional one-slot payload of four u32 words (no allocation). */
   rec(type: number, flags: number, arg: number, ns: number, w0?: number, w1 = 0, w2 = 0, w3 = 0): this {
+    if (ns > this.lastNs) this.lastNs = ns;
     const extra = w0 === undefined ? 0 : 1;
     const off = this.reserveSlots(extra, ns);
     const v = this.view;
@@ -259,8 +326,8 @@ export class ThreadWriter {
     return this;
   }
 
-  start(ns: number, tid: number, main = false): this {
-    return this.rec(RecordType.threadStart, main ? 1 : 0, tid, ns);
+  start(ns: number, tid: number, main = false, gilscope = false): this {
+    return this.rec(RecordType.threadStart, (main ? 1 : 0) | (gilscope ? 2 : 0), tid, ns);
   }
   end(ns: number): this {
     return this.rec(RecordType.threadEnd, 0, 0, ns);
@@ -268,8 +335,12 @@ export class ThreadWriter {
   name(ns: number, stringId: number): this {
     return this.rec(RecordType.threadName, 0, stringId, ns);
   }
-  gilRelease(ns: number, gil = 0): this {
-    return this.rec(RecordType.gilRelease, gil, 0, ns);
+  gilRelease(ns: number, gil = 0, flags = 0): this {
+    return this.rec(RecordType.gilRelease, gil | flags, 0, ns);
+  }
+  /** A GIL_RELEASE the writer may still retract (flag 0x8000). */
+  tentativeRelease(ns: number, gil = 0): this {
+    return this.gilRelease(ns, gil, RecordFlag.tentative);
   }
   gilWait(ns: number, gil = 0): this {
     return this.rec(RecordType.gilWait, gil, 0, ns);
@@ -307,8 +378,75 @@ export class ThreadWriter {
   lockAcquire(ns: number, id: number, site: number, flags = 0): this {
     return this.rec(RecordType.lockAcquire, flags, id, ns, site, 0, 0, 0);
   }
-  lockRelease(ns: number, id: number): this {
-    return this.rec(RecordType.lockRelease, 0, id, ns);
+  lockRelease(ns: number, id: number, flags = 0): this {
+    return this.rec(RecordType.lockRelease, flags, id, ns);
+  }
+  /**
+   * GIL_QUIET in the format's first draft's layout (one payload slot), stamped `ns`, the last re-take:
+   * `count` release + re-take pairs over `spanNs`, released `releasedNs` in all.
+   */
+  gilQuiet(ns: number, site: number, count: number, releasedNs: number, spanNs: number, longestNs: number, gil = 0, flags = 0): this {
+    const k = this.w.o.ticksPerNs;
+    return this.rec(RecordType.gilQuiet, gil | flags, site, ns, count, Math.round(releasedNs * k), Math.round(spanNs * k), Math.round(longestNs * k));
+  }
+  /** u64 ticks of `ns` at `at` in a payload. */
+  private ticksAt(pv: DataView, at: number, ns: number): void {
+    pv.setBigUint64(at, this.w.ticks(ns), true);
+  }
+
+  /**
+   * GIL_QUIET in the runtime writer's layout (two payload slots), stamped `ns` (when written, at or after
+   * its span): `count` release + re-take pairs from `startNs` (the first release) to `endNs` (the last re-take).
+   */
+  gilQuietSpan(ns: number, site: number, count: number, releasedNs: number, startNs: number, endNs: number, longestNs: number, gil = 0, flags = 0): this {
+    const k = this.w.o.ticksPerNs;
+    const payload = new Uint8Array(32);
+    const pv = new DataView(payload.buffer);
+    [count, Math.round(releasedNs * k), Math.round(longestNs * k), 0].forEach((x, i) => pv.setUint32(i * 4, x >>> 0, true));
+    this.ticksAt(pv, 16, startNs);
+    this.ticksAt(pv, 24, endNs);
+    if (ns > this.lastNs) this.lastNs = ns;
+    return this.raw(RecordType.gilQuiet, gil | flags, site, this.w.ticks(ns), payload, ns);
+  }
+
+  /**
+   * LOCK_QUIET in the runtime writer's layout (four payload slots), stamped `ns`: `count` uncontended holds
+   * from `startNs` (the first acquire) to `endNs` (the last release), held `heldNs` in all; `buckets` the
+   * histogram's 8 counts.
+   */
+  lockQuietSpan(ns: number, id: number, count: number, heldNs: number, startNs: number, endNs: number, longestNs: number, acquiringSite: number, releasingSite: number, buckets: readonly number[], flags = 0): this {
+    const k = this.w.o.ticksPerNs;
+    const payload = new Uint8Array(64);
+    const pv = new DataView(payload.buffer);
+    [count, Math.round(heldNs * k), Math.round(longestNs * k), 0].forEach((x, i) => pv.setUint32(i * 4, x >>> 0, true));
+    this.ticksAt(pv, 16, startNs);
+    this.ticksAt(pv, 24, endNs);
+    pv.setUint32(32, acquiringSite, true);
+    pv.setUint32(36, releasingSite, true);
+    buckets.forEach((n, i) => pv.setUint16(48 + i * 2, n, true));
+    if (ns > this.lastNs) this.lastNs = ns;
+    return this.raw(RecordType.lockQuiet, flags, id, this.w.ticks(ns), payload, ns);
+  }
+
+  /**
+   * LOCK_QUIET in the format's first draft's layout (three payload slots), stamped `ns` (the last release):
+   * `count` uncontended holds over `spanNs`, held `heldNs` in all; `buckets` the 8 counts of the histogram.
+   */
+  lockQuiet(ns: number, id: number, count: number, heldNs: number, spanNs: number, longestNs: number, acquiringSite: number, releasingSite: number, buckets: readonly number[], flags = 0): this {
+    const k = this.w.o.ticksPerNs;
+    const payload = new Uint8Array(48);
+    const pv = new DataView(payload.buffer);
+    [count, Math.round(heldNs * k), Math.round(spanNs * k), Math.round(longestNs * k), acquiringSite, releasingSite, 0, 0].forEach((x, i) => pv.setUint32(i * 4, x >>> 0, true));
+    buckets.forEach((n, i) => pv.setUint16(32 + i * 2, n, true));
+    return this.raw(RecordType.lockQuiet, flags, id, this.w.ticks(ns), payload, ns);
+  }
+  /** CPU_SAMPLE (written by gilscope's own thread) of thread `slot`: cumulative run-queue delay and CPU time. */
+  cpuSample(ns: number, slot: number, runQueueNs: number, cpuNs: number): this {
+    return this.rec(RecordType.cpuSample, 0, slot, ns, runQueueNs % 4294967296, Math.floor(runQueueNs / 4294967296), cpuNs % 4294967296, Math.floor(cpuNs / 4294967296));
+  }
+  /** MACHINE_SAMPLE: CPUs online, all CPUs' cumulative busy time and this process's CPU time. */
+  machineSample(ns: number, onlineCpus: number, busyNs: number, processNs: number): this {
+    return this.rec(RecordType.machineSample, 0, onlineCpus, ns, busyNs % 4294967296, Math.floor(busyNs / 4294967296), processNs % 4294967296, Math.floor(processNs / 4294967296));
   }
   lockWaitEnd(ns: number, id: number, flags = 0): this {
     return this.rec(RecordType.lockWaitEnd, flags, id, ns);

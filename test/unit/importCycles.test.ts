@@ -37,3 +37,26 @@ test('the walk finds a circle made of type imports, multi-line imports and re-ex
   assert.deepEqual([...graph.get('src/alone.ts')!], ['src/a.ts']);
   assert.deepEqual(importCycles(graph), [['src/a.ts', 'src/b.ts', 'src/sub/index.ts', 'src/a.ts']]);
 });
+
+/**
+ * The analysis core's layers read downward (docs/architecture.md): the decoder (format/)
+ * reads no analysis, and the analysis reads none of what is built on it (report/,
+ * suggest/, export/, compare/). A type two layers share lives in the lower one.
+ */
+const ABOVE: Readonly<Record<string, readonly string[]>> = {
+  'src/core/format': ['src/core/analysis', 'src/core/report', 'src/core/suggest', 'src/core/export', 'src/core/compare'],
+  'src/core/analysis': ['src/core/report', 'src/core/suggest', 'src/core/export', 'src/core/compare'],
+};
+
+test('src/core/format and src/core/analysis import nothing of the layers above them', () => {
+  const graph = importGraph(repoRoot, ['src']);
+  const upward: string[] = [];
+  for (const [file, imports] of graph) {
+    for (const [layer, above] of Object.entries(ABOVE)) {
+      if (!file.startsWith(`${layer}/`)) continue;
+      for (const target of imports) if (above.some((a) => target.startsWith(`${a}/`))) upward.push(`${file} → ${target}`);
+    }
+  }
+  assert.ok([...graph.keys()].some((f) => f.startsWith('src/core/analysis/')), 'the walk found the analysis');
+  assert.deepEqual(upward, [], 'imports from a layer above');
+});

@@ -14,13 +14,17 @@ import { repoRoot } from '../support/repoRoot';
  * file (runtime/tests/planted_probe.c). Another user's, writable by others,
  * or changed after its checksum was written: it must never be loaded (the
  * marker never appears), the launcher says why in one line, and a fresh
- * probe is built and used. Each case compiles the probe once (~10-20 s).
- * The runtime's suite checks the same refusals on every interpreter without
- * the compile (runtime/tests/test_probe_cache.py).
+ * probe is built and used. The first case compiles the probe with gcc (~10-20 s); the
+ * others build it through the same path with a compiler that gives what gcc gave then for
+ * the same command (test/support/cachingCompiler.mjs, as ccache would), so that six cases
+ * cost one compile. The runtime's suite checks the same refusals on every interpreter
+ * without the compile (runtime/tests/test_probe_cache.py).
  */
 
 const isRoot = process.getuid?.() === 0;
 const hasGcc = runLaunched(['sh', '-c', 'command -v gcc']).code === 0;
+/** CC for the launchers: gcc once, then its output again for the same command. */
+const CACHING_CC = [process.execPath, join(repoRoot, 'test/support/cachingCompiler.mjs'), tempDir('gilscope-cc-')].map((a) => `'${a}'`).join(' ');
 
 function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -62,7 +66,7 @@ describe('a probe planted in the cache is never loaded, and a fresh one is built
         const out = join(tempDir(), 'rec.gilscope');
         const work = join(tempDir(), 'work.py');
         writeFileSync(work, 'print("done")\n');
-        const r = runLaunched(launcher.argv(out, [work], ['--no-fallback']), { env: launcherEnv({ GILSCOPE_CACHE: cache }), timeout: 300_000 });
+        const r = runLaunched(launcher.argv(out, [work], ['--no-fallback']), { env: launcherEnv({ GILSCOPE_CACHE: cache, CC: CACHING_CC }), timeout: 300_000 });
         assert.equal(r.code, 0, r.stderr);
         assert.equal(r.stdout, 'done\n');
         assert.ok(!existsSync(marker), 'the planted probe was loaded');

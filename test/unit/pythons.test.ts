@@ -131,9 +131,9 @@ describe('npm run pythons', async () => {
 });
 
 describe('findPythons', () => {
-  it('lists 3.14, 3.15 and 3.13t only when asked (the runtime does not support them yet)', async () => {
+  it('lists 3.14, 3.15 and 3.13t by default (GILSCOPE_TEST_NEW_PYTHONS=0 leaves them out)', async () => {
     const byDefault = await findPythons();
-    const newByDefault = process.env.GILSCOPE_TEST_NEW_PYTHONS === '1';
+    const newByDefault = process.env.GILSCOPE_TEST_NEW_PYTHONS !== '0';
     for (const tag of NEW_PYTHON_TAGS) {
       assert.equal(byDefault.some((p) => p.tag === tag), newByDefault, `${tag} by default (GILSCOPE_TEST_NEW_PYTHONS=${process.env.GILSCOPE_TEST_NEW_PYTHONS ?? ''})`);
     }

@@ -26,7 +26,9 @@ describe('gilscope record, sampled', async () => {
   it('samples when exact recording is unavailable, says so once, and passes the workload through', async (t) => {
     if (!python) return t.skip('no CPython 3.8+ here');
     const out = dir();
-    const r = await record(['-o', out, '--', python.executable, '-c', "import sys, time; time.sleep(0.2); print('hi'); sys.exit(5)"]);
+    // a second: long enough for the sampler to find it on a busy machine too (at 0.2 s, under a
+    // load of 15 on 2 cores, it ended before the sampler ran and no file was written)
+    const r = await record(['-o', out, '--', python.executable, '-c', "import sys, time; time.sleep(1.0); print('hi'); sys.exit(5)"]);
     assert.equal(r.code, 5, r.stderr);
     assert.equal(r.stdout, 'hi\n');
     // the first line, and the only one of its kind; the CLI's own summary follows the workload's end

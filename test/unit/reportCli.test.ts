@@ -7,6 +7,7 @@ import type { Report } from '../../src/core/report/schema';
 import { gilscope, oneLine } from '../support/gilscopeCli';
 import { ms, tempDir, writeRecording } from '../support/recordingFixtures';
 import { RecordingWriter } from '../support/recordingWriter';
+import { sampledMachine } from '../support/machineScenario';
 import { contendedLock, threeThreads } from '../support/scenarios';
 
 test('report prints threads, lines and locks for a person', async () => {
@@ -17,6 +18,47 @@ test('report prints threads, lines and locks for a person', async () => {
   assert.match(r.stdout, /T-1 +101 +22\.2% +38\.9% +38\.9%/);
   assert.match(r.stdout, /Top lines by GIL wait\n.*\n  work\.py:12 worker +6\.00 ms/);
   assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour when not a TTY');
+});
+
+test('report shows, beside GIL wait, each thread\'s wait for a CPU when the recording sampled it, and the busy machine', async () => {
+  const r = await gilscope(['report', writeRecording([sampledMachine()])]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /thread +tid +held +wait +CPU wait +released/);
+  assert.match(r.stdout, /thread 2 +501 +66\.7% +33\.3% +20\.0% +0\.0%/);
+  assert.match(r.stdout, /warning: the machine was busy: other programs used 1\.4 of 2 CPUs/);
+  assert.doesNotMatch(r.stdout, /gilscope-sampler/);
+  const old = await gilscope(['report', writeRecording([threeThreads()])]);
+  assert.doesNotMatch(old.stdout, /CPU wait/, 'a version 1 recording has no such column');
+});
+
+test('report predicts for the cores the run had, or for --cores N', async () => {
+  const dir = writeRecording([sampledMachine()]);
+  const had = await gilscope(['report', dir, '--json']);
+  assert.equal(had.code, 0, had.stderr);
+  const byRun = (JSON.parse(had.stdout) as Report).suggestions;
+  assert.ok(byRun.length > 0);
+  for (const s of byRun) {
+    assert.equal(s.evidence['cores'], 1, `${s.kind}: 2 online, 1.4 used by others: 1 left`);
+    assert.match(s.detail, /Predicted for the 1 core this run had: 2 online, of which other programs used 1\.4 on average\./);
+  }
+  const told = await gilscope(['report', dir, '--json', '--cores', '4']);
+  assert.equal(told.code, 0, told.stderr);
+  for (const s of (JSON.parse(told.stdout) as Report).suggestions) {
+    assert.equal(s.evidence['onlineCpus'], undefined, `${s.kind}: for the 4 cores asked, not the run's`);
+    assert.doesNotMatch(s.detail, /this run had/);
+  }
+  const bad = await gilscope(['report', dir, '--cores', '0']);
+  assert.equal(bad.code, 2);
+  assert.match(oneLine(bad.stderr), /--cores takes a whole number of cores from 1, not '0'/);
+});
+
+test('report says when an attached recording began', async () => {
+  const w = new RecordingWriter({ formatVersion: 2, attachNs: 0 });
+  w.thread(1).start(0, 1, true).gilAcquire(0, 0, true).gilRelease(ms(10)).end(ms(20));
+  w.end(1, 0, ms(20));
+  const r = await gilscope(['report', writeRecording([w])]);
+  assert.match(r.stdout, /Process 1234 \[main process\] python3 work\.py +\(20\.0 ms, exit 0, attached at 0\)/);
+  assert.doesNotMatch(r.stdout, /warning/);
 });
 
 test('report --json prints the schema-1 report', async () => {
@@ -69,10 +111,10 @@ test('bad input: one line on stderr, exit 2, no stack trace', async () => {
   assert.equal(other.code, 2);
   assert.match(oneLine(other.stderr), /p1-2\.gsr: not a gilscope recording/);
 
-  const newer = writeRecording([new RecordingWriter({ formatVersion: 2 })]);
+  const newer = writeRecording([new RecordingWriter({ formatVersion: 3 })]);
   const n = await gilscope(['report', newer, '--json']);
   assert.equal(n.code, 2);
-  assert.match(oneLine(n.stderr), /format version 2 is newer .*; update gilscope/);
+  assert.match(oneLine(n.stderr), /format version 3 is newer .*; update gilscope/);
 
   const w = threeThreads();
   const bytes = w.bytes();

@@ -44,7 +44,7 @@ test('heatmap cells: Uint16 shares of each cell against the state maximum, per r
     startSeconds: 0,
     endSeconds: 0.03,
     cellSeconds: cell,
-    threads: [{ key: '7/1', label: 'worker', pid: 7, cells: { held: f([0.01, 0.0025, 0]), wait: f([0, 0.0075, 0]), lockWait: f([0, 0, 0.004]), released: f([0, 0, -1e-9]) } }],
+    threads: [{ key: '7/1', label: 'worker', pid: 7, cells: { held: f([0.01, 0.0025, 0]), wait: f([0, 0.0075, 0]), lockWait: f([0, 0, 0.004]), released: f([0, 0, -1e-9]), running: f([0, 0, 0]), stw: f([0, 0, 0]), blocked: f([0, 0, 0]) } }],
     locks: [{ key: '7/lock/3', label: 'the_lock', pid: 7, cells: { hold: f([0.01, 0.01, 0]), wait: f([0, 0.025, 0.01]) } }],
   };
   const ids = new Map([['7/1', 4242], ['7/lock/3', 3]]);
@@ -55,7 +55,7 @@ test('heatmap cells: Uint16 shares of each cell against the state maximum, per r
   const u16 = (b64: string): Uint16Array => new Uint16Array(Uint8Array.from(Buffer.from(b64, 'base64')).buffer);
   const cells = u16(t.cells);
   const at = (state: number, column: number): number => (cells[state * 3 + column]! / CELL_SCALE) * t.scales[state]!;
-  assert.equal(THREAD_STATES.join(), 'held,wait,lockWait,released');
+  assert.equal(THREAD_STATES.join(), 'held,wait,lockWait,released,running,stw,blocked');
   assert.ok(Math.abs(at(0, 0) - 1) < 1e-4 && Math.abs(at(0, 1) - 0.25) < 1e-4 && Math.abs(at(1, 1) - 0.75) < 1e-4 && Math.abs(at(2, 2) - 0.4) < 1e-4);
   assert.equal(at(3, 2), 0, 'a negative released edge is drawn as 0');
   const l = lockHeatmapData(answer, ids);
@@ -94,11 +94,13 @@ function minimalReport(): Report {
     generator: 'gilscope',
     python: { version: '3.12.1', implementation: 'CPython', gilEnabled: true, sampled: false },
     wallSeconds: 2,
+    attached: false,
     command: ['python3', 'work.py', '--fast'],
     processes: [
       {
         pid: 7,
         parentPid: 1,
+        key: '7',
         role: 'main',
         roleName: 'main process',
         argv: ['python3', 'work.py'],
@@ -107,6 +109,12 @@ function minimalReport(): Report {
         endKind: 'exit',
         signal: null,
         running: false,
+        host: null,
+        bootId: null,
+        attachedAtSeconds: null,
+        cappedAtSeconds: null,
+        onlineCpus: null,
+        foreignCpus: null,
         startSeconds: 0,
         endSeconds: 2,
         lostRecords: 0,
@@ -125,6 +133,9 @@ function minimalReport(): Report {
             blockedSeconds: 0,
             convoy: { count: 0, waitSeconds: 0 },
             longestWaits: [],
+            cpuWaitSeconds: null,
+            cpuWaitInGilWaitSeconds: null,
+            states: null,
           },
         ],
         gils: [],
@@ -133,9 +144,11 @@ function minimalReport(): Report {
         ],
         lines: [],
         functions: [],
+        stopTheWorld: null,
+        gilEnabledAt: null,
       },
     ],
-    workers: { in: 'threads', count: 1, processes: [7], threads: [{ pid: 7, tid: 8, name: 'worker' }] },
+    workers: { in: 'threads', count: 1, processes: [7], processKeys: ['7'], threads: [{ pid: 7, tid: 8, name: 'worker' }] },
     suggestions: [],
     warnings: [],
   };

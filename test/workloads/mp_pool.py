@@ -28,7 +28,8 @@ KNOWN ANSWER (what a correct GIL profiler following children must report)
       map_seconds >= 1.5 on an idle 2-core machine (truth cpu_cores_used).
 
 KNOBS
-    --start-method fork|spawn|forkserver   (default fork)
+    --start-method fork|spawn|forkserver|default   (default fork; "default":
+                   the interpreter's own default, forkserver from 3.14 on Linux)
     --workers W        pool processes (default 2)
     --tasks T          tasks mapped (default 16)
     --loops L          iterations per task (default 2000000)
@@ -93,7 +94,7 @@ def base_truth(name):
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description="multiprocessing.Pool map of CPU work.")
-    p.add_argument("--start-method", choices=("fork", "spawn", "forkserver"),
+    p.add_argument("--start-method", choices=("fork", "spawn", "forkserver", "default"),
                    default="fork", help="(fork)")
     p.add_argument("--workers", type=int, default=2, help="pool processes (2)")
     p.add_argument("--tasks", type=int, default=16, help="tasks (16)")
@@ -121,7 +122,7 @@ def burn(job):
 
 def main(argv=None):
     args = parse_args(argv)
-    ctx = multiprocessing.get_context(args.start_method)
+    ctx = multiprocessing.get_context(None if args.start_method == "default" else args.start_method)
     jobs = [(k, args.loops) for k in range(args.tasks)]
     m0 = machine_sample()
     pool_start = time.perf_counter()
@@ -143,7 +144,7 @@ def main(argv=None):
     truth = base_truth("mp_pool")
     truth.update({
         "machine": machine,
-        "start_method": args.start_method,
+        "start_method": ctx.get_start_method(),
         "workers": args.workers,
         "tasks": len(results),
         "loops": args.loops,

@@ -20,6 +20,10 @@ export interface Theme {
   readonly wait: Rgb;
   readonly lockWait: Rgb;
   readonly released: Rgb;
+  /** A free-threaded build's thread without a GIL: running (attached), stopped by the world, blocked on an event. */
+  readonly running: Rgb;
+  readonly stopped: Rgb;
+  readonly blocked: Rgb;
   /** States of a lock. */
   readonly lockHold: Rgb;
   readonly lockQueue: Rgb;
@@ -59,6 +63,9 @@ export function readTheme(): Theme {
     lockWait: c('charts-yellow', '#cca700'),
     // Released time is the quiet part of a row: a faint tint of the text colour.
     released: mix(background, foreground, contrast ? 0.3 : light ? 0.1 : 0.14),
+    running: c('charts-green', '#89d185'),
+    stopped: c('charts-orange', '#d18616'),
+    blocked: mix(background, foreground, contrast ? 0.5 : 0.3),
     lockHold: c('charts-purple', '#b180d7'),
     lockQueue: c('charts-yellow', '#cca700'),
     fontFamily: v('font-family').trim() || 'system-ui, sans-serif',

@@ -4,17 +4,22 @@ import type { Theme } from '../common/theme';
 import type { CellInfo } from '../heatmap/cellInfo';
 import type { Composed } from '../heatmap/compose';
 import { cellValue } from '../heatmap/compose';
+import { rowProcess } from '../heatmap/rowLabels';
 
 const THREAD_PARTS = [
   { label: 'GIL held', color: (t: Theme) => t.held, note: 'the line the thread ran while holding the GIL' },
   { label: 'GIL wait', color: (t: Theme) => t.wait, note: 'the line that waited for the GIL' },
   { label: 'Lock wait', color: (t: Theme) => t.lockWait, note: 'the line that waited for a lock' },
   { label: 'Released', color: (t: Theme) => t.released, note: 'the line the thread was at without the GIL' },
+  { label: 'Running (no GIL)', color: (t: Theme) => t.running, note: 'the line the thread ran' },
+  { label: 'Stopped by the world', color: (t: Theme) => t.stopped, note: 'the line where a stop-the-world pause stopped the thread' },
+  { label: 'Blocked', color: (t: Theme) => t.blocked, note: 'the line that waited for an event' },
 ] as const;
 
-/** The report's lock behind a lock row, for its kind and the line threads waited at. */
-function lockOf(report: Report, pid: number, id: number): ReportLock | undefined {
-  return report.processes.find((p) => p.pid === pid)?.locks.find((l) => l.id === id);
+/** The report's lock behind a lock row (keyed `PROCESS-KEY/lock/id`), for its kind and the line threads waited at. */
+function lockOf(report: Report, rowKey: string, id: number): ReportLock | undefined {
+  const processKey = rowProcess(rowKey);
+  return report.processes.find((p) => p.key === processKey)?.locks.find((l) => l.id === id);
 }
 
 /** Builds tooltips and announcements for the heatmaps' cells from the composed values and the report. */
@@ -32,20 +37,21 @@ export function cellDescriber(report: () => Report, theme: () => Theme): (kind: 
       const site = c.siteAt(row, column);
       const alive = values.reduce((a, b) => a + b, 0);
       return {
-        title: `${r.label}${multi ? ` (pid ${r.pid})` : ''}`,
+        title: `${r.label}${multi ? ` (pid ${rowProcess(r.key)})` : ''}`,
         time,
-        parts: alive > 0 ? THREAD_PARTS.map((p, s) => ({ label: p.label, value: formatShare(values[s]!), color: p.color(th) })) : [{ label: 'Not running', value: '', color: th.background }],
+        // The free-threaded states only where a thread had them (a GIL build's rows have none).
+        parts: alive > 0 ? THREAD_PARTS.flatMap((p, s) => (s < 4 || values[s]! > 0 ? [{ label: p.label, value: formatShare(values[s]!), color: p.color(th) }] : [])) : [{ label: 'Not running', value: '', color: th.background }],
         site,
         siteNote: site && dominant >= 0 ? THREAD_PARTS[dominant]!.note : undefined,
       };
     }
-    const lock = lockOf(report(), r.pid, r.id);
+    const lock = lockOf(report(), r.key, r.id);
     const hold = Math.max(0, cellValue(c, row, 0, column));
     const wait = Math.max(0, cellValue(c, row, 1, column));
     const waiter = lock?.waiters[0];
     const site = waiter ?? lock?.createdAt ?? undefined;
     return {
-      title: `${r.label}${lock ? ` · ${lock.kind}` : ''}${multi ? ` (pid ${r.pid})` : ''}`,
+      title: `${r.label}${lock && lock.kind !== r.label.split(' ')[0] ? ` · ${lock.kind}` : ''}${multi ? ` (pid ${rowProcess(r.key)})` : ''}`,
       time,
       parts: [
         { label: 'Held', value: formatShare(Math.min(1, hold)), color: th.lockHold },

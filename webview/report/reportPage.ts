@@ -159,7 +159,7 @@ export class ReportPage {
   private chooseLockRows(report: Report): void {
     const { locks } = sectionRows(report);
     const contended = locks.filter((l) => l.waitSeconds > 0);
-    const chosen = new Set((contended.length > 0 ? contended : topLocks(locks)).map((l) => `${l.pid}/lock/${l.id}`));
+    const chosen = new Set((contended.length > 0 ? contended : topLocks(locks)).map((l) => `${l.processKey}/lock/${l.id}`));
     const total = locks.filter((l) => l.waitSeconds + l.holdSeconds > 0).length;
     this.timeline.showLocks(this.allLocks ? undefined : chosen);
     this.timelineSection.setLockRows(Math.min(chosen.size, total), total, this.allLocks);

@@ -9,36 +9,56 @@ const TOP_THREADS = 16;
 const TOP_LOCKS = 10;
 const TOP_LINES = 12;
 
-type PidThread = ReportThread & { readonly pid: number };
-type PidLock = ReportLock & { readonly pid: number };
+/** A thread with its process: `processKey` names it among several machines' (the report's Process `key`). */
+type PidThread = ReportThread & { readonly pid: number; readonly processKey: string };
+/** A lock with its process: `processKey` as the heatmap's lock rows are keyed (`KEY/lock/id`). */
+type PidLock = ReportLock & { readonly pid: number; readonly processKey: string };
 type PidLine = ReportLine & { readonly pid: number };
 
 const seconds = (x: number): string => formatSeconds(x);
 const withShare = (x: number, whole: number): string => `${formatSeconds(x)} (${formatShare(whole > 0 ? x / whole : 0)})`;
 const life = (t: ReportThread): number => t.endSeconds - t.startSeconds;
-/** Released time that is not a lock wait (I/O, sleep, events, native code). */
-const otherReleased = (t: ReportThread): number => Math.max(0, t.gil.releasedSeconds - t.lockWaitSeconds);
-const lockName = (l: ReportLock): string => l.name ?? `${l.kind} #${l.id}`;
+/**
+ * Released time that is not a lock wait (I/O, sleep, events, native code); on a free-threaded build, detached
+ * time (its running, stopped and blocked time are series of their own).
+ */
+const otherReleased = (t: ReportThread): number => (t.states ? t.states.detachedSeconds : Math.max(0, t.gil.releasedSeconds - t.lockWaitSeconds));
+/** An object's own lock (free-threaded) has its type as kind and no name: "dict object #12". */
+const lockName = (l: ReportLock): string => l.name ?? (l.createdAt === null && /^[a-z_][\w.]*$/.test(l.kind) && l.kind !== 'internal' && l.kind !== 'unknown' ? `${l.kind} object #${l.id}` : `${l.kind} #${l.id}`);
+const ftShare = (t: ReportThread, x: number | undefined): string => (t.states && x !== undefined ? withShare(x, life(t)) : '–');
 /** Released colour as a bar: stronger than the heatmap's quiet tint. */
 const releasedBar = (t: Theme): ReturnType<typeof mix> => mix(t.background, t.foreground, 0.35);
+
+/** Run-queue delay (format version 2): time the thread could run but had no CPU; '–' when the recording did not sample it. */
+const cpuWaitText = (t: ReportThread): string => (t.cpuWaitSeconds === null ? '–' : withShare(t.cpuWaitSeconds, life(t)));
+const cpuWaitTitle = (t: ReportThread): string =>
+  t.cpuWaitSeconds === null
+    ? 'Not sampled: the recording has no CPU samples'
+    : `Runnable but not on a CPU (another program or thread had it); ${formatSeconds(t.cpuWaitInGilWaitSeconds ?? 0)} of it while waiting for the GIL, where a busy machine shows as GIL wait`;
 
 export function threadsSection(open: (site: ReportSite) => void, multiProcess: () => boolean): Breakdown<PidThread> {
   return new Breakdown<PidThread>({
     id: 'threads',
     heading: 'Threads',
-    description: 'Each thread’s life split by what it did with the GIL: held it, waited for it, waited for a lock, or ran without it.',
+    description: 'Each thread’s life split by what it did with the GIL: held it, waited for it, waited for a lock, or ran without it. On a free-threaded build, without a GIL: running, waiting for a lock or object, stopped by the world, blocked, or detached (released).',
     stacked: true,
-    barLabel: (t) => (multiProcess() ? `${t.name} · ${t.pid}` : t.name),
+    barLabel: (t) => (multiProcess() ? `${t.name} · ${t.processKey}` : t.name),
     series: [
       { label: 'GIL held', color: (t) => t.held, value: (t) => t.gil.heldSeconds },
       { label: 'GIL wait', color: (t) => t.wait, value: (t) => t.gil.waitSeconds },
       { label: 'Lock wait', color: (t) => t.lockWait, value: (t) => t.lockWaitSeconds },
       { label: 'Released', color: releasedBar, value: otherReleased },
+      { label: 'Running, no GIL', color: (t) => t.running, value: (t) => t.states?.runningSeconds ?? 0 },
+      { label: 'Stopped by the world', color: (t) => t.stopped, value: (t) => t.states?.stopTheWorldSeconds ?? 0 },
+      { label: 'Blocked', color: (t) => t.blocked, value: (t) => (t.states ? t.states.blockedSeconds : 0) },
     ],
     columns: [
-      { header: 'Thread', text: (t) => t.name, title: (t) => `tid ${t.tid}${multiProcess() ? `, pid ${t.pid}` : ''}` },
+      { header: 'Thread', text: (t) => t.name, title: (t) => `tid ${t.tid}${multiProcess() ? `, pid ${t.processKey}` : ''}` },
+      { header: 'Running', numeric: true, text: (t) => ftShare(t, t.states?.runningSeconds), title: () => 'A free-threaded build: attached, without a GIL, not waiting' },
+      { header: 'Stopped', numeric: true, text: (t) => ftShare(t, t.states?.stopTheWorldSeconds), title: () => 'A free-threaded build: stopped by stop-the-world pauses (garbage collection…)' },
       { header: 'GIL held', numeric: true, text: (t) => withShare(t.gil.heldSeconds, life(t)) },
       { header: 'GIL wait', numeric: true, text: (t) => withShare(t.gil.waitSeconds, life(t)) },
+      { header: 'CPU wait', numeric: true, text: cpuWaitText, title: cpuWaitTitle },
       { header: 'Lock wait', numeric: true, text: (t) => withShare(t.lockWaitSeconds, life(t)) },
       { header: 'Released', numeric: true, text: (t) => withShare(otherReleased(t), life(t)), title: () => 'Without the GIL and not waiting for a lock: I/O, sleep, events, native code' },
       { header: 'Switches', numeric: true, text: (t) => formatCount(t.acquisitions), title: () => 'GIL acquisitions' },
@@ -80,7 +100,7 @@ export function linesSection(open: (site: ReportSite) => void): Breakdown<PidLin
   return new Breakdown<PidLine>({
     id: 'lines',
     heading: 'Lines that wait',
-    description: 'The Python lines where threads waited longest, for the GIL and for locks. Click a bar or a line to open it.',
+    description: 'The Python lines where threads waited longest, for the GIL, for locks and objects, and stopped by the world. Click a bar or a line to open it.',
     stacked: true,
     barLabel: (l) => siteLabel(l),
     barTitle: (l) => `${siteLabel(l)} ${l.function}`,
@@ -88,12 +108,14 @@ export function linesSection(open: (site: ReportSite) => void): Breakdown<PidLin
     series: [
       { label: 'GIL wait', color: (t) => t.wait, value: (l) => l.gilWaitSeconds },
       { label: 'Lock wait', color: (t) => t.lockWait, value: (l) => l.lockWaitSeconds },
+      { label: 'Stopped by the world', color: (t) => t.stopped, value: (l) => l.stopTheWorldSeconds },
     ],
     columns: [
       { header: 'Line', text: (l) => siteLabel(l), site: (l) => l, title: (l) => `${l.file}:${l.line}` },
       { header: 'Function', text: (l) => l.function },
       { header: 'GIL wait', numeric: true, text: (l) => seconds(l.gilWaitSeconds) },
       { header: 'Lock wait', numeric: true, text: (l) => seconds(l.lockWaitSeconds) },
+      { header: 'Stopped', numeric: true, text: (l) => seconds(l.stopTheWorldSeconds), title: () => 'Stopped by stop-the-world pauses at this line (free-threaded builds)' },
       { header: 'GIL held', numeric: true, text: (l) => seconds(l.gilHeldSeconds) },
       { header: 'Convoy waits', numeric: true, text: (l) => (l.convoyCount > 0 ? `${formatCount(l.convoyCount)} · ${seconds(l.convoyWaitSeconds)}` : '0') },
     ],
@@ -104,17 +126,17 @@ export function linesSection(open: (site: ReportSite) => void): Breakdown<PidLin
 
 /** The rows of the three sections from a report. */
 export function sectionRows(report: Report): { threads: PidThread[]; locks: PidLock[]; lines: PidLine[] } {
-  const threads = report.processes.flatMap((p) => p.threads.map((t) => ({ ...t, pid: p.pid })));
-  const locks = report.processes.flatMap((p) => p.locks.map((l) => ({ ...l, pid: p.pid })));
+  const threads = report.processes.flatMap((p) => p.threads.map((t) => ({ ...t, pid: p.pid, processKey: p.key })));
+  const locks = report.processes.flatMap((p) => p.locks.map((l) => ({ ...l, pid: p.pid, processKey: p.key })));
   const lines = report.processes
     .flatMap((p) => p.lines.map((l) => ({ ...l, pid: p.pid })))
-    .filter((l) => l.gilWaitSeconds + l.lockWaitSeconds > 0)
-    .sort((a, b) => b.gilWaitSeconds + b.lockWaitSeconds - (a.gilWaitSeconds + a.lockWaitSeconds));
+    .filter((l) => l.gilWaitSeconds + l.lockWaitSeconds + l.stopTheWorldSeconds > 0)
+    .sort((a, b) => b.gilWaitSeconds + b.lockWaitSeconds + b.stopTheWorldSeconds - (a.gilWaitSeconds + a.lockWaitSeconds + a.stopTheWorldSeconds));
   return { threads, locks, lines };
 }
 
 export function topThreads(threads: readonly PidThread[]): PidThread[] {
-  const waited = (t: ReportThread): number => t.gil.waitSeconds + t.lockWaitSeconds;
+  const waited = (t: ReportThread): number => t.gil.waitSeconds + t.lockWaitSeconds + (t.states?.stopTheWorldSeconds ?? 0);
   return [...threads].sort((a, b) => waited(b) - waited(a) || b.gil.heldSeconds - a.gil.heldSeconds).slice(0, TOP_THREADS);
 }
 

@@ -53,6 +53,10 @@ const KIND_NAMES: Readonly<Record<string, string>> = {
   batchWork: 'Batch work',
   switchInterval: 'Switch interval',
   scaleOut: 'Scale out',
+  shareNothing: 'An object per thread',
+  fewerCollections: 'Fewer collections',
+  gilModule: 'Keep the GIL off',
+  threadScaling: 'Threads side by side',
 };
 
 export function kindName(kind: string): string {

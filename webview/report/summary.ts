@@ -30,8 +30,28 @@ function kpis(report: Report): Kpi[] {
   const lockWait = threads.reduce((s, t) => s + t.lockWaitSeconds, 0);
   const contended = locks.reduce((s, l) => s + l.contended, 0);
   const topLock = [...locks].sort((a, b) => b.waitSeconds - a.waitSeconds)[0];
-  const waitOf = (t: (typeof threads)[number]): number => t.gil.waitSeconds + t.lockWaitSeconds;
+  const waitOf = (t: (typeof threads)[number]): number => t.gil.waitSeconds + t.lockWaitSeconds + (t.states?.stopTheWorldSeconds ?? 0);
   const topThread = [...threads].sort((a, b) => waitOf(b) - waitOf(a))[0];
+  const ft = report.processes.filter((p) => p.stopTheWorld !== null);
+  if (ft.length > 0) {
+    const stw = ft.reduce((s, p) => s + (p.stopTheWorld?.pauseSeconds ?? 0), 0);
+    const pauses = ft.reduce((s, p) => s + (p.stopTheWorld?.count ?? 0), 0);
+    const cause = ft.flatMap((p) => p.stopTheWorld?.causes ?? []).sort((a, b) => b.seconds - a.seconds)[0];
+    const on = ft.find((p) => p.gilEnabledAt !== null)?.gilEnabledAt;
+    return [
+      on
+        ? { label: 'GIL', value: `on at ${formatSeconds(on.seconds)}`, detail: on.module ? `turned on by importing ${on.module}` : 'on from the start' }
+        : { label: 'GIL', value: 'Off', detail: 'a free-threaded build: threads run side by side' },
+      { label: 'Lock and object wait', value: formatSeconds(lockWait), detail: `${contended.toLocaleString('en')} contended acquisitions` },
+      { label: 'Stop-the-world', value: formatSeconds(stw), detail: `${pauses.toLocaleString('en')} pauses${cause ? `, most from ${cause.cause}` : ''}` },
+      topLock && topLock.waitSeconds > 0
+        ? { label: 'Most waited for', value: topLock.name ?? `${topLock.kind}${topLock.createdAt ? '' : ' object'}`, detail: `${formatSeconds(topLock.waitSeconds)} waited, ${topLock.contended} contended` }
+        : { label: 'Most waited for', value: 'None', detail: 'no lock or object made a thread wait' },
+      topThread
+        ? { label: 'Waited most', value: topThread.name, detail: `${formatShare(waitOf(topThread) / Math.max(1e-12, topThread.endSeconds - topThread.startSeconds))} of its life waiting` }
+        : { label: 'Waited most', value: '–', detail: 'no threads' },
+    ];
+  }
   return [
     { label: 'GIL busy', value: formatShare(gilTime > 0 ? held / gilTime : 0), detail: `held ${formatSeconds(held)} of ${formatSeconds(report.wallSeconds)}` },
     { label: 'GIL wait', value: formatSeconds(gilWait), detail: `${formatShare(life > 0 ? gilWait / life : 0)} of thread time` },
@@ -72,8 +92,10 @@ export class Summary {
     this.live.hidden = !live;
     const threads = report.processes.reduce((s, p) => s + p.threads.length, 0);
     const py = `${report.python.implementation} ${report.python.version}${report.python.gilEnabled ? '' : ' (no GIL)'}${report.python.sampled ? ', sampled' : ''}`;
+    const attachedAt = report.processes.map((p) => p.attachedAtSeconds).filter((x): x is number => x !== null);
+    const attached = attachedAt.length > 0 ? [`attached at ${formatSeconds(Math.min(...attachedAt))}`] : [];
     const workers = workersLabel(report);
-    setText(this.meta, [py, `${formatSeconds(report.wallSeconds)} recorded`, processesLabel(report), `${threads} thread${threads === 1 ? '' : 's'}`, ...(workers ? [workers] : [])].join(' · '));
+    setText(this.meta, [py, `${formatSeconds(report.wallSeconds)} recorded`, ...attached, processesLabel(report), `${threads} thread${threads === 1 ? '' : 's'}`, ...(workers ? [workers] : [])].join(' · '));
     setText(this.command, (report.command ?? report.processes[0]?.argv ?? []).join(' '));
     this.command.hidden = this.command.textContent === '';
     const warnings = report.warnings.join('\n');

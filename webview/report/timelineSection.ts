@@ -62,6 +62,9 @@ export class TimelineSection {
       { label: 'GIL wait', color: (t) => t.wait },
       { label: 'Lock wait', color: (t) => t.lockWait },
       { label: 'Released', color: (t) => t.released },
+      { label: 'Running, no GIL', color: (t) => t.running },
+      { label: 'Stopped by the world', color: (t) => t.stopped },
+      { label: 'Blocked', color: (t) => t.blocked },
     ]);
     const locks = legend([
       { label: 'Held (upper half)', color: (t) => t.lockHold },

@@ -22,3 +22,15 @@ void gs_gil_layout_of_version(gs_gil_layout *out) {
     out->last_holder = offsetof(struct _gil_runtime_state, last_holder);
     out->size = sizeof(struct _gil_runtime_state);
 }
+
+size_t gs_offset_ob_type(void) { return offsetof(PyObject, ob_type); }
+size_t gs_offset_tp_flags(void) { return offsetof(PyTypeObject, tp_flags); }
+size_t gs_offset_tp_name(void) { return offsetof(PyTypeObject, tp_name); }
+
+long gs_gil_enabled_offset(void) {
+#ifdef Py_GIL_DISABLED
+    return (long)offsetof(struct _gil_runtime_state, enabled);
+#else
+    return -1;
+#endif
+}

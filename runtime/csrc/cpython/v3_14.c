@@ -6,15 +6,19 @@
  * interpreter or the C stack are entry frames, not Python code. The GIL:
  * interp->ceval.gil. Pending calls reach any thread. */
 #include "../cpython.h"
+#include "../saferead.h"
 
 #if PY_VERSION_HEX >= 0x030E0000
 
+#include <stddef.h>
 #include <string.h>
 
 #include "internal/pycore_ceval.h"
+#include "internal/pycore_semaphore.h"
 #include "internal/pycore_gil.h"
 #include "internal/pycore_interp.h"
 #include "internal/pycore_interpframe.h"
+#include "internal/pycore_pystate.h"
 #include "internal/pycore_runtime.h"
 #include "internal/pycore_stackref.h"
 
@@ -81,6 +85,68 @@ const void *gs_lock_park_address(PyObject *lock, int rlock) {
 
 int gs_gil_drop_requested(void *tstate) {
     return (__atomic_load_n(&((PyThreadState *)tstate)->eval_breaker, __ATOMIC_RELAXED) & _PY_GIL_DROP_REQUEST_BIT) != 0;
+}
+
+#ifdef Py_GIL_DISABLED
+/* Critical sections lock `ob_mutex` in the object's header; a thread
+ * suspended by a pause parks on its own `state`; the requester of a pause
+ * waits on the `stop_event` of its interpreter's or the runtime's
+ * `_stoptheworld_state` (Include/internal/pycore_interp.h, pycore_runtime.h). */
+const void *gs_object_of_mutex(const void *mutex) { return (const char *)mutex - offsetof(PyObject, ob_mutex); }
+const void *gs_tstate_park_address(void *tstate) { return tstate ? &((PyThreadState *)tstate)->state : NULL; }
+const void *gs_stop_event_of_interp(void *tstate) {
+    return tstate ? &((PyThreadState *)tstate)->interp->stoptheworld.stop_event : NULL;
+}
+const void *gs_stop_event_of_runtime(void) { return &_PyRuntime.stoptheworld.stop_event; }
+#else
+/* No free-threaded build in this family. */
+const void *gs_object_of_mutex(const void *mutex) {
+    (void)mutex;
+    return NULL;
+}
+const void *gs_tstate_park_address(void *tstate) {
+    (void)tstate;
+    return NULL;
+}
+const void *gs_stop_event_of_interp(void *tstate) {
+    (void)tstate;
+    return NULL;
+}
+const void *gs_stop_event_of_runtime(void) { return NULL; }
+#endif
+
+/* A parking-lot wait entry is `{ void *park_arg; uintptr_t addr; _PySemaphore
+ * sema; struct llist_node node; ... }` (Python/parking_lot.c, 3.13 to 3.15),
+ * and a parked entry's node is linked into its bucket's list. A bucket lock's
+ * waiter (`{ next; sema; }`) has no such node after its semaphore. */
+const void *gs_parked_address(const void *sem) {
+    const char *s = sem;
+    const void *addr = NULL;
+    const void *const *node = (const void *const *)(s + sizeof(_PySemaphore));
+    const void *next = NULL, *next_prev = NULL;
+    if (gs_safe_read(&addr, s - sizeof(void *), sizeof addr) != 0 || !addr) return NULL;
+    if (gs_safe_read(&next, node, sizeof next) != 0 || !next) return NULL;
+    if (gs_safe_read(&next_prev, (const char *)next + sizeof(void *), sizeof next_prev) != 0) return NULL;
+    return next_prev == (const void *)node ? addr : NULL;
+}
+
+/* 3.14 publishes holds_gil; 3.15 also gil_requested (added for its sampling
+ * profiler). A free-threaded build: attached or not (`state`). */
+int gs_thread_state_at_attach(void *tstate, uint32_t *tid) {
+    PyThreadState *ts = tstate;
+    *tid = (uint32_t)ts->native_thread_id;
+#ifdef Py_GIL_DISABLED
+    int state = __atomic_load_n(&ts->state, __ATOMIC_RELAXED);
+    return state == _Py_THREAD_ATTACHED ? 1 : 3;
+#else
+    if (__atomic_load_n(&ts->holds_gil, __ATOMIC_RELAXED)) return 1;
+#if PY_VERSION_HEX >= 0x030F0000
+    /* not asked for yet: on its way to ask, or running without it (the probe asks the kernel) */
+    return __atomic_load_n(&ts->gil_requested, __ATOMIC_RELAXED) ? 2 : 0;
+#else
+    return 0; /* waiting or released: 3.14 does not say which (the probe asks the kernel) */
+#endif
+#endif
 }
 
 #endif

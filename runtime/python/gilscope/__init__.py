@@ -20,3 +20,8 @@ is asked to end so that the lines it runs are seen (runtime/csrc/holdsplit.c).
 Default 10; 0 turns it off."""
 
 DEFAULT_HOLD_SPLIT_MS = 10
+
+ENV_PER_HOST = "GILSCOPE_PER_HOST"
+"""Set to 1 beside GILSCOPE_DIR: each process records into GILSCOPE_DIR/<host>/,
+the folder of its machine (made 0700 when missing), so that one folder named
+to the workers of a cluster collects per-host folders (docs/clusters.md)."""

@@ -16,12 +16,12 @@ import sys
 import sysconfig
 import tempfile
 
-from . import probe_cache, safefiles
+from . import probe_cache, probe_handoff, safefiles
 
 MODULE = "_gilscope_probe"
 CSRC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "csrc")
-SOURCES = ("probe.c", "pyframe.c", "gilhooks.c", "gotpatch.c", "hooks.c", "wakes.c", "handover.c", "recorder.c", "endings.c",
-           "locks.c", "syncroles.c", "holdsplit.c", "cpython/common.c", "cpython/v3_8.c", "cpython/v3_11.c", "cpython/v3_13.c", "cpython/v3_14.c")
+SOURCES = ("probe.c", "pyframe.c", "gilhooks.c", "gotpatch.c", "hooks.c", "wakes.c", "handover.c", "recorder.c", "threads.c", "quiet.c", "budget.c", "cpusample.c", "parks.c", "saferead.c", "attachment.c", "entrypatch.c", "endings.c",
+           "locks.c", "syncroles.c", "holdsplit.c", "watch.c", "blockedon.c", "cpython/common.c", "cpython/v3_8.c", "cpython/v3_11.c", "cpython/v3_13.c", "cpython/v3_14.c")
 
 
 class BuildError(Exception):
@@ -176,10 +176,25 @@ def load_probe(say=None):
     """Imports the probe module for this interpreter, from the very file
     that was checked (probe_cache.open_trusted): through /proc/self/fd, so
     that nothing can be swapped in between the check and the load."""
+    return _load_checked(say, for_handoff=False)[0]
+
+
+def load_probe_for_handoff(say=None):
+    """load_probe, for a launcher: (module, environment) where the
+    environment hands the probe just checked to the workload's processes
+    (probe_handoff.py), or is empty when it cannot be."""
+    module, identity = _load_checked(say, for_handoff=True)
+    return module, probe_handoff.environment(module.__file__, identity, build_description())
+
+
+def _load_checked(say, for_handoff):
     import importlib.machinery
     import importlib.util
     path = ensure_probe(say)
-    fd, fault = probe_cache.open_trusted(path)
+    if for_handoff:
+        fd, identity, fault = probe_cache.open_for_handoff(path)
+    else:
+        (fd, fault), identity = probe_cache.open_trusted(path), None
     if fd is None:
         raise BuildError("the cached probe %s %s; run again to rebuild it" % (path, fault))
     try:
@@ -195,4 +210,4 @@ def load_probe(say=None):
     finally:
         os.close(fd)
     module.__file__ = spec.origin = path  # the name a person knows, not the descriptor's
-    return module
+    return module, identity

@@ -3,11 +3,13 @@ interpreter before a workload starts, so that the first recorded process
 does not pay for the compile, and a missing compiler or headers is reported
 before anything runs. Prints one JSON object on stdout:
 
-    {"exact": true, "probe": PATH, "executable", "version", "build"}
+    {"exact": true, "probe": PATH, "handoff": {NAME: VALUE}, "executable", "version", "build"}
     {"exact": false, "reason": WHY, "executable", "version", "build"}
     {"exact": false, "error": WHY, "executable", "version", "build"}   (exit status 2)
 
-The second when exact recording is not possible here but sampling is
+"handoff" is what the launcher adds to the workload's environment so that
+its processes load the probe checked here without checking it again
+(probe_handoff.py). The second when exact recording is not possible here but sampling is
 (gilscope/sampler/): the launcher then samples, or refuses with
 --no-fallback. The third when neither is possible: WHY is one sentence.
 stderr carries only notices for the user, as they happen (the probe being
@@ -28,8 +30,9 @@ def check_hooks(say=None):
     """Loads the probe and starts it in this throwaway process, into a
     directory deleted at once, so that an interpreter whose pthread calls
     cannot be redirected (the GOT hooks) is found before the workload
-    starts, not in each of its processes."""
-    probe = _build.load_probe(say)
+    starts, not in each of its processes. Returns the probe's hand-over
+    environment (probe_handoff.py)."""
+    probe, handoff = _build.load_probe_for_handoff(say)
     with tempfile.TemporaryDirectory(prefix="gilscope-prepare-") as directory:
         try:
             probe.start(directory, _build.build_description(), sys.executable or "")
@@ -38,6 +41,7 @@ def check_hooks(say=None):
                                     "through the PLT (pyenv and distribution builds do)" % error)
         except OSError:
             pass  # the throwaway file could not be written: says nothing about the hooks
+    return handoff
 
 
 def main():
@@ -49,10 +53,11 @@ def main():
     status = 0
     try:
         report["probe"] = _build.ensure_probe(_say)
-        check_hooks(_say)
+        report["handoff"] = check_hooks(_say)
         report["exact"] = True
     except _build.BuildError as error:
         report.pop("probe", None)
+        report.pop("handoff", None)
         report["exact"] = False
         unsupported = sampler.unsupported()
         if unsupported:

@@ -15,16 +15,47 @@ it loads the probe:
 The probe is opened once (O_NOFOLLOW), checked through that descriptor
 and loaded from it (/proc/self/fd/N), so what was checked is what runs.
 A probe that fails is built again in a fresh folder renamed into place
-(_build.py)."""
+(_build.py).
+
+Handing a verified probe over (probe_handoff.py). Hashing the probe costs
+milliseconds in every process the workload starts, so the launcher, which
+has just checked it under the rules above, hands it over: its path and
+its identity, dev:ino:size:mtime_ns:ctime_ns, read through the descriptor
+it hashed. A recorded process whose probe, opened O_NOFOLLOW and fstat'ed,
+has that identity, is the user's and writable by no one else, in folders
+(its own, probe/ and the cache root) that are the user's, real and not
+writable by others, loads it from that descriptor without hashing it. Why
+an equal identity means the content that was hashed: the kernel sets an
+inode's ctime to the current time on every change of its content (write,
+truncate), mode, owner or links, and no call sets it to a chosen value
+(utimensat sets atime and mtime only); so the same inode on the same
+device with the same ctime has not changed since. Two limits, both
+closed here:
+
+- file times are coarse (a kernel clock tick, up to 10 ms; whole seconds
+  on some file systems): a change in the same tick as the change before
+  it would leave ctime as it was. So the identity is handed over only for
+  a probe whose ctime was at least SETTLED_NS old when hashing began
+  (COARSE_SETTLED_NS when the ctime is a whole second; a probe just built
+  is waited for), and only when it is the same after hashing: any later
+  change falls in a later tick and shows;
+- setting the system clock back could repeat a ctime; that takes root,
+  who could replace the probe anyway.
+
+Anything else (another interpreter, a probe rebuilt or touched since, a
+missing or malformed hand-over) takes the full check above."""
 import errno
 import hashlib
 import os
 import stat
+import time
 
 from . import safefiles
 
 CHECKSUM_SUFFIX = ".sha256"
 MISSING = "is not built yet"
+SETTLED_NS = 50 * 1000 * 1000  # several kernel clock ticks: see "Handing a verified probe over"
+COARSE_SETTLED_NS = 2 * 1000 * 1000 * 1000  # a file system that keeps whole seconds (or two)
 
 
 class CacheUnsafe(Exception):
@@ -106,34 +137,71 @@ def file_digest(fd):
         h.update(block)
 
 
+def identity(st):
+    """dev:ino:size:mtime_ns:ctime_ns of a file's stat: what a recorded process
+    compares to load the probe its launcher verified (see the docstring)."""
+    return "%d:%d:%d:%d:%d" % (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _settled_stat(fd):
+    """The file's stat once its ctime is SETTLED_NS old (waiting a little for
+    a probe just built); None when it keeps changing or lies in the future."""
+    for _ in range(4):
+        st = os.fstat(fd)
+        settled = SETTLED_NS if st.st_ctime_ns % 1000000000 else COARSE_SETTLED_NS
+        age = time.time_ns() - st.st_ctime_ns
+        if age >= settled:
+            return st
+        if age < 0:
+            return None  # a clock set back: no identity can be trusted to show a change
+        time.sleep((settled - age) / 1e9)
+    return None
+
+
 def open_trusted(path):
     """(fd, None) when the probe at `path` may be loaded: fd is open on it,
     checked; else (None, why), e.g. "is writable by others (mode 0666)"."""
+    fd, _, fault = _open_trusted(path, for_handoff=False)
+    return fd, fault
+
+
+def open_for_handoff(path):
+    """open_trusted, and the identity to hand over to the workload's
+    processes (None when it cannot be: the probe keeps changing):
+    (fd, identity, None) or (None, None, why)."""
+    return _open_trusted(path, for_handoff=True)
+
+
+def _open_trusted(path, for_handoff):
     try:
         folder = os.lstat(os.path.dirname(path))
     except FileNotFoundError:
-        return None, MISSING
+        return None, None, MISSING
     except OSError as error:
-        return None, "has a folder that cannot be read (%s)" % safefiles.os_error_words(error)
+        return None, None, "has a folder that cannot be read (%s)" % safefiles.os_error_words(error)
     fault = safefiles.folder_fault(folder)
     if fault:
-        return None, "has a folder that %s" % fault
+        return None, None, "has a folder that %s" % fault
     fd, fault = _open_checked(path, "")
     if fd is None:
-        return None, fault
+        return None, None, fault
     sums, fault = _open_checked(path + CHECKSUM_SUFFIX, "checksum file")
     if sums is None:
         os.close(fd)
-        return None, fault
+        return None, None, fault
     try:
         recorded = os.read(sums, 4096).decode(errors="replace").split()
     finally:
         os.close(sums)
+    before = _settled_stat(fd) if for_handoff else None
     if not recorded or file_digest(fd) != recorded[0]:
         os.close(fd)
-        return None, "does not match the checksum recorded when it was built"
+        return None, None, "does not match the checksum recorded when it was built"
     os.lseek(fd, 0, os.SEEK_SET)
-    return fd, None
+    handed = None
+    if before is not None and identity(os.fstat(fd)) == identity(before):
+        handed = identity(before)
+    return fd, handed, None
 
 
 def write_checksum(path):

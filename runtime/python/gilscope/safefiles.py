@@ -110,7 +110,7 @@ def _nearest_existing(path):
 
 def is_recording_file(name):
     """A name that only a recording puts in a folder (runtime/FORMAT.md)."""
-    return (name.endswith(".gsr") or name in ("session.json", "sampler.json")
+    return (name.endswith(".gsr") or name in ("session.json", "sampler.json", "budget")
             or (name.startswith("errors-") and name.endswith(".txt")))
 
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from . import ENV_DIRECTORY, ENV_RUNTIME, parent_death, safefiles
+from . import ENV_DIRECTORY, ENV_RUNTIME, parent_death, probe_handoff, safefiles
 
 RUNTIME_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
@@ -25,8 +25,12 @@ def make_recording_dir(path):
     return safefiles.make_recording_folder(path)
 
 
-def workload_environment(directory, base=None):
-    env = dict(os.environ if base is None else base)
+def workload_environment(directory, base=None, handoff=None):
+    """The caller's environment with the recording directory, the runtime
+    first on PYTHONPATH and the probe handed over (probe_handoff.py; an
+    outer launcher's hand-over is dropped when there is none)."""
+    env = _without_handoff(dict(os.environ if base is None else base))
+    env.update(handoff or {})
     env[ENV_DIRECTORY] = directory
     env[ENV_RUNTIME] = RUNTIME_DIR
     old = env.get("PYTHONPATH")
@@ -34,11 +38,17 @@ def workload_environment(directory, base=None):
     return env
 
 
+def _without_handoff(env):
+    for name in probe_handoff.ENV_NAMES:
+        env.pop(name, None)
+    return env
+
+
 def sampled_environment(base=None):
     """A sampled workload's environment: the caller's, without what a launcher
     in between (`gilscope record` starting `python -m gilscope.sampler`) added
     for itself: the recording directory, and the runtime first on PYTHONPATH."""
-    env = dict(os.environ if base is None else base)
+    env = _without_handoff(dict(os.environ if base is None else base))
     env.pop(ENV_DIRECTORY, None)
     runtime = env.pop(ENV_RUNTIME, None)
     if runtime and "PYTHONPATH" in env:
@@ -57,11 +67,13 @@ def write_session(directory, info, name="session.json"):
     safefiles.replace_file(directory, name, (json.dumps(info, indent=2) + "\n").encode())
 
 
-def run(command, directory, sampling=None, launcher="python -m gilscope.run", session_file="session.json"):
+def run(command, directory, sampling=None, launcher="python -m gilscope.run", session_file="session.json",
+        handoff=None):
     """Runs `command` recorded into `directory`; returns its wait status as
     (exit_code or None, signal or None). `sampling`: None for the exact
-    recorder, or {"hz": rate, "reason": why exact mode is unavailable}."""
-    env = workload_environment(directory) if sampling is None else sampled_environment()
+    recorder, or {"hz": rate, "reason": why exact mode is unavailable};
+    `handoff`: the probe checked by the launcher (probe_handoff.py)."""
+    env = workload_environment(directory, handoff=handoff) if sampling is None else sampled_environment()
     started = time.time()
     session = {"command": command, "cwd": os.getcwd(), "startedAt": started, "launcher": launcher}
     if sampling is not None:

@@ -12,7 +12,9 @@ const spec = {
   summary: 'Write the timeline for Perfetto (Chrome trace) or speedscope.',
   about: `Writes the recording's timeline for another viewer: per thread, when it held
 the GIL, waited for it, and waited on a lock, a queue, a Condition, an Event,
-a future or a join, each span with its Python line.`,
+a future or a join, each span with its Python line. A free-threaded build's
+threads also have spans running without a GIL and stopped by the world, and
+their waits on an object's own lock (a dict, a list…) are named by its type.`,
   options: {
     format: { type: 'string', value: 'FORMAT', description: `${FORMATS.join(' or ')} (below)` },
     output: { type: 'string', short: 'o', value: 'OUT', description: "the file to write ('-' for standard output)" },

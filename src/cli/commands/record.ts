@@ -5,22 +5,22 @@ import type { Command } from '../command';
 import type { CommandSpec, ParsedCommandLine } from '../options';
 import { UsageError } from '../support/cliFailure';
 import { LiveStatus } from '../support/liveStatus';
-import { loadReport } from '../support/loadReport';
+import { printSummary } from '../support/printSummary';
 import { isPython } from '../support/pythonCommand';
 import { firstSuggestionText } from '../support/suggestionText';
-import { renderTerminalReport } from '../support/terminalReport';
 import { styleFor } from '../support/terminalStyle';
 import { osErrorWords } from '../../core/files/osErrorWords';
 import { notRecordedLine, readRecorderNotes } from '../../core/format/recorderNotes';
 import { findRuntimeDir } from '../../core/launch/runtimeDir';
 import { preparePython } from '../../core/launch/preparePython';
 import { createRecordingDir, defaultRecordingName } from '../../core/launch/recordingDirSetup';
-import { startRecordedWorkload } from '../../core/launch/recordedLaunch';
+import { sizeCapNotice, startRecordedWorkload } from '../../core/launch/recordedLaunch';
+import type { RecordedLaunch } from '../../core/launch/recordedLaunch';
 import { checkOutputFolder, UnsafePathError } from '../../core/launch/safeFiles';
 import { commandProblem } from '../../core/launch/workloadCommand';
 import { DEFAULT_SAMPLE_HZ, MAX_SAMPLE_HZ } from '../../core/launch/sampledLaunch';
+import { DEFAULT_CAP, DEFAULT_CAP_TEXT, describeSize, parseSize, SIZE_CAP_HELP } from '../../core/launch/sizeCap';
 import type { WorkloadEnd } from '../../core/launch/workloadRun';
-import type { Report } from '../../core/report/schema';
 
 const spec = {
   name: 'record',
@@ -34,9 +34,13 @@ last, the suggestion to try first with its predicted speedup.
 
 When exact recording is unavailable here (no C compiler, no Python headers),
 gilscope says why in one line and samples the workload from outside instead:
-GIL states every 1/N second, marked sampled in the recording.`,
+GIL states every 1/N second, marked sampled in the recording.
+
+The recording stops at a size cap, ${describeSize(DEFAULT_CAP)} unless --max-size says otherwise;
+the program runs on unrecorded, and one line says when that happened.`,
   options: {
     output: { type: 'string', short: 'o', value: 'DIR', defaultText: 'gilscope-<time>.gilscope', description: 'the recording directory' },
+    'max-size': { type: 'string', value: 'SIZE', default: DEFAULT_CAP_TEXT, description: SIZE_CAP_HELP },
     python: { type: 'string', value: 'PYTHON', defaultText: 'python3', description: 'the interpreter to prepare when COMMAND is not itself a python' },
     'no-fallback': { type: 'boolean', description: 'refuse (exit status 2) instead of sampling' },
     'sample-hz': { type: 'string', value: 'N', default: String(DEFAULT_SAMPLE_HZ), description: 'the sampling rate when sampling' },
@@ -50,6 +54,12 @@ function sampleRate(text: string): number {
   const hz = Number(text);
   if (!Number.isInteger(hz) || hz < 1 || hz > MAX_SAMPLE_HZ) throw new UsageError(`--sample-hz takes a whole number from 1 to ${MAX_SAMPLE_HZ}`);
   return hz;
+}
+
+function sizeCap(text: string): number {
+  const parsed = parseSize(text);
+  if ('problem' in parsed) throw new UsageError(parsed.problem);
+  return parsed.bytes;
 }
 
 /** Leaves the CLI the way the workload left, so callers see the same status. */
@@ -76,18 +86,6 @@ function showLiveStatus(recordingDir: string): { stop(): void } {
   };
 }
 
-/** The report's terminal summary, on stderr so the workload's stdout stays its own; the report, when it could be made. */
-function printSummary(recordingDir: string): Report | null {
-  try {
-    const { report } = loadReport(recordingDir);
-    process.stderr.write(renderTerminalReport(report, styleFor(process.stderr)));
-    return report;
-  } catch (error) {
-    process.stderr.write(`gilscope: the recording could not be summarised: ${(error as Error).message}\n`);
-    return null;
-  }
-}
-
 /** One line on stderr, exit status 2. */
 function refuse(sentence: string): number {
   process.stderr.write(`gilscope: ${sentence}\n`);
@@ -102,6 +100,7 @@ function folderProblem(error: unknown, output: string): string {
 async function record({ values, rest: command }: ParsedCommandLine<typeof spec.options>): Promise<number> {
   if (command.length === 0) throw new UsageError('name the command to record, e.g. gilscope record -- python script.py');
   const sampleHz = sampleRate(values['sample-hz']);
+  const maxBytes = sizeCap(values['max-size']);
   const output = values.output ?? defaultRecordingName();
   // Each refusal is one line on stderr, and comes before anything is built or written.
   const problem = commandProblem(command);
@@ -126,14 +125,21 @@ async function record({ values, rest: command }: ParsedCommandLine<typeof spec.o
   } catch (error) {
     return refuse(folderProblem(error, output));
   }
-  const workload = startRecordedWorkload({
+  const launch: RecordedLaunch = {
     prepared: prepared.python,
     command,
     recordingDir,
     runtimeDir,
     launcher: 'gilscope record',
     sampleHz,
-  });
+    maxBytes,
+  };
+  let workload;
+  try {
+    workload = startRecordedWorkload(launch);
+  } catch (error) {
+    return refuse(folderProblem(error, output));
+  }
   // The terminal sends SIGINT to the whole group, so the workload has it already;
   // the recorder must outlive the workload to finish the recording.
   const ignore = () => undefined;
@@ -144,6 +150,8 @@ async function record({ values, rest: command }: ParsedCommandLine<typeof spec.o
   const live = process.stderr.isTTY ? showLiveStatus(recordingDir) : undefined;
   const end = await workload.ended;
   live?.stop();
+  const capped = sizeCapNotice(launch, workload);
+  if (capped) process.stderr.write(`${capped}\n`);
   process.off('SIGINT', ignore);
   process.off('SIGTERM', forward);
   process.off('SIGHUP', forward);

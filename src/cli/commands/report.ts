@@ -9,6 +9,7 @@ import { MAX_HEATMAP_COLUMNS } from '../../protocol/webviewProtocol';
 import { defineCommand } from '../command';
 import type { Command } from '../command';
 import type { CommandSpec, ParsedCommandLine } from '../options';
+import { CORES_OPTION, parseCores } from '../support/coresOption';
 import { loadReport } from '../support/loadReport';
 import { renderTerminalReport } from '../support/terminalReport';
 import { styleFor } from '../support/terminalStyle';
@@ -26,6 +27,7 @@ locks.`,
   options: {
     json: { type: 'boolean', description: 'print the JSON report (docs/report-schema.md) instead' },
     html: { type: 'string', value: 'OUT.html', description: 'write a self-contained HTML report to OUT.html instead' },
+    cores: CORES_OPTION,
   },
   positionals: [{ name: 'DIR', description: 'the recording directory' }],
   epilogue: 'Exit status: 0 on success, 2 for a bad command line or a bad recording.',
@@ -45,7 +47,7 @@ function webviewAssets(): HtmlReportAssets | undefined {
 
 function report({ values, positionals }: ParsedCommandLine<typeof spec.options>): number {
   const dir = positionals[0]!; // declared, so the parser saw it given
-  const { analysis, report } = loadReport(dir);
+  const { analysis, report } = loadReport(dir, parseCores(values.cores));
   for (const w of report.warnings) if (values.json || values.html) process.stderr.write(`gilscope: warning: ${w}\n`);
   if (values.html) {
     // The file cannot ask for a zoomed window, so it carries the whole recording at the most columns a page asks for.

@@ -7,7 +7,8 @@ export function loadAnalysis(path: string): RecordingAnalysis {
   return analyzeRecording(path);
 }
 
-export function loadReport(path: string): { analysis: RecordingAnalysis; report: Report } {
+/** The analysis and report of a recording; `cores`: predict for that many (`--cores`), else for the run's. */
+export function loadReport(path: string, cores?: number): { analysis: RecordingAnalysis; report: Report } {
   const analysis = loadAnalysis(path);
-  return { analysis, report: buildReport(analysis) };
+  return { analysis, report: buildReport(analysis, 'gilscope', cores) };
 }

@@ -1,6 +1,8 @@
+import { clusterLines } from './clusterText';
 import type { Report, ReportProcess } from '../../core/report/schema';
 import { isLibrary } from '../../core/suggest/libraryCode';
 import { formatSeconds, formatShare, siteLabel, table } from './formatting';
+import { freeThreadedLinesSection, freeThreadedThreadSection, isFreeThreaded, stopTheWorldSection } from './freeThreadedText';
 import { suggestionsSection } from './suggestionText';
 import type { Style } from './terminalStyle';
 import { processCountText, workersText } from './workersText';
@@ -18,6 +20,7 @@ function endText(p: ReportProcess): string {
   if (p.running) return 'still running';
   if (p.endKind === 'signal') return `killed by signal ${p.signal ?? '?'}`;
   if (p.endKind === 'unknown') return 'end unknown';
+  if (p.endKind === 'detached') return 'recording stopped, the process went on';
   const how = p.endKind === 'os._exit' ? 'os._exit' : 'exit';
   return p.exitCode === null ? `${how}, status not seen` : `${how} ${p.exitCode}`;
 }
@@ -30,17 +33,28 @@ function isBeside(p: ReportProcess): boolean {
 function processTitle(p: ReportProcess, st: Style): string {
   const how = endText(p);
   const cmd = p.argv.join(' ') || p.executable;
+  const attached = p.attachedAtSeconds !== null ? `, attached at ${formatSeconds(p.attachedAtSeconds)}` : '';
+  const capped = p.cappedAtSeconds !== null ? `, recording stopped at the size cap at ${formatSeconds(p.cappedAtSeconds)}` : '';
   const role = isBeside(p) ? `${p.role}: ${p.roleName}, not a worker` : p.roleName;
-  return `${st.bold(`Process ${p.pid}`)} ${st.bold(`[${role}]`)} ${cmd}  ${st.dim(`(${formatSeconds(p.endSeconds - p.startSeconds)}, ${how})`)}`;
+  return `${st.bold(`Process ${p.pid}`)} ${st.bold(`[${role}]`)} ${cmd}  ${st.dim(`(${formatSeconds(p.endSeconds - p.startSeconds)}, ${how}${attached}${capped})`)}`;
+}
+
+/** The share of a thread's life it waited for a CPU (run-queue delay, format version 2), '-' without samples. */
+function cpuWaitShare(t: ReportProcess['threads'][number]): string {
+  const life = t.endSeconds - t.startSeconds;
+  return t.cpuWaitSeconds === null ? '-' : formatShare(life > 0 ? t.cpuWaitSeconds / life : 0);
 }
 
 function threadSection(p: ReportProcess, st: Style): string {
   const threads = [...p.threads].sort((a, b) => b.gilShares.wait - a.gilShares.wait || b.lockWaitSeconds - a.lockWaitSeconds).slice(0, TOP);
-  const rows = [['thread', 'tid', 'held', 'wait', 'released', 'lock wait', 'switches', 'convoys'].map(st.dim)];
+  // Beside GIL wait, the time a thread waited for a CPU (part of which may show as GIL wait on a busy machine):
+  // only when the recording sampled it.
+  const sampled = p.threads.some((t) => t.cpuWaitSeconds !== null);
+  const rows = [['thread', 'tid', 'held', 'wait', ...(sampled ? ['CPU wait'] : []), 'released', 'lock wait', 'switches', 'convoys'].map(st.dim)];
   for (const t of threads) {
     const wait = formatShare(t.gilShares.wait);
     rows.push([
-      t.name, String(t.tid), formatShare(t.gilShares.held), t.gilShares.wait >= 0.5 ? st.red(wait) : wait,
+      t.name, String(t.tid), formatShare(t.gilShares.held), t.gilShares.wait >= 0.5 ? st.red(wait) : wait, ...(sampled ? [cpuWaitShare(t)] : []),
       formatShare(t.gilShares.released), formatSeconds(t.lockWaitSeconds), String(t.acquisitions), String(t.convoy.count),
     ]);
   }
@@ -58,6 +72,13 @@ function linesSection(p: ReportProcess, st: Style, key: 'gilWaitSeconds' | 'lock
   return `${st.bold(title)}\n${table(rows)}`;
 }
 
+const LOCK_KINDS = new Set(['Lock', 'RLock', 'Condition', 'Semaphore', 'BoundedSemaphore', 'Event', 'Queue', 'Future', 'Thread', 'multiprocessing.Lock', 'internal', 'unknown']);
+
+/** An object's own lock, on a free-threaded build: its kind is the object's type. */
+function isObjectLock(l: ReportProcess['locks'][number]): boolean {
+  return l.name === null && l.createdAt === null && !LOCK_KINDS.has(l.kind) && !l.kind.startsWith('kind ');
+}
+
 /** A lock nobody waited for, made by Python's own modules (importlib's module locks…) or before recording began. */
 function quietInternalLock(l: ReportProcess['locks'][number]): boolean {
   return l.contended === 0 && l.waitSeconds === 0 && (!l.createdAt || isLibrary(l.createdAt.file));
@@ -69,13 +90,14 @@ function locksSection(p: ReportProcess, st: Style): string {
   const hidden = used.length - used.filter((l) => !quietInternalLock(l)).length;
   const more = hidden > 0 ? `\n  ${st.dim(`… and ${hidden} uncontended lock${hidden === 1 ? '' : 's'} of Python's own modules not shown (gilscope report --json lists them)`)}` : '';
   if (locks.length === 0) return `${st.bold('Locks')}: ${hidden > 0 ? `no contention; ${hidden} uncontended lock${hidden === 1 ? '' : 's'} of Python's own modules not shown` : 'none recorded'}`;
+  // An object's own lock (free-threaded: kind is its type) has no name or creation line: "dict object".
   const rows = [['lock', 'contended', 'wait', 'GIL after', 'p99 wait', 'max wait', 'held', 'top waiter', 'top holder line'].map(st.dim)];
   for (const l of locks) {
     const where = l.createdAt ? ` ${siteLabel(l.createdAt.file, l.createdAt.line, '').trim()}` : '';
     const w = l.waiters[0];
     const h = l.holders[0];
     rows.push([
-      `${l.name ?? l.kind}${where}`, `${l.contended}/${l.acquisitions}`, formatSeconds(l.waitSeconds), formatSeconds(l.gilWaitSeconds), formatSeconds(l.wait.p99),
+      `${l.name ?? l.kind}${where}${isObjectLock(l) ? ' object' : ''}`, `${l.contended}/${l.acquisitions}`, formatSeconds(l.waitSeconds), formatSeconds(l.gilWaitSeconds), formatSeconds(l.wait.p99),
       formatSeconds(l.maxWaitSeconds), formatSeconds(l.holdSeconds), w ? siteLabel(w.file, w.line, w.function) : '-',
       h && h.blockingSeconds > 0 ? siteLabel(h.file, h.line, h.function) : '-',
     ]);
@@ -118,14 +140,21 @@ export function renderTerminalReport(r: Report, st: Style): string {
   out.push(`${st.bold('gilscope')} ${py.implementation} ${py.version}${py.gilEnabled ? '' : ' (no GIL)'}${py.sampled ? ' (sampled)' : ''}, ${formatSeconds(r.wallSeconds)} recorded, ${processCountText(r)}`);
   for (const w of r.warnings) out.push(st.yellow(`warning: ${w}`));
   out.push(`${st.bold('Workers')}: ${workersText(r)}`);
+  out.push(...clusterLines(r, st));
   out.push('', suggestionsSection(r, st));
   for (const p of r.processes) {
     if (isBeside(p)) {
       out.push('', processTitle(p, st));
       continue;
     }
-    out.push('', processTitle(p, st), '', threadSection(p, st), '', linesSection(p, st, 'gilWaitSeconds', 'Top lines by GIL wait'));
-    out.push('', linesSection(p, st, 'lockWaitSeconds', 'Top lines by lock wait'), '', locksSection(p, st), '', eventWaitsSection(p, st));
+    if (isFreeThreaded(p)) {
+      out.push('', processTitle(p, st), '', freeThreadedThreadSection(p, st), '', freeThreadedLinesSection(p, st), '', stopTheWorldSection(p, st));
+      if (p.gilEnabledAt) out.push('', linesSection(p, st, 'gilWaitSeconds', 'Top lines by GIL wait'));
+    } else {
+      out.push('', processTitle(p, st), '', threadSection(p, st), '', linesSection(p, st, 'gilWaitSeconds', 'Top lines by GIL wait'));
+      out.push('', linesSection(p, st, 'lockWaitSeconds', 'Top lines by lock wait'));
+    }
+    out.push('', locksSection(p, st), '', eventWaitsSection(p, st));
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,7 @@
 /** Bins per page: series store pages, so a short-lived thread or lock costs little. */
 export const PAGE = 1024;
+const PAGE_BITS = 10;
+const PAGE_MASK = PAGE - 1;
 
 /**
  * The time bins of one process, in ticks from the header's start. The base
@@ -46,38 +48,65 @@ export class BinSeries {
 
   constructor(private readonly grid: BinGrid) {}
 
-  /** Adds the interval [t0, t1) in ticks; times before 0 count from 0. */
+  /** Adds the interval [t0, t1) in ticks; times before 0 count from 0. The hot path: every GIL state change. */
   add(t0: number, t1: number): void {
     if (!(t1 > t0)) return;
-    const grid = this.grid;
-    if (t0 < 0) t0 = 0;
     if (t1 < 0) return;
+    if (t0 < 0) t0 = 0;
+    const grid = this.grid;
     let b1 = Math.floor(t1 * grid.inverse);
     if (b1 >= grid.maxBins) {
       grid.fit(b1);
       b1 = Math.floor(t1 * grid.inverse);
     }
-    const inv = grid.inverse;
-    const b0 = Math.floor(t0 * inv);
+    const b0 = Math.floor(t0 * grid.inverse);
     if (b1 > this.lastBin) this.lastBin = b1;
+    // Bins are below maxBins (2^16), so integer shifts and masks are exact.
     if (b0 === b1) {
-      this.page(b0)[b0 % PAGE]! += t1 - t0;
+      (this.pages[b0 >> PAGE_BITS] ?? this.newPage(b0))[b0 & PAGE_MASK]! += t1 - t0;
       return;
     }
     const w = grid.width;
-    this.page(b0)[b0 % PAGE]! += (b0 + 1) * w - t0;
-    for (let b = b0 + 1; b < b1; b++) this.page(b)[b % PAGE]! += w;
-    this.page(b1)[b1 % PAGE]! += t1 - b1 * w;
+    this.page(b0)[b0 & PAGE_MASK]! += (b0 + 1) * w - t0;
+    for (let b = b0 + 1; b < b1; b++) this.page(b)[b & PAGE_MASK]! += w;
+    this.page(b1)[b1 & PAGE_MASK]! += t1 - b1 * w;
+  }
+
+  /**
+   * Spreads `amount` ticks (negative to take away) evenly over [t0, t1): a
+   * summary's time, known only in total over its span. An empty span puts
+   * it all in t0's bin.
+   */
+  addSpread(t0: number, t1: number, amount: number): void {
+    if (amount === 0 || !(t1 >= t0)) return;
+    if (t0 < 0) t0 = 0;
+    if (t1 <= t0) t1 = t0;
+    const grid = this.grid;
+    if (Math.floor(t1 * grid.inverse) >= grid.maxBins) grid.fit(Math.floor(t1 * grid.inverse));
+    const inv = grid.inverse;
+    const b0 = Math.floor(t0 * inv);
+    const b1 = Math.floor(t1 * inv);
+    if (b1 > this.lastBin) this.lastBin = b1;
+    if (b0 === b1) {
+      this.page(b0)[b0 % PAGE]! += amount;
+      return;
+    }
+    const density = amount / (t1 - t0);
+    const w = grid.width;
+    this.page(b0)[b0 % PAGE]! += ((b0 + 1) * w - t0) * density;
+    for (let b = b0 + 1; b < b1; b++) this.page(b)[b % PAGE]! += w * density;
+    this.page(b1)[b1 % PAGE]! += (t1 - b1 * w) * density;
   }
 
   private page(bin: number): Float64Array {
-    const p = (bin / PAGE) | 0;
-    let page = this.pages[p];
-    if (!page) {
-      while (this.pages.length < p) this.pages.push(undefined);
-      page = new Float64Array(PAGE);
-      this.pages[p] = page;
-    }
+    return this.pages[bin >> PAGE_BITS] ?? this.newPage(bin);
+  }
+
+  private newPage(bin: number): Float64Array {
+    const p = bin >> PAGE_BITS;
+    while (this.pages.length < p) this.pages.push(undefined);
+    const page = new Float64Array(PAGE);
+    this.pages[p] = page;
     return page;
   }
 

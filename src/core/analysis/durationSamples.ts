@@ -38,6 +38,34 @@ export class DurationSamples {
     this.count++;
   }
 
+  /** `n` samples of one value: a copy each while exact, one step once a histogram. */
+  addMany(value: number, n: number): void {
+    const v = value > 0 ? value : 0;
+    if (!(n > 0)) return;
+    if (this.exact && this.count + n > EXACT_LIMIT) this.toHistogram();
+    if (this.exact) {
+      for (let i = 0; i < n; i++) this.add(v);
+      return;
+    }
+    this.total += v * n;
+    if (v > this.max) this.max = v;
+    this.hist![bucketOf(v)]! += n;
+    this.count += n;
+  }
+
+  /**
+   * Durations known only by bucket (a summary's histogram): `counts[i]`
+   * samples taken at `values[i]`, with the exact sum and longest known
+   * apart, so `total` and `max` stay exact while percentiles are as good
+   * as the buckets.
+   */
+  addSummarised(values: ArrayLike<number>, counts: ArrayLike<number>, total: number, longest: number): void {
+    const before = this.total;
+    for (let i = 0; i < values.length; i++) this.addMany(values[i]!, counts[i]!);
+    this.total = before + Math.max(0, total);
+    if (longest > this.max) this.max = longest;
+  }
+
   private toHistogram(): void {
     const hist = new Float64Array(BUCKETS);
     const exact = this.exact!;

@@ -1,3 +1,4 @@
+import { ftClose } from './ftStates';
 import { contentionSpan } from './lockMachine';
 import type { ProcessContext } from './processContext';
 import { SiteCol } from './siteColumns';
@@ -16,12 +17,13 @@ import type { ThreadState } from './threadState';
 /** Adds the time in the current state up to `ts`. */
 export function closeState(t: ThreadState, c: ProcessContext, ts: number): void {
   if (t.contending) contentionSpan(t, c, ts); // rare: kept out of this hot function
+  if (c.ft) ftClose(t, ts); // a free-threaded build's states split where the GIL's do (ftStates.ts logs their blocked spans)
   const d = ts - t.since;
   switch (t.state) {
     case GilState.released:
       t.released += d;
       t.pendReleased += d;
-      if (t.waitLock >= 0 && d > 0) t.blockedLog.push2(t.since, ts);
+      if (t.waitLock >= 0 && d > 0 && !c.ft) t.blockedLog.push2(t.since, ts);
       break;
     case GilState.waiting:
       t.wait += d;
@@ -72,13 +74,22 @@ export function gilAcquire(t: ThreadState, c: ProcessContext, ts: number, gil: n
     }
   }
   closeState(t, c, ts);
-  attributePending(t, c, site);
+  // The site's row once for the four columns an acquire adds to (the hot path).
+  const at = sites.offset(site);
+  const row = sites.data;
+  row[at + SiteCol.held]! += t.pendHeld;
+  row[at + SiteCol.wait]! += t.pendWait;
+  row[at + SiteCol.released]! += t.pendReleased;
+  row[at + SiteCol.acquisitions]! += 1;
+  t.pendHeld = 0;
+  t.pendWait = 0;
+  t.pendReleased = 0;
   t.holdCarried = 0;
   t.state = GilState.held;
   t.gil = gil;
+  if (t.acquisitions === 0) t.firstSite = site;
   t.acquisitions++;
   c.gilAcquisitions[gil]!++;
-  sites.add(SiteCol.acquisitions, site, 1);
   t.lastSite = site;
   t.lastAcqTs = ts;
   t.handoffArmed = false;

@@ -3,10 +3,13 @@ const DENSE_IDS = 1 << 20;
 
 /**
  * Numeric columns indexed by a small integer id (site ids are 1, 2, … per
- * process): typed arrays that grow, with no object per id.
+ * process), with no object per id: one typed array, row after row, so the
+ * columns of one id are side by side (a GIL acquire adds to four of them).
  */
 export class IdColumns {
-  private cols: Float64Array[];
+  /** Row `r`'s value of column `c` is `data[r * columnCount + c]`; see `offset`. */
+  data: Float64Array;
+  private capacity = 64;
   private size = 0;
   private readonly sparse = new Map<number, number>();
   private readonly sparseIds: number[] = [];
@@ -14,11 +17,12 @@ export class IdColumns {
   private readonly seenIds: number[] = [];
 
   constructor(readonly columnCount: number) {
-    this.cols = Array.from({ length: columnCount }, () => new Float64Array(64));
+    this.data = new Float64Array(64 * columnCount);
   }
 
   /** The row for an id, growing the columns when needed. */
   row(id: number): number {
+    if (id < this.size && this.seen[id] === 1) return id; // the hot path: a known dense id
     let row = id;
     if (id >= DENSE_IDS) {
       const known = this.sparse.get(id);
@@ -29,17 +33,15 @@ export class IdColumns {
       this.seenIds.push(id);
     }
     if (row >= this.size) {
-      const capacity = this.cols[0]!.length;
-      if (row >= capacity) {
-        const next = Math.max(capacity * 2, row + 1);
-        this.cols = this.cols.map((c) => {
-          const grown = new Float64Array(next);
-          grown.set(c);
-          return grown;
-        });
+      if (row >= this.capacity) {
+        const next = Math.max(this.capacity * 2, row + 1);
+        const grown = new Float64Array(next * this.columnCount);
+        grown.set(this.data);
+        this.data = grown;
         const seen = new Uint8Array(next);
         seen.set(this.seen);
         this.seen = seen;
+        this.capacity = next;
       }
       this.size = row + 1;
     }
@@ -50,13 +52,19 @@ export class IdColumns {
     return row;
   }
 
+  /** Where the id's row starts in `data` (read `data` after this call: it may have grown). */
+  offset(id: number): number {
+    return this.row(id) * this.columnCount;
+  }
+
   add(column: number, id: number, value: number): void {
-    this.cols[column]![this.row(id)]! += value;
+    const at = this.offset(id) + column;
+    this.data[at]! += value;
   }
 
   get(column: number, id: number): number {
     const row = id >= DENSE_IDS ? this.sparse.get(id) : id;
-    return row === undefined || row >= this.size ? 0 : this.cols[column]![row]!;
+    return row === undefined || row >= this.size ? 0 : this.data[row * this.columnCount + column]!;
   }
 
   /** Every id that was given a row (with possibly zero values), in first-seen order. */

@@ -1,4 +1,5 @@
 import { LockAcquireFlag, LockKind, WaitKind } from '../format/layout';
+import { ftClose } from './ftStates';
 import { addTo, LockStats } from './lockStats';
 import { MAX_LOCK_ROWS } from './processContext';
 import type { ProcessContext } from './processContext';
@@ -46,6 +47,7 @@ export function lockNew(c: ProcessContext, id: number, kind: number, ts: number,
 
 export function lockWait(t: ThreadState, c: ProcessContext, id: number, kind: number, ts: number, site: number, holderSite: number): void {
   if (t.waitLock >= 0) finishWait(t, c, ts);
+  if (c.ft) ftClose(t, ts);
   t.waitLock = id;
   t.waitKind = kind;
   t.waitStart = ts;
@@ -101,8 +103,9 @@ export function openContention(t: ThreadState, end: number): { ticks: number; sp
   return { ticks, spans: spans.filter(([a, b]) => b > a) };
 }
 
-/** Ends the thread's open wait at `ts`. */
-export function finishWait(t: ThreadState, c: ProcessContext, ts: number): void {
+/** Ends the thread's open wait at `ts`; returns a contention wait's time (0 for the other kinds). */
+export function finishWait(t: ThreadState, c: ProcessContext, ts: number): number {
+  if (c.ft) ftClose(t, ts);
   const lock = lockOf(c, t.waitLock);
   const kind = t.waitKind;
   if (kind === WaitKind.acquire) {
@@ -116,6 +119,9 @@ export function finishWait(t: ThreadState, c: ProcessContext, ts: number): void 
     if (d > 0) lock.waitLog.push2(t.waitFirstRel, ts);
     t.lockWait += d;
     c.sites.add(SiteCol.lockWait, t.waitSite, d);
+    t.waitLock = -1;
+    t.contending = false;
+    return d;
   } else {
     const d = Math.max(0, ts - t.waitStart);
     const k = kind < 8 ? kind : 7;
@@ -131,21 +137,33 @@ export function finishWait(t: ThreadState, c: ProcessContext, ts: number): void 
   }
   t.waitLock = -1;
   t.contending = false;
+  return 0;
 }
 
-export function lockAcquire(t: ThreadState, c: ProcessContext, id: number, flags: number, ts: number, site: number): void {
+/** An object's own lock or a lock inside CPython (free-threaded): their holds are not recorded, only waits and wakes. */
+export function holdsUnseen(kind: number): boolean {
+  return kind === LockKind.object || kind === LockKind.internal;
+}
+
+/**
+ * @param wakerSite where the thread that woke this one let the lock or object go (free-threaded builds; 0 unknown):
+ *   the line whose hold made it wait
+ */
+export function lockAcquire(t: ThreadState, c: ProcessContext, id: number, flags: number, ts: number, site: number, wakerSite = 0): void {
   const lock = lockOf(c, id);
   const waited = t.waitLock === id;
   // A contended acquire is stamped when the lock was obtained, before the GIL_ACQUIRE read just before it.
   const floor = waited ? t.waitStart : t.lastTs;
   if (ts < floor) ts = floor;
-  if (waited) finishWait(t, c, ts);
+  const d = waited ? finishWait(t, c, ts) : 0;
+  if (wakerSite !== 0 && d > 0) addTo(lock.wakers, wakerSite, d);
   if (flags & LockAcquireFlag.gaveUp) {
     lock.gaveUp++;
     return;
   }
   lock.acquisitions++;
   if (waited || flags & LockAcquireFlag.contended) lock.contended++;
+  if (holdsUnseen(lock.kind)) return; // no LOCK_RELEASE will close a hold
   const stack = t.holdLock;
   for (let i = stack.length - 1; i >= 0; i--) {
     if (stack[i] !== id) continue;
@@ -168,6 +186,14 @@ export function lockAcquire(t: ThreadState, c: ProcessContext, id: number, flags
 }
 
 function removeHold(t: ThreadState, i: number): void {
+  if (i === t.holdLock.length - 1) {
+    // The innermost hold, as a rule: no shifting.
+    t.holdLock.pop();
+    t.holdStart.pop();
+    t.holdSite.pop();
+    t.holdDepth.pop();
+    return;
+  }
   t.holdLock.splice(i, 1);
   t.holdStart.splice(i, 1);
   t.holdSite.splice(i, 1);

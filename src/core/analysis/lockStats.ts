@@ -25,6 +25,8 @@ export class LockStats {
   readonly otherWaitBySite = new Map<number, Float64Array>();
   /** Contention wait by waiting site. */
   readonly waiters = new Map<number, Float64Array>();
+  /** Contention wait by the line where the waking thread let the lock or object go (LOCK_ACQUIRE's waker site, free-threaded builds). */
+  readonly wakers = new Map<number, Float64Array>();
   /** Contention wait of others by the holder site the runtime named in LOCK_WAIT: the fallback when the logs overflow. */
   readonly blockers = new Map<number, Float64Array>();
   /** Finished holds: (start, end, thread slot, acquiring site). */

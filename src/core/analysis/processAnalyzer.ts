@@ -1,8 +1,11 @@
-import { GilFlag, RecordType, ThreadFlag } from '../format/layout';
+import { ATTACH_GIL_INDEX, GilFlag, PhaseFlag, RecordType, StwFlag, ThreadFlag } from '../format/layout';
 import type { RecordSink } from '../format/recordSink';
+import { ftAttach, ftBegin, ftWaitsAt, ftDetach, ftGilReleased, ftQuiet, gilEnabled, phase, stwEnd, stwWait } from './ftMachine';
 import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilWait, threadEnd } from './gilMachine';
 import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
 import { ProcessContext } from './processContext';
+import { nameByTid, nameThread, threadAtAttach, threadStarted } from './attachedThreads';
+import { gilQuiet, lockQuiet, readLockQuiet, relativeTicks } from './quietSummaries';
 import { ThreadState } from './threadState';
 
 /** Options of the analysis, in nanoseconds. */
@@ -13,6 +16,13 @@ export interface AnalysisOptions {
   readonly baseBinNs?: number;
   /** Numbers the logs behind "who blocked whom" may hold per process (numberLog.ts); beyond, holders come from LOCK_WAIT's holder site. */
   readonly logNumbers?: number;
+  /**
+   * A recording with the full log kept (FORMAT.md recording flag bit 3)
+   * holds both the records its GIL_QUIET / LOCK_QUIET summaries stand for and
+   * the summaries: `use` analyses the summaries, `ignore` the full log.
+   * Other recordings are analysed whole. Default `use`.
+   */
+  readonly summaries?: 'use' | 'ignore';
 }
 
 export const DEFAULT_CONVOY_NS = 4.5e6; // ~ the default 5 ms switch interval
@@ -30,13 +40,29 @@ export class ProcessAnalyzer implements RecordSink {
   records = 0;
   private cur: ThreadState;
 
-  /** @param expectedTicks the process's length when known (it ended): bins are sized for it at once. */
-  constructor(ticksPerNs: number, options: AnalysisOptions = {}, expectedTicks?: number) {
+  /** start_ticks as two u32 halves: summaries name their spans in absolute ticks. */
+  private readonly baseLo: number;
+  private readonly baseHi: number;
+
+  /**
+   * @param expectedTicks the process's length when known (it ended): bins are sized for it at once
+   * @param startTicks the header's start_ticks, against which records' times are relative
+   */
+  /**
+   * @param ft a free-threaded build (header build flag bit 1), and whether its threads' attaching and detaching is recorded (recording flag bit 4)
+   */
+  constructor(private readonly ticksPerNs: number, options: AnalysisOptions = {}, expectedTicks?: number, startTicks = 0n, ft?: { readonly detachSeen: boolean }) {
+    this.baseLo = Number(startTicks & 0xffffffffn);
+    this.baseHi = Number(startTicks >> 32n);
     this.ctx = new ProcessContext(
       (options.convoyNs ?? DEFAULT_CONVOY_NS) * ticksPerNs,
       (options.baseBinNs ?? DEFAULT_BASE_BIN_NS) * ticksPerNs,
       options.logNumbers,
     );
+    if (ft) {
+      this.ctx.ft = true;
+      this.ctx.detachSeen = ft.detachSeen;
+    }
     if (expectedTicks !== undefined && expectedTicks > 0) this.ctx.grid.fit(expectedTicks * this.ctx.grid.inverse);
     this.cur = this.thread(0);
   }
@@ -46,6 +72,11 @@ export class ProcessAnalyzer implements RecordSink {
     if (!t) {
       const g = this.ctx.grid;
       t = new ThreadState(slot, g.newSeries(), g.newSeries(), g.newSeries(), this.ctx.logBudget);
+      if (this.ctx.ft) {
+        t.runningBins = g.newSeries();
+        t.stwBins = g.newSeries();
+        t.blockedBins = g.newSeries();
+      }
       this.threads.set(slot, t);
     }
     return t;
@@ -60,37 +91,60 @@ export class ProcessAnalyzer implements RecordSink {
     const t = this.cur;
     // Per thread, time never goes back: a damaged stamp cannot make a negative interval.
     // A contended LOCK_ACQUIRE is the exception: it is stamped when the lock was
-    // obtained, before the GIL_ACQUIRE written ahead of it (lockAcquire bounds it).
+    // obtained, before the GIL_ACQUIRE written ahead of it (lockAcquire bounds it);
+    // and so is a GIL_QUIET of the format's first draft, stamped at its last re-take but written before
+    // the thread's next record that is not tentative, after any tentative ones (gilQuiet bounds it).
     if (ts >= t.lastTs) t.lastTs = ts;
-    else if (type !== RecordType.lockAcquire) ts = t.lastTs;
+    else if (type !== RecordType.lockAcquire && type !== RecordType.gilQuiet) ts = t.lastTs;
+    const c = this.ctx;
     if (t.start !== t.start) {
       t.start = ts;
       t.since = ts;
+      if (c.ft) ftBegin(t, c, ts);
     }
-    const c = this.ctx;
+    // On a free-threaded build GIL index 255 is the thread attaching and detaching (ftMachine.ts), not a GIL.
+    const attachment = c.ft && (flags & GilFlag.indexMask) === ATTACH_GIL_INDEX;
     switch (type) {
       case RecordType.gilAcquire:
-        gilAcquire(t, c, ts, flags & GilFlag.indexMask, arg);
+        if (attachment) ftAttach(t, c, ts, arg);
+        else gilAcquire(t, c, ts, flags & GilFlag.indexMask, arg);
         break;
       case RecordType.gilRelease:
-        gilRelease(t, c, ts);
+        if (attachment) ftDetach(t, c, ts);
+        else {
+          gilRelease(t, c, ts);
+          if (c.ft) ftGilReleased(t);
+        }
         break;
       case RecordType.gilWait:
-        gilWait(t, c, ts, flags & GilFlag.indexMask);
+        if (!attachment) gilWait(t, c, ts, flags & GilFlag.indexMask);
         break;
       case RecordType.gilHandoff:
-        gilHandoff(t, c, ts);
+        if (!attachment) gilHandoff(t, c, ts);
         break;
       case RecordType.gilHoldSite:
-        gilHoldSite(t, c, ts, arg);
+        if (!attachment) gilHoldSite(t, c, ts, arg);
+        break;
+      case RecordType.stwWait:
+        stwWait(t, c, ts, (flags & StwFlag.requester) !== 0, p0);
+        break;
+      case RecordType.stwEnd:
+        stwEnd(t, c, ts, p0, p1, p2 === 0 && p3 === 0 ? NaN : (p3 - this.baseHi) * 4294967296 + (p2 - this.baseLo));
+        break;
+      case RecordType.phase:
+        phase(t, c, ts, arg, (flags & PhaseFlag.end) !== 0);
+        break;
+      case RecordType.gilEnabled:
+        gilEnabled(c, ts, arg);
         break;
       case RecordType.lockAcquire:
-        lockAcquire(t, c, arg, flags, ts, p0);
+        lockAcquire(t, c, arg, flags, ts, p0, p2);
         break;
       case RecordType.lockRelease:
         lockRelease(t, c, arg, ts);
         break;
       case RecordType.lockWait:
+        if (c.ft) ftWaitsAt(t, c, ts, p0);
         lockWait(t, c, arg, flags, ts, p0, p2);
         break;
       case RecordType.lockWaitEnd:
@@ -99,12 +153,30 @@ export class ProcessAnalyzer implements RecordSink {
       case RecordType.lockNew:
         lockNew(c, arg, flags, ts, p0, p1, p2, p3);
         break;
+      case RecordType.gilQuiet:
+        // The first draft's layout (one payload slot): count, released, span length, longest; stamped at the span's end.
+        if (attachment) ftQuiet(t, c, ts - p2, ts, arg, p0, p1);
+        else gilQuiet(t, c, ts - p2, ts, flags & GilFlag.indexMask, arg, p0, p1);
+        break;
+      case RecordType.cpuSample:
+        c.cpu.thread(arg, ts, p0, p1, p2, p3);
+        break;
+      case RecordType.machineSample:
+        c.cpu.machineSample(ts, arg, p0, p1, p2, p3);
+        break;
       case RecordType.threadStart:
         t.tid = arg;
         t.isMain = (flags & ThreadFlag.main) !== 0;
+        t.isGilscope = (flags & ThreadFlag.gilscope) !== 0;
+        threadStarted(t, c);
         break;
       case RecordType.threadName:
-        t.nameId = arg;
+        // With a payload (an attached recording) it names the thread with that Linux tid, not the writer.
+        if (p0 !== 0) nameByTid(this.threads.values(), c, p0, ts, arg);
+        else nameThread(t, ts, arg);
+        break;
+      case RecordType.threadAtAttach:
+        threadAtAttach(this.threads.values(), c, arg, ts, flags);
         break;
       case RecordType.threadEnd:
         threadEnd(t, c, ts);
@@ -117,5 +189,41 @@ export class ProcessAnalyzer implements RecordSink {
       default:
         break; // unknown types are skipped (their payload was skipped by `extra`)
     }
+  }
+
+  /** Records of two or more payload slots: GIL_QUIET and LOCK_QUIET (quietSummaries.ts reads both of their layouts). */
+  wideRecord(type: number, flags: number, arg: number, ts: number, words: Uint32Array, p: number, extra: number): void {
+    if ((type === RecordType.gilQuiet && extra < 2) || (type !== RecordType.gilQuiet && type !== RecordType.lockQuiet)) {
+      this.record(type, flags, arg, ts, words[p]!, words[p + 1]!, words[p + 2]!, words[p + 3]!);
+      return;
+    }
+    this.records++;
+    const t = this.cur;
+    // A summary applies to the span it names. Its stamp (when it was written) is no moment of the thread's:
+    // the writer reads its clock for it after the next record's time was taken, so it may even pass that
+    // record's, and must not hold the thread's time back (the clamp in `apply`).
+    let start: number;
+    let end: number;
+    if (type === RecordType.gilQuiet) {
+      // The writer's layout: count, released, longest; then the span's start and end in ticks.
+      // A span lies at or before the summary's stamp (damaged words must not stretch the heatmap's bins).
+      end = Math.min(ts, relativeTicks(words, p + 6, this.baseLo, this.baseHi));
+      start = Math.min(end, relativeTicks(words, p + 4, this.baseLo, this.baseHi));
+    } else {
+      const q = readLockQuiet(words, p, extra, ts, this.baseLo, this.baseHi);
+      start = q.spanStart;
+      end = q.spanEnd;
+      lockQuiet(this.ctx, this.ticksPerNs, arg, q, words);
+    }
+    if (t.start !== t.start) {
+      t.start = start;
+      t.since = start;
+      if (this.ctx.ft) ftBegin(t, this.ctx, start);
+    }
+    if (type === RecordType.gilQuiet) {
+      if (this.ctx.ft && (flags & GilFlag.indexMask) === ATTACH_GIL_INDEX) ftQuiet(t, this.ctx, start, end, arg, words[p]!, words[p + 1]!);
+      else gilQuiet(t, this.ctx, start, end, flags & GilFlag.indexMask, arg, words[p]!, words[p + 1]!);
+    }
+    if (end > t.lastTs) t.lastTs = end;
   }
 }

@@ -7,7 +7,7 @@
  * - `helper`: a process a library starts to serve the others, named by the rules
  *   below (multiprocessing's resource tracker and forkserver, a Manager's
  *   server, loky's resource tracker…), or a child that did no work of its own.
- * - `infrastructure`: a cluster engine's own processes (INFRASTRUCTURE_RULES).
+ * - `infrastructure`: a cluster engine's own processes (clusterRoles.ts, INFRASTRUCTURE_RULES).
  * - `worker`: any other child that did work.
  *
  * Helpers and infrastructure are never counted as workers, whatever they
@@ -33,12 +33,17 @@
  * its code and its work like any other.
  */
 
+import type { ProcessKey } from './processKeys';
+
 export type ProcessRole = 'main' | 'worker' | 'helper' | 'infrastructure';
 
 /** What the rules read about one process. */
 export interface ProcessFacts {
   readonly pid: number;
   readonly parentPid: number;
+  /** The process and its parent as the recording names them (processKeys.ts): a pid is one machine's. */
+  readonly key: ProcessKey;
+  readonly parentKey: ProcessKey;
   readonly argv: readonly string[];
   readonly executable: string;
   /** `file:function` of the functions its threads ran (any time at all), `/` as the path separator. */
@@ -46,6 +51,12 @@ export interface ProcessFacts {
   readonly threadNames: readonly string[];
   /** Seconds of its own work (workforce.ts: the Python it ran, imports aside, and its own code's time without the GIL). */
   readonly workSeconds: number;
+  /**
+   * Its place in a cluster engine (clusterRoles.ts), when it has one: an
+   * engine's daemon is infrastructure; an engine's worker is judged as a
+   * child even when its parent is not recorded (Ray's raylet starts them).
+   */
+  readonly cluster?: { readonly role: 'driver' | 'worker' | 'infrastructure'; readonly name: string } | null;
 }
 
 export interface RoleRule {
@@ -83,8 +94,9 @@ export const HELPER_RULES: readonly RoleRule[] = [
 ];
 
 /**
- * Cluster engines' own processes (role `infrastructure`): empty until a
- * scenario records one. See "Adding rules" above.
+ * Cluster engines' own processes (role `infrastructure`) that no engine
+ * rule names (clusterRoles.ts names Ray's, Dask's and ppserver's and hands
+ * them in as ProcessFacts.cluster). See "Adding rules" above.
  */
 export const INFRASTRUCTURE_RULES: readonly RoleRule[] = [];
 
@@ -106,29 +118,32 @@ function matches(rule: RoleRule, p: ProcessFacts, parent: ProcessFacts | undefin
 }
 
 /**
- * The role and name of every process, by pid. `rules` defaults to the
+ * The role and name of every process, by key. `rules` defaults to the
  * helpers' and the infrastructure's tables.
  */
 export function processRoles(
   processes: readonly ProcessFacts[],
   rules: readonly RoleRule[] = [...HELPER_RULES, ...INFRASTRUCTURE_RULES],
-): Map<number, ProcessRoleOf> {
-  const byPid = new Map(processes.map((p) => [p.pid, p]));
-  const roles = new Map<number, ProcessRoleOf>();
+): Map<ProcessKey, ProcessRoleOf> {
+  const byKey = new Map(processes.map((p) => [p.key, p]));
+  const roles = new Map<ProcessKey, ProcessRoleOf>();
   const unnamed: ProcessFacts[] = [];
   for (const p of processes) {
-    const parent = byPid.get(p.parentPid);
+    const parent = byKey.get(p.parentKey);
     const rule = rules.find((r) => matches(r, p, parent));
-    if (rule) roles.set(p.pid, { role: rule.role, name: rule.name });
-    else if (!parent) roles.set(p.pid, { role: 'main', name: 'main process' });
+    if (rule) roles.set(p.key, { role: rule.role, name: rule.name });
+    else if (p.cluster?.role === 'infrastructure') roles.set(p.key, { role: 'infrastructure', name: p.cluster.name });
+    else if (!parent && p.cluster?.role !== 'worker') roles.set(p.key, { role: 'main', name: 'main process' });
     else unnamed.push(p);
   }
   // The busiest process that no rule names (the main one included) sets the scale of "did work".
-  const candidates = processes.filter((p) => roles.get(p.pid)?.role === 'main' || unnamed.includes(p));
+  const candidates = processes.filter((p) => roles.get(p.key)?.role === 'main' || unnamed.includes(p));
   const busiest = Math.max(0, ...candidates.map((p) => p.workSeconds));
   const floor = Math.max(MIN_WORK_SECONDS, WORKER_SHARE_OF_BUSIEST * busiest);
   for (const p of unnamed) {
-    roles.set(p.pid, p.workSeconds >= floor ? { role: 'worker', name: 'worker process' } : { role: 'helper', name: 'idle child process (did no work of its own)' });
+    const engine = p.cluster?.role === 'worker' ? p.cluster.name : undefined;
+    if (p.workSeconds >= floor) roles.set(p.key, { role: 'worker', name: engine ?? 'worker process' });
+    else roles.set(p.key, { role: 'helper', name: engine ? `idle ${engine} (did no work of its own)` : 'idle child process (did no work of its own)' });
   }
   return roles;
 }

@@ -1,16 +1,29 @@
 import { GsrReader } from '../format/gsrReader';
+import type { FileHeader } from '../format/header';
+import { BuildFlag, GilMode, RecordingFlag } from '../format/layout';
 import { readRecorderNotes } from '../format/recorderNotes';
 import type { RecorderNote } from '../format/recorderNotes';
-import { listRecording } from '../format/recordingDir';
+import { readClusterNotes } from '../format/clusterNotes';
+import type { ClusterNote } from '../format/clusterNotes';
+import { listRecordingTree } from '../format/recordingTree';
 import type { SessionInfo } from '../format/session';
 import { Heatmap } from './heatmap';
 import type { ProcessResult } from './model';
 import { processAlive } from './processAlive';
 import { ProcessAnalyzer } from './processAnalyzer';
 import type { AnalysisOptions } from './processAnalyzer';
+import { bootOffsets } from './hostClocks';
+import { machineTags } from './processKeys';
+import type { MachineIdentity } from './processKeys';
 import { folderWarnings, recordingWarnings } from './recordingWarnings';
 import { snapshot } from './snapshot';
 import { SourceNames } from './sourceNames';
+
+/** A free-threaded build recorded exactly: its threads have the states of ftMachine.ts. */
+function freeThreaded(h: FileHeader): { detachSeen: boolean } | undefined {
+  if ((h.buildFlags & BuildFlag.freeThreaded) === 0 || h.gilMode === GilMode.sampled) return undefined;
+  return { detachSeen: (h.live.recordingFlags & RecordingFlag.detachSeen) !== 0 };
+}
 
 /** The analysis of a whole recording directory at one moment. */
 export interface RecordingAnalysis {
@@ -24,9 +37,18 @@ export interface RecordingAnalysis {
   readonly warnings: readonly string[];
   /** Records decoded, all processes together. */
   readonly records: number;
+  /**
+   * A cluster's recording read as one (docs/clusters.md): true when the
+   * folder held per-host folders. Their clocks are aligned through each
+   * file's realtime pair (hostClocks.ts).
+   */
+  readonly hostFolders?: boolean;
+  /** What cluster engines' processes said of themselves (cluster-<pid>.json), by process. */
+  readonly clusterNotes?: ReadonlyMap<ProcessResult, ClusterNote>;
 }
 
 interface Entry {
+  readonly folder: string;
   readonly reader: GsrReader;
   readonly analyzer: ProcessAnalyzer;
   ended: boolean;
@@ -42,8 +64,12 @@ interface Entry {
 export class RecordingSession {
   private readonly entries = new Map<string, Entry>();
   private session: SessionInfo | undefined;
+  /** The folder session.json was read from: the launcher's pid is a process of that folder's machine. */
+  private sessionFolder: string | undefined;
   private sessionDamaged: string | undefined;
   private notes: readonly RecorderNote[] = [];
+  private hostFolders = false;
+  private clusterNotes = new Map<string, Map<number, ClusterNote>>();
   private names: SourceNames | undefined;
   private closed = false;
 
@@ -52,39 +78,66 @@ export class RecordingSession {
   /** Reads new records; returns the number of records decoded by this call. */
   poll(): number {
     if (this.closed) throw new Error('RecordingSession used after close');
-    const files = listRecording(this.path);
-    this.session = files.session;
-    this.sessionDamaged = files.sessionDamaged;
-    this.notes = files.dir === this.path ? readRecorderNotes(files.dir) : []; // a single .gsr file: its folder is not the recording
+    const tree = listRecordingTree(this.path);
+    this.hostFolders = tree.hostFolders;
+    const withSession = tree.folders.find((f) => f.session || f.sessionDamaged) ?? tree.folders[0]!;
+    this.session = withSession.session;
+    this.sessionFolder = withSession.dir;
+    this.sessionDamaged = withSession.sessionDamaged;
+    // a single .gsr file: its folder is not the recording
+    this.notes = tree.folders.flatMap((files) => (files.dir === this.path || tree.hostFolders ? readRecorderNotes(files.dir) : []));
+    for (const files of tree.folders) this.clusterNotes.set(files.dir, readClusterNotes(files.dir));
     let before = 0;
     let after = 0;
-    for (const file of files.gsrFiles) {
-      let e = this.entries.get(file);
-      if (!e) {
-        let analyzer: ProcessAnalyzer | undefined;
-        const reader = new GsrReader(file, (h) => {
-          const ended = h.live.endKind !== 0 && h.live.endTicks > h.startTicks;
-          analyzer = new ProcessAnalyzer(h.ticksPerNs, this.options, ended ? Number(h.live.endTicks - h.startTicks) : undefined);
-          return analyzer;
-        });
-        e = { reader, analyzer: analyzer!, ended: false };
-        this.entries.set(file, e);
+    for (const files of tree.folders) {
+      for (const file of files.gsrFiles) {
+        let e = this.entries.get(file);
+        if (!e) {
+          let analyzer: ProcessAnalyzer | undefined;
+          const reader = new GsrReader(file, (h) => {
+            const ended = h.live.endKind !== 0 && h.live.endTicks > h.startTicks;
+            analyzer = new ProcessAnalyzer(h.ticksPerNs, this.options, ended ? Number(h.live.endTicks - h.startTicks) : undefined, h.startTicks, freeThreaded(h));
+            return analyzer;
+          }, { summaries: this.options.summaries });
+          e = { folder: files.dir, reader, analyzer: analyzer!, ended: false };
+          this.entries.set(file, e);
+        }
+        if (e.ended) continue;
+        before += e.analyzer.records;
+        e.ended = e.reader.poll().ended;
+        after += e.analyzer.records;
       }
-      if (e.ended) continue;
-      before += e.analyzer.records;
-      e.ended = e.reader.poll().ended;
-      after += e.analyzer.records;
     }
     return after - before;
   }
 
   result(): RecordingAnalysis {
     const entries = [...this.entries.values()];
-    const startNs = entries.reduce((m, e) => (e.reader.header.startMonoNs < m ? e.reader.header.startMonoNs : m), entries[0]?.reader.header.startMonoNs ?? 0n);
-    const processes = entries
-      .map((e) => snapshot(e.reader, e.analyzer, startNs, !e.ended && processAlive(e.reader.header.pid), this.sourceNames()))
-      .sort((a, b) => a.startSeconds - b.startSeconds || a.pid - b.pid)
-      .map((p) => withLauncherExitCode(p, this.session));
+    // Each machine's monotonic clock moved onto the reference machine's (hostClocks.ts); 0 for a one-machine recording.
+    const shift = bootOffsets(entries.map((e) => e.reader.header));
+    const shiftOf = (e: Entry) => shift.get(e.reader.header.bootId) ?? 0n;
+    const startNs = entries.reduce((m, e) => (e.reader.header.startMonoNs + shiftOf(e) < m ? e.reader.header.startMonoNs + shiftOf(e) : m), entries[0] ? entries[0].reader.header.startMonoNs + shiftOf(entries[0]) : 0n);
+    // Two machines may hold the same pid: a process is keyed by its machine too (processKeys.ts).
+    const machine = (e: Entry): MachineIdentity => {
+      const h = e.reader.header;
+      return h.formatVersion >= 2 ? { host: h.host, bootId: h.bootId } : { host: null, bootId: null };
+    };
+    const tagOf = machineTags(entries.map(machine));
+    const snapped = entries
+      .map((e) => {
+        const tag = tagOf(machine(e));
+        // a pid names a live process on this machine only: one of another machine is never said to run
+        const alive = !e.ended && tag === '' && processAlive(e.reader.header.pid);
+        const p = snapshot(e.reader, e.analyzer, startNs - shiftOf(e), alive, this.sourceNames(), tag);
+        return { e, p: e.folder === this.sessionFolder ? withLauncherExitCode(p, this.session) : p };
+      })
+      .sort((a, b) => a.p.startSeconds - b.p.startSeconds || a.p.pid - b.p.pid || (a.p.key < b.p.key ? -1 : a.p.key > b.p.key ? 1 : 0));
+    const processes = snapped.map((x) => x.p);
+    const clusterNotes = new Map<ProcessResult, ClusterNote>();
+    for (const { e, p } of snapped) {
+      const note = this.clusterNotes.get(e.folder)?.get(p.pid);
+      if (note) clusterNotes.set(p, note);
+    }
     const wallSeconds = processes.reduce((m, p) => Math.max(m, p.endSeconds), 0);
     return {
       dir: this.path,
@@ -95,6 +148,8 @@ export class RecordingSession {
       heatmap: Heatmap.merge(processes.map((p) => p.heatmap)),
       warnings: [...folderWarnings(this.notes, this.sessionDamaged), ...recordingWarnings(processes)],
       records: entries.reduce((n, e) => n + e.analyzer.records, 0),
+      hostFolders: this.hostFolders,
+      clusterNotes,
     };
   }
 

@@ -1,20 +1,48 @@
 import type { RecorderNote } from '../format/recorderNotes';
+import { busyMachine, busyMachineText } from './busyMachine';
 import type { ProcessResult } from './model';
 
-/** Warnings a person must see next to the numbers: never silent about gaps. */
+/** `100 MB`, `1.5 MB`: a size cap in decimal megabytes. */
+function megabytes(bytes: number): string {
+  const mb = bytes / 1e6;
+  return `${mb >= 10 ? Math.round(mb) : Number(mb.toFixed(1))} MB`;
+}
+
+/**
+ * Warnings a person must see next to the numbers: never silent about gaps.
+ * An attached recording is said where the process is shown ("attached at
+ * T"), not warned about: what came before is simply not part of it.
+ */
 export function recordingWarnings(processes: readonly ProcessResult[]): string[] {
   const out: string[] = [];
   for (const p of processes) {
-    const who = `process ${p.pid}`;
+    const who = `process ${p.key}`;
     if (p.lostRecords > 0) out.push(`${who}: ${p.lostRecords} records were lost (disk full or mapping failed); totals are incomplete`);
+    if (p.cappedAtSeconds !== null) {
+      const cap = p.capBytes !== null ? ` (${megabytes(p.capBytes)})` : '';
+      out.push(`recording stopped at the size cap${cap} at ${p.cappedAtSeconds.toFixed(2)} s in ${who}; what came after is not recorded`);
+    }
     if (p.running) out.push(`${who} is still running: the report covers what it has recorded so far`);
-    else if (p.endKind === 'unknown' && p.python.sampled) out.push(`${who} ended between samples: the sampler did not see its exit status`);
+    else if (p.cappedAtSeconds !== null) {
+      // Its end is known or not, but the report ends at the cap either way.
+    } else if (p.endKind === 'unknown' && p.python.sampled) out.push(`${who} ended between samples: the sampler did not see its exit status`);
     else if (p.endKind === 'unknown') out.push(`${who} ended without a word (killed with SIGKILL?): times end at its last record`);
     if (p.endKind === 'signal') out.push(`${who} was ended by signal ${p.signal ?? '?'}`);
     if (p.python.sampled) out.push(`${who}: GIL states were sampled${p.python.sampleHz ? ` at ${p.python.sampleHz} Hz` : ''}, not recorded exactly`);
-    if (!p.python.gilEnabled) out.push(`${who}: runs without a GIL (free-threaded): there is no GIL contention to measure`);
+    if (p.gilEnabledAt) out.push(gilEnabledText(who, p.gilEnabledAt));
+    const busy = busyMachine(p);
+    if (busy) out.push(processes.length > 1 ? `${who}: ${busyMachineText(busy)}` : busyMachineText(busy));
   }
   return out;
+}
+
+/**
+ * A free-threaded build whose GIL was turned on while it ran: the program ran
+ * with a GIL from then on, which it does not have bare.
+ */
+export function gilEnabledText(who: string, at: { readonly seconds: number; readonly module: string | null }): string {
+  if (at.module === null) return `${who}: a free-threaded Python running with its GIL on (PYTHON_GIL=1 or -X gil=1): its threads take turns on it`;
+  return `${who}: the GIL was turned on at ${at.seconds.toFixed(2)} s to import ${at.module}, which does not declare that it runs without one (Py_mod_gil): its threads take turns on it from then on`;
 }
 
 /**

@@ -8,6 +8,12 @@ export const SiteCol = {
   convoyWait: 5,
   acquisitions: 6,
   blocked: 7,
+  /** Free-threaded builds (ftMachine.ts): attached and not waiting, named by the line it attached again at. */
+  running: 8,
+  /** Detached (I/O, sleep, native code), named likewise. */
+  detached: 9,
+  /** Stopped by the world, at the line it stood on (STW_WAIT's site). */
+  stw: 10,
 } as const;
 
-export const SITE_COLUMNS = 8;
+export const SITE_COLUMNS = 11;

@@ -1,5 +1,6 @@
 import { Heatmap } from './heatmap';
 import type { BinTime, LockRowSource, ThreadRowSource } from './heatmap';
+import { FtState, ftStateOf } from './ftStates';
 import { openContention } from './lockMachine';
 import type { LockResult, ThreadResult } from './model';
 import { freezeSeries } from './prefixSeries';
@@ -11,7 +12,21 @@ import type { TimeMap } from './timeMap';
 /** Lock rows shown: the locks with the most wait, then hold. */
 export const HEATMAP_LOCK_ROWS = 64;
 
+/** A free-threaded thread's running, stopped and blocked bins, with the state open at `stop`. */
+function ftRows(t: ThreadState, w: number, stop: number): Pick<ThreadRowSource, 'running' | 'stw' | 'blocked'> {
+  if (!t.runningBins || !t.stwBins || !t.blockedBins) return {};
+  const s = t.state === GilState.ended ? FtState.none : ftStateOf(t);
+  const open = (state: number): [number, number][] => (s === state && stop > t.ftSince ? [[t.ftSince, stop]] : []);
+  return {
+    running: freezeSeries(t.runningBins, w, open(FtState.running)),
+    stw: freezeSeries(t.stwBins, w, open(FtState.stw)),
+    blocked: freezeSeries(t.blockedBins, w, open(FtState.blocked)),
+  };
+}
+
+/** `key`: the process's key (processKeys.ts), which its rows' keys begin with. */
 export function buildHeatmap(
+  key: string,
   pid: number,
   c: ProcessContext,
   threads: readonly [ThreadState, ThreadResult][],
@@ -25,7 +40,7 @@ export function buildHeatmap(
     const stop = t.state === GilState.ended ? t.end : end;
     return {
       kind: 'thread',
-      key: `${pid}/${t.slot}`,
+      key: `${key}/${t.slot}`,
       label: r.name,
       pid,
       startSeconds: r.startSeconds,
@@ -34,6 +49,7 @@ export function buildHeatmap(
       held: freezeSeries(t.heldBins, w, t.state === GilState.held ? [[t.since, stop]] : []),
       wait: freezeSeries(t.waitBins, w, t.state === GilState.waiting ? [[t.since, stop]] : []),
       lockWait: freezeSeries(t.lockWaitBins, w, openContention(t, stop).spans),
+      ...ftRows(t, w, stop),
     };
   });
   const lockRows: LockRowSource[] = [];
@@ -43,7 +59,7 @@ export function buildHeatmap(
     if (!stats?.waitBins || !stats.holdBins || l.waitSeconds + l.holdSeconds === 0) continue;
     lockRows.push({
       kind: 'lock',
-      key: `${pid}/lock/${l.id}`,
+      key: `${key}/lock/${l.id}`,
       label: l.name ?? `${l.kind} #${l.id}${l.createdAt ? ` (${l.createdAt.file}:${l.createdAt.line})` : ''}`,
       pid,
       time: bt,

@@ -1,10 +1,10 @@
 import type { Definitions } from '../format/definitions';
-import { LOCK_KIND_NAMES, WAIT_KIND_NAMES } from '../format/layout';
+import { LOCK_KIND_NAMES, LockKind, WAIT_KIND_NAMES } from '../format/layout';
+import { DurationSamples } from './durationSamples';
 import { cloneSamples } from './durationSamples';
-import type { DurationSamples } from './durationSamples';
 import type { LockResult, Percentiles, SiteRef } from './model';
 import type { LockStats } from './lockStats';
-import { openContention } from './lockMachine';
+import { holdsUnseen, openContention } from './lockMachine';
 import type { ProcessContext } from './processContext';
 import { blockingBySite } from './snapshotHolders';
 import type { Hold } from './snapshotHolders';
@@ -67,6 +67,8 @@ function blocking(c: ProcessContext, lock: LockStats, closed: readonly Hold[], t
   return blockingBySite(lock, closed, openWaits, bySlot);
 }
 
+const NO_HOLDS: { holds: DurationSamples; bySite: Map<number, number>; closed: Hold[] } = { holds: new DurationSamples(), bySite: new Map(), closed: [] };
+
 /**
  * Rows keyed by site id, summed per (file, line, function): the runtime may
  * name one line by several sites.
@@ -95,15 +97,17 @@ export function lockResults(
   const bySlot = new Map(threads.map((t) => [t.slot, t]));
   const waitedOn = new Set(threads.map((t) => t.waitLock));
   for (const lock of c.locks.values()) {
-    const { holds, bySite, closed } = closeOpenHolds(lock, threads, end);
+    // An object's own lock (free-threaded): no hold is recorded; who held it is the line where the thread that woke each waiter let it go.
+    const object = holdsUnseen(lock.kind);
+    const { holds, bySite, closed } = object ? NO_HOLDS : closeOpenHolds(lock, threads, end);
     const contended = lock.waits.count > 0 || waitedOn.has(lock.id);
-    const blockers = contended ? blocking(c, lock, closed, threads, bySlot, end) : new Map<number, number>();
+    const blockers = object ? new Map([...lock.wakers].map(([k, v]) => [k, v[0]!])) : contended ? blocking(c, lock, closed, threads, bySlot, end) : new Map<number, number>();
     const holders = new Set([...bySite.keys(), ...blockers.keys()]);
     const createdAt = lock.createSite === 0 ? null : siteRef(defs, lock.createSite);
     out.push({
       id: lock.id,
-      kind: LOCK_KIND_NAMES[lock.kind] ?? (lock.kind === 0 ? 'unknown' : `kind ${lock.kind}`),
-      name: defs.string(lock.nameId) ?? (createdAt ? (names?.nameAt(createdAt.file, createdAt.line) ?? null) : null),
+      kind: lock.kind === LockKind.object ? (defs.string(lock.nameId) ?? 'object') : (LOCK_KIND_NAMES[lock.kind] ?? (lock.kind === 0 ? 'unknown' : `kind ${lock.kind}`)),
+      name: lock.kind === LockKind.object ? null : (defs.string(lock.nameId) ?? (createdAt ? (names?.nameAt(createdAt.file, createdAt.line) ?? null) : null)),
       createdAt,
       acquisitions: lock.acquisitions,
       contended: lock.contended,

@@ -1,4 +1,5 @@
 import type { Definitions } from '../format/definitions';
+import { FtState, ftStateOf } from './ftStates';
 import type { FunctionResult, LineResult } from './model';
 import type { ProcessContext } from './processContext';
 import { SiteCol } from './siteColumns';
@@ -19,15 +20,23 @@ export function siteResults(
   defs: Definitions,
   time: TimeMap,
 ): { lines: LineResult[]; functions: FunctionResult[] } {
-  const extra = new Map<number, [number, number, number]>();
+  // held, wait, released, running, detached: not named by an acquire (or an attach) yet
+  const extra = new Map<number, [number, number, number, number, number]>();
   for (const t of threads) {
     if (t.start !== t.start) continue;
-    const p = pendingTicks(t, endOf(t));
-    if (p.held + p.wait + p.released === 0) continue;
-    const e = extra.get(t.lastSite) ?? [0, 0, 0];
+    const stop = endOf(t);
+    const p = pendingTicks(t, stop);
+    const ft = ftStateOf(t);
+    const open = Math.max(0, stop - t.ftSince);
+    const running = t.pendRunning + (ft === FtState.running ? open : 0);
+    const detached = t.pendDetached + (ft === FtState.detached ? open : 0);
+    if (p.held + p.wait + p.released + running + detached === 0) continue;
+    const e = extra.get(t.lastSite) ?? [0, 0, 0, 0, 0];
     e[0] += p.held;
     e[1] += p.wait;
     e[2] += p.released;
+    e[3] += running;
+    e[4] += detached;
     extra.set(t.lastSite, e);
   }
   const ids = new Set(c.sites.ids());
@@ -35,21 +44,27 @@ export function siteResults(
   const lines = new Map<string, Mutable<LineResult>>();
   const sec = (ticks: number): number => time.duration(ticks);
   for (const id of ids) {
-    const e = extra.get(id) ?? [0, 0, 0];
+    const e = extra.get(id) ?? [0, 0, 0, 0, 0];
     const held = c.sites.get(SiteCol.held, id) + e[0];
     const wait = c.sites.get(SiteCol.wait, id) + e[1];
     const released = c.sites.get(SiteCol.released, id) + e[2];
     const lockWait = c.sites.get(SiteCol.lockWait, id);
     const blocked = c.sites.get(SiteCol.blocked, id);
     const acquisitions = c.sites.get(SiteCol.acquisitions, id);
-    if (held + wait + released + lockWait + blocked + acquisitions === 0) continue;
+    const running = c.sites.get(SiteCol.running, id) + e[3];
+    const detached = c.sites.get(SiteCol.detached, id) + e[4];
+    const stw = c.sites.get(SiteCol.stw, id);
+    if (held + wait + released + lockWait + blocked + acquisitions + running + detached + stw === 0) continue;
     const s = defs.site(id);
     const key = `${s.file}\0${s.line}\0${s.function}`;
     const row = lines.get(key) ?? {
       file: s.file, line: s.line, function: s.function,
       gilHeldSeconds: 0, gilWaitSeconds: 0, releasedSeconds: 0, lockWaitSeconds: 0, blockedSeconds: 0,
-      acquisitions: 0, convoyCount: 0, convoyWaitSeconds: 0,
+      acquisitions: 0, convoyCount: 0, convoyWaitSeconds: 0, runningSeconds: 0, detachedSeconds: 0, stopTheWorldSeconds: 0,
     };
+    row.runningSeconds += sec(running);
+    row.detachedSeconds += sec(detached);
+    row.stopTheWorldSeconds += sec(stw);
     row.gilHeldSeconds += sec(held);
     row.gilWaitSeconds += sec(wait);
     row.releasedSeconds += sec(released);
@@ -75,8 +90,11 @@ function byFunction(defs: Definitions, ids: Set<number>, lines: Map<string, Line
     const f = out.get(key) ?? {
       file: l.file, function: l.function, firstLine: firstLine.get(key) ?? 0,
       gilHeldSeconds: 0, gilWaitSeconds: 0, releasedSeconds: 0, lockWaitSeconds: 0, blockedSeconds: 0,
-      acquisitions: 0, convoyCount: 0, convoyWaitSeconds: 0,
+      acquisitions: 0, convoyCount: 0, convoyWaitSeconds: 0, runningSeconds: 0, detachedSeconds: 0, stopTheWorldSeconds: 0,
     };
+    f.runningSeconds += l.runningSeconds;
+    f.detachedSeconds += l.detachedSeconds;
+    f.stopTheWorldSeconds += l.stopTheWorldSeconds;
     f.gilHeldSeconds += l.gilHeldSeconds;
     f.gilWaitSeconds += l.gilWaitSeconds;
     f.releasedSeconds += l.releasedSeconds;

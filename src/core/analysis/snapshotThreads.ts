@@ -1,6 +1,10 @@
 import type { Definitions } from '../format/definitions';
+import { ftTotals } from './ftMachine';
+import { FtState, ftStateOf } from './ftStates';
 import { openContention } from './lockMachine';
 import type { ThreadResult, WaitRef } from './model';
+import { NO_CPU_FIGURES } from './snapshotCpu';
+import type { ThreadCpuFigures } from './snapshotCpu';
 import { GilState, TOP_WAITS } from './threadState';
 import type { ThreadState } from './threadState';
 import type { TimeMap } from './timeMap';
@@ -28,22 +32,35 @@ export function pendingTicks(t: ThreadState, end: number): { held: number; wait:
   };
 }
 
-/** The thread's blocked spans in seconds, the one still open at `stop` included; null when `complete` is false. */
-function blockedSpans(t: ThreadState, stop: number, time: TimeMap, complete: boolean): Float64Array | null {
+/** The free-threaded state open at the end is a wait (a lock or object, an event, a pause). */
+function ftWaiting(t: ThreadState): boolean {
+  const s = ftStateOf(t);
+  return s === FtState.lockWait || s === FtState.blocked || s === FtState.stw;
+}
+
+/**
+ * The thread's blocked spans in seconds, the one still open at `stop` included; null when `complete` is false.
+ * On a free-threaded build a stop-the-world wait blocks it too, and its open state starts at `ftSince`.
+ */
+function blockedSpans(t: ThreadState, stop: number, time: TimeMap, complete: boolean, ft: boolean): Float64Array | null {
   if (!complete) return null;
   const log = t.blockedLog;
-  const open = t.state === GilState.released && t.waitLock >= 0 && stop > t.since;
+  const from = ft ? t.ftSince : t.since;
+  const open = t.state === GilState.released && (ft ? ftWaiting(t) : t.waitLock >= 0) && stop > from;
   const out = new Float64Array(log.size + (open ? 2 : 0));
   for (let i = 0; i < log.size; i++) out[i] = time.seconds(log.at(i));
   if (open) {
-    out[log.size] = time.seconds(t.since);
+    out[log.size] = time.seconds(from);
     out[log.size + 1] = time.seconds(stop);
   }
   return out;
 }
 
-/** @param spansComplete false when the process's logs ran out of room (blocked spans then unknown). */
-export function threadResult(t: ThreadState, end: number, time: TimeMap, defs: Definitions, spansComplete = true): ThreadResult {
+/**
+ * @param spansComplete false when the process's logs ran out of room (blocked spans then unknown)
+ * @param cpu what the thread's CPU samples say (snapshotCpu.ts)
+ */
+export function threadResult(t: ThreadState, end: number, time: TimeMap, defs: Definitions, spansComplete = true, cpu: ThreadCpuFigures = NO_CPU_FIGURES, ft = false): ThreadResult {
   const ended = t.state === GilState.ended;
   const stop = ended ? t.end : Math.max(end, t.lastTs);
   const totals = closedTotals(t, stop);
@@ -74,6 +91,20 @@ export function threadResult(t: ThreadState, end: number, time: TimeMap, defs: D
     blockedSeconds: time.duration(totals.blocked),
     convoy: { count: t.convoyCount, waitSeconds: time.duration(t.convoyWait) },
     longestWaits,
-    blockedSpans: blockedSpans(t, stop, time, spansComplete),
+    blockedSpans: blockedSpans(t, stop, time, spansComplete, ft),
+    ...cpu,
+    states: ft ? ftStates(t, stop, time) : null,
+    attaches: t.attaches,
+  };
+}
+
+function ftStates(t: ThreadState, stop: number, time: TimeMap): ThreadResult['states'] {
+  const s = ftTotals(t, stop);
+  return {
+    runningSeconds: time.duration(s.running),
+    lockWaitSeconds: time.duration(s.lockWait),
+    stopTheWorldSeconds: time.duration(s.stw),
+    blockedSeconds: time.duration(s.blocked),
+    detachedSeconds: time.duration(s.detached),
   };
 }

@@ -15,7 +15,11 @@ export const TOP_WAITS = 5;
 export class ThreadState {
   tid = 0;
   isMain = false;
+  /** gilscope's own sampling thread (THREAD_START flag bit 1): not the program's, left out of every result. */
+  isGilscope = false;
   nameId = 0;
+  /** When the thread was last named (THREAD_NAME by itself, or by the thread that attached the recording). */
+  nameTs = -Infinity;
   /** THREAD_START's time, or the first record's when it was lost. */
   start = NaN;
   end = NaN;
@@ -34,6 +38,8 @@ export class ThreadState {
   pendReleased = 0;
   pendWait = 0;
   lastSite = 0;
+  /** The site of the thread's first GIL acquire: names time before it learnt late (THREAD_AT_ATTACH read after its records). */
+  firstSite = 0;
   lastHold = 0;
   /** Of the hold going on, the ticks before its current piece (GIL_HOLD_SITE splits a hold into pieces). */
   holdCarried = 0;
@@ -86,6 +92,38 @@ export class ThreadState {
    * blocked, unable to run whatever the GIL did. The suggestions read which threads could have run at once.
    */
   readonly blockedLog: NumberLog;
+
+  /*
+   * Free-threaded builds (ftMachine.ts): the thread's state when it holds no
+   * GIL, by priority: waiting on a lock or object (a contention wait), blocked
+   * on an event, stopped by the world, else running (attached) or detached.
+   */
+  /** Its thread state is attached (GIL index 255 records): it runs Python. */
+  attached = false;
+  /** `attached` is a guess (at its start, or after it let a real GIL go): its next index-255 record tells. */
+  attachGuessed = true;
+  /** The detached spans counted on that guess: [start, end, …], made running when it proves wrong. */
+  readonly guessSpans: number[] = [];
+  /** In a stop-the-world wait (STW_WAIT … STW_END): since, where it stood, whether it asked for the pause. */
+  stw = false;
+  stwStart = 0;
+  stwSite = 0;
+  stwRequester = false;
+  ftSince = NaN;
+  ftRunning = 0;
+  ftLockWait = 0;
+  ftStw = 0;
+  ftBlocked = 0;
+  ftDetached = 0;
+  /** Running and detached time not yet named by an attach's line. */
+  pendRunning = 0;
+  pendDetached = 0;
+  /** Times it attached again (index-255 acquires and the re-takes of their summaries). */
+  attaches = 0;
+  /** Bins of the free-threaded states (free-threaded processes only); detached is what the others leave. */
+  runningBins: BinSeries | undefined;
+  stwBins: BinSeries | undefined;
+  blockedBins: BinSeries | undefined;
 
   constructor(
     readonly slot: number,

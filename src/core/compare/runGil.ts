@@ -22,7 +22,7 @@ export function taskRows(a: RecordingAnalysis, tasks: readonly WhatIfTask[]): Th
   const wanted = new Set(tasks.map((t) => `${t.pid}/${t.tid}`));
   const keys = new Set<string>();
   for (const p of a.processes) {
-    for (const t of p.threads) if (wanted.has(`${p.pid}/${t.tid}`)) keys.add(`${p.pid}/${t.slot}`);
+    for (const t of p.threads) if (wanted.has(`${p.pid}/${t.tid}`)) keys.add(`${p.key}/${t.slot}`);
   }
   return a.heatmap.threadRows.filter((r) => keys.has(r.key));
 }

@@ -60,9 +60,9 @@ export function serialProfile(plan: WhatIfPlan, serial: WhatIfResult, analysis: 
   };
 }
 
-/** `pid/tid` → the heatmap row key `pid/slot`. */
+/** `pid/tid` (a what-if run: one machine) → the heatmap row key `KEY/slot`. */
 function threadRowKeys(a: RecordingAnalysis): Map<string, string> {
   const keys = new Map<string, string>();
-  for (const p of a.processes) for (const t of p.threads) keys.set(`${p.pid}/${t.tid}`, `${p.pid}/${t.slot}`);
+  for (const p of a.processes) for (const t of p.threads) keys.set(`${p.pid}/${t.tid}`, `${p.key}/${t.slot}`);
   return keys;
 }

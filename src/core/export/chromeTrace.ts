@@ -16,11 +16,11 @@ export function writeChromeTrace(timeline: Timeline, out: TextOut, generator: st
     first = false;
   };
   for (const [p, proc] of timeline.processes.entries()) {
-    event({ ph: 'M', name: 'process_name', pid: proc.pid, tid: 0, args: { name: proc.label } });
-    event({ ph: 'M', name: 'process_sort_index', pid: proc.pid, tid: 0, args: { sort_index: p } });
+    event({ ph: 'M', name: 'process_name', pid: proc.traceId, tid: 0, args: { name: proc.label } });
+    event({ ph: 'M', name: 'process_sort_index', pid: proc.traceId, tid: 0, args: { sort_index: p } });
     for (const [i, t] of proc.threads.entries()) {
-      event({ ph: 'M', name: 'thread_name', pid: t.pid, tid: t.tid, args: { name: t.name } });
-      event({ ph: 'M', name: 'thread_sort_index', pid: t.pid, tid: t.tid, args: { sort_index: i } });
+      event({ ph: 'M', name: 'thread_name', pid: t.traceId, tid: t.tid, args: { name: t.name } });
+      event({ ph: 'M', name: 'thread_sort_index', pid: t.traceId, tid: t.tid, args: { sort_index: i } });
       threadEvents(t, event);
     }
   }
@@ -41,7 +41,7 @@ function threadEvents(t: ExportThread, event: (e: object) => void): void {
         ph: 'X',
         name: info.name,
         cat: info.category,
-        pid: t.pid,
+        pid: t.traceId,
         tid: t.tid,
         ts,
         dur,

@@ -6,6 +6,10 @@ export const SpanKind = {
   gilWait: 1,
   /** Blocked on a lock or an event (LOCK_WAIT … its end); `aux` is the wait kind. */
   lockWait: 2,
+  /** Free-threaded, no GIL held: its thread state attached (running); `aux` is the site it attached at. */
+  running: 3,
+  /** Free-threaded: stopped by a stop-the-world pause (STW_WAIT … STW_END); `aux` 1 when it asked for the pause. */
+  stopped: 4,
 } as const;
 
 /**

@@ -32,7 +32,7 @@ export function writeSpeedscope(timeline: Timeline, out: TextOut, generator: str
     for (const t of proc.threads) {
       out.write(firstProfile ? '\n' : ',\n');
       firstProfile = false;
-      const header = { type: 'evented', name: `${t.name} (pid ${t.pid}, tid ${t.tid})`, unit: 'seconds', startValue: t.startSeconds, endValue: Math.max(t.startSeconds, t.endSeconds) };
+      const header = { type: 'evented', name: `${t.name} (pid ${t.processKey}, tid ${t.tid})`, unit: 'seconds', startValue: t.startSeconds, endValue: Math.max(t.startSeconds, t.endSeconds) };
       out.write(`${JSON.stringify(header).slice(0, -1)},"events":[`);
       let firstEvent = true;
       const event = (type: 'O' | 'C', frame: number, at: number): void => {

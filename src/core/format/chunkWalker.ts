@@ -7,7 +7,18 @@ import { HINT_CORRUPT, RecordingError } from './recordingError';
 const WORDS_PER_CHUNK = CHUNK_SIZE / 4;
 const HEADER_WORDS = CHUNK_HEADER_SIZE / 4;
 const TWO32 = 4294967296;
+/** A record's flags are the high half of its first word: flag 0x8000 (tentative) is bit 31, 0x4000 (summarised) bit 30. */
+const TENTATIVE_BIT = 0x80000000;
+const SUMMARISED_BIT = 0x40000000;
 const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Which records flagged summarised (0x4000) a file with the full log kept
+ * (FORMAT.md, "Tentative records") passes on: `none` skips nothing (a file
+ * without that flag), `summaries` skips the records the summaries stand for,
+ * `fullLog` skips the summaries.
+ */
+export type SummarisedFilter = 'none' | 'summaries' | 'fullLog';
 
 /** Fixed facts of one file that the walker needs. */
 export interface WalkerSetup {
@@ -20,10 +31,32 @@ export interface WalkerSetup {
   readonly defs: Definitions;
   readonly clock: ClockFit;
   readonly sink: RecordSink;
+  readonly filter: SummarisedFilter;
 }
 
 /** Result of walking one chunk: where the records stopped. */
 export const NOT_WRITTEN = -1;
+
+/** How to treat the end of a chunk that its writer may still change. */
+export interface WalkLimits {
+  /**
+   * A trailing run of tentative records whose newest is at or after this
+   * time (relative ticks) is not taken: its writer may still retract it.
+   * Infinity takes every record (a finished file, or not its thread's last chunk).
+   */
+  readonly holdTentativeFrom: number;
+  /**
+   * The file's writer retracts records: a record that cannot be right ends
+   * the chunk's records there instead of throwing. A retracted slot written
+   * again with a shorter record leaves the old one's payload behind the new
+   * one, until the thread's next record is written over it; at the end of a
+   * thread's chunk nothing may come to. Records never follow such a slot,
+   * so nothing written is lost; a live poll reads the slot again.
+   */
+  readonly tolerant: boolean;
+}
+
+export const TAKE_ALL: WalkLimits = { holdTentativeFrom: Infinity, tolerant: false };
 
 /**
  * Walks the records of one chunk held in a buffer: the decoder's hot loop.
@@ -38,6 +71,8 @@ export class ChunkWalker {
   /** Thread slot and sequence of the chunk last walked. */
   threadSlot = 0;
   sequence = 0;
+  /** Of the chunk last walked, the slot of the last record taken (-1: none). */
+  lastTakenSlot = -1;
 
   constructor(private readonly s: WalkerSetup) {
     this.baseLo = Number(s.startTicks & 0xffffffffn);
@@ -52,67 +87,134 @@ export class ChunkWalker {
 
   /**
    * Walks the chunk whose first word is `words[w0]` (file offset `fileOffset`),
-   * starting at slot `fromSlot`. Returns the slot where records stop (254 when
-   * the chunk is full), or NOT_WRITTEN when the chunk is reserved but empty.
+   * starting at slot `fromSlot`; `readHeader` adds the chunk header's clock
+   * pair (once per chunk). Returns the slot where the records taken stop
+   * (254 when the chunk is full), or NOT_WRITTEN when the chunk is reserved
+   * but empty.
    */
-  walk(words: Uint32Array, bytes: Uint8Array, w0: number, fileOffset: number, fromSlot: number): number {
+  walk(words: Uint32Array, bytes: Uint8Array, w0: number, fileOffset: number, fromSlot: number, readHeader: boolean, limits: WalkLimits = TAKE_ALL): number {
     const magic = words[w0]!;
     if (magic === 0) return NOT_WRITTEN;
     if (magic !== CHUNK_MAGIC) throw this.corrupt(fileOffset, `bad chunk magic 0x${magic.toString(16)}`);
     const threadSlot = words[w0 + 1]!;
     this.threadSlot = threadSlot;
     this.sequence = words[w0 + 6]!;
-    if (fromSlot === 0) {
+    if (readHeader) {
       const ticks = (words[w0 + 3]! - this.baseHi) * TWO32 + (words[w0 + 2]! - this.baseLo);
       const ns = (words[w0 + 5]! - this.monoHi) * TWO32 + (words[w0 + 4]! - this.monoLo);
       this.s.clock.add(ticks, ns);
     }
     const sink = this.s.sink;
     sink.beginChunk(threadSlot);
-    const end = w0 + WORDS_PER_CHUNK;
+    const first = w0 + HEADER_WORDS + fromSlot * 4;
+    const chunkEnd = w0 + WORDS_PER_CHUNK;
+    const end = limits.holdTentativeFrom === Infinity ? chunkEnd : this.takeUpTo(words, first, chunkEnd, limits.holdTentativeFrom);
+    const tolerant = limits.tolerant;
+    const filter = this.s.filter;
     const baseLo = this.baseLo;
     const baseHi = this.baseHi;
     const minTs = this.s.minTs;
     const maxTs = this.s.maxTs;
-    let w = w0 + HEADER_WORDS + fromSlot * 4;
+    let w = first;
+    let taken = -1;
     while (w < end) {
       const h = words[w]!;
       const type = h & 0xff;
       if (type === 0) break;
       const extra = (h >>> 8) & 0xff;
       const next = w + 4 + extra * 4;
-      if (next > end) throw this.corrupt(fileOffset + (w - w0) * 4, `record of ${extra} payload slots runs past its chunk`);
+      if (next > chunkEnd) {
+        if (tolerant) break;
+        throw this.corrupt(fileOffset + (w - w0) * 4, `record of ${extra} payload slots runs past its chunk`);
+      }
+      if ((h & SUMMARISED_BIT) !== 0 && filter !== 'none' && skipped(filter, type)) {
+        w = next;
+        continue;
+      }
       if (type === RecordType.string) {
-        this.readString(bytes, words, w, extra, fileOffset + (w - w0) * 4);
+        if (!this.readString(bytes, words, w, extra, fileOffset + (w - w0) * 4, tolerant)) break;
       } else {
         const ts = (words[w + 3]! - baseHi) * TWO32 + (words[w + 2]! - baseLo);
-        if (ts < minTs || ts > maxTs) throw this.corrupt(fileOffset + (w - w0) * 4, 'timestamp out of range');
+        if (ts < minTs || ts > maxTs) {
+          if (tolerant) break;
+          throw this.corrupt(fileOffset + (w - w0) * 4, 'timestamp out of range');
+        }
         const p = extra > 0 ? w + 4 : -1;
         if (type === RecordType.site) {
-          if (p < 0) throw this.corrupt(fileOffset + (w - w0) * 4, 'SITE record without payload');
+          if (p < 0) {
+            if (tolerant) break;
+            throw this.corrupt(fileOffset + (w - w0) * 4, 'SITE record without payload');
+          }
           this.s.defs.addSite(words[w + 1]!, words[p]!, words[p + 1]!, words[p + 2]!, words[p + 3]!);
         } else if (type === RecordType.clock) {
-          if (p < 0) throw this.corrupt(fileOffset + (w - w0) * 4, 'CLOCK record without payload');
+          if (p < 0) {
+            if (tolerant) break;
+            throw this.corrupt(fileOffset + (w - w0) * 4, 'CLOCK record without payload');
+          }
           this.s.clock.add(ts, (words[p + 1]! - this.monoHi) * TWO32 + (words[p]! - this.monoLo));
         } else if (p < 0) {
           sink.record(type, h >>> 16, words[w + 1]!, ts, 0, 0, 0, 0);
-        } else {
+        } else if (extra === 1 || sink.wideRecord === undefined) {
           sink.record(type, h >>> 16, words[w + 1]!, ts, words[p]!, words[p + 1]!, words[p + 2]!, words[p + 3]!);
+        } else {
+          sink.wideRecord(type, h >>> 16, words[w + 1]!, ts, words, p, extra);
         }
       }
+      taken = w;
       w = next;
     }
+    this.lastTakenSlot = taken < 0 ? -1 : (taken - w0 - HEADER_WORDS) / 4;
     return (w - w0 - HEADER_WORDS) / 4;
   }
 
-  private readString(bytes: Uint8Array, words: Uint32Array, w: number, extra: number, fileOffset: number): void {
+  /**
+   * The word where the records to take end: before the trailing run of
+   * tentative records when its newest is at or after `holdFrom`, else the
+   * chunk's end. A record that cannot be right ends the records here: a
+   * retracted slot's old payload, left behind a shorter record written over
+   * it, must not count as the firm record that ends a run.
+   */
+  private takeUpTo(words: Uint32Array, first: number, end: number, holdFrom: number): number {
+    let runStart = -1;
+    let newest = -Infinity;
+    let w = first;
+    while (w < end) {
+      const h = words[w]!;
+      const type = h & 0xff;
+      if (type === 0) break;
+      const next = w + 4 + ((h >>> 8) & 0xff) * 4;
+      if (next > end) break;
+      const ts = type === RecordType.string ? 0 : (words[w + 3]! - this.baseHi) * TWO32 + (words[w + 2]! - this.baseLo);
+      if (ts < this.s.minTs || ts > this.s.maxTs) break;
+      if (h >= TENTATIVE_BIT) {
+        if (runStart < 0) runStart = w;
+        if (ts > newest) newest = ts;
+      } else if (runStart >= 0) {
+        runStart = -1;
+        newest = -Infinity;
+      }
+      w = next;
+    }
+    return runStart >= 0 && newest >= holdFrom ? runStart : end;
+  }
+
+  /** Defines a STRING; false (tolerant) or throws when its length cannot be right. */
+  private readString(bytes: Uint8Array, words: Uint32Array, w: number, extra: number, fileOffset: number, tolerant: boolean): boolean {
     const length = words[w + 2]!;
     if (words[w + 3]! !== 0 || length > extra * 16) {
+      if (tolerant) return false;
       throw this.corrupt(fileOffset, `string length ${length} exceeds its ${extra} payload slots`);
     }
     const start = (w + 4) * 4;
     this.s.defs.addString(words[w + 1]!, utf8.decode(bytes.subarray(start, start + length)));
+    return true;
   }
+}
+
+/** A record flagged summarised, of this type, is left out under `filter`. */
+function skipped(filter: SummarisedFilter, type: number): boolean {
+  const summary = type === RecordType.gilQuiet || type === RecordType.lockQuiet;
+  return filter === 'summaries' ? !summary : summary;
 }
 
 export { SLOTS_PER_CHUNK };

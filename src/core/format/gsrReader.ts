@@ -1,16 +1,18 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ChunkWalker, NOT_WRITTEN } from './chunkWalker';
+import { ChunkWalker, NOT_WRITTEN, TAKE_ALL } from './chunkWalker';
+import type { SummarisedFilter, WalkLimits } from './chunkWalker';
 import { ClockFit } from './clockFit';
 import { Definitions } from './definitions';
 import { parseHeader, readLiveFields } from './header';
 import type { FileHeader } from './header';
-import { CHUNK_SIZE, ClockKind, EndKind, HEADER_SIZE, SLOTS_PER_CHUNK } from './layout';
+import { CHUNK_HEADER_SIZE, CHUNK_SIZE, ClockKind, EndKind, HEADER_SIZE, LIVE_HEADER_BYTES, RecordFlag, RecordingFlag, SLOTS_PER_CHUNK } from './layout';
 import { HINT_STILL_WRITTEN, RecordingError } from './recordingError';
 import type { RecordSink } from './recordSink';
+import { holdTentativeFrom, mayRetract } from './tentativeHold';
 
-/** Chunks read per block: 8 MiB, so memory stays flat whatever the file's size. */
-const BLOCK_CHUNKS = 2048;
+/** Chunks read per block: 256 KiB, within a core's L2 cache, so the walk reads what was just copied; memory stays flat whatever the file's size. */
+const BLOCK_CHUNKS = 64;
 
 /** What one `poll` found. */
 export interface PollResult {
@@ -20,6 +22,26 @@ export interface PollResult {
   readonly missingChunks: number;
   /** The writer said how the process ended. */
   readonly ended: boolean;
+}
+
+/** How a file is read. */
+export interface ReaderOptions {
+  /**
+   * A file with the full log kept (recording flag bit 3) holds both the
+   * records that summaries stand for and the summaries: `use` reads the
+   * summaries, `ignore` the full log. Other files are read whole. Default `use`.
+   */
+  readonly summaries?: 'use' | 'ignore';
+}
+
+/** A record's first word is at least this when its flags have bit 15 (tentative). */
+const TENTATIVE_FIRST_WORD = RecordFlag.tentative * 0x10000;
+
+const TOLERANT: WalkLimits = { holdTentativeFrom: Infinity, tolerant: true };
+
+function summarisedFilter(h: FileHeader, o: ReaderOptions): SummarisedFilter {
+  if ((h.live.recordingFlags & RecordingFlag.fullLogKept) === 0) return 'none';
+  return o.summaries === 'ignore' ? 'fullLog' : 'summaries';
 }
 
 function openFile(path: string, display: string): number {
@@ -36,7 +58,10 @@ function openFile(path: string, display: string): number {
  * once for a finished recording, or repeatedly to follow a file that its
  * process is still writing: each call re-reads the header's chunks_allocated
  * and continues where the last one stopped, including chunks that were still
- * being filled.
+ * being filled. While the process runs, the tentative records at the end of
+ * a thread's last chunk that its writer may still retract are left for a
+ * later poll (tentativeHold.ts): a chunk is read again from its first
+ * record not taken.
  */
 export class GsrReader {
   readonly header: FileHeader;
@@ -49,13 +74,19 @@ export class GsrReader {
   private readonly block = Buffer.allocUnsafeSlow(BLOCK_CHUNKS * CHUNK_SIZE);
   private readonly blockWords = new Uint32Array(this.block.buffer, this.block.byteOffset, this.block.length / 4);
   private nextChunk = 0;
-  /** Chunks that may still gain records: index → slot where reading stopped. */
+  /** Chunks that may still gain records: index → slot where reading stopped (NOT_WRITTEN: its header too). */
   private readonly open = new Map<number, number>();
+  /** The chunks in `block` (first index, count), for re-walking one without reading it again. */
+  private blockFirst = 0;
+  private blockCount = 0;
+  /** Of the poll going on: how the last chunk of a thread is read. */
+  private lastChunkLimits: WalkLimits = TAKE_ALL;
+  private tolerant = false;
   /** Per thread slot, the highest chunk index walked. */
   private readonly lastChunkOfThread = new Map<number, number>();
   private closed = false;
 
-  constructor(readonly path: string, makeSink: (header: FileHeader) => RecordSink) {
+  constructor(readonly path: string, makeSink: (header: FileHeader) => RecordSink, options: ReaderOptions = {}) {
     this.display = basename(path);
     this.fd = openFile(path, this.display);
     try {
@@ -84,17 +115,26 @@ export class GsrReader {
       defs: this.defs,
       clock: this.clock,
       sink: makeSink(h),
+      filter: summarisedFilter(h, options),
     });
   }
 
-  /** Reads what is new since the last call. */
-  poll(): PollResult {
+  /**
+   * Reads what is new since the last call.
+   * @param nowMonoNs CLOCK_MONOTONIC now (tests pass their own), against which tentative records age
+   */
+  poll(nowMonoNs?: bigint): PollResult {
     if (this.closed) throw new Error('GsrReader used after close');
-    const page = Buffer.alloc(128);
-    readSync(this.fd, page, 0, 128, 0);
-    const live = readLiveFields(page);
+    const page = Buffer.alloc(LIVE_HEADER_BYTES);
+    readSync(this.fd, page, 0, LIVE_HEADER_BYTES, 0);
+    const live = readLiveFields(page, this.header.formatVersion);
     this.header.live = live;
     const ended = live.endKind !== EndKind.unknown;
+    // Only a writer that retracts leaves the old payload of a retracted record behind a shorter one
+    // written in its place (chunkWalker.ts, WalkLimits): for a moment while it writes, and for good at
+    // the end of a thread's chunk when no record came to overwrite it.
+    this.tolerant = mayRetract(this.header);
+    this.lastChunkLimits = { holdTentativeFrom: holdTentativeFrom(this.header, this.clock, nowMonoNs), tolerant: this.tolerant };
     const size = fstatSync(this.fd).size;
     const inFile = Math.max(0, Math.floor((size - HEADER_SIZE) / CHUNK_SIZE));
     if (live.chunksAllocated > inFile && ended) {
@@ -110,27 +150,105 @@ export class GsrReader {
       if (got < n * CHUNK_SIZE) {
         throw new RecordingError('truncated', this.display, offset + got, 'truncated chunk', HINT_STILL_WRITTEN);
       }
-      for (let c = 0; c < n; c++) this.walkOne(i + c, this.blockWords, this.block, c * (CHUNK_SIZE / 4), offset + c * CHUNK_SIZE, 0);
+      this.blockFirst = i;
+      this.blockCount = n;
+      for (let c = 0; c < n; c++) this.walkOne(i + c, this.blockWords, this.block, c * (CHUNK_SIZE / 4), offset + c * CHUNK_SIZE, NOT_WRITTEN);
     }
+    this.blockCount = 0;
     this.nextChunk = Math.max(first, limit);
-    if (ended) this.open.clear();
+    if (ended) {
+      this.open.clear();
+      this.takenTentative.clear();
+    }
     return { newChunks: this.nextChunk - first, missingChunks: Math.max(0, live.chunksAllocated - inFile), ended };
   }
 
+  /**
+   * Walks one chunk from slot `from` (NOT_WRITTEN: from its header). As the
+   * last chunk of its thread its end may be held back; a thread's newer
+   * chunk makes the previous one final, so what it held back is taken first.
+   */
   private walkOne(index: number, words: Uint32Array, bytes: Uint8Array, w0: number, fileOffset: number, from: number): void {
-    const stop = this.walker.walk(words, bytes, w0, fileOffset, from);
-    if (stop === NOT_WRITTEN) {
-      this.open.set(index, 0);
+    if (words[w0] === 0) {
+      this.open.set(index, NOT_WRITTEN);
       return;
     }
-    const thread = this.walker.threadSlot;
+    const thread = words[w0 + 1]!;
     const previous = this.lastChunkOfThread.get(thread);
     if (previous === undefined || previous < index) {
       this.lastChunkOfThread.set(thread, index);
-      if (previous !== undefined) this.open.delete(previous);
+      if (previous !== undefined) this.finishChunk(previous);
     }
-    if (stop < SLOTS_PER_CHUNK && this.lastChunkOfThread.get(thread) === index) this.open.set(index, stop);
-    else this.open.delete(index);
+    const last = this.lastChunkOfThread.get(thread) === index;
+    const limits = last ? this.lastChunkLimits : this.tolerant ? TOLERANT : TAKE_ALL;
+    const start = this.resumeAt(index, words, w0, from);
+    const stop = this.walker.walk(words, bytes, w0, fileOffset, start, from === NOT_WRITTEN, limits);
+    if (stop < SLOTS_PER_CHUNK && last) {
+      this.open.set(index, stop);
+      this.noteTakenTentative(index, words, w0);
+    } else {
+      this.open.delete(index);
+    }
+  }
+
+  /** Takes the rest of an open chunk that is no longer its thread's last. */
+  private finishChunk(index: number): void {
+    const from = this.open.get(index);
+    if (from === undefined) return;
+    this.open.delete(index);
+    const limits = this.tolerant ? TOLERANT : TAKE_ALL;
+    const offset = HEADER_SIZE + index * CHUNK_SIZE;
+    if (index >= this.blockFirst && index < this.blockFirst + this.blockCount) {
+      const w0 = (index - this.blockFirst) * (CHUNK_SIZE / 4);
+      this.walker.walk(this.blockWords, this.block, w0, offset, this.resumeAt(index, this.blockWords, w0, from), from === NOT_WRITTEN, limits);
+      return;
+    }
+    const { chunk, words } = this.scratch();
+    if (readSync(this.fd, chunk, 0, CHUNK_SIZE, offset) < CHUNK_SIZE) return;
+    this.walker.walk(words, chunk, 0, offset, this.resumeAt(index, words, 0, from), from === NOT_WRITTEN, limits);
+  }
+
+  /**
+   * Tentative records taken as the last of an open chunk, by chunk: their
+   * slot and first, third and fourth words (header and time), to tell on
+   * the next visit whether the writer retracted one after all.
+   */
+  private readonly takenTentative = new Map<number, [number, number, number, number]>();
+  /** Tentative records taken that their writer retracted afterwards (RETRACT_MARGIN_NS was not enough). */
+  retractedAfterTaken = 0;
+
+  private noteTakenTentative(index: number, words: Uint32Array, w0: number): void {
+    const slot = this.walker.lastTakenSlot;
+    const at = w0 + CHUNK_HEADER_SIZE / 4 + slot * 4;
+    if (slot >= 0 && words[at]! >= TENTATIVE_FIRST_WORD) this.takenTentative.set(index, [slot, words[at]!, words[at + 2]!, words[at + 3]!]);
+    else this.takenTentative.delete(index);
+  }
+
+  /**
+   * Where to go on in a chunk read before: where it stopped, or, when the
+   * tentative record taken last there was retracted after all (its slot
+   * holds something else now), at that slot: what the writer put in its
+   * place is read, not lost behind it.
+   */
+  private resumeAt(index: number, words: Uint32Array, w0: number, from: number): number {
+    if (from === NOT_WRITTEN) return 0;
+    const t = this.takenTentative.get(index);
+    if (!t) return from;
+    this.takenTentative.delete(index);
+    const at = w0 + CHUNK_HEADER_SIZE / 4 + t[0] * 4;
+    if (words[at] === t[1] && words[at + 2] === t[2] && words[at + 3] === t[3]) return from;
+    this.retractedAfterTaken++;
+    return t[0];
+  }
+
+  private scratchChunk: { chunk: Buffer; words: Uint32Array } | undefined;
+
+  private scratch(): { chunk: Buffer; words: Uint32Array } {
+    if (!this.scratchChunk) {
+      const chunk = Buffer.allocUnsafeSlow(CHUNK_SIZE);
+      this.scratchChunk = { chunk, words: new Uint32Array(chunk.buffer, chunk.byteOffset, CHUNK_SIZE / 4) };
+    }
+    return this.scratchChunk;
   }
 
   private revisitOpen(limit: number): void {
@@ -138,10 +256,12 @@ export class GsrReader {
     const chunk = Buffer.allocUnsafeSlow(CHUNK_SIZE);
     const words = new Uint32Array(chunk.buffer, chunk.byteOffset, CHUNK_SIZE / 4);
     for (const index of [...this.open.keys()].sort((a, b) => a - b)) {
-      if (index >= limit) continue;
+      // A chunk finished (as not its thread's last) earlier in this loop is gone from `open`.
+      const from = this.open.get(index);
+      if (index >= limit || from === undefined) continue;
       const offset = HEADER_SIZE + index * CHUNK_SIZE;
       if (readSync(this.fd, chunk, 0, CHUNK_SIZE, offset) < CHUNK_SIZE) continue;
-      this.walkOne(index, words, chunk, 0, offset, this.open.get(index) ?? 0);
+      this.walkOne(index, words, chunk, 0, offset, from);
     }
   }
 

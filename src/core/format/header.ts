@@ -1,9 +1,13 @@
 import {
   CHUNK_SIZE,
+  FIRST_V2_VERSION,
   FORMAT_MAGIC,
   FORMAT_VERSION,
   HEADER_SIZE,
   Header,
+  HeaderV1,
+  LIVE_HEADER_BYTES,
+  RecordingFlag,
   SLOT_SIZE,
 } from './layout';
 import { HINT_CORRUPT, HINT_STILL_WRITTEN, RecordingError } from './recordingError';
@@ -26,6 +30,20 @@ export interface FileHeader {
   readonly pythonBuild: string;
   readonly executable: string;
   readonly argv: readonly string[];
+  /** The host's name at start (version 2; '' in version 1). */
+  readonly host: string;
+  /** The kernel's boot id (version 2; '' in version 1): CLOCK_MONOTONIC times compare only within one boot. */
+  readonly bootId: string;
+  /** A tentative record may be retracted only within this long of its time (0: none are; version 1: 0). */
+  readonly foldWindowNs: number;
+  /** CLOCK_MONOTONIC when an attached recording began (recording flag bit 0), else 0n. */
+  readonly attachMonoNs: bigint;
+  /** The recording's size cap in bytes, 0 for none. */
+  readonly capBytes: number;
+  /** CPUs online at start (version 2), 0 when unknown. */
+  readonly onlineCpus: number;
+  /** The longest stretch one summary stands for (version 2), 0 when unknown. */
+  readonly summaryWindowNs: number;
   /** Fields the running process still changes; re-read them with `readLiveFields`. */
   live: LiveFields;
 }
@@ -38,6 +56,11 @@ export interface LiveFields {
   endCode: number;
   endMonoNs: bigint;
   endTicks: bigint;
+  /** RecordingFlag bits (version 2; 0 in version 1): the capped bit is set while the process runs. */
+  recordingFlags: number;
+  /** When the process stopped recording at the size cap (recording flag bit 1), else 0n. */
+  cappedMonoNs: bigint;
+  cappedTicks: bigint;
 }
 
 const latin1 = new TextDecoder('latin1');
@@ -53,9 +76,14 @@ function u64AsNumber(view: DataView, offset: number): number {
   return view.getUint32(offset, true) + view.getUint32(offset + 4, true) * 4294967296;
 }
 
-/** Reads the fields the writer updates while it runs. `bytes` holds at least the first 112 bytes. */
-export function readLiveFields(bytes: Uint8Array): LiveFields {
+/**
+ * Reads the fields the writer updates while it runs. `bytes` holds at least
+ * the first 112 bytes, and LIVE_HEADER_BYTES for the version 2 fields (in
+ * version 1 those bytes are argv, so they are read only from version 2 on).
+ */
+export function readLiveFields(bytes: Uint8Array, formatVersion: number): LiveFields {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const v2 = formatVersion >= FIRST_V2_VERSION && bytes.length >= LIVE_HEADER_BYTES;
   return {
     chunksAllocated: u64AsNumber(view, Header.chunksAllocated),
     lostRecords: u64AsNumber(view, Header.lostRecords),
@@ -63,6 +91,9 @@ export function readLiveFields(bytes: Uint8Array): LiveFields {
     endCode: view.getInt32(Header.endCode, true),
     endMonoNs: view.getBigUint64(Header.endMonoNs, true),
     endTicks: view.getBigUint64(Header.endTicks, true),
+    recordingFlags: v2 ? view.getUint32(Header.recordingFlags, true) : 0,
+    cappedMonoNs: v2 ? view.getBigUint64(Header.cappedMonoNs, true) : 0n,
+    cappedTicks: v2 ? view.getBigUint64(Header.cappedTicks, true) : 0n,
   };
 }
 
@@ -82,9 +113,12 @@ function checkMagic(bytes: Uint8Array, file: string): void {
   }
 }
 
-function parseArgv(bytes: Uint8Array, argc: number, argvBytes: number): string[] {
-  const size = Math.min(argvBytes, HEADER_SIZE - Header.argv);
-  const text = utf8.decode(bytes.subarray(Header.argv, Header.argv + size));
+/** argc, argv_bytes and argv: at 1024 from version 2 on, at 512 in version 1. */
+function parseArgv(bytes: Uint8Array, view: DataView, formatVersion: number): string[] {
+  const at = formatVersion >= FIRST_V2_VERSION ? Header : HeaderV1;
+  const argc = view.getUint32(at.argc, true);
+  const size = Math.min(view.getUint32(at.argvBytes, true), HEADER_SIZE - at.argv);
+  const text = utf8.decode(bytes.subarray(at.argv, at.argv + size));
   const parts = text.split('\0');
   if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts.slice(0, Math.max(argc, 0));
@@ -130,8 +164,10 @@ export function parseHeader(bytes: Uint8Array, file: string): FileHeader {
   if (!Number.isFinite(ticksPerNs) || ticksPerNs <= 0 || ticksPerNs > 1e6) {
     throw new RecordingError('corrupt', file, Header.ticksPerNs, `impossible ticks_per_ns ${ticksPerNs}`, HINT_CORRUPT);
   }
+  const formatVersion = view.getUint32(Header.formatVersion, true);
+  const v2 = formatVersion >= FIRST_V2_VERSION;
   return {
-    formatVersion: view.getUint32(Header.formatVersion, true),
+    formatVersion,
     pid: view.getUint32(Header.pid, true),
     ppid: view.getUint32(Header.ppid, true),
     startMonoNs: view.getBigUint64(Header.startMonoNs, true),
@@ -146,7 +182,21 @@ export function parseHeader(bytes: Uint8Array, file: string): FileHeader {
     pythonVersion: cString(bytes, Header.pythonVersion, 64),
     pythonBuild: cString(bytes, Header.pythonBuild, 64),
     executable: cString(bytes, Header.executable, 256),
-    argv: parseArgv(bytes, view.getUint32(Header.argc, true), view.getUint32(Header.argvBytes, true)),
-    live: readLiveFields(bytes),
+    argv: parseArgv(bytes, view, formatVersion),
+    host: v2 ? cString(bytes, Header.host, 64) : '',
+    bootId: v2 ? cString(bytes, Header.bootId, 40).trim() : '',
+    foldWindowNs: v2 ? view.getUint32(Header.foldWindowNs, true) : 0,
+    attachMonoNs: v2 ? view.getBigUint64(Header.attachMonoNs, true) : 0n,
+    capBytes: v2 ? u64AsNumber(view, Header.capBytes) : 0,
+    onlineCpus: v2 ? view.getUint32(Header.onlineCpus, true) : 0,
+    summaryWindowNs: v2 ? view.getUint32(Header.summaryWindowNs, true) : 0,
+    live: readLiveFields(bytes, formatVersion),
   };
+}
+
+/** Where the process stopped recording at the size cap, in ticks relative to start_ticks; null when it did not. */
+export function cappedTicks(h: FileHeader): number | null {
+  const live = h.live;
+  if ((live.recordingFlags & RecordingFlag.capped) === 0 || live.cappedTicks <= h.startTicks) return null;
+  return Number(live.cappedTicks - h.startTicks);
 }

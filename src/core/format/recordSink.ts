@@ -12,4 +12,10 @@ export interface RecordSink {
    * words, 0 when the record has no payload.
    */
   record(type: number, flags: number, arg: number, ts: number, p0: number, p1: number, p2: number, p3: number): void;
+  /**
+   * A record of two or more payload slots (LOCK_QUIET): its payload is
+   * `extra` × 4 u32 words from `words[p]`, valid only during the call.
+   * A sink without it gets such records through `record`, first slot only.
+   */
+  wideRecord?(type: number, flags: number, arg: number, ts: number, words: Uint32Array, p: number, extra: number): void;
 }

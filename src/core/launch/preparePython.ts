@@ -14,6 +14,8 @@ export interface PreparedPython {
   readonly executable: string;
   readonly version: string;
   readonly build: string;
+  /** The environment that hands the checked probe to the workload's processes (runtime/python/gilscope/probe_handoff.py). */
+  readonly handoff?: Readonly<Record<string, string>>;
 }
 
 export type PrepareResult = { readonly ok: true; readonly python: PreparedPython } | { readonly ok: false; readonly message: string };

@@ -37,7 +37,7 @@ const KERNEL_FILE_SYSTEMS = new Set([
 
 /** The names only a recording puts in a folder (runtime/FORMAT.md). */
 export function isRecordingFile(name: string): boolean {
-  return name.endsWith('.gsr') || name === 'session.json' || name === 'sampler.json' || /^errors-\d+\.txt$/.test(name);
+  return name.endsWith('.gsr') || name === 'session.json' || name === 'sampler.json' || name === 'budget' || /^errors-\d+\.txt$/.test(name);
 }
 
 /** mountinfo writes a space in a mount point as \040. */

@@ -22,6 +22,8 @@ export interface WorkloadOptions {
   readonly stdio?: StdioOptions;
   readonly launcher: string;
   readonly python?: SessionRecord['python'];
+  /** Added to the workload's environment: the probe prepare checked (workloadEnv.ts). */
+  readonly probeHandoff?: Readonly<Record<string, string>>;
   /**
    * A launcher in between (the sampler, sampledLaunch.ts): the command line
    * actually started, which runs `command`; session.json still names `command`.
@@ -41,6 +43,8 @@ export class WorkloadRun {
   state: 'running' | 'stopping' | 'ended' = 'running';
   readonly ended: Promise<WorkloadEnd>;
   readonly child: ChildProcess;
+  /** CLOCK_MONOTONIC ns when it was started (process.hrtime), to compare with the recorder's times. */
+  readonly startedMonoNs: bigint;
   private readonly session: SessionRecord;
 
   private constructor(options: WorkloadOptions) {
@@ -57,9 +61,10 @@ export class WorkloadRun {
       ...(options.python ? { python: options.python } : {}),
     };
     writeSessionFile(options.recordingDir, this.session);
+    this.startedMonoNs = process.hrtime.bigint();
     this.child = spawn(program, args, {
       cwd: this.session.cwd,
-      env: workloadEnvironment(options.recordingDir, options.runtimeDir),
+      env: workloadEnvironment(options.recordingDir, options.runtimeDir, process.env, options.probeHandoff),
       stdio: options.stdio ?? 'inherit',
     });
     this.ended = new Promise((resolve) => {

@@ -17,7 +17,11 @@ const HELD = 0;
 const WAIT = 1;
 const LOCK_WAIT = 2;
 const RELEASED = 3;
-const STATE_ORDER: readonly ThreadStateName[] = ['held', 'wait', 'lockWait', 'released'];
+const RUNNING = 4;
+const STOPPED = 5;
+const BLOCKED = 6;
+/** The heatmap's states by index (THREAD_STATES of src/protocol/webviewProtocol.ts). */
+const STATE_ORDER: readonly ThreadStateName[] = ['held', 'wait', 'lockWait', 'released', 'running', 'stw', 'blocked'];
 
 /** One thread's spans sorted by start, in seconds, with their state as the heatmap counts it. */
 class ThreadSpans {
@@ -40,8 +44,9 @@ class ThreadSpans {
       this.starts[k] = thread.time.seconds(s.start(i));
       this.ends[k] = thread.time.seconds(s.end(i));
       const kind = s.kind(i);
-      // Only contended lock acquires count as lock wait; event waits are released time.
-      this.states[k] = kind === SpanKind.held ? HELD : kind === SpanKind.gilWait ? WAIT : s.aux(i) === WaitKind.acquire ? LOCK_WAIT : RELEASED;
+      // Only contended lock acquires count as lock wait; event waits are released time (a free-threaded build's: blocked).
+      this.states[k] = kind === SpanKind.held ? HELD : kind === SpanKind.gilWait ? WAIT : kind === SpanKind.running ? RUNNING : kind === SpanKind.stopped ? STOPPED
+        : s.aux(i) === WaitKind.acquire ? LOCK_WAIT : thread.freeThreaded ? BLOCKED : RELEASED;
     });
   }
 
@@ -73,7 +78,7 @@ class ThreadSpans {
       if (this.ends[k]! > t) return { state: this.states[k]!, span: k };
     }
     for (let k = last + 1; k < this.starts.length && k < last + 9; k++) {
-      if (this.states[k] === HELD || this.states[k] === WAIT) return { state: RELEASED, span: k };
+      if (this.states[k] === HELD || this.states[k] === WAIT || this.states[k] === RUNNING) return { state: RELEASED, span: k };
     }
     return { state: RELEASED, span: -1 };
   }
@@ -90,10 +95,10 @@ export class CellSites {
 
   constructor(timeline: Timeline, analysis: RecordingAnalysis) {
     for (const p of analysis.processes) {
-      const mine = timeline.processes.find((x) => x.pid === p.pid)?.threads ?? [];
+      const mine = timeline.processes.find((x) => x.key === p.key)?.threads ?? [];
       for (const t of p.threads) {
         const match = mine.find((x) => x.tid === t.tid || x.tid === p.pid * 1000 + t.slot);
-        if (match) this.threads.set(`${p.pid}/${t.slot}`, new ThreadSpans(match));
+        if (match) this.threads.set(`${p.key}/${t.slot}`, new ThreadSpans(match));
       }
     }
   }

@@ -51,8 +51,8 @@ function rowInfos(rows: readonly HeatmapRow<string>[], ids: ReadonlyMap<string, 
 export function rowIds(analysis: RecordingAnalysis): Map<string, number> {
   const ids = new Map<string, number>();
   for (const p of analysis.processes) {
-    for (const t of p.threads) ids.set(`${p.pid}/${t.slot}`, t.tid);
-    for (const l of p.locks) ids.set(`${p.pid}/lock/${l.id}`, l.id);
+    for (const t of p.threads) ids.set(`${p.key}/${t.slot}`, t.tid);
+    for (const l of p.locks) ids.set(`${p.key}/lock/${l.id}`, l.id);
   }
   return ids;
 }

@@ -5,6 +5,7 @@
 import type { Percentiles } from '../analysis/model';
 import type { ProcessRole } from '../analysis/processRoles';
 import type { Suggestion } from '../suggest/types';
+import type { ClusterRole, ReportClusterWorker, ReportHost } from './clusterSchema';
 
 /** One entry of `suggestions[]` (docs/report-schema.md, "Suggestion"). */
 export type ReportSuggestion = Suggestion;
@@ -30,6 +31,16 @@ export interface ReportThread {
   blockedSeconds: number;
   convoy: { count: number; waitSeconds: number };
   longestWaits: { seconds: number; atSeconds: number; site: ReportSite }[];
+  /** Run-queue delay over the thread's life (CPU_SAMPLE, format version 2); null without samples. */
+  cpuWaitSeconds: number | null;
+  /** The part of `cpuWaitSeconds` that overlapped the thread's GIL waits; null without samples. */
+  cpuWaitInGilWaitSeconds: number | null;
+  /**
+   * A free-threaded build's thread, the time it held no GIL by state (running, waiting for a lock or object,
+   * stopped by the world, blocked on an event, detached): they add up to `gil.releasedSeconds`, so with the
+   * GIL's held and wait times to its life. Null on a build with a GIL.
+   */
+  states: { runningSeconds: number; lockWaitSeconds: number; stopTheWorldSeconds: number; blockedSeconds: number; detachedSeconds: number } | null;
 }
 
 export interface ReportLock {
@@ -60,6 +71,10 @@ export interface ReportLine extends ReportSite {
   acquisitions: number;
   convoyCount: number;
   convoyWaitSeconds: number;
+  /** Free-threaded builds (0 otherwise): running and detached time named by the line a thread attached again at; stop-the-world waits at the line it stood on. */
+  runningSeconds: number;
+  detachedSeconds: number;
+  stopTheWorldSeconds: number;
 }
 
 export interface ReportFunction extends Omit<ReportLine, 'line'> {
@@ -69,6 +84,8 @@ export interface ReportFunction extends Omit<ReportLine, 'line'> {
 export interface ReportProcess {
   pid: number;
   parentPid: number;
+  /** Which process it is in the report: its pid, or `MACHINE:PID` in a recording of several machines, where two may share a pid (src/core/analysis/processKeys.ts). */
+  key: string;
   /** What the process is to the work (src/core/analysis/processRoles.ts): helpers and infrastructure are never workers. */
   role: ProcessRole;
   /** The role for a person: "main process", "worker process", "multiprocessing resource tracker"… */
@@ -76,9 +93,21 @@ export interface ReportProcess {
   argv: string[];
   executable: string;
   exitCode: number | null;
-  endKind: 'exit' | 'os._exit' | 'signal' | 'unknown';
+  endKind: 'exit' | 'os._exit' | 'signal' | 'detached' | 'unknown';
   signal: number | null;
   running: boolean;
+  /** Its place in a cluster engine (Ray, Dask, Parallel Python): {engine, role, name}; null when none (docs/clusters.md). */
+  cluster?: ClusterRole | null;
+  /** The host's name and boot id (format version 2), null in older recordings. */
+  host: string | null;
+  bootId: string | null;
+  /** When recording began in the already running process (an attached recording), else null. */
+  attachedAtSeconds: number | null;
+  /** When the process stopped recording at the size cap, else null. */
+  cappedAtSeconds: number | null;
+  /** CPUs online, and other programs' average CPUs over the run (MACHINE_SAMPLE); null when unknown. */
+  onlineCpus: number | null;
+  foreignCpus: number | null;
   startSeconds: number;
   endSeconds: number;
   lostRecords: number;
@@ -88,6 +117,10 @@ export interface ReportProcess {
   locks: ReportLock[];
   lines: ReportLine[];
   functions: ReportFunction[];
+  /** A free-threaded build's stop-the-world pauses: how many, their durations summed, and by cause; null on a build with a GIL. */
+  stopTheWorld: { count: number; pauseSeconds: number; causes: { cause: string; count: number; seconds: number }[] } | null;
+  /** When a module turned the GIL on for good on a free-threaded build, and which (null: on from the start); null when it stayed off. */
+  gilEnabledAt: { seconds: number; module: string | null } | null;
 }
 
 /** Who did the work: the one count of workers that the terminal, the suggestions and the views all say. */
@@ -97,6 +130,8 @@ export interface ReportWorkers {
   count: number;
   /** The processes that did the work (`in: processes`), or the one whose threads did. */
   processes: number[];
+  /** The same processes' keys (Process `key`). */
+  processKeys: string[];
   /** The worker threads (`in: threads`), else empty. */
   threads: { pid: number; tid: number; name: string }[];
 }
@@ -106,6 +141,8 @@ export interface Report {
   generator: string;
   python: { version: string; implementation: string; gilEnabled: boolean; sampled: boolean };
   wallSeconds: number;
+  /** Some process was recorded from the middle of its run (`gilscope attach`): see its `attachedAtSeconds`. */
+  attached: boolean;
   command: string[] | null;
   processes: ReportProcess[];
   /** Null when the recording has no work to speak of. */
@@ -113,4 +150,10 @@ export interface Report {
   /** Ranked remedies with predicted speedups (buildReport fills them). */
   suggestions: ReportSuggestion[];
   warnings: string[];
+  /** What a reader should know that is not a fault: processes a cluster engine ended as it stopped. */
+  notes?: string[];
+  /** The processes grouped by machine (host name and boot id): one entry for a one-machine recording. */
+  hosts?: ReportHost[];
+  /** Every cluster worker's summary: its task threads' GIL wait beside its event loop's. */
+  clusterWorkers?: ReportClusterWorker[];
 }

@@ -47,6 +47,7 @@ export function fromPrediction(
     detail: text.detail,
     target: text.target,
     pid: p.pid,
+    processKey: p.processKey ?? (p.pid === null ? null : String(p.pid)),
     workers,
     predictedSpeedup: round(prediction.speedup),
     predictedInterval: [round(prediction.interval[0]), round(prediction.interval[1])],

@@ -14,14 +14,20 @@ export interface WorkProfile {
    */
   readonly baseline: 'recording' | 'serial';
   readonly pid: number | null;
+  /** The same process's key (ProcessResult.key: a pid is one machine's); absent with `pid` null, or where the pid alone names it. */
+  readonly processKey?: string;
   /** W: the baseline's wall time. */
   readonly wallSeconds: number;
   /** S: the part of W outside the workers' work (start-up, setup, joins): not sped up. */
   readonly serialSeconds: number;
   /** Threads doing the work now. */
   readonly workers: number;
-  /** Usable cores of the machine the prediction is for. */
+  /** Usable cores of the machine the prediction is for: those the recorded run had when its machine was sampled (runCores.ts). */
   readonly cores: number;
+  /** The cores the recorded run had, when its machine was sampled: the predictions say so. */
+  readonly runCores?: RunCores | null;
+  /** `cores` were given (`--cores`): the predictions are for them, not for the run's; `runCores` still says what the run had. */
+  readonly coresGiven?: boolean;
   /** H: seconds the workers held the GIL (summed over them): what the GIL serialises. */
   readonly heldSeconds: number;
   /** R: seconds the workers ran without the GIL doing work (I/O, sleep, native code), summed. */
@@ -57,6 +63,38 @@ export interface WorkProfile {
   readonly python: { readonly version: string; readonly gilEnabled: boolean };
   /** How the workers' runs interleave (a recording with two or more workers whose waits are known); else absent. */
   readonly exchange?: ExchangePressure | null;
+  /** A free-threaded build's figures (freeThreadedProfile.ts); absent or null on a build with a GIL. */
+  readonly freeThreaded?: FreeThreadedPressure | null;
+}
+
+/** What a free-threaded build's workers waited for without a GIL, and how many of them ran at once. */
+export interface FreeThreadedPressure {
+  /** Objects whose own locks the workers waited for (a dict, a list… they all write), most wait first. */
+  readonly objects: readonly {
+    readonly type: string;
+    readonly id: number;
+    readonly waitSeconds: number;
+    readonly contended: number;
+    /** The line that waited most. */
+    readonly waiter: SuggestionTarget | null;
+    /** The line where the thread that woke a waiter let it go (most often). */
+    readonly releasedAt: SuggestionTarget | null;
+  }[];
+  /** Stop-the-world pauses: all of them, and those of garbage collection. */
+  readonly pauses: number;
+  readonly pauseSeconds: number;
+  readonly gcPauses: number;
+  readonly gcPauseSeconds: number;
+  /** The workers' time stopped by the world, summed, and the line they were stopped at most. */
+  readonly stoppedSeconds: number;
+  readonly stoppedAt: SuggestionTarget | null;
+  /** When a module turned the GIL on (null: it stayed off), and the workers' GIL wait since. */
+  readonly gilEnabledAt: { readonly seconds: number; readonly module: string | null } | null;
+  readonly gilWaitAfterSeconds: number;
+  /** The workers' running time (attached, not waiting), summed; their run-queue delay (CPU wait, null unsampled); their span. */
+  readonly runningSeconds: number;
+  readonly cpuWaitSeconds: number | null;
+  readonly spanSeconds: number;
 }
 
 /** Who the profile's `workers` are, so that a report can name them. */
@@ -64,6 +102,8 @@ export interface WorkerIds {
   /** `threads`: threads of one process did the work (one thread, when `baseline` is serial); `processes`: two or more processes did. */
   readonly in: 'threads' | 'processes';
   readonly processes: readonly number[];
+  /** The same processes' keys (ProcessResult.key). */
+  readonly processKeys: readonly string[];
   /** The worker threads, when `in` is `threads`. */
   readonly threads: readonly { readonly pid: number; readonly tid: number; readonly name: string }[];
 }
@@ -105,4 +145,12 @@ export interface ConvoyPressure {
   /** Those threads' lifetimes, summed. */
   readonly lifeSeconds: number;
   readonly target: SuggestionTarget | null;
+}
+
+/** The cores a recorded run had, from its machine samples (runCores.ts). */
+export interface RunCores {
+  /** CPUs online less other programs' average use, at least 1, to a tenth. */
+  readonly cores: number;
+  readonly onlineCpus: number;
+  readonly foreignCpus: number;
 }

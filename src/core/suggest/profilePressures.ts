@@ -25,8 +25,9 @@ const CONVOY_MAX_HELD = 0.3;
 const EXCLUSIVE = new Set(['Lock', 'RLock', 'multiprocessing.Lock', 'multiprocessing.RLock']);
 const IPC = /[\\/](multiprocessing[\\/](connection|queues|pool|reduction|synchronize)|concurrent[\\/]futures[\\/]process)\.py$/;
 
-/** Time a thread ran without the GIL doing something: released, not waiting for a lock or an event. */
+/** Time a thread ran without the GIL doing something: released, not waiting for a lock or an event (or, free-threaded, stopped by the world). */
 export function releasedWork(t: ThreadResult): number {
+  if (t.states) return t.states.runningSeconds + t.states.detachedSeconds;
   return Math.max(0, t.gil.releasedSeconds - t.lockWaitSeconds - t.blockedSeconds);
 }
 
@@ -38,10 +39,13 @@ export function ownWork(t: ThreadResult): number {
 /** Seconds `t` (a thread of `p`) held the GIL between two times of the recording. */
 export function heldBetween(p: ProcessResult, t: ThreadResult, from: number, to: number): number {
   if (!(to > from)) return 0;
-  const key = `${p.pid}/${t.slot}`;
+  const key = `${p.key}/${t.slot}`;
   const row = p.heatmap.query({ startSeconds: from, endSeconds: to, width: 1 }).threads.find((r) => r.key === key);
   return row ? Math.max(0, row.cells.held[0]!) : t.gil.heldSeconds;
 }
+
+/** Python's import machinery (`<frozen importlib._bootstrap>`, `<frozen importlib._bootstrap_external>`). */
+const IMPORTING = /^<frozen importlib\./;
 
 export function site(s: { file: string; line: number; function: string }): SuggestionTarget {
   return { file: s.file, line: s.line, function: s.function };
@@ -49,7 +53,8 @@ export function site(s: { file: string; line: number; function: string }): Sugge
 
 /** The function holding the GIL most, user code first, with its hottest line. */
 export function hotSpot(p: ProcessResult): WorkProfile['hot'] {
-  const fns = [...p.functions].filter((f) => f.gilHeldSeconds > 0).sort((x, y) => y.gilHeldSeconds - x.gilHeldSeconds);
+  // Never a line of Python's import machinery: a process importing its modules is starting, not working.
+  const fns = [...p.functions].filter((f) => f.gilHeldSeconds > 0 && !IMPORTING.test(f.file)).sort((x, y) => y.gilHeldSeconds - x.gilHeldSeconds);
   // The user's own code first, unless it holds next to nothing (a file read at start-up beside a
   // loop in the library): then the library function that does hold is the better pointer.
   const own = fns.find((f) => !isLibrary(f.file));
@@ -64,7 +69,7 @@ export function hotSpot(p: ProcessResult): WorkProfile['hot'] {
 /** The line where threads ran without the GIL most, not counting waits for locks and events. */
 export function releasedSpot(p: ProcessResult): WorkProfile['released'] {
   const work = (l: LineResult) => Math.max(0, l.releasedSeconds - l.lockWaitSeconds - l.blockedSeconds);
-  const lines = [...p.lines].filter((l) => work(l) > 0).sort((x, y) => work(y) - work(x));
+  const lines = [...p.lines].filter((l) => work(l) > 0 && !IMPORTING.test(l.file)).sort((x, y) => work(y) - work(x));
   const line = lines.find((l) => !isLibrary(l.file) && !/^(Thread\.|Condition\.|Event\.)/.test(l.function)) ?? lines[0];
   return line ? { target: site(line), seconds: work(line) } : null;
 }

@@ -3,9 +3,11 @@ import { helperThread } from '../analysis/processRoles';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import { concurrency, runnableSeconds } from './concurrency';
 import { exchangeProfile } from './exchangeProfile';
+import { freeThreadedPressure } from './freeThreadedProfile';
 import type { WorkProfile } from './profile';
 import { convoyPressure, heldBetween, hotSpot, ipcPressure, lockPressures, ownWork, releasedSpot, releasedWork } from './profilePressures';
 import { processesProfile } from './processesProfile';
+import { runCores } from './runCores';
 import { workforce } from './workforce';
 import type { Workforce } from './workforce';
 
@@ -56,12 +58,16 @@ function mainWorks(p: ProcessResult, t: ThreadResult, workers: readonly ThreadRe
  * of the wall, and main too when it holds the GIL that much beside them; the
  * main thread alone when there are none, taken then as serial work that
  * could be divided), how their runs interleave, the hot function, the locks that
- * made threads wait, the convoys.
+ * made threads wait, the convoys. The predictions are for the cores the run
+ * had when its machine was sampled, else for `cores` (this machine's); with
+ * `fixed`, for `cores` whatever the run had (`--cores`: the machine the user
+ * will run on).
  */
-export function recordingProfile(a: RecordingAnalysis, cores: number, force: Workforce = workforce(a)): WorkProfile | null {
-  if (force.working.length >= 2) return processesProfile(a, cores, force);
+export function recordingProfile(a: RecordingAnalysis, cores: number, force: Workforce = workforce(a), fixed = false): WorkProfile | null {
+  if (force.working.length >= 2) return processesProfile(a, cores, force, fixed);
   const p = force.working[0] ?? busiestProcess(a);
   if (!p || a.wallSeconds <= 0 || p.threads.length === 0) return null;
+  const had = runCores(p);
   const wall = p.endSeconds - p.startSeconds;
   if (!(wall > 0)) return null;
   let workers = p.threads.filter((t) => !t.isMain && helperThread(t.name) === null && ownWork(t) >= WORKER_SHARE * wall);
@@ -81,10 +87,13 @@ export function recordingProfile(a: RecordingAnalysis, cores: number, force: Wor
   return {
     baseline: serial ? 'serial' : 'recording',
     pid: p.pid,
+    processKey: p.key,
     wallSeconds: wall,
     serialSeconds: Math.max(0, wall - span),
     workers: workers.length,
-    cores,
+    cores: had && !fixed ? had.cores : cores,
+    runCores: had,
+    coresGiven: fixed,
     heldSeconds: held,
     releasedSeconds: released,
     ownGilSeconds: ownGil,
@@ -100,9 +109,10 @@ export function recordingProfile(a: RecordingAnalysis, cores: number, force: Wor
     convoy: convoyPressure(p, serial ? [] : p.threads.filter((t) => !t.isMain)),
     workerProcesses: 0,
     // A child that did a little beside this process (below a share of the work) may still have waited for its tasks.
-    ipc: ipcPressure(a.processes.filter((q) => q !== p && force.roles.get(q.pid)?.role === 'worker')),
+    ipc: ipcPressure(a.processes.filter((q) => q !== p && force.roles.get(q.key)?.role === 'worker')),
     python: { version: p.python.version, gilEnabled: p.python.gilEnabled },
     exchange: serial ? null : exchangeProfile(p, workers),
-    workerIds: { in: 'threads', processes: [p.pid], threads: workers.map((t) => ({ pid: p.pid, tid: t.tid, name: t.name })) },
+    freeThreaded: freeThreadedPressure(p, workers),
+    workerIds: { in: 'threads', processes: [p.pid], processKeys: [p.key], threads: workers.map((t) => ({ pid: p.pid, tid: t.tid, name: t.name })) },
   };
 }

@@ -1,11 +1,15 @@
+import { availableParallelism } from 'node:os';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import { predictedText } from './draft';
+import { isLibrary } from './libraryCode';
 import type { Draft, SuggestOptions } from './draft';
 import { capped, round, times } from './model';
 import { batchWork, bindingLock, narrowLock, scaleOut, switchInterval } from './otherRemedies';
+import { freeThreadedRemedies } from './freeThreadedRemedies';
 import { freeThreaded, keepThreads, releaseGil, subInterpreters, useProcesses } from './parallelRemedies';
 import type { WorkProfile } from './profile';
 import { recordingProfile } from './recordingProfile';
+import { withRunCores } from './runCores';
 import { EFFORT } from './types';
 import type { Suggestion } from './types';
 
@@ -53,8 +57,33 @@ function parallelRemedies(p: WorkProfile, o: SuggestOptions): Draft[] {
   return [useProcesses(p, o), releaseGil(p, o), subInterpreters(p, o), freeThreaded(p, o)].filter((d): d is Draft => d !== null);
 }
 
+/**
+ * A cluster engine's recording (clusterRemedies.ts): its own remedies join
+ * the others; where its task threads convoy, "already parallel" is not
+ * said; and no batching by chunksize is, since the engine's own queue hands
+ * out the tasks.
+ */
+export interface ClusterSuggestions {
+  readonly drafts: readonly Draft[];
+  readonly engine: boolean;
+}
+
+function forCluster(drafts: Draft[], c: ClusterSuggestions | undefined): Draft[] {
+  if (!c) return drafts;
+  const convoy = c.drafts.length > 0;
+  const kept = drafts.filter((d) => {
+    if (c.engine && d.kind === 'batchWork') return false;
+    // "already parallel, in processes" is what the engine's remedy corrects
+    if (convoy && (d.kind === 'keepThreads' || d.kind === 'useProcesses')) return false;
+    // the engine's own event loop waiting behind the task threads: its per-worker summary says it, it is not the tasks' work
+    if (convoy && d.kind === 'switchInterval' && (!d.target || isLibrary(d.target.file))) return false;
+    return true;
+  });
+  return [...kept, ...c.drafts];
+}
+
 /** Every remedy that applies to the profile, predicted and ranked. */
-export function suggest(p: WorkProfile, o: SuggestOptions = {}): Suggestion[] {
+export function suggest(p: WorkProfile, o: SuggestOptions = {}, cluster?: ClusterSuggestions): Suggestion[] {
   const parallel = parallelRemedies(p, o);
   const processes = parallel.find((d) => d.kind === 'useProcesses');
   const best = [...parallel].sort((a, b) => b.predictedSpeedup - a.predictedSpeedup)[0];
@@ -62,15 +91,23 @@ export function suggest(p: WorkProfile, o: SuggestOptions = {}): Suggestion[] {
   // Once the lock no longer binds, the turns the threads took on it go with it: the remedies beyond it are
   // predicted without the workers' recorded interleaving.
   const unlocked = lock && p.exchange ? parallelRemedies({ ...p, exchange: null }, o) : parallel;
-  const drafts: Draft[] = [keepThreads(p, o), ...parallel];
+  // A free-threaded build without its GIL: keeping threads is said with what they measured (threadScaling).
+  const ft = freeThreadedRemedies(p, o);
+  const drafts: Draft[] = [...(ft.some((d) => d.kind === 'threadScaling') ? [] : [keepThreads(p, o)]), ...parallel, ...ft];
   for (const d of [narrowLock(p, o, unlocked), switchInterval(p, o), batchWork(p, o, processes), scaleOut(p, o, best)]) {
     if (d) drafts.push(d);
   }
-  return rank(lock ? drafts.map((d) => boundByLock(d, lock.bound)) : drafts);
+  const had = p.coresGiven ? null : p.runCores;
+  const all = forCluster(drafts, cluster);
+  const noted = had ? all.map((d) => withRunCores(d, had)) : all;
+  return rank(lock ? noted.map((d) => boundByLock(d, lock.bound)) : noted);
 }
 
-/** The suggestions of a recording (the JSON report's `suggestions[]`); none when it has no work to speak of. */
-export function suggestForRecording(a: RecordingAnalysis, cores: number, o: SuggestOptions = {}): Suggestion[] {
-  const p = recordingProfile(a, cores);
+/**
+ * The suggestions of a recording (the JSON report's `suggestions[]`); none when it has no work to
+ * speak of. Predicted for `cores` when given, else for the cores the run had (else this machine's).
+ */
+export function suggestForRecording(a: RecordingAnalysis, cores?: number, o: SuggestOptions = {}): Suggestion[] {
+  const p = recordingProfile(a, cores ?? availableParallelism(), undefined, cores !== undefined);
   return p ? suggest(p, o) : [];
 }

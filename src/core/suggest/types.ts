@@ -14,7 +14,12 @@ export type SuggestionKind =
   | 'narrowLock'
   | 'batchWork'
   | 'switchInterval'
-  | 'scaleOut';
+  | 'scaleOut'
+  | 'shareNothing'
+  | 'fewerCollections'
+  | 'gilModule'
+  | 'threadScaling'
+  | 'clusterProcesses';
 
 export interface SuggestionTarget {
   readonly file: string;
@@ -37,6 +42,8 @@ export interface Suggestion {
   readonly target: SuggestionTarget | null;
   /** The process the suggestion is about (null for a comparison's serial run). */
   readonly pid: number | null;
+  /** The same process's key (the report's Process `key`: `MACHINE:PID` in a recording of several machines); null with `pid`. */
+  readonly processKey?: string | null;
   /** Workers the prediction is for (threads, processes or interpreters). */
   readonly workers: number;
   /** Wall-time speedup over the baseline (the recorded run, or a comparison's serial run). */
@@ -61,4 +68,11 @@ export const EFFORT: Readonly<Record<SuggestionKind, number>> = {
   subInterpreters: 6,
   releaseGil: 7,
   scaleOut: 8,
+  // free-threaded builds
+  threadScaling: 0,
+  fewerCollections: 1,
+  gilModule: 2,
+  shareNothing: 3,
+  // cluster engines
+  clusterProcesses: 2,
 };

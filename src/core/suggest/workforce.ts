@@ -1,6 +1,9 @@
 import type { ProcessResult } from '../analysis/model';
+import { clusterRoles } from '../analysis/clusterRoles';
+import type { ClusterRole } from '../analysis/clusterRoles';
 import { canWork, MIN_WORK_SECONDS, processRoles } from '../analysis/processRoles';
 import type { ProcessFacts, ProcessRoleOf } from '../analysis/processRoles';
+import type { ProcessKey } from '../analysis/processKeys';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import { isLibrary } from './libraryCode';
 
@@ -10,8 +13,10 @@ import { isLibrary } from './libraryCode';
  * terminal all count workers from this, so that they say one number.
  */
 export interface Workforce {
-  /** Role and name of every process, by pid. */
-  readonly roles: ReadonlyMap<number, ProcessRoleOf>;
+  /** Role and name of every process, by key (ProcessResult.key: a pid is one machine's). */
+  readonly roles: ReadonlyMap<ProcessKey, ProcessRoleOf>;
+  /** Each process's place in a cluster engine (clusterRoles.ts), by key; null when none. */
+  readonly cluster: ReadonlyMap<ProcessKey, ClusterRole | null>;
   /**
    * The processes that did the work, busiest first: the worker processes, and
    * the main process when it did about as much as one of them (a parent that
@@ -19,8 +24,8 @@ export interface Workforce {
    * process did any.
    */
   readonly working: readonly ProcessResult[];
-  /** Seconds of each process's own work, by pid (processWorkSeconds). */
-  readonly workSeconds: ReadonlyMap<number, number>;
+  /** Seconds of each process's own work, by key (processWorkSeconds). */
+  readonly workSeconds: ReadonlyMap<ProcessKey, number>;
 }
 
 /** Python's import machinery: a process importing its modules is starting, not working. */
@@ -39,15 +44,18 @@ export function processWorkSeconds(p: ProcessResult): number {
   let seconds = 0;
   for (const l of p.lines) {
     if (!IMPORTING.test(l.file)) seconds += l.gilHeldSeconds;
-    if (!isLibrary(l.file)) seconds += Math.max(0, l.releasedSeconds - l.lockWaitSeconds - l.blockedSeconds);
+    if (!isLibrary(l.file)) seconds += Math.max(0, l.releasedSeconds - l.lockWaitSeconds - l.blockedSeconds - l.stopTheWorldSeconds);
   }
   return seconds;
 }
 
-function facts(p: ProcessResult, workSeconds: number): ProcessFacts {
+function facts(p: ProcessResult, workSeconds: number, cluster: ClusterRole | null): ProcessFacts {
   return {
+    cluster,
     pid: p.pid,
     parentPid: p.parentPid,
+    key: p.key,
+    parentKey: p.parentKey,
     argv: p.argv,
     executable: p.executable,
     functions: [...new Set(p.functions.map((f) => `${f.file}:${f.function}`))],
@@ -71,17 +79,26 @@ function heldSeconds(p: ProcessResult, from?: number, to?: number): number {
 }
 
 export function workforce(a: RecordingAnalysis): Workforce {
-  const workSeconds = new Map(a.processes.map((p) => [p.pid, processWorkSeconds(p)]));
-  const roles = processRoles(a.processes.map((p) => facts(p, workSeconds.get(p.pid)!)));
-  const work = (p: ProcessResult) => workSeconds.get(p.pid)!;
-  const workers = a.processes.filter((p) => roles.get(p.pid)?.role === 'worker');
+  const workSeconds = new Map(a.processes.map((p) => [p.key, processWorkSeconds(p)]));
+  const cluster = clusterRoles(a.processes.map((p) => ({
+    pid: p.pid,
+    parentPid: p.parentPid,
+    key: p.key,
+    parentKey: p.parentKey,
+    argv: p.argv,
+    functions: p.functions.map((f) => `${f.file.replace(/\\/g, '/')}:${f.function}`),
+    note: a.clusterNotes?.get(p),
+  })));
+  const roles = processRoles(a.processes.map((p) => facts(p, workSeconds.get(p.key)!, cluster.get(p.key) ?? null)));
+  const work = (p: ProcessResult) => workSeconds.get(p.key)!;
+  const workers = a.processes.filter((p) => roles.get(p.key)?.role === 'worker');
   const from = Math.min(...workers.map((p) => p.startSeconds));
   const to = Math.max(...workers.map((p) => p.endSeconds));
   const workerHeld = workers.reduce((s, p) => s + heldSeconds(p), 0) / Math.max(1, workers.length);
-  const mains = a.processes.filter((p) => roles.get(p.pid)?.role === 'main' && work(p) >= MIN_WORK_SECONDS
+  const mains = a.processes.filter((p) => roles.get(p.key)?.role === 'main' && work(p) >= MIN_WORK_SECONDS
     && (workers.length === 0 || heldSeconds(p, from, to) >= MAIN_SHARE_OF_WORKER * workerHeld));
   const working = [...mains, ...workers]
-    .filter((p) => canWork(roles.get(p.pid)!.role))
+    .filter((p) => canWork(roles.get(p.key)!.role))
     .sort((x, y) => work(y) - work(x) || x.startSeconds - y.startSeconds);
-  return { roles, working, workSeconds };
+  return { roles, cluster, working, workSeconds };
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { attachToProcess, stopAttached } from './attachCommands';
 import { compareThreadsVsProcesses, openComparison } from './compareCommands';
 import { exportRecording } from './exportCommand';
 import { profileCurrentFile, profileFunctionUnderCursor, profileWithArguments, stopProfiling } from './profileCommands';
@@ -12,6 +13,8 @@ export const COMMANDS: Readonly<Record<(typeof COMMAND_IDS)[keyof typeof COMMAND
   [COMMAND_IDS.profileWithArguments]: profileWithArguments,
   [COMMAND_IDS.profileFunctionUnderCursor]: profileFunctionUnderCursor,
   [COMMAND_IDS.stopProfiling]: stopProfiling,
+  [COMMAND_IDS.attachToProcess]: attachToProcess,
+  [COMMAND_IDS.stopAttached]: stopAttached,
   [COMMAND_IDS.openRecording]: openRecording,
   [COMMAND_IDS.exportRecording]: exportRecording,
   [COMMAND_IDS.showProfilingPanel]: showProfilingPanel,

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { Attacher } from '../attach/attacher';
 import type { Comparer } from '../compare/comparer';
 import type { ComparisonsStore } from '../compare/comparisonsStore';
 import type { HeatDecorations } from '../editor/heatDecorations';
@@ -11,6 +12,8 @@ import type { ShownComparison } from '../views/comparePanel';
 /** What the commands act on; made once by the composition root. */
 export interface CommandServices {
   readonly profiler: Profiler;
+  /** Records a running process by attaching to it. */
+  readonly attacher: Attacher;
   readonly store: RecordingsStore;
   readonly current: CurrentRecording;
   readonly heat: HeatDecorations;
@@ -33,6 +36,8 @@ export const COMMAND_IDS = {
   profileWithArguments: 'gilscope.profileWithArguments',
   profileFunctionUnderCursor: 'gilscope.profileFunctionUnderCursor',
   stopProfiling: 'gilscope.stopProfiling',
+  attachToProcess: 'gilscope.attachToProcess',
+  stopAttached: 'gilscope.stopAttached',
   openRecording: 'gilscope.openRecording',
   exportRecording: 'gilscope.exportRecording',
   showProfilingPanel: 'gilscope.showProfilingPanel',

@@ -2,7 +2,8 @@ import { readdirSync, rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { RecordingAnalysis } from '../../core/analysis/recordingSession';
 import { preparePython } from '../../core/launch/preparePython';
-import { startRecordedWorkload } from '../../core/launch/recordedLaunch';
+import { sizeCapNotice, startRecordedWorkload } from '../../core/launch/recordedLaunch';
+import type { RecordedLaunch } from '../../core/launch/recordedLaunch';
 import { recorderErrors } from '../../core/launch/recorderErrors';
 import { createRecordingDir } from '../../core/launch/recordingDirSetup';
 import type { WorkloadEnd, WorkloadRun } from '../../core/launch/workloadRun';
@@ -68,6 +69,8 @@ export interface SessionOptions {
   readonly runtimeDir: string;
   readonly allowSampled: boolean;
   readonly liveUpdateHz: number;
+  /** The recording's size cap in bytes (0: none): the setting gilscope.maxRecordingSize. */
+  readonly maxRecordingBytes?: number;
   readonly openTerminal: TerminalOpener;
 }
 
@@ -75,6 +78,12 @@ export interface SessionOptions {
 function preparationFailure(message: string): string {
   const said = message.replace(/^gilscope: /, '').replace(/; name a Python [^;]*--python PATH$/, '');
   return `${said}. The interpreter is the one selected in the Python extension, else the gilscope.pythonPath setting, else python3 on PATH.`;
+}
+
+/** "gilscope: recording stopped at …" as a sentence of the run's message: "Recording stopped at …." */
+function asSentence(line: string): string {
+  const said = line.replace(/^gilscope: /, '');
+  return `${said.charAt(0).toUpperCase()}${said.slice(1)}.`;
 }
 
 /** How long to wait for VS Code to open the terminal before starting the workload anyway (its text is kept). */
@@ -174,8 +183,7 @@ export class ProfileSession extends Disposable {
 
     const command = [python.executable, ...options.target.pythonArgs];
     terminal.say(`gilscope: recording ${python.exact ? 'exactly' : 'by sampling'} with Python ${python.version}: ${command.join(' ')}`);
-    this.startedAt = performance.now();
-    const workload = startRecordedWorkload({
+    const launch: RecordedLaunch = {
       prepared: python,
       command,
       recordingDir,
@@ -183,7 +191,15 @@ export class ProfileSession extends Disposable {
       launcher: 'gilscope for VS Code',
       cwd: options.target.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
-    });
+      ...(options.maxRecordingBytes !== undefined ? { maxBytes: options.maxRecordingBytes } : {}),
+    };
+    let workload: WorkloadRun;
+    try {
+      workload = startRecordedWorkload(launch);
+    } catch (error) {
+      return this.fail((error as Error).message);
+    }
+    this.startedAt = performance.now();
     this.workload = workload;
     terminal.attach(workload.child.stdout, workload.child.stderr, workload.child.stdin);
     this.setState('running');
@@ -194,10 +210,11 @@ export class ProfileSession extends Disposable {
     follower.start(options.liveUpdateHz);
     const end = await workload.ended;
     const seconds = this.elapsedSeconds;
-    return this.conclude(recordingDir, end, seconds, follower.finish());
+    return this.conclude(recordingDir, end, seconds, follower.finish(), sizeCapNotice(launch, workload));
   }
 
-  private conclude(recordingDir: string, end: WorkloadEnd, seconds: number, analysis: RecordingAnalysis | undefined): SessionResult {
+  private conclude(recordingDir: string, end: WorkloadEnd, seconds: number, analysis: RecordingAnalysis | undefined, capped: string | undefined): SessionResult {
+    if (capped) this.terminal.say(capped);
     const notRecorded = recorderErrors(recordingDir);
     for (const reason of notRecorded) this.terminal.say(`gilscope: a process was not recorded: ${reason}`);
     const recorded = readdirSync(recordingDir).some((name) => name.endsWith('.gsr'));
@@ -212,7 +229,7 @@ export class ProfileSession extends Disposable {
     return {
       state: 'finished',
       recordingDir,
-      message: outcome.text,
+      message: capped ? `${outcome.text} ${asSentence(capped)}` : outcome.text,
       ok: outcome.ok && notRecorded.length === 0,
       end,
       notRecorded,

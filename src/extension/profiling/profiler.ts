@@ -86,6 +86,7 @@ export class Profiler extends Disposable {
       runtimeDir: services.runtimeDir,
       allowSampled: services.config.allowSampledFallback,
       liveUpdateHz: services.config.liveUpdateHz,
+      maxRecordingBytes: services.config.maxRecordingBytes,
       openTerminal: services.openTerminal,
     });
     const run: Run = { session, liveSummary: undefined };

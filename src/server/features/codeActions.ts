@@ -71,6 +71,8 @@ export function codeActions(parser: PythonParser, doc: TextDocument, o: PythonOu
         if (data.withLine !== undefined) narrow(data.withLine, d, CodeActionKind.QuickFix);
         break;
       case DiagnosticCode.convoy:
+      case DiagnosticCode.objectContention:
+      case DiagnosticCode.stopTheWorld:
       case undefined:
         break;
     }

@@ -6,6 +6,7 @@ import type { DiagnosticsSettings } from '../../protocol/lspProtocol';
 import type { PythonOutline } from '../python/outlineTypes';
 import { targetFunction } from '../python/targetFunction';
 import { percent, plural, seconds } from './format';
+import { isObjectLock } from './freeThreaded';
 import { functionFigures, lockLabel } from './profile';
 import type { DocumentProfile } from './profile';
 
@@ -63,9 +64,9 @@ export function measuredDiagnostics(profile: DocumentProfile, o: PythonOutline, 
       { functionName: f.name }));
   }
 
-  // Locks whose waiters lost more than the set share of the wall time.
+  // Locks whose waiters lost more than the set share of the wall time (objects' own locks: objectDiagnostics).
   for (const lock of figures.locks) {
-    if (lock.waitSeconds / wall <= settings.lockWaitShare) continue;
+    if (lock.waitSeconds / wall <= settings.lockWaitShare || isObjectLock(lock)) continue;
     const blocking = lock.holders.filter((h) => h.file === figures.path && h.blockingSeconds > 0).sort((a, b) => b.blockingSeconds - a.blockingSeconds)[0];
     const holdNote = blocking ? `; held ${seconds(lock.holdSeconds)}, and others waited ${seconds(blocking.blockingSeconds)} while it was held at line ${blocking.line}` : `; held ${seconds(lock.holdSeconds)}`;
     const summary = `${lockLabel(lock)}: threads waited ${seconds(lock.waitSeconds)} for it (${percent(lock.waitSeconds, wall)} of ${run}, above ${percent(settings.lockWaitShare, 1)}) over ${plural(lock.contended, 'contended acquisition')}${holdNote}`;
@@ -83,6 +84,8 @@ export function measuredDiagnostics(profile: DocumentProfile, o: PythonOutline, 
     if (created !== undefined && !lines.has(created)) out.push(diagnostic(lineRange(doc, created), DiagnosticCode.lockContention, `${summary}.`));
   }
 
+  out.push(...objectDiagnostics(profile, doc, settings, run));
+
   // The convoy effect: GIL waits after giving the GIL up for I/O.
   const hogs = figures.threads.filter((t) => t.gilShares.held >= CPU_TARGET_HELD_SHARE).map((t) => `${t.name} (${percent(t.gilShares.held, 1)})`);
   for (const [reportLine, l] of figures.lines) {
@@ -93,6 +96,41 @@ export function measuredDiagnostics(profile: DocumentProfile, o: PythonOutline, 
     out.push(diagnostic(lineRange(doc, line), DiagnosticCode.convoy,
       `convoy: ${plural(l.convoyCount, 'GIL wait')} of ${seconds(l.convoyWaitSeconds)} here after giving the GIL up for I/O (${percent(l.convoyWaitSeconds, wall)} of ${run}): ` +
       `each time a CPU-bound thread kept it until its switch interval ran out${holders}.`));
+  }
+  return out;
+}
+
+/** Stop-the-world pauses stopped threads at a line at least this share of the run, threads summed. */
+export const STW_SHARE = 0.1;
+
+/**
+ * A free-threaded build: an object whose own lock threads waited for (a dict or list written by all of
+ * them), at each line that waited; and lines where stop-the-world pauses stopped threads.
+ */
+function objectDiagnostics(profile: DocumentProfile, doc: TextDocument, settings: DiagnosticsSettings, run: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { figures } = profile;
+  const wall = figures.wallSeconds;
+  for (const lock of figures.locks) {
+    if (!isObjectLock(lock) || lock.waitSeconds / wall <= settings.lockWaitShare) continue;
+    const releasedAt = lock.holders.filter((h) => h.blockingSeconds > 0).sort((a, b) => b.blockingSeconds - a.blockingSeconds)[0];
+    const holder = releasedAt ? `; the waits ended when a thread let it go at ${releasedAt.file === figures.path ? `line ${releasedAt.line}` : `${releasedAt.function} line ${releasedAt.line}`}` : '';
+    for (const w of lock.waiters) {
+      if (w.file !== figures.path) continue;
+      const line = profile.current(w.line);
+      if (line === undefined) continue;
+      out.push(diagnostic(lineRange(doc, line), DiagnosticCode.objectContention,
+        `${lockLabel(lock)}: threads waited ${seconds(w.waitSeconds)} here for its own lock (${percent(lock.waitSeconds, wall)} of ${run} in all, ${plural(lock.contended, 'contended take')})${holder}: ` +
+        `every thread writes this one ${lock.kind}; give each thread its own and merge them at the end.`));
+    }
+  }
+  for (const [reportLine, l] of figures.lines) {
+    if (l.stopTheWorldSeconds / wall < STW_SHARE) continue;
+    const line = profile.current(reportLine);
+    if (line === undefined) continue;
+    out.push(diagnostic(lineRange(doc, line), DiagnosticCode.stopTheWorld,
+      `stopped by the world ${seconds(l.stopTheWorldSeconds)} here, threads summed (${percent(l.stopTheWorldSeconds, wall)} of ${run}, ${plural(figures.stopTheWorldPauses, 'pause')}): ` +
+      `every pause (garbage collection, mostly) stops all running threads; fewer collections (gc.freeze() after setup, a higher gc threshold) stop them less.`));
   }
   return out;
 }

@@ -4,6 +4,8 @@ import { basename } from 'node:path';
 import type { ReportLock } from '../../core/report/schema';
 import type { LineFigures } from '../recordings/fileFigures';
 import { percent, plural, seconds } from './format';
+import { ftLineText } from './freeThreaded';
+import { isObjectLock } from './freeThreaded';
 import { lockLabel, locksAt } from './profile';
 import type { DocumentProfile } from './profile';
 
@@ -32,12 +34,14 @@ export function lineHover(profile: DocumentProfile, line: number): Hover | undef
 
 function lineSection(l: LineFigures): string[] {
   const total = l.gilHeldSeconds + l.gilWaitSeconds + l.releasedSeconds;
-  const out = [
+  const ft = ftLineText(l);
+  const out = ft && l.gilHeldSeconds + l.gilWaitSeconds === 0 ? [ft] : [
+    ...(ft ? [ft] : []),
     `GIL held **${seconds(l.gilHeldSeconds)}** (${percent(l.gilHeldSeconds, total)}) · waiting **${seconds(l.gilWaitSeconds)}** (${percent(l.gilWaitSeconds, total)}) · released **${seconds(l.releasedSeconds)}** (${percent(l.releasedSeconds, total)}) · ${plural(l.acquisitions, 'GIL acquisition')}`,
   ];
   const extra: string[] = [];
-  if (l.lockWaitSeconds > 0) extra.push(`lock wait **${seconds(l.lockWaitSeconds)}** (part of released)`);
-  if (l.blockedSeconds > 0) extra.push(`blocked on events ${seconds(l.blockedSeconds)}`);
+  if (l.lockWaitSeconds > 0 && !ft) extra.push(`lock wait **${seconds(l.lockWaitSeconds)}** (part of released)`);
+  if (l.blockedSeconds > 0 && !ft) extra.push(`blocked on events ${seconds(l.blockedSeconds)}`);
   if (l.convoyCount > 0) extra.push(`convoy: ${plural(l.convoyCount, 'wait')} of ${seconds(l.convoyWaitSeconds)} after I/O`);
   if (extra.length > 0) out.push(extra.join(' · '));
   if (l.threads.length > 0) {
@@ -52,8 +56,11 @@ function lineSection(l: LineFigures): string[] {
 }
 
 function lockSection(lock: ReportLock, path: string, created: boolean): string[] {
+  const object = isObjectLock(lock) || lock.kind === 'internal';
   const out = [
-    `**${lockLabel(lock)}** (${lock.kind}${created ? ', created on this line' : ''}): ${plural(lock.acquisitions, 'acquisition')}, ${lock.contended} contended · waited ${seconds(lock.waitSeconds)} (p50 ${seconds(lock.wait.p50)}, max ${seconds(lock.wait.max)}) · held ${seconds(lock.holdSeconds)}`,
+    object
+      ? `**${lockLabel(lock)}**: its own lock (a critical section's, no GIL) made threads wait ${seconds(lock.waitSeconds)} over ${plural(lock.contended, 'contended take')} (p50 ${seconds(lock.wait.p50)}, max ${seconds(lock.wait.max)})`
+      : `**${lockLabel(lock)}** (${lock.kind}${created ? ', created on this line' : ''}): ${plural(lock.acquisitions, 'acquisition')}, ${lock.contended} contended · waited ${seconds(lock.waitSeconds)} (p50 ${seconds(lock.wait.p50)}, max ${seconds(lock.wait.max)}) · held ${seconds(lock.holdSeconds)}`,
   ];
   const blocking = lock.holders.filter((h) => h.blockingSeconds > 0).slice(0, MAX_HOLDERS);
   if (blocking.length > 0) {
@@ -61,7 +68,7 @@ function lockSection(lock: ReportLock, path: string, created: boolean): string[]
       const where = h.file === path ? `line ${h.line}` : `${basename(h.file) || h.function} line ${h.line}`;
       return `- ${where} (\`${h.function}\`): others waited ${seconds(h.blockingSeconds)} while it was held here${h.holdSeconds > 0 ? `; holds taken here ${seconds(h.holdSeconds)}` : ''}`;
     });
-    out.push(`Held while others waited:\n${rows.join('\n')}`);
+    out.push(`${object ? 'Let go by a thread at' : 'Held while others waited'}:\n${rows.join('\n')}`);
   }
   const waiters = lock.waiters.slice(0, MAX_HOLDERS).map((w) => `${w.file === path ? `line ${w.line}` : `${basename(w.file)} line ${w.line}`} ${seconds(w.waitSeconds)}`);
   if (waiters.length > 0) out.push(`Waited at: ${waiters.join(' · ')}`);

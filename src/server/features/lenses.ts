@@ -3,6 +3,7 @@ import type { ReportFunction } from '../../core/report/schema';
 import { LENS_COMMAND } from '../../protocol/lspProtocol';
 import type { PythonOutline } from '../python/outlineTypes';
 import { percent, plural, seconds } from './format';
+import { ftFunctionTitle, isObjectLock, stwTitle } from './freeThreaded';
 import { functionFigures, lockLabel, locksAt } from './profile';
 import type { DocumentProfile, LockAtLine } from './profile';
 
@@ -31,6 +32,18 @@ export function codeLenses(profile: DocumentProfile, o: PythonOutline): CodeLens
       if (at.waitSeconds > 0 || at.holdSeconds > 0) lenses.push(lens(range, lockTitle(at)));
     }
   }
+  // A free-threaded build: a line that waited for an object (dict.update, list.extend… taking its own lock),
+  // or where threads were stopped by the world, is no `with lock:` line; it gets its lens all the same.
+  for (const [reportLine, l] of profile.figures.lines) {
+    const line = profile.current(reportLine);
+    if (line === undefined || seen.has(line)) continue;
+    const range = { start: { line, character: 0 }, end: { line, character: 0 } };
+    for (const at of locksAt(profile, line)) {
+      if (at.waitSeconds > 0 && (isObjectLock(at.lock) || at.lock.kind === 'internal')) lenses.push(lens(range, lockTitle(at)));
+    }
+    const stw = stwTitle(l.stopTheWorldSeconds, profile.figures.stopTheWorldPauses);
+    if (stw) lenses.push(lens(range, stw));
+  }
   return lenses;
 }
 
@@ -40,6 +53,8 @@ function lens(range: Range, title: string): CodeLens {
 
 /** `GIL held 82% · waited 14% · lock wait 3% of 2.4 s`: shares of the time its threads spent in it. */
 export function functionTitle(fn: ReportFunction): string | undefined {
+  const ft = ftFunctionTitle(fn);
+  if (ft) return ft;
   const total = fn.gilHeldSeconds + fn.gilWaitSeconds + fn.releasedSeconds;
   if (total > 0) {
     const lockWait = fn.lockWaitSeconds > 0 ? ` · lock wait ${percent(fn.lockWaitSeconds, total)}` : '';

@@ -1,4 +1,5 @@
 import type { ReportFunction, ReportLock } from '../../core/report/schema';
+import { isObjectLock, objectLabel } from './freeThreaded';
 import type { OpenDocument } from '../documents/openDocuments';
 import type { PyFunction, PythonOutline } from '../python/outlineTypes';
 import type { FileFigures, LineFigures } from '../recordings/fileFigures';
@@ -115,6 +116,7 @@ export function locksAt(profile: DocumentProfile, line: number): LockAtLine[] {
 /** A lock's name for people: its name, else its kind and where it was created. */
 export function lockLabel(lock: ReportLock): string {
   if (lock.name) return lock.name;
+  if (isObjectLock(lock) || lock.kind === 'internal') return objectLabel(lock);
   if (lock.createdAt) return `${lock.kind} created at line ${lock.createdAt.line}`;
   return `${lock.kind} #${lock.id}`;
 }

@@ -20,6 +20,8 @@ export interface FileFigures {
   readonly threads: readonly ReportThread[];
   /** Seconds from the recording's start to the end of the last of those processes. */
   readonly wallSeconds: number;
+  /** Stop-the-world pauses of those processes (free-threaded builds), 0 elsewhere. */
+  readonly stopTheWorldPauses: number;
 }
 
 export interface LineFigures extends ReportLine {
@@ -54,17 +56,22 @@ interface Builder {
   locks: ReportLock[];
   threads: ReportThread[];
   wallSeconds: number;
-  pids: Set<number>;
+  pauses: number;
+  /** The processes counted in it, by key (a pid is one machine's). */
+  processes: Set<string>;
 }
 
-const LINE_SUMS = ['gilHeldSeconds', 'gilWaitSeconds', 'releasedSeconds', 'lockWaitSeconds', 'blockedSeconds', 'acquisitions', 'convoyCount', 'convoyWaitSeconds'] as const;
+const LINE_SUMS = [
+  'gilHeldSeconds', 'gilWaitSeconds', 'releasedSeconds', 'lockWaitSeconds', 'blockedSeconds', 'acquisitions', 'convoyCount', 'convoyWaitSeconds',
+  'runningSeconds', 'detachedSeconds', 'stopTheWorldSeconds',
+] as const;
 
 function addFigures<T extends Record<(typeof LINE_SUMS)[number], number>>(into: T, from: T): void {
   for (const k of LINE_SUMS) (into as Record<string, number>)[k] = into[k] + from[k];
 }
 
-/** Splits a report by source file. `sites` gives each process's threads per line (by pid). */
-export function figuresByFile(report: Report, cwd: string | undefined, sites: ReadonlyMap<number, ThreadSites>): Map<string, FileFigures> {
+/** Splits a report by source file. `sites` gives each process's threads per line (by process key, the report's Process `key`). */
+export function figuresByFile(report: Report, cwd: string | undefined, sites: ReadonlyMap<string, ThreadSites>): Map<string, FileFigures> {
   const files = new Map<string, Builder>();
   const resolved = new Map<string, string | undefined>();
   const resolveOnce = (file: string): string | undefined => {
@@ -73,9 +80,10 @@ export function figuresByFile(report: Report, cwd: string | undefined, sites: Re
   };
   const builder = (path: string, p: ReportProcess): Builder => {
     let b = files.get(path);
-    if (!b) files.set(path, (b = { lines: new Map(), functions: new Map(), locks: [], threads: [], wallSeconds: 0, pids: new Set() }));
-    if (!b.pids.has(p.pid)) {
-      b.pids.add(p.pid);
+    if (!b) files.set(path, (b = { lines: new Map(), functions: new Map(), locks: [], threads: [], wallSeconds: 0, pauses: 0, processes: new Set() }));
+    if (!b.processes.has(p.key)) {
+      b.processes.add(p.key);
+      b.pauses += p.stopTheWorld?.count ?? 0;
       b.threads.push(...p.threads);
       b.wallSeconds = Math.max(b.wallSeconds, p.endSeconds);
     }
@@ -83,7 +91,7 @@ export function figuresByFile(report: Report, cwd: string | undefined, sites: Re
   };
   for (const p of report.processes) {
     const names = new Map(p.threads.map((t) => [t.tid, t.name]));
-    const threadSites = sites.get(p.pid);
+    const threadSites = sites.get(p.key);
     for (const line of p.lines) {
       const path = resolveOnce(line.file);
       if (!path) continue;
@@ -120,7 +128,7 @@ export function figuresByFile(report: Report, cwd: string | undefined, sites: Re
   }
   const out = new Map<string, FileFigures>();
   for (const [path, b] of files) {
-    out.set(path, { path, lines: b.lines, functions: [...b.functions.values()], locks: b.locks, threads: b.threads, wallSeconds: b.wallSeconds });
+    out.set(path, { path, lines: b.lines, functions: [...b.functions.values()], locks: b.locks, threads: b.threads, wallSeconds: b.wallSeconds, stopTheWorldPauses: b.pauses });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { analyzeRecording } from '../../core/analysis/recordingSession';
-import { listRecording } from '../../core/format/recordingDir';
+import { machineTags, processKey } from '../../core/analysis/processKeys';
+import { listRecordingTree } from '../../core/format/recordingTree';
 import { buildReport } from '../../core/report/buildReport';
 import type { Report } from '../../core/report/schema';
 import { figuresByFile } from './fileFigures';
@@ -21,18 +22,22 @@ export interface LoadedRecording {
   readonly files: ReadonlyMap<string, FileFigures>;
 }
 
-/** Reads and analyses a recording directory; throws a RecordingError (or an I/O error) when it cannot. */
+/** The `.gsr` files of a recording, or of a folder of per-host folders (docs/clusters.md), as the analysis reads them. */
+function gsrFiles(dir: string): string[] {
+  return listRecordingTree(dir).folders.flatMap((f) => f.gsrFiles);
+}
+
+/** Reads and analyses a recording directory (or a folder of per-host folders); throws a RecordingError (or an I/O error) when it cannot. */
 export function loadRecording(dir: string): LoadedRecording {
   const analysis = analyzeRecording(dir);
   const report = buildReport(analysis);
-  const listing = listRecording(dir);
-  const sites = new Map<number, ThreadSites>();
-  for (const gsr of listing.gsrFiles) {
-    const { pid, sites: s } = threadSites(gsr);
-    sites.set(pid, s);
-  }
+  const files = gsrFiles(dir);
+  const read = files.map((gsr) => threadSites(gsr));
+  // Keyed as the analysis keys processes: two machines may hold the same pid.
+  const tagOf = machineTags(read.map((r) => r.machine));
+  const sites = new Map<string, ThreadSites>(read.map((r) => [processKey(tagOf(r.machine), r.pid), r.sites]));
   const cwd = analysis.session?.cwd;
-  return { dir, report, startedAtMs: startedAt(listing.gsrFiles, analysis.session?.raw, report.wallSeconds), files: figuresByFile(report, cwd, sites) };
+  return { dir, report, startedAtMs: startedAt(files, analysis.session?.raw, report.wallSeconds), files: figuresByFile(report, cwd, sites) };
 }
 
 /** session.json's `startedAt` (seconds), else the first file's last write less the run's length. */
@@ -46,8 +51,7 @@ function startedAt(gsrFiles: readonly string[], session: Readonly<Record<string,
 /** What changes when a recording is rewritten (a new run into the same directory, or one still running). */
 export function recordingSignature(dir: string): string {
   try {
-    const listing = listRecording(dir);
-    return listing.gsrFiles.map((f) => `${f}:${statSync(f).mtimeMs}:${statSync(f).size}`).join('|');
+    return gsrFiles(dir).map((f) => `${f}:${statSync(f).mtimeMs}:${statSync(f).size}`).join('|');
   } catch (e) {
     return `error:${(e as Error).message}`;
   }

@@ -1,3 +1,4 @@
+import type { MachineIdentity } from '../../core/analysis/processKeys';
 import { GsrReader } from '../../core/format/gsrReader';
 import { RecordType } from '../../core/format/layout';
 import type { RecordSink } from '../../core/format/recordSink';
@@ -79,10 +80,13 @@ class ThreadSiteSink implements RecordSink {
         if (t.lastAcquire !== t.lastAcquire) t.lastAcquire = ts;
         break;
       case RecordType.gilAcquire:
-      case RecordType.gilHoldSite: {
+      case RecordType.gilHoldSite:
+      case RecordType.gilQuiet: {
         // A hold site names the piece of a long hold before it, as an acquire names what preceded it; it is no switch.
+        // A GIL_QUIET (format version 2) stands for `p0` acquires at its line, the last at its time.
         const a = this.acc(arg);
         if (type === RecordType.gilAcquire) a.acquisitions++;
+        else if (type === RecordType.gilQuiet) a.acquisitions += p0;
         if (t.lastAcquire === t.lastAcquire && ts > t.lastAcquire) a.seconds += ts - t.lastAcquire;
         t.lastAcquire = ts;
         break;
@@ -110,8 +114,8 @@ class ThreadSiteSink implements RecordSink {
   }
 }
 
-/** Reads one `.gsr` file; sites are named `file\0line` as the report names them. */
-export function threadSites(gsrPath: string): { readonly pid: number; readonly sites: ThreadSites } {
+/** Reads one `.gsr` file; sites are named `file\0line` as the report names them. `machine`: its header's host and boot id (null in format 1), to key its process as the analysis does (processKeys.ts). */
+export function threadSites(gsrPath: string): { readonly pid: number; readonly machine: MachineIdentity; readonly sites: ThreadSites } {
   let sink: ThreadSiteSink | undefined;
   let ticksPerSecond = 1e9;
   const reader = new GsrReader(gsrPath, (h) => {
@@ -139,7 +143,8 @@ export function threadSites(gsrPath: string): { readonly pid: number; readonly s
       }
       out.set(key, list.sort((x, y) => y.seconds + y.lockWaitSeconds - (x.seconds + x.lockWaitSeconds)));
     }
-    return { pid: reader.header.pid, sites: out };
+    const h = reader.header;
+    return { pid: h.pid, machine: h.formatVersion >= 2 ? { host: h.host, bootId: h.bootId } : { host: null, bootId: null }, sites: out };
   } finally {
     reader.close();
   }

@@ -15,7 +15,9 @@ const PY = '/venv/bin/python';
 let nextPid = 100;
 
 function proc(o: Partial<ProcessFacts> & { argv: readonly string[] }): ProcessFacts {
-  return { pid: nextPid++, parentPid: 1, executable: PY, functions: [], threadNames: ['MainThread'], workSeconds: 0, ...o };
+  const pid = o.pid ?? nextPid++;
+  const parentPid = o.parentPid ?? 1;
+  return { pid, parentPid, key: String(pid), parentKey: String(parentPid), executable: PY, functions: [], threadNames: ['MainThread'], workSeconds: 0, ...o };
 }
 
 test('joblib loky: the two resource trackers are helpers, named; the two loky workers are workers', () => {
@@ -25,12 +27,12 @@ test('joblib loky: the two resource trackers are helpers, named; the two loky wo
   const w1 = proc({ parentPid: main.pid, argv: [PY, '-m', 'joblib.externals.loky.backend.popen_loky_posix', '--process-name', 'LokyProcess-1', '--pipe', '14'], workSeconds: 1.5 });
   const w2 = proc({ parentPid: main.pid, argv: [PY, '-m', 'joblib.externals.loky.backend.popen_loky_posix', '--process-name', 'LokyProcess-2', '--pipe', '15'], workSeconds: 0.7 });
   const roles = processRoles([main, loky, mp, w1, w2]);
-  assert.deepEqual(roles.get(main.pid), { role: 'main', name: 'main process' });
+  assert.deepEqual(roles.get(main.key), { role: 'main', name: 'main process' });
   // It imported joblib for a second and more: still a helper, by its command line.
-  assert.deepEqual(roles.get(loky.pid), { role: 'helper', name: 'loky resource tracker' });
-  assert.deepEqual(roles.get(mp.pid), { role: 'helper', name: 'multiprocessing resource tracker' });
-  assert.equal(roles.get(w1.pid)?.role, 'worker');
-  assert.equal(roles.get(w2.pid)?.role, 'worker');
+  assert.deepEqual(roles.get(loky.key), { role: 'helper', name: 'loky resource tracker' });
+  assert.deepEqual(roles.get(mp.key), { role: 'helper', name: 'multiprocessing resource tracker' });
+  assert.equal(roles.get(w1.key)?.role, 'worker');
+  assert.equal(roles.get(w2.key)?.role, 'worker');
 });
 
 test('forkserver: the server is a helper; the workers forked from it carry its command line and are workers', () => {
@@ -44,10 +46,10 @@ test('forkserver: the server is a helper; the workers forked from it carry its c
     threadNames: ['MainThread', 'Thread-1 (accepter)', 'Thread-2 (handle_request)'],
   });
   const roles = processRoles([main, server, w1, w2, manager]);
-  assert.deepEqual(roles.get(server.pid), { role: 'helper', name: 'multiprocessing forkserver' });
-  assert.equal(roles.get(w1.pid)?.role, 'worker');
-  assert.equal(roles.get(w2.pid)?.role, 'worker');
-  assert.deepEqual(roles.get(manager.pid), { role: 'helper', name: 'multiprocessing Manager server' });
+  assert.deepEqual(roles.get(server.key), { role: 'helper', name: 'multiprocessing forkserver' });
+  assert.equal(roles.get(w1.key)?.role, 'worker');
+  assert.equal(roles.get(w2.key)?.role, 'worker');
+  assert.deepEqual(roles.get(manager.key), { role: 'helper', name: 'multiprocessing Manager server' });
 });
 
 test('a Manager server forked with its parent\'s command line is told by its code, or by its accepter thread (Python 3.10+)', () => {
@@ -55,8 +57,8 @@ test('a Manager server forked with its parent\'s command line is told by its cod
   const byCode = proc({ parentPid: main.pid, argv: main.argv, workSeconds: 0.5, functions: ['C:\\py\\Lib\\multiprocessing\\managers.py:Server.serve_forever'] });
   const byThread = proc({ parentPid: main.pid, argv: main.argv, workSeconds: 0.5, threadNames: ['MainThread', 'Thread-1 (accepter)'] });
   const roles = processRoles([main, byCode, byThread]);
-  assert.equal(roles.get(byCode.pid)?.name, 'multiprocessing Manager server');
-  assert.equal(roles.get(byThread.pid)?.name, 'multiprocessing Manager server');
+  assert.equal(roles.get(byCode.key)?.name, 'multiprocessing Manager server');
+  assert.equal(roles.get(byThread.key)?.name, 'multiprocessing Manager server');
 });
 
 test('old Pythons\' semaphore trackers are helpers too', () => {
@@ -64,8 +66,8 @@ test('old Pythons\' semaphore trackers are helpers too', () => {
   const mp = proc({ parentPid: main.pid, argv: [PY, '-c', 'from multiprocessing.semaphore_tracker import main;main(5)'], workSeconds: 1 });
   const loky = proc({ parentPid: main.pid, argv: [PY, '-c', 'from loky.backend.semaphore_tracker import main; main(5)'], workSeconds: 1 });
   const roles = processRoles([main, mp, loky]);
-  assert.equal(roles.get(mp.pid)?.name, 'multiprocessing semaphore tracker');
-  assert.equal(roles.get(loky.pid)?.name, 'loky semaphore tracker');
+  assert.equal(roles.get(mp.key)?.name, 'multiprocessing semaphore tracker');
+  assert.equal(roles.get(loky.key)?.name, 'loky semaphore tracker');
 });
 
 test('an unknown child that idles is a helper, not a worker; one that worked a share of the busiest is a worker', () => {
@@ -74,10 +76,10 @@ test('an unknown child that idles is a helper, not a worker; one that worked a s
   const small = proc({ parentPid: main.pid, argv: [PY, 'child.py'], workSeconds: 0.11 });
   const idle = proc({ parentPid: main.pid, argv: [PY, '-m', 'some.daemon'], workSeconds: 0.05 });
   const roles = processRoles([main, busy, small, idle]);
-  assert.equal(roles.get(main.pid)?.role, 'main', 'the launcher\'s process stays main, whatever it did');
-  assert.equal(roles.get(busy.pid)?.role, 'worker');
-  assert.equal(roles.get(small.pid)?.role, 'worker', '5.5% of the busiest');
-  assert.deepEqual(roles.get(idle.pid), { role: 'helper', name: 'idle child process (did no work of its own)' });
+  assert.equal(roles.get(main.key)?.role, 'main', 'the launcher\'s process stays main, whatever it did');
+  assert.equal(roles.get(busy.key)?.role, 'worker');
+  assert.equal(roles.get(small.key)?.role, 'worker', '5.5% of the busiest');
+  assert.deepEqual(roles.get(idle.key), { role: 'helper', name: 'idle child process (did no work of its own)' });
 });
 
 test('the extension point: another table of rules names infrastructure, which is never a worker', () => {
@@ -85,7 +87,7 @@ test('the extension point: another table of rules names infrastructure, which is
   const main = proc({ argv: [PY, 'driver.py'], workSeconds: 0.5 });
   const raylet = proc({ parentPid: main.pid, argv: ['/venv/lib/python3.11/site-packages/ray/core/src/ray/raylet/raylet', '--node_ip_address=127.0.0.1'], workSeconds: 3 });
   const roles = processRoles([main, raylet], ray);
-  assert.deepEqual(roles.get(raylet.pid), { role: 'infrastructure', name: 'Ray raylet' });
+  assert.deepEqual(roles.get(raylet.key), { role: 'infrastructure', name: 'Ray raylet' });
 });
 
 test('helper threads: the pool\'s handlers, queue feeders, loky\'s executor manager, a Manager\'s connections', () => {

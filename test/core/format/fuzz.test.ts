@@ -6,6 +6,8 @@ import { analyzeRecording } from '../../../src/core/analysis/recordingSession';
 import { HEADER_SIZE } from '../../../src/core/format/layout';
 import { RecordingError } from '../../../src/core/format/recordingError';
 import { tempDir } from '../../support/recordingFixtures';
+import { sampledMachine } from '../../support/machineScenario';
+import { quietRun } from '../../support/quietScenario';
 import { contendedLock, threeThreads } from '../../support/scenarios';
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed by its seed. */
@@ -44,7 +46,11 @@ function mutate(original: Uint8Array, r: () => number): Uint8Array {
 }
 
 test('fuzz: thousands of mutations give a RecordingError or a result, never another exception or a hang', () => {
-  const originals = [threeThreads().bytes(), contendedLock().bytes(), threeThreads({ clockKind: 1, ticksPerNs: 3, startTicks: 2n ** 62n }).bytes()];
+  const originals = [
+    threeThreads().bytes(), contendedLock().bytes(), threeThreads({ clockKind: 1, ticksPerNs: 3, startTicks: 2n ** 62n }).bytes(),
+    // Version 2: summaries and the full log beside them, tentative records, CPU and machine samples.
+    quietRun('both').bytes(), sampledMachine().bytes(),
+  ];
   const dir = tempDir();
   const path = join(dir, 'p1-1.gsr');
   const r = rng(20240521);

@@ -5,6 +5,7 @@ import { checkPicture, checkSuggestions, loadExpectation, rootProcess } from '..
 import { gcc, pythonBuildInfo } from '../support/build';
 import { CORES, recordQuiet, recordScript, SCENARIO_PYTHON, SCENARIOS } from '../support/record';
 import type { ScenarioRun } from '../support/record';
+import { freeCoresOf } from '../../support/machineCores';
 
 /**
  * Issue 10, scenario 4: a C extension module (spin.c, built here against
@@ -18,19 +19,17 @@ const E = loadExpectation('c_extension');
 
 describe(`scenario c_extension (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
   let run: ScenarioRun;
-  let loaded = false;
   before(async () => {
     const info = await pythonBuildInfo(SCENARIO_PYTHON);
     const dir = await gcc(['-O2', '-shared', '-fPIC', `-I${info.include}`, join(SCENARIOS, 'c_extension/spin.c'), '-o', `spin${info.extSuffix}`]);
     const got = await recordQuiet(3, async () => [await recordScript('spin', 'c_extension/c_extension.py', [dir, '0.6'])]);
     run = got.runs[0]!;
-    loaded = got.busy;
   });
 
   it('the picture: holders take turns on the GIL at HOLD-CALL, releasers run released at RELEASE-CALL', () => checkPicture(run, E.runs['spin']!));
   it('the suggestions: at the holding line; every suggestion states its evidence', () => checkSuggestions(run, E.runs['spin']!));
 
-  it('the holders never overlap on the GIL; the release phase takes about half as long (on an unloaded machine)', (t) => {
+  it('the holders never overlap on the GIL; the release phase takes about half as long, as the free cores allow', (t) => {
     const p = rootProcess(run);
     const holders = p.threads.filter((x) => x.name.startsWith('hold-'));
     const phases = run.truth['phases'] as Record<string, { seconds: number }>;
@@ -38,11 +37,9 @@ describe(`scenario c_extension (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
     // Two threads × 0.6 s of spinning, one at a time.
     assert.ok(held >= 1.1 && held <= phases['hold']!.seconds + 0.02, `held ${held.toFixed(3)} s in a ${phases['hold']!.seconds.toFixed(3)} s phase`);
     const ratio = phases['hold']!.seconds / phases['release']!.seconds;
-    t.diagnostic(`hold phase ${phases['hold']!.seconds.toFixed(3)} s, release phase ${phases['release']!.seconds.toFixed(3)} s (${ratio.toFixed(2)}×)`);
-    if (loaded || CORES < 2) {
-      t.skip(`the machine was loaded by other processes (foreign CPUs ${run.truth.machine?.foreign_cpus}) or has 1 core: phase times not judged`);
-      return;
-    }
-    assert.ok(ratio >= 1.6, `the releasing phase is ${ratio.toFixed(2)}× faster`);
+    const free = freeCoresOf(run.truth, CORES);
+    t.diagnostic(`hold phase ${phases['hold']!.seconds.toFixed(3)} s, release phase ${phases['release']!.seconds.toFixed(3)} s (${ratio.toFixed(2)}×), ${free.toFixed(2)} cores free`);
+    // the releasers run side by side on the cores other programs left (1.6 of 2 was the bound on a quiet machine)
+    assert.ok(ratio >= 0.8 * Math.min(2, free), `the releasing phase is ${ratio.toFixed(2)}× faster with ${free.toFixed(2)} cores free`);
   });
 });

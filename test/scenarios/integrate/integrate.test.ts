@@ -3,13 +3,14 @@ import { before, describe, it } from 'node:test';
 import { checkPicture, checkSuggestions, describeSuggestions, lineAt, loadExpectation, rootProcess } from '../support/expect';
 import { CORES, recordQuiet, recordScript, SCENARIO_PYTHON } from '../support/record';
 import type { ScenarioRun } from '../support/record';
+import { freeCoresOf } from '../../support/machineCores';
 
 /**
  * Issue 10, scenario 1: numerical integration in pure Python, serially, in
  * threads and in processes (test/scenarios/integrate/). Threads take turns
  * on the GIL and gain nothing; processes show two children and run close to
- * 2× faster, less the pool's start-up. The speedups are judged only on a run
- * the machine's other load left alone (retried up to twice to get one).
+ * 2× faster, less the pool's start-up. The speedups are judged against the cores
+ * other programs left each run, as it measured them (the least loaded of up to three tries).
  */
 
 const E = loadExpectation('integrate');
@@ -56,20 +57,29 @@ describe(`scenario integrate (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
     assert.ok(switches >= perInterval * ((end - start) / 0.005), `${switches} hand-overs in ${(end - start).toFixed(3)} s (one per 5 ms interval)`);
   });
 
-  it('threads gain nothing over serial; processes come close to 2× less start-up (on an unloaded machine)', (t) => {
+  it('threads gain nothing over serial; processes come close to 2× less start-up, on the cores other programs left each run', (t) => {
     const seconds = (mode: string) => run(mode).truth['seconds'] as number;
     const [serial, threads, processes] = MODES.map(seconds) as [number, number, number];
-    t.diagnostic(`serial ${serial.toFixed(3)} s, threads ${threads.toFixed(3)} s (${(serial / threads).toFixed(2)}×), processes ${processes.toFixed(3)} s (${(serial / processes).toFixed(2)}×)`);
-    if (loaded) {
-      t.skip(`the machine was loaded by other processes in every attempt (foreign CPUs ${MODES.map((m) => run(m).truth.machine?.foreign_cpus).join(', ')}): speedups not judged`);
-      return;
-    }
-    assert.ok(serial / threads > 0.8 && serial / threads < 1.2, `threads: ${(serial / threads).toFixed(2)}× over serial`);
+    // What each run could use, from what it measured of the machine: one core at most for
+    // serial Python and for threads behind one GIL, two at most for two processes.
+    const [freeSerial, freeThreads, freeProcesses] = MODES.map((m) => freeCoresOf(run(m).truth, CORES)) as [number, number, number];
+    const oneCore = (free: number) => Math.min(1, free);
+    const threadsExpected = oneCore(freeThreads) / oneCore(freeSerial);
+    const processesExpected = Math.min(2, freeProcesses) / oneCore(freeSerial);
+    t.diagnostic(`serial ${serial.toFixed(3)} s, threads ${threads.toFixed(3)} s (${(serial / threads).toFixed(2)}×, the cores allow ${threadsExpected.toFixed(2)}×), ` +
+      `processes ${processes.toFixed(3)} s (${(serial / processes).toFixed(2)}×, the cores allow ${processesExpected.toFixed(2)}×); ` +
+      `cores free ${[freeSerial, freeThreads, freeProcesses].map((f) => f.toFixed(2)).join(', ')}`);
+    // ±30%: the free cores are each run's average, and a loaded machine's share moves within a run
+    assert.ok(serial / threads > 0.7 * threadsExpected && serial / threads < 1.3 * threadsExpected, `threads: ${(serial / threads).toFixed(2)}× over serial, ${threadsExpected.toFixed(2)}× allowed`);
     if (CORES >= 2) {
-      assert.ok(serial / processes >= 1.5 && serial / processes <= 2.1, `processes: ${(serial / processes).toFixed(2)}× over serial on ${CORES} cores`);
+      // less the pool's start-up and the loads' changes within a run: 1.5 of 2 on a quiet machine
+      assert.ok(serial / processes >= 0.75 * processesExpected && serial / processes <= 1.05 * Math.max(processesExpected, 2),
+        `processes: ${(serial / processes).toFixed(2)}× over serial, ${processesExpected.toFixed(2)}× allowed by the cores`);
+      // the prediction is for this machine's cores (the suggestions of forMachineCores); the
+      // measurement is brought to them through what the runs had
       const predicted = run('threads').suggestions.find((s) => s.kind === 'useProcesses')!.predictedSpeedup;
-      const measured = threads / processes;
-      assert.ok(Math.abs(predicted - measured) <= 0.3 * measured, `useProcesses predicted ${predicted}× over threads, measured ${measured.toFixed(2)}×\n${describeSuggestions(run('threads').suggestions)}`);
+      const measured = (threads / processes) * (Math.min(2, CORES) / Math.min(2, freeProcesses)) * (oneCore(freeThreads) / 1);
+      assert.ok(Math.abs(predicted - measured) <= 0.3 * measured, `useProcesses predicted ${predicted}× over threads, measured ${measured.toFixed(2)}× for ${Math.min(2, CORES)} cores (${(threads / processes).toFixed(2)}× as run)\n${describeSuggestions(run('threads').suggestions)}`);
     }
   });
 

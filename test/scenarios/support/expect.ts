@@ -5,6 +5,7 @@ import type { ReportLine, ReportProcess, ReportThread } from '../../../src/core/
 import type { Suggestion } from '../../../src/core/suggest/types';
 import { renderTerminalReport } from '../../../src/cli/support/terminalReport';
 import { PLAIN } from '../../../src/cli/support/terminalStyle';
+import { checkRunCores } from '../../support/machineCores';
 import { SCENARIOS } from './record';
 import type { ScenarioRun } from './record';
 
@@ -207,6 +208,7 @@ export function checkPicture(run: ScenarioRun, e: RunExpectation): void {
 
 export function checkSuggestions(run: ScenarioRun, e: RunExpectation): void {
   checkEvidence(run);
+  checkRunCores(run.analysis, run.report.suggestions, run.name);
   if (e.workers) checkWorkerCount(run, e.workers);
   if (e.top) checkSuggestion(run, run.suggestions[0], e.top, 'the top suggestion is');
   for (const want of e.suggests ?? []) {

@@ -6,6 +6,7 @@ import type { RecordingAnalysis } from '../../../src/core/analysis/recordingSess
 import { buildReport } from '../../../src/core/report/buildReport';
 import type { Report } from '../../../src/core/report/schema';
 import type { Suggestion } from '../../../src/core/suggest/types';
+import { forMachineCores } from '../../support/machineCores';
 import { tempDir } from '../../support/recordingFixtures';
 import { recordWithRuntime } from '../../support/recordWorkload';
 import { repoRoot } from '../../support/repoRoot';
@@ -39,7 +40,9 @@ export interface ScenarioRun {
   readonly truth: Truth;
   readonly stdout: string;
   readonly analysis: RecordingAnalysis;
+  /** As `gilscope report --json` gives it: its suggestions are for the cores the run had. */
   readonly report: Report;
+  /** The suggestions for this machine's cores (CORES), whatever the load during the run. */
   readonly suggestions: Suggestion[];
   /** Seconds the whole recorded run took, launcher included. */
   readonly seconds: number;
@@ -65,11 +68,15 @@ export function parseTruth(stdout: string, what: string): Truth {
   return JSON.parse(line.slice(TRUTH_PREFIX.length)) as Truth;
 }
 
-/** The report of a recording, as `gilscope report DIR --json` builds it, for this machine's cores. */
+/**
+ * The report of a recording, as `gilscope report DIR --json` builds it (its suggestions for the
+ * cores the run had), and the suggestions for this machine's cores, whatever other programs
+ * took of them during the run: those the scenarios' expectations describe (machineCores.ts).
+ */
 export function reportOf(dir: string): { analysis: RecordingAnalysis; report: Report; suggestions: Suggestion[] } {
   const analysis = analyzeRecording(dir);
-  const report = buildReport(analysis, 'gilscope', CORES);
-  return { analysis, report, suggestions: report.suggestions };
+  const report = buildReport(analysis, 'gilscope');
+  return { analysis, report, suggestions: buildReport(forMachineCores(analysis), 'gilscope', CORES).suggestions };
 }
 
 /** Records `script args` (a path under test/scenarios, or absolute) with the runtime's launcher. */

@@ -6,9 +6,13 @@ and writes the same recording format (runtime/FORMAT.md) with gil_mode 3
 
     python -m gilscope.sampler --output DIR [--hz N] [--reason TEXT] -- COMMAND...
 
-Modules: procfs (reading /proc), elf (dynamic symbols), layout (where the GIL
-is, per version; gil_offsets.json), process (one process's samples and the
-state rule), writer (the .gsr file), loop (the process tree and the clock).
+Modules: procfs (reading /proc), elf (dynamic symbols), interpreter (a
+process's CPython runtime and version), layout (where its GIL is: from
+_Py_DebugOffsets, debug_offsets, or from the measured table, gil_table and
+gil_offsets.json), gil (reading a GIL found), following (which processes are
+sampled, across fork and exec), thread_states (the state rule), process (one
+process's samples), writer (the .gsr file), loop (the process tree and the
+clock).
 
 Sampled numbers are estimates: a state is seen only at sample times, so a
 share of time has an error of a few points over a second or two at 200 Hz,

@@ -101,7 +101,7 @@ def main(argv):
                   "glibc. Used by the sampler for Python 3.8 to 3.12 (3.13+ describes itself with "
                   "_Py_DebugOffsets). An entry applies as measured to a binary whose _PyRuntime symbol has "
                   "size runtime_size; another binary of the same minor version gets it only after the "
-                  "checks in sampler/layout.py pass.")
+                  "checks in sampler/gil_table.py pass.")
     # one entry a line, so that a new measurement is a one-line diff
     sys.stdout.write('{\n "about": %s,\n "entries": [\n  %s\n ]\n}\n' % (
         json.dumps(about), ",\n  ".join(json.dumps(e) for e in entries)))

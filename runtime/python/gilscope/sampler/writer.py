@@ -15,7 +15,8 @@ import time
 
 from .. import safefiles
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+ARGV_AT = 1032  # version 2: argc and argv_bytes at 1024, argv at 1032
 HEADER_SIZE = CHUNK_SIZE = 4096
 SLOT_SIZE = 16
 CHUNK_HEADER_SLOTS = 2
@@ -36,6 +37,14 @@ BUILD_SHARED = 0x4
 
 _SLOT_BODY = struct.Struct("<BHIQ")  # extra, flags, arg, ts (the type byte goes last)
 _CHUNK = struct.Struct("<IQQII")    # thread slot, ticks, mono ns, sequence, reserved (magic last)
+
+
+def _boot_id():
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
 
 
 class _Thread:
@@ -60,7 +69,7 @@ class GsrWriter:
         self.threads = {}
         self.strings = {}
         self.closed = False
-        argv_bytes = argv_bytes[:HEADER_SIZE - 520]
+        argv_bytes = argv_bytes[:HEADER_SIZE - ARGV_AT]
         h = self.header
         struct.pack_into("<IIIIII", h, 8, FORMAT_VERSION, HEADER_SIZE, CHUNK_SIZE, SLOT_SIZE, pid, ppid)
         struct.pack_into("<QQQdII", h, 32, start_mono_ns, start_mono_ns, self.start_realtime_ns, 1.0,
@@ -69,8 +78,11 @@ class GsrWriter:
         _text(h, 128, 64, python_version)
         _text(h, 192, 64, python_build)
         _text(h, 256, 256, executable)
-        struct.pack_into("<II", h, 512, argv_bytes.count(b"\0"), len(argv_bytes))
-        h[520:520 + len(argv_bytes)] = argv_bytes
+        _text(h, 520, 64, os.uname().nodename)
+        _text(h, 584, 40, _boot_id())
+        struct.pack_into("<I", h, 664, os.cpu_count() or 0)
+        struct.pack_into("<II", h, 1024, argv_bytes.count(b"\0"), len(argv_bytes))
+        h[ARGV_AT:ARGV_AT + len(argv_bytes)] = argv_bytes
         h[0:7] = b"GILSCOP"
         h[7:8] = b"E"  # the magic last: a reader never sees a half-written header as valid
 

@@ -119,7 +119,7 @@ def _availability(mode, options, header):
 
 
 def _prepare(python, prepared):
-    """Builds the probe for `python` once; (exact, why not)."""
+    """Builds the probe for `python` once; (exact, why not, the probe's hand-over: probe_handoff.py)."""
     if python not in prepared:
         env = dict(os.environ, PYTHONPATH=session.RUNTIME_DIR)
         try:
@@ -129,13 +129,13 @@ def _prepare(python, prepared):
                 report = {"exact": False, "reason": report["error"]}
         except (OSError, ValueError, subprocess.TimeoutExpired) as error:
             report = {"exact": False, "reason": out.stderr.strip() if isinstance(error, ValueError) else str(error)}
-        prepared[python] = (bool(report.get("exact")), report.get("reason"))
+        prepared[python] = (bool(report.get("exact")), report.get("reason"), report.get("handoff") or {})
     return prepared[python]
 
 
-def _environment(run_dir, exact):
+def _environment(run_dir, exact, handoff):
     if exact:
-        return session.workload_environment(run_dir)
+        return session.workload_environment(run_dir, handoff=handoff)
     env = session.sampled_environment()
     old = env.get("PYTHONPATH")
     env["PYTHONPATH"] = session.RUNTIME_DIR + (os.pathsep + old if old else "")
@@ -152,13 +152,13 @@ def make_run(index, run, header, directory, timeout, prepared, tag=""):
     log_path = os.path.join(directory, "runs", name + ".log")
     with open(spec_path, "w", encoding="utf-8") as f:
         json.dump(spec, f)
-    exact, why = _prepare(run["python"], prepared)
+    exact, why, handoff = _prepare(run["python"], prepared)
     command = [run["python"], "-m", "gilscope.whatif.harness", spec_path, result_path]
     info = {"command": command, "cwd": os.getcwd(), "startedAt": time.time(), "launcher": "gilscope compare"}
     session.write_session(run_dir, info)
     with open(log_path, "wb") as log:
         # Its own process group, so that stopping it stops its pool's workers too.
-        child = subprocess.Popen(command, env=_environment(run_dir, exact), stdin=subprocess.DEVNULL, stdout=log,
+        child = subprocess.Popen(command, env=_environment(run_dir, exact, handoff), stdin=subprocess.DEVNULL, stdout=log,
                                  stderr=subprocess.STDOUT, start_new_session=True)
         try:
             code = child.wait(timeout)

@@ -15,7 +15,6 @@ import sys
 import tempfile
 import threading
 
-from . import tasks as task_module
 from .measure import now_ns
 from .pool_results import TaskFailed, collect
 
@@ -169,6 +168,19 @@ def run_function(spec, inputs, workers, spans, transfer, window):
     return None
 
 
+# 3.14's InterpreterPoolExecutor runs a plain function's code in the worker
+# interpreter's own __main__, not in its module: the two it is given name
+# everything by absolute import, inside themselves.
+def _pool_initializer(path, name, module):
+    from gilscope.whatif import tasks
+    tasks.init_function(path, name, module)
+
+
+def _pool_call(payload):
+    from gilscope.whatif import tasks
+    return tasks.call_function_pickled(payload)
+
+
 def _run_pool_executor(spec, inputs, workers, spans, transfer, window):
     """3.14+: concurrent.futures.InterpreterPoolExecutor, fed like a process pool."""
     from concurrent.futures import InterpreterPoolExecutor
@@ -179,7 +191,7 @@ def _run_pool_executor(spec, inputs, workers, spans, transfer, window):
         done_at[id(future)] = now_ns()
 
     with window:
-        with InterpreterPoolExecutor(max_workers=workers, initializer=task_module.init_function,
+        with InterpreterPoolExecutor(max_workers=workers, initializer=_pool_initializer,
                                      initargs=(fn["path"], fn["name"], fn["module"])) as pool:
             futures = []
             for x in inputs:
@@ -187,7 +199,7 @@ def _run_pool_executor(spec, inputs, workers, spans, transfer, window):
                 payload = pickle.dumps(x, PROTOCOL)
                 transfer.parent_seconds += (now_ns() - t0) / 1e9
                 transfer.bytes += len(payload)
-                future = pool.submit(task_module.call_function_pickled, payload)
+                future = pool.submit(_pool_call, payload)
                 future.add_done_callback(arrived)
                 futures.append(future)
             for future in futures:

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { analyzeRecording } from '../../src/core/analysis/recordingSession';
+import { buildReport } from '../../src/core/report/buildReport';
+import { overviewHeatmaps } from '../../src/core/report/heatmapMessage';
+import type { ReportShowMessage } from '../../src/protocol/webviewProtocol';
+import { sampledMachine } from '../support/machineScenario';
+import { ms, writeRecording } from '../support/recordingFixtures';
+import { RecordingWriter } from '../support/recordingWriter';
+import { launchChromium } from './support/chromium';
+import { FakeHost } from './support/fakeHost';
+import { HarnessServer } from './support/harnessServer';
+import type { PageGlobals } from './support/pageGlobals';
+
+/**
+ * The report page's thread table shows each thread's wait for a CPU (format
+ * version 2's CPU samples) beside its GIL wait, and the page says when an
+ * attached recording began: synthetic recordings (test/support/machineScenario.ts)
+ * through a fake webview host in headless Chromium.
+ */
+
+let browser: Browser | undefined;
+let skipReason = '';
+let server: HarnessServer;
+const opened: FakeHost[] = [];
+
+function showMessage(dir: string): ReportShowMessage {
+  const analysis = analyzeRecording(dir);
+  return { type: 'report/show', recordingId: dir, report: buildReport(analysis, 'gilscope', 2), heatmaps: overviewHeatmaps(analysis), live: false, heatmapRequests: false };
+}
+
+async function show(message: ReportShowMessage): Promise<FakeHost> {
+  const host = await FakeHost.open(browser!, server, 'report');
+  opened.push(host);
+  await host.send(message);
+  await host.page.waitForFunction(() => (globalThis as unknown as PageGlobals).gilscopeMetrics!.firstPaintMs >= 0, undefined, { timeout: 15_000 });
+  return host;
+}
+
+function need(t: TestContext): boolean {
+  if (browser) return true;
+  t.skip(skipReason);
+  return false;
+}
+
+describe('report page: CPU wait and attached recordings', { timeout: 120_000 }, () => {
+  before(async () => {
+    const launched = await launchChromium();
+    if ('reason' in launched) {
+      skipReason = launched.reason;
+      return;
+    }
+    browser = launched.browser;
+    server = await HarnessServer.start();
+  });
+
+  after(async () => {
+    for (const h of opened) await h.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the thread table has a CPU wait column beside GIL wait, with the share of the thread\'s life', async (t) => {
+    if (!need(t)) return;
+    const host = await show(showMessage(writeRecording([sampledMachine()])));
+    const table = host.page.locator('#threads table');
+    const headers = await table.locator('th').allInnerTexts();
+    const at = headers.findIndex((h) => /GIL wait/.test(h));
+    assert.match(headers[at + 1] ?? '', /CPU wait/, JSON.stringify(headers));
+    const row = await table.locator('tr', { hasText: 'thread 2' }).locator('td').allInnerTexts();
+    assert.equal(row[at + 1], '24 ms (20.0%)', JSON.stringify(row));
+    assert.match((await host.page.locator('.warnings').innerText()), /the machine was busy: other programs used 1\.4 of 2 CPUs/);
+    assert.doesNotMatch(await table.innerText(), /gilscope-sampler/);
+    assert.deepEqual(host.errors, []);
+  });
+
+  it('an attached recording says when recording began; an older recording shows no CPU wait figures', async (t) => {
+    if (!need(t)) return;
+    const w = new RecordingWriter({ formatVersion: 2, attachNs: 0 });
+    w.thread(1).start(0, 1, true).gilAcquire(0, 0, true).gilRelease(ms(10)).end(ms(20));
+    w.end(1, 0, ms(20));
+    const host = await show(showMessage(writeRecording([w])));
+    assert.match(await host.page.locator('.report-meta').innerText(), /attached at 0/);
+    const old = new RecordingWriter();
+    old.thread(1).start(0, 1, true).gilAcquire(0, 0, true).gilRelease(ms(10)).end(ms(20));
+    old.end(1, 0, ms(20));
+    const page = (await show(showMessage(writeRecording([old])))).page;
+    const row = await page.locator('#threads table tr', { hasText: 'MainThread' }).locator('td').allInnerTexts();
+    assert.ok(row.includes('–'), JSON.stringify(row));
+    assert.doesNotMatch(await page.locator('.report-meta').innerText(), /attached/);
+  });
+});
