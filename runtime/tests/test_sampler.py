@@ -167,11 +167,12 @@ class CpuThreads(unittest.TestCase):
         for (a0, b0), (a1, b1) in zip(held, held[1:]):
             self.assertLessEqual(b0, a1, "two holders at %.6f s" % (a1 / NS))
         period = NS / HZ
+        # a quarter second more at either end when the sampler says it ran late (below)
+        late = 0.25 * NS if self.run_.session["sampled"].get("late", 0) else 0
         for w in self.run_.truth["threads"]:
             t = thread_by_tid(p, w["native_id"])
             # a thread is seen from the first sample after it began (the
             # sampler competes for a CPU with the workers: allow some lateness)
-            late = 0.25 * NS if self.run_.session["sampled"].get("late", 0) else 0  # as for the end, below
             self.assertLessEqual(t.start, w["start"] * NS + 2 * period + 0.05 * NS + late)
             self.assertGreaterEqual(t.end, w["end"] * NS)
             # its end is seen at a later sample; on a loaded machine the sampler

@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeRecording } from '../../src/core/analysis/recordingSession';
 import type { RecordingAnalysis } from '../../src/core/analysis/recordingSession';
@@ -11,7 +8,7 @@ import { findPythons } from '../support/pythons';
 import { tempDir } from '../support/recordingFixtures';
 import { runtimePythonPath } from '../support/recordWorkload';
 import { repoRoot } from '../support/repoRoot';
-import { runOk } from '../support/runProcess';
+import { cachedVenv, TEST_CACHE } from '../support/cachedVenv';
 
 /**
  * What the cluster tests need (docs/clusters.md): Ray and ppft in a CPython
@@ -23,45 +20,13 @@ import { runOk } from '../support/runProcess';
  */
 
 export const CLUSTERS = join(repoRoot, 'test/clusters');
-const CACHE = join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'gilscope-test', 'venvs');
-const VENV = join(CACHE, 'clusters-311');
+const VENV = join(TEST_CACHE, 'venvs', 'clusters-311');
 const PACKAGES = ['ray==2.58.0', 'ppft==1.7.8'] as const;
 const PYTHON_311 = process.env['GILSCOPE_TEST_PYTHON311'] || 'python3.11';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** The 3.11 venv with Ray and ppft: made on first use (a lock folder keeps two test processes from making it at once). */
-export async function clusterVenv(): Promise<string> {
-  const python = join(VENV, 'bin', 'python');
-  const marker = join(VENV, '.gilscope-ready');
-  const want = createHash('sha256').update(PACKAGES.join(' ')).digest('hex').slice(0, 16);
-  const ready = () => existsSync(marker) && readFileSync(marker, 'utf8').trim() === want;
-  if (ready()) return python;
-  mkdirSync(CACHE, { recursive: true });
-  const lock = `${VENV}.lock`;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 20 * 60_000) rmSync(lock, { recursive: true, force: true });
-      await sleep(1000);
-      if (ready()) return python;
-    }
-  }
-  try {
-    if (ready()) return python;
-    rmSync(VENV, { recursive: true, force: true });
-    await runOk(PYTHON_311, ['-m', 'venv', VENV], { timeoutMs: 300_000 });
-    await runOk(python, ['-m', 'pip', 'install', '--retries', '0', '--timeout', '15', '--quiet', ...PACKAGES], {
-      env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
-      timeoutMs: 15 * 60_000,
-    });
-    writeFileSync(marker, `${want}\n`);
-    return python;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+export function clusterVenv(): Promise<string> {
+  return cachedVenv(VENV, PYTHON_311, PACKAGES);
 }
 
 /** CPython 3.14 from `npm run pythons`, with sid's dask and distributed. */

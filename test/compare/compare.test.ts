@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { CompareResult, CompareRun } from '../../src/core/compare/types';
 import { gilscope, oneLine } from '../support/gilscopeCli';
+import { freeCores } from '../support/machineCores';
 import { findPythons } from '../support/pythons';
 import { tempDir } from '../support/recordingFixtures';
 import { TEST_PYTHON } from '../support/recordWorkload';
@@ -152,8 +153,8 @@ describe('gilscope compare: the predicted process-pool speedup is within 25% of 
       const { result } = await compare(['--function', `${KERNEL}:work`, '--inputs', inputs, '--workers', '2', '--modes', 'processes-fork', '--repeat', '3']);
       const serial = ok(result, 'serial', 1);
       const fork = ok(result, 'processes-fork', 2);
-      const freeSerial = Math.max(0.05, cores - (serial.foreignCpus ?? 0));
-      const freeFork = Math.max(0.05, cores - (fork.foreignCpus ?? 0));
+      const freeSerial = freeCores(serial.foreignCpus, cores);
+      const freeFork = freeCores(fork.foreignCpus, cores);
       const measured = fork.speedup! * Math.min(1, freeSerial) * Math.min(2, cores) / Math.min(2, freeFork);
       const error = Math.abs(fork.predictedSpeedup! - measured) / measured;
       const load = Math.max(serial.foreignCpus ?? 0, fork.foreignCpus ?? 0);

@@ -54,5 +54,10 @@ export function checkRunCores(a: RecordingAnalysis, suggestions: readonly Sugges
  * A bound that load moves (cores used, a parallel speedup) is judged against this, not skipped.
  */
 export function freeCoresOf(truth: { readonly machine?: { readonly foreign_cpus: number | null } | null }, cores: number): number {
-  return Math.max(0.05, Math.min(cores, cores - (truth.machine?.foreign_cpus ?? 0)));
+  return freeCores(truth.machine?.foreign_cpus, cores);
+}
+
+/** The same from the CPUs other processes used (a compare run's `foreignCpus`). */
+export function freeCores(foreignCpus: number | null | undefined, cores: number): number {
+  return Math.max(0.05, Math.min(cores, cores - (foreignCpus ?? 0)));
 }

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cachedVenv, TEST_CACHE } from '../../support/cachedVenv';
 import { tempDir } from '../../support/recordingFixtures';
 import { runOk } from '../../support/runProcess';
 import { SCENARIO_PYTHON } from './record';
@@ -14,12 +12,9 @@ import { SCENARIO_PYTHON } from './record';
  * at once).
  */
 
-export const CACHE = join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'gilscope-test');
-export const VENV = join(CACHE, 'scenario-venv');
+const VENV = join(TEST_CACHE, 'scenario-venv');
 // joblib 1.6 or newer: the joblib_backends scenario checks the worker counts of its loky and multiprocessing backends.
-export const VENV_PACKAGES = ['numpy', 'numba', 'cython', 'joblib>=1.6', 'greenlet', 'setuptools'] as const;
-export const VENV_PYTHON = join(VENV, 'bin', 'python');
-const VENV_READY = join(VENV, '.gilscope-ready');
+const VENV_PACKAGES = ['numpy', 'numba', 'cython', 'joblib>=1.6', 'greenlet', 'setuptools'] as const;
 
 /** `gcc args...` in a fresh temp dir; resolves to that dir. */
 export async function gcc(args: readonly string[], prefix = 'gilscope-scenario-c-'): Promise<string> {
@@ -36,45 +31,12 @@ export async function pythonBuildInfo(python: string): Promise<{ include: string
   return JSON.parse(stdout) as { include: string; extSuffix: string; libdir: string; ldlibrary: string; version: string };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 /**
  * The scenario virtualenv, created on first use with SCENARIO_PYTHON (3.11)
  * and the packages installed from the machine's configured index (pip's own
  * configuration; no other registry is asked). A second caller waits for the
  * first. Resolves to the venv's python, or rejects saying what failed.
  */
-export async function scenarioVenv(): Promise<string> {
-  const want = createHash('sha256').update(VENV_PACKAGES.join(' ')).digest('hex').slice(0, 16);
-  const ready = () => existsSync(VENV_READY) && readFileSync(VENV_READY, 'utf8').trim() === want;
-  if (ready()) return VENV_PYTHON;
-  mkdirSync(CACHE, { recursive: true });
-  const lock = `${VENV}.lock`;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Another test process is building it; a lock older than 20 minutes is stale.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 20 * 60_000) rmSync(lock, { recursive: true, force: true });
-      await sleep(1000);
-      if (ready()) return VENV_PYTHON;
-    }
-  }
-  try {
-    if (ready()) return VENV_PYTHON;
-    rmSync(VENV, { recursive: true, force: true });
-    await runOk(SCENARIO_PYTHON, ['-m', 'venv', VENV], { timeoutMs: 300_000 });
-    // pip's configured indexes (the machine's local wheel index); an unreachable default index fails fast.
-    await runOk(VENV_PYTHON, ['-m', 'pip', 'install', '--retries', '0', '--timeout', '15', '--quiet', ...VENV_PACKAGES], {
-      env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
-      timeoutMs: 15 * 60_000,
-    });
-    writeFileSync(VENV_READY, `${want}\n`);
-    return VENV_PYTHON;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+export function scenarioVenv(): Promise<string> {
+  return cachedVenv(VENV, SCENARIO_PYTHON, VENV_PACKAGES);
 }

@@ -64,15 +64,11 @@ class SampledThread:
         self.comm.close()
 
 
-def find_holder(lay, memory, threads, holder_cache, states, waiting):
-    """The tid holding the GIL at this sample, or None (see the rule above): `states` maps
-    each thread seen to its kernel state, `waiting` is the set blocked on the GIL's futex,
-    `holder_cache` maps thread states to the tids they turned out to be."""
-    return find_holder_and_switches(lay, memory, threads, holder_cache, states, waiting)[0]
-
-
 def find_holder_and_switches(lay, memory, threads, holder_cache, states, waiting):
-    """(find_holder's tid, the GIL's switch_number or None)."""
+    """(the tid holding the GIL at this sample or None, the GIL's switch_number or None; see
+    the rule above): `states` maps each thread seen to its kernel state, `waiting` is the set
+    blocked on the GIL's futex, `holder_cache` maps thread states to the tids they turned out
+    to be."""
     running = [tid for tid, s in states.items() if s == "R" and tid not in waiting]
     if len(running) > 1:
         # of several runnable threads, the one that held at the last sample holds on
