@@ -36,9 +36,10 @@ class BusyMachine(unittest.TestCase):
         cls.idle = record("cpu_threads.py", "--threads", "4", "--seconds", "1.5")
 
     def workers(self, run):
-        t = run.truth
-        start, end = t["window_start"] * NS, t["window_end"] * NS
-        return [(w, thread_by_tid(run.main, w["native_id"]), start, end) for w in t["threads"]]
+        # each from its own start (its return from the barrier): until then it is in the
+        # barrier's wait, a blocking call that lets the GIL go, and on a busy machine the
+        # last of the four may be woken from it milliseconds after the window opened
+        return [(w, thread_by_tid(run.main, w["native_id"]), w["start"] * NS, w["end"] * NS) for w in run.truth["threads"]]
 
     def test_spin_threads_are_never_released_on_a_busy_machine(self):
         self.assertEqual(self.busy.returncode, 0, self.busy.stderr)
@@ -55,8 +56,9 @@ class BusyMachine(unittest.TestCase):
         foreign = (self.busy.truth.get("machine") or {}).get("foreign_cpus") or 0
         for w, t, start, end in self.workers(self.busy):
             share = p.cpu_wait(t, start, end) / (end - start)
-            # the test's spinners took the cores: a real share of each thread's life
-            self.assertGreater(share, 0.05, "%s waited %.1f%% for a core (other programs: %.2f CPUs)"
+            # the test's spinners took the cores: a real share of each thread's life (16-22%
+            # measured on a 2-core VM, more than the 10% an idle machine stays under)
+            self.assertGreater(share, 0.10, "%s waited %.1f%% for a core (other programs: %.2f CPUs)"
                                % (w["name"], 100 * share, foreign))
 
     def test_waiting_for_a_core_is_small_when_the_machine_has_cores_to_spare(self):
@@ -65,14 +67,17 @@ class BusyMachine(unittest.TestCase):
         for w, t, start, end in self.workers(self.idle):
             share = p.cpu_wait(t, start, end) / (end - start)
             # With a GIL, one of the four runs at a time (without one, all four want a
-            # core): with a core to spare the OS runs it at once. Other programs on this
+            # core): with a core to spare the OS runs it at once. The three that wait wake
+            # at every hand-over and every timeout of their wait (5 ms), together, on the
+            # core the holder leaves, and each such wake-up waits a moment for it: 3-6% of
+            # each thread's life on an idle 2-core VM, hence 10%. Other programs on this
             # machine take cores too: judged against the load the recording itself
             # measured over this window (MACHINE_SAMPLE), never by luck.
             foreign = p.foreign_cpus(start, end)
             wanted = len(self.idle.truth["threads"]) if NO_GIL else 1
             spare = cpus - wanted - (foreign if foreign is not None else cpus)
             if spare >= 0.7:
-                self.assertLess(share, 0.05, "%s waited %.1f%% for a core with %.1f cores to spare"
+                self.assertLess(share, 0.10, "%s waited %.1f%% for a core with %.1f cores to spare"
                                 % (w["name"], 100 * share, spare))
             self.assertLess(share, 0.9, w["name"])
 

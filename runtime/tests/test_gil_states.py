@@ -59,7 +59,11 @@ class CpuThreads(unittest.TestCase):
     def test_gil_is_held_almost_all_the_time(self):
         p = self.run_.main
         start, end = self.window()
-        self.assertGreaterEqual(union_share(p.threads.values(), "held", start, end), 0.97)
+        # on a loaded machine the thread handed the GIL may wait for a core before it takes
+        # it: a gap that is nobody's, as long as its run-queue delay at most
+        workers = [thread_by_tid(p, w["native_id"]) for w in self.run_.truth["threads"]]
+        gaps = 0.0 if looks_unloaded(self.run_) else run_queue_share(p, workers, start, end)
+        self.assertGreaterEqual(union_share(p.threads.values(), "held", start, end), 0.97 - gaps)
 
     def test_each_worker_holds_its_cpu_share_and_waits_the_rest(self):
         p = self.run_.main
@@ -94,7 +98,10 @@ class CpuThreads(unittest.TestCase):
                                        % (w["name"], 100 * off_cpu))
                 self.assertGreaterEqual(waiting, 0.50 - off_cpu, w["name"])
             shares.append(held)
-        self.assertAlmostEqual(sum(shares) / len(shares), 0.25, delta=0.01)
+        # one holder at a time: the holds add up to the GIL's busy share, the whole window
+        # but for hand-over gaps (on a loaded machine, up to the workers' run-queue delay)
+        self.assertAlmostEqual(sum(shares), gil_busy_share(self.run_), delta=0.01)
+        self.assertGreaterEqual(sum(shares), 0.97 - (0.0 if unloaded else off_cpu))
 
     def test_states_cover_each_lifetime(self):
         for t in self.run_.main.threads.values():

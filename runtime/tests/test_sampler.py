@@ -191,9 +191,11 @@ class SleepingThreads(unittest.TestCase):
             life = t.end - t.start
             totals = t.totals()
             # a hold caught by a sample counts until the next one (5 ms for a
-            # wake-up of well under 1 ms), and a loaded machine makes wake-ups
-            # slow: 10 points where the exact test allows 2
-            self.assertLess(totals["held"] / life, 0.10, w["name"])
+            # wake-up of well under 1 ms): 10 points where the exact test allows 2,
+            # and on a loaded machine a woken sleeper holds on while the OS keeps it
+            # off a CPU: the run-queue delay it measured is allowed for
+            off_cpu = (w.get("run_delay_seconds") or 0) * NS / life
+            self.assertLess(totals["held"] / life, 0.10 + off_cpu, "%s (off a CPU %.1f%% of its life)" % (w["name"], 100 * off_cpu))
             self.assertLess(totals["waiting"] / life, 0.10, w["name"])
             self.assertGreaterEqual(totals["released"] / life, 0.85, w["name"])
 

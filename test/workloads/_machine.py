@@ -34,3 +34,13 @@ def machine_load(before):
         out["foreign_cpu_seconds"] = round(foreign, 3)
         out["foreign_cpus"] = round(foreign / span, 3)
     return out
+
+
+def thread_run_delay():
+    """Seconds the calling thread has spent runnable but off a CPU (its run-queue delay,
+    /proc/thread-self/schedstat's second field); None where the kernel does not say."""
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None

@@ -18,7 +18,9 @@ KNOWN ANSWER (what a correct GIL profiler must report)
         many GIL release/re-acquire pairs at the SLEEP-CALL line (plus a
         few from thread start-up and the barrier).
     Truth per thread: sleep_seconds (sum of measured time.sleep durations,
-    >= sleeps x interval), thread_cpu_seconds (~0).
+    >= sleeps x interval), thread_cpu_seconds (~0), run_delay_seconds (the
+    time it was runnable but off a CPU, from /proc/thread-self/schedstat;
+    None where the kernel does not say).
 
 KNOBS
     --threads N      sleeping threads (default 4)
@@ -29,7 +31,7 @@ OUTPUT
     Nothing, except with GILSCOPE_TRUTH=1 one final stdout line
       GILSCOPE-TRUTH {"workload": "sleeping_threads", "threads": [{"name",
         "native_id", "start", "end", "sleeps", "sleep_seconds",
-        "thread_cpu_seconds"}], "window_start", "window_end", ...}
+        "thread_cpu_seconds", "run_delay_seconds"}], "window_start", "window_end", ...}
     Times are time.perf_counter() seconds.  Exit status 0.
     "machine" = {cpus, span_seconds, foreign_cpu_seconds, foreign_cpus}: CPU
     that other processes used during the run (from /proc/stat); when
@@ -45,7 +47,7 @@ import sys
 import threading
 import time
 
-from _machine import machine_load, machine_sample  # noqa: E402  beside this file
+from _machine import machine_load, machine_sample, thread_run_delay  # noqa: E402  beside this file
 
 # Machine-readable summary of the known answer (ast.literal_eval-able).
 KNOWN_ANSWER = {
@@ -93,6 +95,7 @@ def main(argv=None):
         barrier.wait()
         perf_counter = time.perf_counter
         cpu0 = time.thread_time()
+        delay0 = thread_run_delay()
         start = perf_counter()
         slept = 0.0
         for _ in range(args.sleeps):
@@ -108,6 +111,7 @@ def main(argv=None):
             "sleeps": args.sleeps,
             "sleep_seconds": round(slept, 6),
             "thread_cpu_seconds": round(time.thread_time() - cpu0, 6),
+            "run_delay_seconds": None if delay0 is None else round(thread_run_delay() - delay0, 6),
         }
 
     threads = [threading.Thread(target=worker, args=(k,), name="sleep-%d" % k)

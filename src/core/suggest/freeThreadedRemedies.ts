@@ -90,13 +90,16 @@ export function threadScaling(p: WorkProfile, ft: FreeThreadedPressure, o: Sugge
   const onCpu = ft.cpuWaitSeconds === null ? null : Math.max(0, ft.runningSeconds - ft.cpuWaitSeconds) / ft.spanSeconds;
   // The cores the run had: other programs' CPUs measured when the machine was sampled (not rounded up to one).
   const free = p.runCores ? Math.max(0.1, p.runCores.onlineCpus - p.runCores.foreignCpus) : p.cores;
-  const cores = Math.min(p.workers, free);
+  // As many as the cores allow, less the time the threads waited (for a lock, a pause, or their
+  // next task: what the other remedies speak to); what runs fewer at once than that is held back
+  // by something gilscope does not see.
+  const cores = Math.min(p.workers * (1 - waits / life), free);
   const scaled = onCpu === null ? running : onCpu;
   const evidence = { workers: p.workers, cores: p.cores, runningSeconds: ft.runningSeconds, spanSeconds: ft.spanSeconds, runningAtOnce: running, waitShare: waits / life, ...(onCpu === null ? {} : { cpuWaitSeconds: ft.cpuWaitSeconds!, onCpuAtOnce: onCpu }) };
   const measured = `${p.workers} threads ran ${running.toFixed(2)} at once${onCpu === null ? '' : ` (${onCpu.toFixed(2)} on a CPU)`} on ${free.toFixed(1)} free core${free === 1 ? '' : 's'}, waiting ${pct(waits / life)} of their time`;
   const title = scaled >= 0.8 * cores
     ? `Threads are fine: without a GIL the ${measured}: they run side by side`
-    : `The threads do not wait, yet run ${scaled.toFixed(2)} at once where ${cores.toFixed(1)} could: ${measured}`;
+    : `The threads hardly wait, yet run ${scaled.toFixed(2)} at once where ${cores.toFixed(1)} could: ${measured}`;
   return fromPrediction('threadScaling', p, p.workers, { speedup: 1, interval: [1, 1], model: 'no change: the threads run side by side', evidence }, {
     title,
     detail: 'Nothing holds them back that gilscope sees: no lock, object or pause makes them wait. Whether each thread runs as fast as it would alone is what a recording cannot tell: ' +

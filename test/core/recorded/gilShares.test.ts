@@ -55,21 +55,24 @@ describe(`cpu_threads recorded with ${TEST_PYTHON}`, () => {
     for (const t of p.threads) lifetimeAddsUp(t);
   });
 
-  it('each worker holds the GIL for the share it burned CPU (±3 points), less the time the OS kept it off a CPU', (t) => {
+  it('each worker holds the GIL for the share it burned CPU (±3 points), and no more than that and the time the OS kept it off a CPU', (t) => {
     const window = r.truth['window_seconds'] as number;
-    // On a busy machine a descheduled holder keeps the GIL but burns no CPU: the time a
-    // thread was runnable but not running (its run-queue delay, recorded beside its GIL
-    // states) outside its GIL waits is that time, taken off what it held before comparing.
+    // A pure-Python thread computes only while it holds the GIL: its CPU share bounds its hold
+    // from below. On a busy machine a descheduled holder keeps the GIL but burns no CPU: its
+    // run-queue delay (recorded beside its GIL states) bounds that part from above, whichever
+    // of its states the delay fell in.
     const foreign = r.truth.machine?.foreign_cpus ?? 0;
     t.diagnostic(`foreign CPUs ${foreign}`);
     for (const x of threads) {
       const th = threadOf(p, x);
       assert.ok(th.cpuWaitSeconds !== null, `${x.name}: no run-queue delay recorded (needs /proc/PID/task/TID/schedstat)`);
-      const offCpuHolding = Math.max(0, th.cpuWaitSeconds - (th.cpuWaitInGilWaitSeconds ?? 0));
-      const got = (th.gil.heldSeconds - offCpuHolding) / window;
-      const want = x.thread_cpu_seconds / window;
-      t.diagnostic(`${x.name}: held ${th.gil.heldSeconds.toFixed(3)} s, of it off a CPU ${offCpuHolding.toFixed(3)} s; CPU ${x.thread_cpu_seconds.toFixed(3)} s`);
-      assert.ok(Math.abs(got - want) <= 0.03, `${x.name}: GIL held on a CPU share ${got.toFixed(3)} vs CPU share ${want.toFixed(3)}`);
+      const held = th.gil.heldSeconds / window;
+      const offCpu = th.cpuWaitSeconds / window;
+      const cpu = x.thread_cpu_seconds / window;
+      const said = `${x.name}: held ${held.toFixed(3)}, off a CPU while runnable ${offCpu.toFixed(3)}, CPU ${cpu.toFixed(3)} (shares of the window)`;
+      t.diagnostic(said);
+      assert.ok(held >= cpu - 0.03, `${said}: held less than the CPU it burned`);
+      assert.ok(held <= cpu + offCpu + 0.03, `${said}: held more than the CPU it burned and its time off a CPU`);
     }
   });
 
@@ -99,14 +102,14 @@ describe(`sleeping_threads recorded with ${TEST_PYTHON}`, () => {
 
   it('sleepers run released: at least their measured sleep, ≥ 95% of their run', (c) => {
     // A sleeper descheduled while it holds the GIL holds it longer: the time it was runnable
-    // but not running outside its GIL waits (its run-queue delay, recorded beside its GIL
-    // states) may have been held, and is allowed for, on any machine.
+    // but not running (its run-queue delay, recorded beside its GIL states) may have been
+    // held, whichever state the delay's samples fell in, and is allowed for, on any machine.
     c.diagnostic(`foreign CPUs ${r.truth.machine?.foreign_cpus}`);
     for (const x of threads) {
       const t = threadOf(p, x);
       const run = x.end - x.start;
       assert.ok(t.cpuWaitSeconds !== null, `${x.name}: no run-queue delay recorded`);
-      const offCpu = Math.max(0, t.cpuWaitSeconds - (t.cpuWaitInGilWaitSeconds ?? 0));
+      const offCpu = t.cpuWaitSeconds;
       assert.ok(t.gil.releasedSeconds >= 0.98 * x.sleep_seconds!, `${x.name} released ${t.gil.releasedSeconds} < slept ${x.sleep_seconds}`);
       assert.ok(t.gil.releasedSeconds >= 0.95 * run - offCpu, `${x.name} released ${t.gil.releasedSeconds} of ${run} (off a CPU ${offCpu.toFixed(4)} s)`);
       assert.ok(t.gil.heldSeconds - offCpu < 0.02 * run, `${x.name} held ${t.gil.heldSeconds} (off a CPU ${offCpu.toFixed(4)} s)`);
