@@ -80,8 +80,8 @@ describe('comparison page in Chromium', { timeout: 180_000 }, () => {
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
-  it('charts one line per mode, each mode\'s predicted line and interval, and the ideal lines, from the result\'s series', async (t) => {
-    if (!session.need(t)) return;
+  it('charts one line per mode, each mode\'s predicted line and interval, and the ideal lines, from the result\'s series', async () => {
+    session.need();
     const host = await showComparison();
     const probe = await host.page.evaluate(() => (globalThis as unknown as ProbeGlobals).gilscopeCompare!);
     assert.deepEqual(probe.labels, result.workerCounts.map(String));
@@ -115,8 +115,8 @@ describe('comparison page in Chromium', { timeout: 180_000 }, () => {
     assert.deepEqual(await host.cspViolations(), []);
   });
 
-  it('lists every run in the table, and a failing mode with its error', async (t) => {
-    if (!session.need(t)) return;
+  it('lists every run in the table, and a failing mode with its error', async () => {
+    session.need();
     const host = await showComparison();
     const rows = await host.page.evaluate(() =>
       [...(globalThis as unknown as ProbeGlobals).document.querySelectorAll('.compare .data-table tbody tr')].map((tr: { cells: ArrayLike<{ textContent: string }> }) =>
@@ -147,8 +147,8 @@ describe('comparison page in Chromium', { timeout: 180_000 }, () => {
     assert.deepEqual(posted.at(-1), { type: 'compare/openRecording', comparisonId: result.directory, recording: result.runs[index]!.recording });
   });
 
-  it('sets each suggestion\'s prediction beside its measurement', async (t) => {
-    if (!session.need(t)) return;
+  it('sets each suggestion\'s prediction beside its measurement', async () => {
+    session.need();
     const host = await showComparison();
     const items = await host.page.evaluate(() =>
       [...(globalThis as unknown as ProbeGlobals).document.querySelectorAll('.compared')].map((li: { getAttribute(n: string): string; querySelectorAll(s: string): ArrayLike<{ textContent: string }> }) => ({
@@ -170,8 +170,8 @@ describe('comparison page in Chromium', { timeout: 180_000 }, () => {
     assert.ok(processes && processes.measuredSpeedup !== null, 'the process pool was measured (by the fork runs)');
   });
 
-  it('looks right in the dark theme (screenshot in test-results/webview/compare-dark.png)', async (t) => {
-    if (!session.need(t)) return;
+  it('looks right in the dark theme (screenshot in test-results/webview/compare-dark.png)', async () => {
+    session.need();
     const host = await showComparison();
     const file = join(RESULTS, 'compare-dark.png');
     await host.page.screenshot({ path: file, fullPage: true });

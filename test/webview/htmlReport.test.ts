@@ -3,8 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { TestContext } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { REPORT_FILE_BLOCKS } from '../../src/protocol/webviewProtocol';
 import { gilscope } from '../support/gilscopeCli';
 import { tempDir } from '../support/recordingFixtures';
@@ -12,7 +11,7 @@ import { recordOnce } from '../support/recordWorkload';
 import type { Recorded } from '../support/recordWorkload';
 import { repoRoot } from '../support/repoRoot';
 import { heatmapPixels } from './support/canvasPixels';
-import { launchChromium } from './support/chromium';
+import { PageSession } from './support/pageSession';
 import type { PageGlobals } from './support/pageGlobals';
 
 /**
@@ -22,20 +21,13 @@ import type { PageGlobals } from './support/pageGlobals';
  */
 
 const RESULTS = join(repoRoot, 'test-results', 'webview');
-let browser: Browser | undefined;
-let skipReason = '';
+const session = new PageSession();
 let recorded: Recorded;
 let file = '';
 
-function need(t: TestContext): boolean {
-  if (browser) return true;
-  t.skip(skipReason);
-  return false;
-}
-
 /** Opens the file with the system's colour scheme; collects console errors and CSP violations. */
 async function openFile(scheme: 'dark' | 'light'): Promise<{ page: Page; errors: string[]; violations: () => Promise<string[]> }> {
-  const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme, deviceScaleFactor: 1 });
+  const context = await session.need().newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -58,14 +50,12 @@ describe('the CLI --html report in Chromium', { timeout: 180_000 }, () => {
     file = join(tempDir('gilscope-html-'), 'report.html');
     const cli = await gilscope(['report', recorded.dir, '--html', file]);
     assert.equal(cli.code, 0, cli.stderr);
-    const launched = await launchChromium();
-    if ('reason' in launched) skipReason = launched.reason;
-    else browser = launched.browser;
+    await session.start();
     mkdirSync(RESULTS, { recursive: true });
   });
 
   after(async () => {
-    await browser?.close();
+    await session.close();
   });
 
   it('is one file whose scripts all carry the nonce, with the data in JSON blocks', () => {
@@ -86,8 +76,8 @@ describe('the CLI --html report in Chromium', { timeout: 180_000 }, () => {
     assert.match(html, new RegExp(`<script type="application/json" id="${REPORT_FILE_BLOCKS.message}">\\{"type":"report/show"`));
   });
 
-  it('opens with no CSP violation or error and shows the report', async (t) => {
-    if (!need(t)) return;
+  it('opens with no CSP violation or error and shows the report', async () => {
+    session.need();
     const { page, errors, violations } = await openFile('dark');
     assert.deepEqual(await violations(), []);
     assert.deepEqual(errors, []);
@@ -103,8 +93,8 @@ describe('the CLI --html report in Chromium', { timeout: 180_000 }, () => {
     await page.context().close();
   });
 
-  it('zooms from the file alone, and a cell offers its line as a vscode:// link', async (t) => {
-    if (!need(t)) return;
+  it('zooms from the file alone, and a cell offers its line as a vscode:// link', async () => {
+    session.need();
     const { page, errors, violations } = await openFile('light');
     assert.equal(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.body.classList.contains('vscode-light')), true);
     const canvas = page.locator('.heatmap-threads canvas.heatmap-canvas');

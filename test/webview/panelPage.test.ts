@@ -2,47 +2,28 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { TestContext } from 'node:test';
-import type { Browser } from 'playwright-core';
 import { analyzeRecording } from '../../src/core/analysis/recordingSession';
 import { buildReport } from '../../src/core/report/buildReport';
 import { recordingSummary } from '../../src/core/report/recordingSummary';
 import type { RecordingSummary } from '../../src/protocol/webviewProtocol';
 import { recordOnce } from '../support/recordWorkload';
 import { repoRoot } from '../support/repoRoot';
-import { launchChromium } from './support/chromium';
-import { FakeHost } from './support/fakeHost';
-import { HarnessServer } from './support/harnessServer';
+import { PageSession } from './support/pageSession';
 import { decodePng, luminance, pixel } from './support/png';
 
 /** The profiling panel (webview/panel.ts): the workspace's recordings, chosen by mouse or keyboard. */
 
 const RESULTS = join(repoRoot, 'test-results', 'webview');
-let browser: Browser | undefined;
-let skipReason = '';
-let server: HarnessServer;
+const session = new PageSession();
 let summaries: RecordingSummary[] = [];
-const opened: FakeHost[] = [];
-
-function need(t: TestContext): boolean {
-  if (browser) return true;
-  t.skip(skipReason);
-  return false;
-}
 
 describe('profiling panel in Chromium', { timeout: 120_000 }, () => {
   before(async () => {
-    const launched = await launchChromium();
-    if ('reason' in launched) {
-      skipReason = launched.reason;
-      return;
-    }
-    browser = launched.browser;
-    server = await HarnessServer.start();
+    if (!(await session.start())) return;
     const recorded = await recordOnce('lock_convoy');
     const report = buildReport(analyzeRecording(recorded.dir));
-    const session = JSON.parse(readFileSync(join(recorded.dir, 'session.json'), 'utf8')) as { startedAt?: number };
-    const real = recordingSummary(report, { id: recorded.dir, startedAtSeconds: session.startedAt ?? null });
+    const saved = JSON.parse(readFileSync(join(recorded.dir, 'session.json'), 'utf8')) as { startedAt?: number };
+    const real = recordingSummary(report, { id: recorded.dir, startedAtSeconds: saved.startedAt ?? null });
     // A second, still running, started an hour earlier.
     const live: RecordingSummary = { ...real, id: `${recorded.dir}-live`, label: 'server.py', state: 'recording', startedAtMs: Date.now() - 3600e3, topLock: null, warnings: ['still running'] };
     summaries = [real, live];
@@ -50,15 +31,12 @@ describe('profiling panel in Chromium', { timeout: 120_000 }, () => {
   });
 
   after(async () => {
-    for (const h of opened) await h.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
+    await session.close();
   });
 
-  it('lists each recording with its command, time, top thread and lock, and interpreter', async (t) => {
-    if (!need(t)) return;
-    const host = await FakeHost.open(browser!, server, 'panel', { viewport: { width: 700, height: 320 } });
-    opened.push(host);
+  it('lists each recording with its command, time, top thread and lock, and interpreter', async () => {
+    session.need();
+    const host = await session.open('panel', { viewport: { width: 700, height: 320 } });
     await host.send({ type: 'recordings/list', recordings: summaries, selectedId: summaries[0]!.id });
     const items = host.page.getByRole('option');
     await items.first().waitFor();
@@ -80,10 +58,9 @@ describe('profiling panel in Chromium', { timeout: 120_000 }, () => {
     assert.deepEqual(host.errors, []);
   });
 
-  it('chooses a recording with the mouse or the keyboard', async (t) => {
-    if (!need(t)) return;
-    const host = await FakeHost.open(browser!, server, 'panel', { theme: 'vscode-light' });
-    opened.push(host);
+  it('chooses a recording with the mouse or the keyboard', async () => {
+    session.need();
+    const host = await session.open('panel', { theme: 'vscode-light' });
     await host.send({ type: 'recordings/list', recordings: summaries, selectedId: null });
     await host.page.getByRole('option').first().waitFor();
     // Keyboard: Tab into the list, arrows move, Enter chooses.
@@ -104,10 +81,9 @@ describe('profiling panel in Chromium', { timeout: 120_000 }, () => {
     await host.page.screenshot({ path: join(RESULTS, 'panel-light.png') });
   });
 
-  it('with no recordings, offers to record', async (t) => {
-    if (!need(t)) return;
-    const host = await FakeHost.open(browser!, server, 'panel');
-    opened.push(host);
+  it('with no recordings, offers to record', async () => {
+    session.need();
+    const host = await session.open('panel');
     await host.send({ type: 'recordings/list', recordings: [], selectedId: null });
     const record = host.page.getByRole('button', { name: /Record a Python program/ });
     await record.click();

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { TestContext } from 'node:test';
-import type { Browser } from 'playwright-core';
 import { analyzeRecording } from '../../src/core/analysis/recordingSession';
 import { buildReport } from '../../src/core/report/buildReport';
 import { overviewHeatmaps } from '../../src/core/report/heatmapMessage';
@@ -9,9 +7,8 @@ import type { ReportShowMessage } from '../../src/protocol/webviewProtocol';
 import { sampledMachine } from '../support/machineScenario';
 import { ms, writeRecording } from '../support/recordingFixtures';
 import { RecordingWriter } from '../support/recordingWriter';
-import { launchChromium } from './support/chromium';
+import { PageSession } from './support/pageSession';
 import { FakeHost } from './support/fakeHost';
-import { HarnessServer } from './support/harnessServer';
 import type { PageGlobals } from './support/pageGlobals';
 
 /**
@@ -21,10 +18,7 @@ import type { PageGlobals } from './support/pageGlobals';
  * through a fake webview host in headless Chromium.
  */
 
-let browser: Browser | undefined;
-let skipReason = '';
-let server: HarnessServer;
-const opened: FakeHost[] = [];
+const session = new PageSession();
 
 function showMessage(dir: string): ReportShowMessage {
   const analysis = analyzeRecording(dir);
@@ -32,38 +26,23 @@ function showMessage(dir: string): ReportShowMessage {
 }
 
 async function show(message: ReportShowMessage): Promise<FakeHost> {
-  const host = await FakeHost.open(browser!, server, 'report');
-  opened.push(host);
+  const host = await session.open('report');
   await host.send(message);
   await host.page.waitForFunction(() => (globalThis as unknown as PageGlobals).gilscopeMetrics!.firstPaintMs >= 0, undefined, { timeout: 15_000 });
   return host;
 }
 
-function need(t: TestContext): boolean {
-  if (browser) return true;
-  t.skip(skipReason);
-  return false;
-}
-
 describe('report page: CPU wait and attached recordings', { timeout: 120_000 }, () => {
   before(async () => {
-    const launched = await launchChromium();
-    if ('reason' in launched) {
-      skipReason = launched.reason;
-      return;
-    }
-    browser = launched.browser;
-    server = await HarnessServer.start();
+    if (!(await session.start())) return;
   });
 
   after(async () => {
-    for (const h of opened) await h.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
+    await session.close();
   });
 
-  it('the thread table has a CPU wait column beside GIL wait, with the share of the thread\'s life', async (t) => {
-    if (!need(t)) return;
+  it('the thread table has a CPU wait column beside GIL wait, with the share of the thread\'s life', async () => {
+    session.need();
     const host = await show(showMessage(writeRecording([sampledMachine()])));
     const table = host.page.locator('#threads table');
     const headers = await table.locator('th').allInnerTexts();
@@ -76,8 +55,8 @@ describe('report page: CPU wait and attached recordings', { timeout: 120_000 }, 
     assert.deepEqual(host.errors, []);
   });
 
-  it('an attached recording says when recording began; an older recording shows no CPU wait figures', async (t) => {
-    if (!need(t)) return;
+  it('an attached recording says when recording began; an older recording shows no CPU wait figures', async () => {
+    session.need();
     const w = new RecordingWriter({ formatVersion: 2, attachNs: 0 });
     w.thread(1).start(0, 1, true).gilAcquire(0, 0, true).gilRelease(ms(10)).end(ms(20));
     w.end(1, 0, ms(20));

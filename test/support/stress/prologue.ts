@@ -111,8 +111,24 @@ def run_workers(how, fns):
     return results
 
 
+# CPython 3.12 and 3.13 give the built-in types their version tags without a lock, and
+# isolated sub-interpreters run side by side, each with its own GIL: two running at once may
+# give two types one tag, and a method lookup then finds the other type's (gh-116909, fixed
+# in 3.14 by gh-129824). Seen here as "descriptor 'close' for '_io.BufferedReader' objects
+# doesn't apply to a '_io.BufferedWriter' object" in a new interpreter's stdio, once in
+# hundreds of runs: CPython's race, not the recorder's, so they run one at a time there.
+_ONE_SUBINTERPRETER_AT_A_TIME = threading.Lock()
+
+
 def in_subinterpreter(code):
     """Runs code in a new isolated sub-interpreter and closes it (3.12+)."""
+    if sys.version_info < (3, 14):
+        with _ONE_SUBINTERPRETER_AT_A_TIME:
+            return _in_subinterpreter(code)
+    return _in_subinterpreter(code)
+
+
+def _in_subinterpreter(code):
     if sys.version_info >= (3, 14):
         from concurrent import interpreters
         interp = interpreters.create()
