@@ -7,10 +7,12 @@ import { EndKind, RecordingFlag } from './layout';
  * How much later than fold_window_ns after a record's time its writer may
  * still retract it: the writer decides by the time it read when the thread
  * took the GIL back, then retracts, and a thread the OS takes off its CPU in
- * between (a busy machine) retracts late. Seen on a loaded 2-core machine:
- * a few milliseconds; none with this margin.
+ * between (a busy machine) retracts late. On a 2-core machine running twice
+ * as many busy programs as cores, a 50 ms margin was overrun once in six
+ * followed runs; a followed view is half a second behind for such records
+ * instead (a live view redraws at 4 Hz: about one frame).
  */
-export const RETRACT_MARGIN_NS = 50e6;
+export const RETRACT_MARGIN_NS = 500e6;
 
 /**
  * From which time (relative ticks) a trailing run of tentative records in a

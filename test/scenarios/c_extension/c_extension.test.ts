@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { checkPicture, checkSuggestions, loadExpectation, rootProcess } from '../support/expect';
+import { checkPicture, checkSuggestions, expectationsHold, loadExpectation, rootProcess } from '../support/expect';
 import { gcc, pythonBuildInfo } from '../support/build';
 import { CORES, recordQuiet, recordScript, SCENARIO_PYTHON, SCENARIOS } from '../support/record';
 import type { ScenarioRun } from '../support/record';
@@ -22,7 +22,7 @@ describe(`scenario c_extension (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
   before(async () => {
     const info = await pythonBuildInfo(SCENARIO_PYTHON);
     const dir = await gcc(['-O2', '-shared', '-fPIC', `-I${info.include}`, join(SCENARIOS, 'c_extension/spin.c'), '-o', `spin${info.extSuffix}`]);
-    const got = await recordQuiet(3, async () => [await recordScript('spin', 'c_extension/c_extension.py', [dir, '0.6'])]);
+    const got = await recordQuiet(3, async () => [await recordScript('spin', 'c_extension/c_extension.py', [dir, '0.6'])], expectationsHold(E));
     run = got.runs[0]!;
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { checkPicture, checkSuggestions, loadExpectation } from '../support/expect';
+import { checkPicture, checkSuggestions, expectationsHold, loadExpectation } from '../support/expect';
 import { gcc } from '../support/build';
 import { CORES, recordQuiet, recordScript, SCENARIO_PYTHON, SCENARIOS } from '../support/record';
 import type { ScenarioRun } from '../support/record';
@@ -20,7 +20,7 @@ describe(`scenario ctypes_busy (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
   let run: ScenarioRun;
   before(async () => {
     const dir = await gcc(['-O2', '-shared', '-fPIC', join(SCENARIOS, 'ctypes_busy/busy.c'), '-o', 'libbusy.so']);
-    const got = await recordQuiet(3, async () => [await recordScript('ctypes', 'ctypes_busy/ctypes_busy.py', [join(dir, 'libbusy.so'), '1.0'])]);
+    const got = await recordQuiet(3, async () => [await recordScript('ctypes', 'ctypes_busy/ctypes_busy.py', [join(dir, 'libbusy.so'), '1.0'])], expectationsHold(E));
     run = got.runs[0]!;
   });
 

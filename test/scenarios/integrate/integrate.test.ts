@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { checkPicture, checkSuggestions, describeSuggestions, lineAt, loadExpectation, rootProcess } from '../support/expect';
+import { checkPicture, checkSuggestions, describeSuggestions, lineAt, expectationsHold, loadExpectation, rootProcess } from '../support/expect';
 import { CORES, recordQuiet, recordScript, SCENARIO_PYTHON } from '../support/record';
 import type { ScenarioRun } from '../support/record';
 import { freeCoresOf } from '../../support/machineCores';
@@ -25,7 +25,7 @@ describe(`scenario integrate (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
       const out: ScenarioRun[] = [];
       for (const mode of MODES) out.push(await recordScript(mode, 'integrate/integrate.py', ['--mode', mode, '--steps', STEPS]));
       return out;
-    });
+    }, expectationsHold(E));
     got.runs.forEach((r) => runs.set(r.name, r));
     loaded = got.busy;
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ReportProcess } from '../../../src/core/report/schema';
 import { repoRoot } from '../../support/repoRoot';
-import { checkPicture, checkSuggestions, childrenOf, describeSuggestions, loadExpectation, rootProcess } from '../support/expect';
+import { checkPicture, checkSuggestions, childrenOf, describeSuggestions, expectationsHold, loadExpectation, rootProcess } from '../support/expect';
 import { CORES, recordQuiet, recordScript, SCENARIO_PYTHON } from '../support/record';
 import type { ScenarioRun } from '../support/record';
 
@@ -45,7 +45,7 @@ describe(`scenario pingpong (${SCENARIO_PYTHON}, ${CORES} cores, ${ITEMS} items 
         out.push(await recordScript(mode, SCRIPT, ['--mode', mode, '--items', String(ITEMS), '--window', '1', '--start-method', 'fork']));
       }
       return out;
-    });
+    }, expectationsHold(E));
     got.runs.forEach((r) => runs.set(r.name, r));
     loaded = got.busy;
   });

@@ -5,8 +5,8 @@ import type { ReportLine, ReportProcess, ReportThread } from '../../../src/core/
 import type { Suggestion } from '../../../src/core/suggest/types';
 import { renderTerminalReport } from '../../../src/cli/support/terminalReport';
 import { PLAIN } from '../../../src/cli/support/terminalStyle';
-import { checkRunCores, freeCoresOf } from '../../support/machineCores';
-import { CORES, SCENARIOS } from './record';
+import { checkRunCores, freeCores } from '../../support/machineCores';
+import { CORES, foreignCpus, SCENARIOS } from './record';
 import type { ScenarioRun } from './record';
 
 /**
@@ -205,7 +205,7 @@ export function checkPicture(run: ScenarioRun, e: RunExpectation): void {
     // A pool's worker holds its GIL while it computes and lets it go while it waits for its
     // parent to hand it work, which a loaded machine makes slower: its held share's floor
     // scales with the share of the cores the run had, as it measured them.
-    const floor = Math.min(1, freeCoresOf(run.truth, CORES) / CORES);
+    const floor = Math.min(1, freeCores(foreignCpus(run), CORES) / CORES);
     const said = floor < 1 ? `, the floor of its held share × ${floor.toFixed(2)} for the cores the run had` : '';
     for (const c of children) checkProcess(run, c, e.children, `${run.name} child ${c.pid} (${c.argv.slice(0, 3).join(' ')})${said}`, floor);
   }
@@ -270,4 +270,16 @@ export function checkWorkerCount(run: ScenarioRun, e: NonNullable<RunExpectation
     const s = run.suggestions[rank - 1];
     if (s && COUNTS_WORKERS.includes(s.kind)) assert.equal(Number(m[1]), e.count, `${run.name}: the terminal's suggestion ${rank} (${s.kind})`);
   }
+}
+
+/** For recordQuiet: the picture and advice of every run, each against its expectation in `e`. */
+export function expectationsHold(e: ScenarioExpectation): (runs: readonly ScenarioRun[]) => void {
+  return (runs) => {
+    for (const run of runs) {
+      const want = e.runs[run.name];
+      if (!want) continue;
+      checkPicture(run, want);
+      checkSuggestions(run, want);
+    }
+  };
 }

@@ -33,6 +33,8 @@ export interface DifferentialOptions {
    * the recorded runs on purpose (test/stress/harness.test.ts).
    */
   readonly recordedPythonPath?: readonly string[];
+  /** A hung run's C stacks (gdb) beside its Python stacks: default true. */
+  readonly cStacks?: boolean;
   /** Told what the harness did that a reader of the results should know (a bare run repeated). */
   readonly onNote?: (note: string) => void;
 }
@@ -133,7 +135,7 @@ export async function runDifferential(program: StressProgram, python: StressPyth
   const argv = [script, python.cextDir];
   const env = baseEnv();
   const runtimeEnv = { ...env, PYTHONPATH: [join(repoRoot, 'runtime/python'), ...(options.recordedPythonPath ?? [])].join(delimiter) };
-  const limit = { cwd: dir, timeoutMs: options.timeoutMs, program: script };
+  const limit = { cwd: dir, timeoutMs: options.timeoutMs, program: script, cStacks: options.cStacks };
   const runBare = () => runWithLimit([python.executable, ...argv], { ...limit, env });
   const [firstBare, ...recordedRuns] = await Promise.all([
     runBare(),

@@ -21,6 +21,8 @@ export interface RunOptions {
    * would end the program first) are asked for their stacks.
    */
   readonly program: string;
+  /** A hung run's C stacks too (gdb, when installed; seconds each): default true. */
+  readonly cStacks?: boolean;
 }
 
 /**
@@ -106,7 +108,7 @@ function diagnoseHang(root: number, options: RunOptions): string {
   };
   const pythons = tree.filter((p) => isProgram(p.command)).slice(0, 4);
   const parts = [`did not end within ${options.timeoutMs / 1000} s; its processes:`, ...tree.map((p) => `  ${p.pid} ${p.command.slice(0, 200)}`)];
-  if (hasGdb()) {
+  if (options.cStacks !== false && hasGdb()) {
     for (const p of pythons.slice(0, 2)) {
       // no symbol downloads (debuginfod would wait on the network), and killed, not asked, at the limit
       const r = spawnSync('gdb', ['-p', String(p.pid), '-batch', '-nx', '-iex', 'set debuginfod enabled off', '-ex', 'thread apply all bt 25'], {
