@@ -1,4 +1,6 @@
-/* Lock, Condition and queue contention at the lock objects (locks.c). */
+/* Lock, Condition and queue contention at the lock objects (locks.c; the
+ * lock table, locktable.c; the patched methods, lockpatch.c; the wrapped lock
+ * makers, lockmakers.c). */
 #ifndef GILSCOPE_LOCKS_H
 #define GILSCOPE_LOCKS_H
 

@@ -21,7 +21,7 @@ from . import probe_cache, probe_handoff, safefiles
 MODULE = "_gilscope_probe"
 CSRC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "csrc")
 SOURCES = ("probe.c", "pyframe.c", "gilhooks.c", "gotpatch.c", "hooks.c", "wakes.c", "handover.c", "recorder.c", "threads.c", "quiet.c", "budget.c", "cpusample.c", "parks.c", "saferead.c", "attachment.c", "entrypatch.c", "endings.c",
-           "locks.c", "syncroles.c", "holdsplit.c", "watch.c", "blockedon.c", "cpython/common.c", "cpython/v3_8.c", "cpython/v3_11.c", "cpython/v3_13.c", "cpython/v3_14.c")
+           "locks.c", "locktable.c", "lockpatch.c", "lockmakers.c", "syncroles.c", "holdsplit.c", "watch.c", "blockedon.c", "cpython/common.c", "cpython/v3_8.c", "cpython/v3_11.c", "cpython/v3_13.c", "cpython/v3_14.c")
 
 
 class BuildError(Exception):
