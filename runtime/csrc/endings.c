@@ -80,8 +80,9 @@ void gs_endings_uninstall(void) {
         if (!installed[i]) continue;
         installed[i] = 0;
         struct sigaction now;
-        if (sigaction(fatal_signals[i], NULL, &now) != 0 || (now.sa_flags & SA_SIGINFO) || now.sa_handler != on_fatal_signal)
-            continue; /* the program set its own since */
+        /* ours is an SA_SIGINFO handler: anything else is the program's own, set since */
+        if (sigaction(fatal_signals[i], NULL, &now) != 0 || !(now.sa_flags & SA_SIGINFO) || now.sa_sigaction != on_fatal_signal)
+            continue;
         struct sigaction dfl;
         memset(&dfl, 0, sizeof dfl);
         dfl.sa_handler = SIG_DFL;

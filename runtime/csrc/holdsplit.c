@@ -20,7 +20,7 @@
  * The helper is invisible to the program (a plain pthread with its own thread
  * state, no threading.Thread, all signals blocked) and to the recording (it
  * has no recorder thread, so its takes write nothing). It runs no Python code. */
-#define _GNU_SOURCE
+#define _GNU_SOURCE 1 /* as pyconfig.h defines it, where it does */
 #include "holdsplit.h"
 
 #include <errno.h>
