@@ -33,7 +33,7 @@ let queue: Promise<unknown> = Promise.resolve();
  * for the test to report. A test whose figures the machine's load moved retries through here,
  * and says so; a defect fails the retry as it failed the first run.
  */
-export function atQuietMoment<T>(work: () => Promise<T>, maxMs = 60_000): Promise<{ value: T; busyBefore: number | null }> {
+export function atQuietMoment<T>(work: () => Promise<T>, maxMs = 20_000): Promise<{ value: T; busyBefore: number | null }> {
   const run = queue.then(async () => {
     const cores = availableParallelism();
     const started = performance.now();
