@@ -42,7 +42,7 @@ export class BinGrid {
 
 /** One row of a heatmap: the ticks spent in one state within each bin. */
 export class BinSeries {
-  pages: (Float64Array | undefined)[] = [];
+  pages: (Float32Array | undefined)[] = [];
   /** Highest bin touched, -1 when empty. */
   lastBin = -1;
 
@@ -98,14 +98,14 @@ export class BinSeries {
     this.page(b1)[b1 % PAGE]! += (t1 - b1 * w) * density;
   }
 
-  private page(bin: number): Float64Array {
+  private page(bin: number): Float32Array {
     return this.pages[bin >> PAGE_BITS] ?? this.newPage(bin);
   }
 
-  private newPage(bin: number): Float64Array {
+  private newPage(bin: number): Float32Array {
     const p = bin >> PAGE_BITS;
     while (this.pages.length < p) this.pages.push(undefined);
-    const page = new Float64Array(PAGE);
+    const page = new Float32Array(PAGE);
     this.pages[p] = page;
     return page;
   }
