@@ -30,6 +30,24 @@ def record_sampled(script, *args, truth=True, launcher_args=(), timeout=120):
     return Result(directory, completed)
 
 
+def sampled_while_late(record, check, attempts=3):
+    """check(record()); when it fails on a run whose sampler says it ran late (a loaded
+    machine kept it off a CPU past its next sample, so what it sees is coarser than its
+    rate, and a short-lived process may end unseen), records again, saying so on stderr,
+    up to `attempts` runs. A run whose sampler kept its rate fails at once: that is a
+    defect, not the machine."""
+    for attempt in range(1, attempts + 1):
+        r = record()
+        try:
+            return check(r)
+        except (AssertionError, StopIteration) as e:
+            late = (r.session or {}).get("sampled", {}).get("late", 0)
+            if not late or attempt == attempts:
+                raise
+            sys.stderr.write("(run %d: the sampler ran late %d times and missed: %s; sampled again) "
+                             % (attempt, late, str(e).splitlines()[0] if str(e) else type(e).__name__))
+
+
 def sample_hz(process):
     return struct.unpack_from("<I", process.data, 120)[0]
 
@@ -183,7 +201,9 @@ class CpuThreads(unittest.TestCase):
 
 class SleepingThreads(unittest.TestCase):
     def test_sleepers_are_mostly_released(self):
-        r = record_sampled(os.path.join(WORKLOADS, "sleeping_threads.py"))
+        sampled_while_late(lambda: record_sampled(os.path.join(WORKLOADS, "sleeping_threads.py")), self.check_sleepers)
+
+    def check_sleepers(self, r):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.main.gil_mode, 3)
         for w in r.truth["threads"]:
@@ -313,7 +333,9 @@ class Passthrough(unittest.TestCase):
     def test_output_and_exit_code_unchanged_and_the_child_recorded(self):
         plain = subprocess.run([sys.executable, self.script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                timeout=60, env=environment(truth=False))
-        r = record_sampled(self.script, truth=False)
+        sampled_while_late(lambda: record_sampled(self.script, truth=False), lambda r: self.check_passthrough(r, plain))
+
+    def check_passthrough(self, r, plain):
         self.assertEqual(r.returncode, plain.returncode)
         self.assertEqual(r.returncode, 3)
         self.assertEqual(r.stdout, plain.stdout)

@@ -23,7 +23,7 @@ import type { PythonSummary } from '../support/stress/session';
  * runs both launchers on every program and the CLI on every recording.
  * GILSCOPE_STRESS_SEED=N repeats a run's programs (its base seed is printed).
  */
-const PROGRAMS = 36;
+const PROGRAMS = 24;
 const LAUNCHER_CYCLE = 4;
 const CONCURRENCY = 4;
 /**

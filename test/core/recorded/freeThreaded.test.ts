@@ -202,7 +202,9 @@ describe('a free-threaded CPython (3.13t) recorded', async () => {
       const spinners = r.process.threads.filter((t) => t.name.startsWith('spin-'));
       assert.equal(spinners.length, 3);
       const slotOf = (t: ReportThread) => r.analysis.processes.find((p) => p.pid === r.process.pid)!.threads.find((x) => x.tid === t.tid)!.slot;
-      const before = r.analysis.heatmap.query({ startSeconds: 0, endSeconds: start, width: 1 });
+      // the heatmap spreads each 1 ms bin evenly over it: a window that ends inside the bin where
+      // the GIL came on gets a share of what followed in it, so it ends two bins earlier
+      const before = r.analysis.heatmap.query({ startSeconds: 0, endSeconds: start - 0.002, width: 1 });
       const after = r.analysis.heatmap.query({ startSeconds: end + 0.01, endSeconds: r.analysis.wallSeconds, width: 1 });
       for (const t of spinners) {
         const key = `${r.process.pid}/${slotOf(t)}`;
