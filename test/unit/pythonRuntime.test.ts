@@ -79,7 +79,7 @@ async function runSuite(python: PythonInterpreter, which: 'per-version' | 'once'
     );
     const again = outputOf(retried.value);
     assert.equal(retried.value.code, 0, `unittest failed under ${python.executable}, and again when retried alone at a quieter moment (${cpus(retried.busyBefore)}):\n${again}\n\nthe first run:\n${output}`);
-    return `${count[0]}; ${failed.join(', ')} failed an assertion (${firstAssertion(output)}) and passed retried alone at a quieter moment (${cpus(retried.busyBefore)})`;
+    return `${count[0]}; ${failed.join(', ')} failed an assertion (${assertions(output)}) and passed retried alone at a quieter moment (${cpus(retried.busyBefore)})`;
   }
   assert.ok(count && Number(count[1]) > 0, `unittest ran no tests under ${python.executable}:\n${output}`);
   return count[0];
@@ -106,7 +106,8 @@ function failedAssertions(output: string): string[] {
   return [...ids];
 }
 
-/** The first AssertionError's message, for the diagnostic. */
-function firstAssertion(output: string): string {
-  return /^AssertionError: (.*)$/m.exec(output)?.[1]?.slice(0, 200) ?? 'no message';
+/** The failed assertions' messages, for the diagnostic: what a retry that passed leaves to go on. */
+function assertions(output: string): string {
+  const said = [...output.matchAll(/^AssertionError: (.*)$/gm)].map((m) => m[1]!.slice(0, 300));
+  return said.length > 0 ? said.join('; ') : 'no message';
 }
