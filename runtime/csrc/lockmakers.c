@@ -61,30 +61,49 @@ static int wrap_factory(PyObject *module, const char *name) {
     return rc;
 }
 
-/* threading, when imported before recording began, holds the originals as
- * Lock (up to 3.12) and _allocate_lock. */
-static void rebind_threading(PyObject *thread_module) {
+/* threading, when imported before recording began, holds a factory under its
+ * names Lock (up to 3.12) and _allocate_lock: each whose value `replacement`
+ * maps to another object (a new reference; NULL leaves it) is set to that. */
+static void rebind_threading(PyObject *(*replacement)(PyObject *value, PyObject *thread_module), PyObject *thread_module) {
     PyObject *threading = PyDict_GetItemString(PyImport_GetModuleDict(), "threading"); /* borrowed */
     if (!threading) return;
     const char *names[] = {"Lock", "_allocate_lock"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         PyObject *value = PyObject_GetAttrString(threading, names[k]);
         if (!value) { PyErr_Clear(); continue; }
-        for (int i = 0; i < factory_count; i++) {
-            if (value != factory_originals[i]) continue;
-            PyObject *wrapper = PyObject_GetAttrString(thread_module, factory_defs[i].ml_name);
-            if (wrapper && PyObject_SetAttrString(threading, names[k], wrapper) < 0) PyErr_Clear();
-            Py_XDECREF(wrapper);
-            break;
-        }
+        PyObject *to = replacement(value, thread_module);
+        if (to && PyObject_SetAttrString(threading, names[k], to) < 0) PyErr_Clear();
+        Py_XDECREF(to);
         Py_DECREF(value);
     }
-    PyErr_Clear();
+}
+
+/* An original factory's wrapper, as thread_module holds it now. */
+static PyObject *wrapper_of(PyObject *value, PyObject *thread_module) {
+    for (int i = 0; i < factory_count; i++) {
+        if (value != factory_originals[i]) continue;
+        PyObject *wrapper = PyObject_GetAttrString(thread_module, factory_defs[i].ml_name);
+        if (!wrapper) PyErr_Clear();
+        return wrapper;
+    }
+    return NULL;
+}
+
+/* A wrapper's original factory (recording stops). */
+static PyObject *original_of(PyObject *value, PyObject *unused) {
+    (void)unused;
+    if (!PyCFunction_Check(value)) return NULL;
+    for (int i = 0; i < factory_count; i++) {
+        if (((PyCFunctionObject *)value)->m_ml != &factory_defs[i]) continue;
+        Py_INCREF(factory_originals[i]);
+        return factory_originals[i];
+    }
+    return NULL;
 }
 
 int gs_lockmakers_wrap_factories(PyObject *thread_module) {
     if (wrap_factory(thread_module, "allocate_lock") < 0 || wrap_factory(thread_module, "allocate") < 0) return -1;
-    rebind_threading(thread_module);
+    rebind_threading(wrapper_of, thread_module);
     return 0;
 }
 
@@ -122,25 +141,8 @@ void gs_lockmakers_patch_new(PyTypeObject *type, uint8_t kind) {
 
 /* ---- putting it all back (recording stops while the process goes on) ---- */
 
-/* threading's names that hold one of our factories get the original again. */
-static void unbind_threading(void) {
-    PyObject *threading = PyDict_GetItemString(PyImport_GetModuleDict(), "threading"); /* borrowed */
-    if (!threading) return;
-    const char *names[] = {"Lock", "_allocate_lock"};
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        PyObject *value = PyObject_GetAttrString(threading, names[k]);
-        if (!value) { PyErr_Clear(); continue; }
-        for (int i = 0; i < factory_count; i++) {
-            if (!PyCFunction_Check(value) || ((PyCFunctionObject *)value)->m_ml != &factory_defs[i]) continue;
-            if (PyObject_SetAttrString(threading, names[k], factory_originals[i]) < 0) PyErr_Clear();
-            break;
-        }
-        Py_DECREF(value);
-    }
-}
-
 void gs_lockmakers_unwrap_factories(void) {
-    unbind_threading();
+    rebind_threading(original_of, NULL); /* threading's names that hold a wrapper get the original again */
     for (int i = 0; i < factory_count; i++) {
         if (PyObject_SetAttrString(factory_modules[i], factory_defs[i].ml_name, factory_originals[i]) < 0) PyErr_Clear();
     }
