@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { checkPicture, checkSuggestions, loadExpectation, rootProcess } from '../support/expect';
+import { checkPicture, checkSuggestions, expectationsHold, loadExpectation, rootProcess } from '../support/expect';
 import type { RunExpectation } from '../support/expect';
 import { gcc, pythonBuildInfo } from '../support/build';
 import { busy, foreignCpus, recordHost, recordQuiet, RUNTIME_PYTHON, SCENARIOS } from '../support/record';
@@ -54,11 +54,7 @@ describe('scenario embedding (a C host embedding CPython 3.11)', () => {
       return got;
     };
     // A run whose picture or advice misses is recorded again at a quieter moment, and that is said.
-    const check = (runs: readonly ScenarioRun[]) => runs.forEach((r) => {
-      checkPicture(r, E.runs['host']!);
-      checkSuggestions(...judged(r));
-    });
-    run = (await recordQuiet(3, async () => [await recordOnce()], check)).runs[0]!;
+    run = (await recordQuiet(3, async () => [await recordOnce()], expectationsHold(E, judged))).runs[0]!;
   });
 
   it('the host recorded itself: one process, its two pthreads named, holding for Python and released for the host\'s own work', (t) => {
@@ -83,7 +79,7 @@ describe('scenario embedding (a C host embedding CPython 3.11)', () => {
   it('threads are fine: the host\'s work runs without the GIL; every suggestion states its evidence', (t) => {
     if (skip) return t.skip(skip);
     if (busy([run])) t.diagnostic(`other programs used ${foreignCpus(run).toFixed(2)} CPUs: judged on the advice for the cores the run had`);
-    checkSuggestions(...judged(run));
+    checkSuggestions(...judged(run, E.runs['host']!));
   });
 
   it('the Python line of the calls is named', { todo: 'limitation: the host\'s threads hold for 5 ms at a time and let the GIL go in C (no Python frame) after work.step returns; on 3.11 a hold of theirs is split only after 10 ms, so the Python time of work.step goes to <no Python frame>' }, () => {
@@ -102,8 +98,7 @@ describe('scenario embedding (a C host embedding CPython 3.11)', () => {
  * with a core or so free) is then the one that can be right, and its top is to keep the threads,
  * whose title states the waits as measured ("Threads are fine" only when they were small).
  */
-function judged(run: ScenarioRun): [ScenarioRun, RunExpectation] {
-  const e = E.runs['host']!;
+function judged(run: ScenarioRun, e: RunExpectation): [ScenarioRun, RunExpectation] {
   if (!busy([run])) return [run, e];
   return [{ ...run, suggestions: run.report.suggestions }, { ...e, top: { kind: e.top!.kind } }];
 }

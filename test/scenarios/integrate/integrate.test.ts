@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { checkPicture, checkSuggestions, describeSuggestions, lineAt, expectationsHold, loadExpectation, rootProcess } from '../support/expect';
+import { checkPicture, checkSuggestions, describeSuggestions, expectationsHold, lineAt, loadExpectation, rootProcess } from '../support/expect';
 import { CORES, recordQuiet, recordScript, SCENARIO_PYTHON } from '../support/record';
 import type { ScenarioRun } from '../support/record';
 import { freeCoresOf } from '../../support/machineCores';
@@ -21,11 +21,7 @@ describe(`scenario integrate (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
   const runs = new Map<string, ScenarioRun>();
   let loaded = false;
   before(async () => {
-    const got = await recordQuiet(3, async () => {
-      const out: ScenarioRun[] = [];
-      for (const mode of MODES) out.push(await recordScript(mode, 'integrate/integrate.py', ['--mode', mode, '--steps', STEPS]));
-      return out;
-    }, expectationsHold(E));
+    const got = await recordQuiet(3, recordModes, expectationsHold(E));
     got.runs.forEach((r) => runs.set(r.name, r));
     loaded = got.busy;
   });
@@ -65,8 +61,7 @@ describe(`scenario integrate (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
     let timed = MODES.map((m) => run(m));
     let said = speedups(timed);
     if (said.miss) {
-      const again: ScenarioRun[] = [];
-      for (const mode of MODES) again.push(await recordScript(mode, 'integrate/integrate.py', ['--mode', mode, '--steps', STEPS]));
+      const again = await recordModes();
       t.diagnostic(`missed (${said.miss}) with one run of each mode; ran each once more`);
       timed = timed.map((r, i) => ((again[i]!.truth['seconds'] as number) < (r.truth['seconds'] as number) ? again[i]! : r));
       said = speedups(timed);
@@ -82,6 +77,13 @@ describe(`scenario integrate (${SCENARIO_PYTHON}, ${CORES} cores)`, () => {
     assert.equal(r.suggestions[0]?.target?.line, r.truth.markers['HOT-LINE']![0]);
   });
 });
+
+/** One run of each mode, one after the other. */
+async function recordModes(): Promise<ScenarioRun[]> {
+  const out: ScenarioRun[] = [];
+  for (const mode of MODES) out.push(await recordScript(mode, 'integrate/integrate.py', ['--mode', mode, '--steps', STEPS]));
+  return out;
+}
 
 /**
  * The speedups of threads and processes over serial, against what each run's cores allowed
