@@ -10,9 +10,9 @@
 // rounds after the first 5 (warm-up): rounds that another job preempted are slower,
 // most short rounds are not (bench/lib.mjs roundsFigure). Every round of a recorded
 // process includes its share of the recorder's work: records, chunk reservations and
-// page faults of the file mapping; only the growth of the file by an 8 MiB segment
-// (once per ~260,000 calls; fallocate + mmap, a few to tens of microseconds here:
-// < 0.2 ns a call) may fall in a round that the percentile leaves out.
+// page faults of the file mapping; only the growth of the file by a 1 MiB segment
+// (once per ~33,000 calls; fallocate + mmap, a few to tens of microseconds here:
+// < 1 ns a call) may fall in a round that the percentile leaves out.
 // Each round is also timed with time.thread_time() (the thread's CPU time, user +
 // system) around the same loop, and both are reported: on a machine shared with other
 // jobs perf_counter also counts the time the thread waited for a CPU, while its CPU

@@ -63,7 +63,9 @@ export function countRecords(path, { fromNs = -Infinity, toNs = Infinity } = {})
         s.release += pairs;
         s.acquire += pairs;
         gilRecords += 2 * pairs;
-        const last = toMono(buf.readUInt32LE(off + 40) + buf.readUInt32LE(off + 44) * 4294967296);
+        // two payload slots: the span's end at +40; one: stamped at the span's end
+        const at = extra >= 2 ? off + 40 : off + 8;
+        const last = toMono(buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * 4294967296);
         if (last >= fromNs && last <= toNs) gilInWindow += 2 * pairs;
       } else if (kind) {
         gilRecords++;

@@ -58,18 +58,17 @@ static uint32_t clamp32(uint64_t v) { return v > 0xFFFFFFFFu ? 0xFFFFFFFFu : (ui
 
 static uint16_t summary_flags(void) { return gs_full_log ? GS_SUMMARISED : 0; }
 
-static void write_gil_summary(gs_thread *t, struct gs_quiet *q, uint64_t now) {
-    gs_slot *s = gs_reserve(t, 2);
+/* One payload slot, stamped at the span's end (its last re-take): it may come
+ * after tentative records stamped later, which readers allow (FORMAT.md). */
+static void write_gil_summary(gs_thread *t, struct gs_quiet *q) {
+    gs_slot *s = gs_reserve(t, 1);
     if (s) {
         uint32_t *p = (uint32_t *)(s + 1);
         p[0] = q->gil_count;
         p[1] = q->gil_released;
-        p[2] = q->gil_longest;
-        p[3] = 0;
-        uint64_t *span = (uint64_t *)(s + 2);
-        span[0] = q->gil_first;
-        span[1] = q->gil_last;
-        gs_publish(s, GS_GIL_QUIET, 2, (uint16_t)(q->gil_summary_index | summary_flags()), q->gil_site, now);
+        p[2] = clamp32(q->gil_last - q->gil_first);
+        p[3] = q->gil_longest;
+        gs_publish(s, GS_GIL_QUIET, 1, (uint16_t)(q->gil_summary_index | summary_flags()), q->gil_site, q->gil_last);
     }
     q->gil_open = 0;
 }
@@ -95,17 +94,19 @@ static void write_lock_summary(gs_thread *t, struct gs_quiet *q, uint64_t now) {
     q->lock_open = 0;
 }
 
-static void write_summaries(gs_thread *t, struct gs_quiet *q, uint64_t at) {
-    if (q->gil_open && q->lock_open && q->lock_last < q->gil_last) write_lock_summary(t, q, at);
-    if (q->gil_open) write_gil_summary(t, q, at);
-    if (q->lock_open) write_lock_summary(t, q, at);
+/* A GIL summary must be written before the thread's next lasting record: its
+ * span names the thread's GIL states up to then. A lock summary touches no
+ * state but its lock's, so it stays open across other records until it has
+ * covered the summary window (`every` or not: see gs_quiet_flush_all), which
+ * saves a summary per contended event on a thread that alternates quiet and
+ * contended ones. The lock's is stamped `at`, after the GIL's. */
+static void write_summaries(gs_thread *t, struct gs_quiet *q, uint64_t at, int every) {
+    int lock_due = q->lock_open && (every || at - q->lock_first > gs_summary_window_ticks);
+    if (q->gil_open) write_gil_summary(t, q);
+    if (lock_due) write_lock_summary(t, q, at);
 }
 
-/* Writes the open summaries, the earlier one first, and the spins, stamped `at`. */
-void gs_quiet_flush_before(gs_thread *t, uint64_t at) {
-    struct gs_quiet *q = t->quiet;
-    t->quiet_pending = 0;
-    if (q) write_summaries(t, q, at);
+static void write_spins(gs_thread *t, uint64_t at) {
     if (t->spins) { /* free-threaded: sched_yield spins before parking (parks.c) */
         gs_slot *s = gs_reserve(t, 0);
         if (s) gs_publish(s, GS_SPINS, 0, 0, t->spins, at);
@@ -113,13 +114,26 @@ void gs_quiet_flush_before(gs_thread *t, uint64_t at) {
     }
 }
 
-/* A summary closed by a fold (its site or window changed): stamped at that fold. */
-static void gs_quiet_flush(gs_thread *t, uint64_t at) { gs_quiet_flush_before(t, at); }
+static int lock_summary_open(const gs_thread *t) { return t->quiet && t->quiet->lock_open; }
+
+void gs_quiet_flush_before(gs_thread *t, uint64_t at) {
+    struct gs_quiet *q = t->quiet;
+    if (q) write_summaries(t, q, at, 0);
+    write_spins(t, at);
+    t->quiet_pending = lock_summary_open(t);
+}
+
+void gs_quiet_flush_all(gs_thread *t, uint64_t at) {
+    struct gs_quiet *q = t->quiet;
+    if (q) write_summaries(t, q, at, 1);
+    write_spins(t, at);
+    t->quiet_pending = 0;
+}
 
 void gs_quiet_flush_at(gs_thread *t, uint64_t ts) {
     struct gs_quiet *q = t->quiet;
-    if (q) write_summaries(t, q, ts);
-    t->quiet_pending = t->spins != 0;
+    if (q) write_summaries(t, q, ts, 0);
+    t->quiet_pending = t->spins != 0 || lock_summary_open(t);
 }
 
 void gs_quiet_gil_release(gs_thread *t, uint8_t gil, uint64_t ticks, uint32_t takes) {
@@ -146,7 +160,7 @@ int gs_quiet_gil_retake(gs_thread *t, uint8_t gil, uint64_t ticks, uint32_t take
     gs_retract(t, slot, 1); /* first: the summaries below go where it was */
     if (q->gil_open && (q->gil_site != site || q->gil_summary_index != gil ||
                         ticks - q->gil_first > gs_summary_window_ticks)) {
-        gs_quiet_flush(t, ticks); /* a summary is one site and one window */
+        write_gil_summary(t, q); /* a summary is one site and one window */
         t->shadow_since = NULL;
     }
     if (gs_full_log) gs_put_shadow(t, GS_GIL_ACQUIRE, (uint16_t)(gil | GS_ACQUIRE_NO_WAIT), site, ticks, 0, 0, 0, 0, 0);
@@ -209,7 +223,7 @@ int gs_quiet_lock_released(gs_thread *t, uint32_t lock, uint64_t ticks, uint32_t
     gs_retract(t, slot, 2);
     if (q->lock_open && (q->lock_id != lock || q->acq_site != acq_site || q->rel_site != site ||
                          ticks - q->lock_first > gs_summary_window_ticks)) {
-        gs_quiet_flush(t, ticks);
+        write_lock_summary(t, q, ticks);
         t->shadow_since = NULL;
     }
     if (gs_full_log) gs_put_shadow(t, GS_LOCK_RELEASE, 0, lock, ticks, 1, site, 0, 0, 0);

@@ -25,8 +25,8 @@ void gs_quiet_lock_acquired(gs_thread *t, uint32_t lock, uint64_t ticks, uint32_
  * into a summary (the caller writes no LOCK_RELEASE); 0 otherwise. */
 int gs_quiet_lock_released(gs_thread *t, uint32_t lock, uint64_t ticks, uint32_t site);
 
-/* Writes the thread's open summaries stamped `ts` (their spans end before
- * it), leaving its spin count pending. */
+/* Writes the thread's open GIL summary, and its lock summary when due, stamped
+ * `ts` (their spans end before it), leaving its spin count pending. */
 void gs_quiet_flush_at(gs_thread *t, uint64_t ts);
 
 /* Frees the thread's summary state (thread end, or a forked child's restart). */

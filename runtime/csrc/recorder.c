@@ -5,7 +5,7 @@
  * records are in the page cache the moment they are stored (a crash or a
  * SIGKILL loses nothing written) and a full disk is a counted loss instead of
  * a SIGBUS. Segments grow with the file: 64 KiB first, each next one as large
- * as the file so far, at most 8 MiB, so a short-lived process takes
+ * as the file so far, at most 1 MiB, so a short-lived process takes
  * kilobytes. A thread takes a 4 KiB chunk with one atomic add and fills it
  * alone (threads.c keeps the threads). */
 #define _GNU_SOURCE
@@ -25,9 +25,14 @@
 
 #include "budget.h"
 
-#define FIRST_SEGMENT_CHUNKS 16u     /* 64 KiB */
-#define LARGEST_SEGMENT_CHUNKS 2048u /* 8 MiB */
-#define MAX_SEGMENTS 16384u
+/* The file grows by segments: 16, 16, 32, 64, 128, 256 chunks (the
+ * GROWN_SEGMENTS after the first each as large as all before), then 256 at a
+ * time. A larger last segment would leave more of the file's end unused:
+ * with 8 MiB, a recording of 17 MB took 25 MB on disk. */
+#define FIRST_SEGMENT_CHUNKS 16u    /* 64 KiB */
+#define LARGEST_SEGMENT_CHUNKS 256u /* 1 MiB */
+#define GROWN_SEGMENTS 5u           /* FIRST << (GROWN - 1) == LARGEST */
+#define MAX_SEGMENTS 65536u         /* 64 GiB: reached, the recording stops as at its cap */
 #define SLOTS_PER_CHUNK (GS_CHUNK_SIZE / GS_SLOT_SIZE)
 
 /* A tentative record is retracted only this soon after its time, and one
@@ -237,20 +242,25 @@ int gs_recorder_open(const gs_process_info *info, char *path_out, size_t path_si
 /* Segment k holds chunks [segment_start(k), segment_start(k + 1)). */
 static uint64_t segment_start(uint64_t k) {
     if (k == 0) return 0;
-    uint64_t grown = 8;     /* segments 1..8: 16, 32, ..., 2048 chunks, each the size of all before */
-    if (k <= grown) return FIRST_SEGMENT_CHUNKS << (k - 1);
-    return (FIRST_SEGMENT_CHUNKS << (grown - 1)) + (k - grown) * LARGEST_SEGMENT_CHUNKS;
+    if (k <= GROWN_SEGMENTS) return (uint64_t)FIRST_SEGMENT_CHUNKS << (k - 1);
+    return ((uint64_t)FIRST_SEGMENT_CHUNKS << (GROWN_SEGMENTS - 1)) + (k - GROWN_SEGMENTS) * LARGEST_SEGMENT_CHUNKS;
 }
 
 static uint64_t segment_of(uint64_t chunk) {
     if (chunk < FIRST_SEGMENT_CHUNKS) return 0;
-    uint64_t first_largest = FIRST_SEGMENT_CHUNKS << 7; /* 2048: where segments stop growing */
-    if (chunk < first_largest) return (uint64_t)(63 - __builtin_clzll(chunk)) - 3;
-    return 8 + (chunk - first_largest) / LARGEST_SEGMENT_CHUNKS;
+    uint64_t last_grown = (uint64_t)FIRST_SEGMENT_CHUNKS << (GROWN_SEGMENTS - 1); /* where segments stop growing */
+    if (chunk < last_grown) /* segment k >= 1 of the growing ones starts at FIRST << (k - 1) */
+        return (uint64_t)(63 - __builtin_clzll(chunk)) - (uint64_t)__builtin_ctz(FIRST_SEGMENT_CHUNKS) + 1;
+    return GROWN_SEGMENTS + (chunk - last_grown) / LARGEST_SEGMENT_CHUNKS;
 }
 
+_Static_assert((FIRST_SEGMENT_CHUNKS << (GROWN_SEGMENTS - 1)) == LARGEST_SEGMENT_CHUNKS, "the growing segments end at the largest");
+
 static char *segment(uint64_t k) {
-    if (k >= MAX_SEGMENTS) return NULL;
+    if (k >= MAX_SEGMENTS) {
+        gs_recorder_stop_capped();
+        return NULL;
+    }
     char *p = __atomic_load_n(&segments[k], __ATOMIC_ACQUIRE);
     if (p) return p;
     pthread_mutex_lock(&segment_mutex);

@@ -83,7 +83,7 @@ typedef struct gs_thread {
     uint64_t start_pending;  /* a forked child's thread: its THREAD_START, written with its first record */
     uint16_t start_flags;
     /* records that carried no contention, being summarised (quiet.c) */
-    uint8_t quiet_pending;   /* a summary is open: flush it before the next lasting record */
+    uint8_t quiet_pending;   /* a summary is open: see to it before the next lasting record (quiet.c) */
     gs_slot *shadow_since;   /* full-log mode: where the records a normal run would have retracted begin */
     struct gs_quiet *quiet;  /* allocated on first use */
 } gs_thread;
@@ -151,10 +151,15 @@ static inline void gs_publish(gs_slot *s, uint8_t type, uint8_t extra, uint16_t 
     __atomic_store_n((uint32_t *)s, head, __ATOMIC_RELEASE);
 }
 
-/* Writes the thread's open summaries and spins (quiet.c) stamped `ts`: called
- * before every lasting record, with that record's time (taken after every
- * pair the summaries hold), so that the thread's records stay in time order. */
+/* Writes the thread's open GIL summary and spins (quiet.c) stamped `ts`, and
+ * its lock summary once that has covered the summary window: called before
+ * every lasting record, with that record's time (taken after every pair the
+ * summaries hold), so that the thread's records stay in time order. */
 void gs_quiet_flush_before(gs_thread *t, uint64_t ts);
+
+/* The same, writing every open summary (a lock's before it has covered the
+ * summary window too): the thread ends, or the process does. */
+void gs_quiet_flush_all(gs_thread *t, uint64_t ts);
 
 static inline void gs_before_lasting(gs_thread *t, uint64_t ts) {
     if (__builtin_expect(t->quiet_pending, 0)) gs_quiet_flush_before(t, ts);
@@ -220,10 +225,10 @@ static inline int gs_is_last(const gs_thread *t, const gs_slot *s, unsigned slot
  * a forked child can define the same ids again in its own file). */
 int gs_put_string(gs_thread *t, uint32_t id, const char *utf8, size_t length);
 
-/* At a normal end (exit, os._exit): a thread that has let the GIL go but
- * not yet written so (descheduled in between) would lose that record when
- * the process ends; waits for such threads, 5 ms at most. Not for signal
- * handlers. */
+/* At a normal end (exit, os._exit): writes the calling thread's open
+ * summaries; a thread that has let the GIL go but not yet written so
+ * (descheduled in between) would lose that record when the process ends:
+ * waits for such threads, 5 ms at most. Not for signal handlers. */
 void gs_recorder_settle(void);
 
 /* Retracts the thread's last record `s` of `slots` slots (gs_is_last said

@@ -46,6 +46,9 @@ static void live_remove(gs_thread *t) {
 }
 
 void gs_recorder_settle(void) {
+    gs_thread *self = gs_tls_thread;
+    if (self && self != &finished_thread && gs_recording && self->epoch == gs_epoch)
+        gs_quiet_flush_all(self, gs_ticks()); /* the ending thread's summaries are its own to write */
     uint64_t deadline = gs_mono_ns() + 5000000u;
     for (;;) {
         int busy = 0;
@@ -76,7 +79,9 @@ static void on_thread_exit(void *arg) {
             gs_put(t, GS_GIL_RELEASE, t->split_gil, 0, t->split_release);
             if (t->split_handoff) gs_put(t, GS_GIL_HANDOFF, t->split_gil, 0, t->split_handoff);
         }
-        gs_put(t, GS_THREAD_END, 0, 0, gs_ticks()); /* writes the open summaries first */
+        uint64_t now = gs_ticks();
+        if (t->epoch == gs_epoch) gs_quiet_flush_all(t, now);
+        gs_put(t, GS_THREAD_END, 0, 0, now);
     }
     gs_tls_thread = &finished_thread;
     if (t && t != &finished_thread) {

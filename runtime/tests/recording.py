@@ -258,8 +258,12 @@ class Process:
                 elif typ == GIL_QUIET:
                     # pairs of release + re-take with no one else taking the GIL: released
                     # time spread over the span, inside what was held
-                    count, released, _longest, _ = struct.unpack_from("<IIII", payload)
-                    first, last = struct.unpack_from("<QQ", payload, 16)
+                    if len(payload) >= 32:  # two payload slots: the span's ends in ticks
+                        count, released, _longest, _ = struct.unpack_from("<IIII", payload)
+                        first, last = struct.unpack_from("<QQ", payload, 16)
+                    else:  # one: stamped at the span's end, its length
+                        count, released, span, _longest = struct.unpack_from("<IIII", payload)
+                        first, last = ts - span, ts
                     t.quiet.append((self.to_ns(first), self.to_ns(last), (self.to_ns(first + released) - self.to_ns(first)), count, arg))
                 elif typ == LOCK_QUIET:
                     count, held, _longest, _ = struct.unpack_from("<IIII", payload)

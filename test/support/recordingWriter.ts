@@ -382,7 +382,7 @@ export class ThreadWriter {
     return this.rec(RecordType.lockRelease, flags, id, ns);
   }
   /**
-   * GIL_QUIET in the format's first draft's layout (one payload slot), stamped `ns`, the last re-take:
+   * GIL_QUIET of one payload slot (as the runtime writes it since December 2026), stamped `ns`, the last re-take:
    * `count` release + re-take pairs over `spanNs`, released `releasedNs` in all.
    */
   gilQuiet(ns: number, site: number, count: number, releasedNs: number, spanNs: number, longestNs: number, gil = 0, flags = 0): this {
@@ -395,7 +395,7 @@ export class ThreadWriter {
   }
 
   /**
-   * GIL_QUIET in the runtime writer's layout (two payload slots), stamped `ns` (when written, at or after
+   * GIL_QUIET of two payload slots (as the runtime wrote it before), stamped `ns` (when written, at or after
    * its span): `count` release + re-take pairs from `startNs` (the first release) to `endNs` (the last re-take).
    */
   gilQuietSpan(ns: number, site: number, count: number, releasedNs: number, startNs: number, endNs: number, longestNs: number, gil = 0, flags = 0): this {

@@ -92,7 +92,7 @@ export class ProcessAnalyzer implements RecordSink {
     // Per thread, time never goes back: a damaged stamp cannot make a negative interval.
     // A contended LOCK_ACQUIRE is the exception: it is stamped when the lock was
     // obtained, before the GIL_ACQUIRE written ahead of it (lockAcquire bounds it);
-    // and so is a GIL_QUIET of the format's first draft, stamped at its last re-take but written before
+    // and so is a GIL_QUIET of one payload slot, stamped at its last re-take but written before
     // the thread's next record that is not tentative, after any tentative ones (gilQuiet bounds it).
     if (ts >= t.lastTs) t.lastTs = ts;
     else if (type !== RecordType.lockAcquire && type !== RecordType.gilQuiet) ts = t.lastTs;
@@ -154,7 +154,7 @@ export class ProcessAnalyzer implements RecordSink {
         lockNew(c, arg, flags, ts, p0, p1, p2, p3);
         break;
       case RecordType.gilQuiet:
-        // The first draft's layout (one payload slot): count, released, span length, longest; stamped at the span's end.
+        // One payload slot: count, released, span length, longest; stamped at the span's end.
         if (attachment) ftQuiet(t, c, ts - p2, ts, arg, p0, p1);
         else gilQuiet(t, c, ts - p2, ts, flags & GilFlag.indexMask, arg, p0, p1);
         break;
@@ -205,7 +205,7 @@ export class ProcessAnalyzer implements RecordSink {
     let start: number;
     let end: number;
     if (type === RecordType.gilQuiet) {
-      // The writer's layout: count, released, longest; then the span's start and end in ticks.
+      // Two payload slots (the runtime's writer before December 2026): count, released, longest; then the span's start and end in ticks.
       // A span lies at or before the summary's stamp (damaged words must not stretch the heatmap's bins).
       end = Math.min(ts, relativeTicks(words, p + 6, this.baseLo, this.baseHi));
       start = Math.min(end, relativeTicks(words, p + 4, this.baseLo, this.baseHi));

@@ -16,12 +16,13 @@ import type { ThreadState } from './threadState';
  * the time lies within a summary's span is lost: the heatmaps spread it
  * evenly, and a lock's hold percentiles come from the summary's histogram.
  *
- * Two payload layouts of version 2 are read, told apart by their size: the
- * first draft of FORMAT.md stamped a summary at its span's end and gave the
- * span's length (GIL_QUIET 1 payload slot, LOCK_QUIET 3); the runtime's
- * writer stamps it when written and names its span's start and end in ticks
- * (GIL_QUIET 2 slots, LOCK_QUIET 4), so a thread's records stay in time
- * order. Either way a summary applies to the span it names.
+ * Two payload layouts of version 2 are read, told apart by their size: one
+ * stamps a summary at its span's end and gives the span's length (GIL_QUIET
+ * 1 payload slot, which the runtime writes since December 2026; LOCK_QUIET
+ * 3, FORMAT.md's first draft); the other stamps it when written and names
+ * its span's start and end in ticks (GIL_QUIET 2 slots, as the runtime wrote
+ * it before; LOCK_QUIET 4, as it writes it). Either way a summary applies to
+ * the span it names.
  */
 
 const TWO32 = 4294967296;
