@@ -293,6 +293,7 @@ static PyObject *acquire(const patched *p, const call_args *c, int restore_depth
         t->resume_ticks = gs_ticks();
     }
     int blocked = t->lock_blocked != 0;
+    int wait_written = t->lock_blocked == 2;
     t->pending_lock_id = 0;
     t->lock_blocked = 0;
     /* A contended lock is the thread's from when it asked for the GIL back,
@@ -303,7 +304,10 @@ static PyObject *acquire(const patched *p, const call_args *c, int restore_depth
     if (blocked && handed && handed == park_address(p, c->self) && t->handoff_ticks < when) when = t->handoff_ticks;
     if (result == Py_True) {
         /* free-threaded: who woke it, and from where (parks.c); 0 on a GIL build */
-        if (blocked) gs_put4(t, GS_LOCK_ACQUIRE, GS_LOCK_CONTENDED, id, when, site, t->woken_by_slot, t->woken_by_site, 0);
+        if (blocked && wait_written && !t->woken_by_slot && !t->woken_by_site)
+            gs_put(t, GS_LOCK_ACQUIRE, GS_LOCK_CONTENDED, id, when); /* at its LOCK_WAIT's site (FORMAT.md) */
+        else if (blocked)
+            gs_put4(t, GS_LOCK_ACQUIRE, GS_LOCK_CONTENDED, id, when, site, t->woken_by_slot, t->woken_by_site, 0);
         else gs_quiet_lock_acquired(t, id, when, site); /* may turn out quiet (quiet.c) */
         if ((e = lookup(c->self))) {
             e->holder = t->slot;
@@ -314,6 +318,21 @@ static PyObject *acquire(const patched *p, const call_args *c, int restore_depth
         gs_put4(t, GS_LOCK_ACQUIRE, GS_LOCK_CONTENDED | GS_LOCK_GAVE_UP, id, when, site, 0, 0, 0);
     }
     return result;
+}
+
+/* A LOCK_RELEASE at the site of the thread's last one of that lock written
+ * with a site has none (FORMAT.md): a lock taken and let go in a loop, on
+ * contention, costs one slot a release instead of two. */
+static void put_release(gs_thread *t, uint32_t id, uint64_t when, uint32_t site) {
+    if (t->release_lock && id == t->release_lock && site == t->release_site) {
+        gs_put(t, GS_LOCK_RELEASE, 0, id, when);
+        return;
+    }
+    gs_before_lasting(t, when);
+    if (gs_write4(t, GS_LOCK_RELEASE, 0, id, when, site, 0, 0, 0)) {
+        t->release_lock = id;
+        t->release_site = site;
+    }
 }
 
 static PyObject *release(const patched *p, const call_args *c, int all) {
@@ -359,7 +378,7 @@ static PyObject *release(const patched *p, const call_args *c, int all) {
         /* where it was let go: with the acquiring line, the span of the
          * critical section */
         uint32_t site = gs_pyframe_site(t, PyThreadState_Get());
-        if (!gs_quiet_lock_released(t, id, when, site)) gs_put4(t, GS_LOCK_RELEASE, 0, id, when, site, 0, 0, 0);
+        if (!gs_quiet_lock_released(t, id, when, site)) put_release(t, id, when, site);
     }
     return result;
 }

@@ -40,6 +40,9 @@ typedef struct gs_thread {
     uint8_t lock_blocked; /* 1: blocked, LOCK_WAIT due; 2: written */
     uint8_t lock_parked;  /* it parked in the parking lot meanwhile (parks.c) */
     uint8_t event_wait_depth; /* inside a Condition, Event, queue or join wait (locks.c) */
+    /* the lock and site of the thread's last LOCK_RELEASE written with a site (locks.c) */
+    uint32_t release_lock;
+    uint32_t release_site;
     /* a wait in the parking lot being recorded (parks.c) */
     uint8_t park_kind;          /* 0: none; what it is (parks.c) */
     uint32_t park_lock;         /* the lock or object id it waits on */

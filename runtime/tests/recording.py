@@ -218,17 +218,26 @@ class Process:
         for t in self.threads.values():
             state, since, site = RELEASED, None, 0
             waiting_lock = None
+            release_sites = {}  # lock id -> site of the thread's last LOCK_RELEASE with a payload
             attach = getattr(t, "at_attach", None)
             for ts, typ, flags, arg, payload in t.events:
                 now = self.to_ns(ts)
                 if typ == LOCK_RELEASE:
-                    t.releases.append((arg, now, struct.unpack_from("<I", payload)[0] if payload else 0))
+                    # without a payload: at the site of the thread's last release of it with one
+                    if payload:
+                        release_sites[arg] = struct.unpack_from("<I", payload)[0]
+                    t.releases.append((arg, now, release_sites.get(arg, 0)))
                 elif typ == LOCK_WAIT:
                     wsite, holder, hsite, _ = struct.unpack_from("<IIII", payload)
                     waiting_lock = (arg, flags, now, wsite, holder)
                 elif typ in (LOCK_ACQUIRE, LOCK_WAIT_END):
                     if typ == LOCK_ACQUIRE:
-                        t.acquires.append((arg, now, struct.unpack_from("<I", payload)[0], bool(flags & CONTENDED)))
+                        # a contended one without a payload was obtained at its wait's site
+                        if payload:
+                            asite = struct.unpack_from("<I", payload)[0]
+                        else:
+                            asite = waiting_lock[3] if waiting_lock and waiting_lock[0] == arg else 0
+                        t.acquires.append((arg, now, asite, bool(flags & CONTENDED)))
                     if waiting_lock and waiting_lock[0] == arg and (typ == LOCK_WAIT_END or flags & CONTENDED):
                         lid, kind, start, wsite, holder = waiting_lock
                         t.lock_waits.append((lid, kind, start, now, wsite, holder, not flags & GAVE_UP))

@@ -152,6 +152,8 @@ export function holdsUnseen(kind: number): boolean {
 export function lockAcquire(t: ThreadState, c: ProcessContext, id: number, flags: number, ts: number, site: number, wakerSite = 0): void {
   const lock = lockOf(c, id);
   const waited = t.waitLock === id;
+  // A contended acquire without a site (no payload, FORMAT.md) was obtained at its wait's.
+  if (site === 0 && waited && flags & LockAcquireFlag.contended) site = t.waitSite;
   // A contended acquire is stamped when the lock was obtained, before the GIL_ACQUIRE read just before it.
   const floor = waited ? t.waitStart : t.lastTs;
   if (ts < floor) ts = floor;
