@@ -1,6 +1,6 @@
-/** Bins per page: series store pages, so a short-lived thread or lock costs little. */
-export const PAGE = 1024;
-const PAGE_BITS = 10;
+import { BinPages, PAGE, PAGE_BITS } from './binPages';
+
+export { PAGE };
 const PAGE_MASK = PAGE - 1;
 
 /**
@@ -13,6 +13,7 @@ export class BinGrid {
   width: number;
   inverse: number;
   private readonly series: BinSeries[] = [];
+  readonly pages = new BinPages();
 
   constructor(initialWidth: number, readonly maxBins = 1 << 16) {
     this.width = initialWidth;
@@ -105,7 +106,7 @@ export class BinSeries {
   private newPage(bin: number): Float32Array {
     const p = bin >> PAGE_BITS;
     while (this.pages.length < p) this.pages.push(undefined);
-    const page = new Float32Array(PAGE);
+    const page = this.grid.pages.take();
     this.pages[p] = page;
     return page;
   }

@@ -128,7 +128,7 @@ export class RecordingSession {
         const tag = tagOf(machine(e));
         // a pid names a live process on this machine only: one of another machine is never said to run
         const alive = !e.ended && tag === '' && processAlive(e.reader.header.pid);
-        const p = snapshot(e.reader, e.analyzer, startNs - shiftOf(e), alive, this.sourceNames(), tag);
+        const p = snapshot(e.reader, e.analyzer, startNs - shiftOf(e), alive, this.sourceNames(), tag, e.ended);
         return { e, p: e.folder === this.sessionFolder ? withLauncherExitCode(p, this.session) : p };
       })
       .sort((a, b) => a.p.startSeconds - b.p.startSeconds || a.p.pid - b.p.pid || (a.p.key < b.p.key ? -1 : a.p.key > b.p.key ? 1 : 0));

@@ -61,8 +61,11 @@ function gilEnabledAt(c: ProcessAnalyzer['ctx'], time: TimeMap, defs: Definition
  * this again as records keep coming). `names` reads objects' names from the
  * lines that created them.
  */
-/** `machineTag`: the process's machine among the recording's (processKeys.ts; '' for a recording of one machine). */
-export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStartNs: bigint, running: boolean, names?: SourceNames, machineTag = ''): ProcessResult {
+/**
+ * `machineTag`: the process's machine among the recording's (processKeys.ts; '' for a recording of one machine).
+ * `final`: its file has ended and nothing more will be read into `a`, so the results may share its tables.
+ */
+export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStartNs: bigint, running: boolean, names?: SourceNames, machineTag = '', final = false): ProcessResult {
   const h = src.header;
   const { slope, intercept } = src.clock.line();
   const time = new TimeMap(Number(h.startMonoNs - recordingStartNs), intercept, slope);
@@ -117,6 +120,6 @@ export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStart
     gils,
     stopTheWorld: a.ctx.ft ? stopTheWorld(a.ctx, end, time, src.defs) : null,
     gilEnabledAt: gilEnabledAt(a.ctx, time, src.defs),
-    heatmap: buildHeatmap(processKey(machineTag, h.pid), h.pid, a.ctx, pairs, locks, end, time),
+    heatmap: buildHeatmap(processKey(machineTag, h.pid), h.pid, a.ctx, pairs, locks, end, time, final),
   };
 }

@@ -13,18 +13,21 @@ import type { TimeMap } from './timeMap';
 export const HEATMAP_LOCK_ROWS = 64;
 
 /** A free-threaded thread's running, stopped and blocked bins, with the state open at `stop`. */
-function ftRows(t: ThreadState, w: number, stop: number): Pick<ThreadRowSource, 'running' | 'stw' | 'blocked'> {
+function ftRows(t: ThreadState, w: number, stop: number, final: boolean): Pick<ThreadRowSource, 'running' | 'stw' | 'blocked'> {
   if (!t.runningBins || !t.stwBins || !t.blockedBins) return {};
   const s = t.state === GilState.ended ? FtState.none : ftStateOf(t);
   const open = (state: number): [number, number][] => (s === state && stop > t.ftSince ? [[t.ftSince, stop]] : []);
   return {
-    running: freezeSeries(t.runningBins, w, open(FtState.running)),
-    stw: freezeSeries(t.stwBins, w, open(FtState.stw)),
-    blocked: freezeSeries(t.blockedBins, w, open(FtState.blocked)),
+    running: freezeSeries(t.runningBins, w, open(FtState.running), final),
+    stw: freezeSeries(t.stwBins, w, open(FtState.stw), final),
+    blocked: freezeSeries(t.blockedBins, w, open(FtState.blocked), final),
   };
 }
 
-/** `key`: the process's key (processKeys.ts), which its rows' keys begin with. */
+/**
+ * `key`: the process's key (processKeys.ts), which its rows' keys begin with.
+ * `final`: no record will come any more (its file has ended): rows read the bins in place.
+ */
 export function buildHeatmap(
   key: string,
   pid: number,
@@ -33,6 +36,7 @@ export function buildHeatmap(
   locks: readonly LockResult[],
   end: number,
   time: TimeMap,
+  final = false,
 ): Heatmap {
   const w = c.grid.width;
   const bt: BinTime = { offsetNs: time.fileOffsetNs + time.intercept, slope: time.slope, binTicks: w };
@@ -46,10 +50,10 @@ export function buildHeatmap(
       startSeconds: r.startSeconds,
       endSeconds: r.endSeconds,
       time: bt,
-      held: freezeSeries(t.heldBins, w, t.state === GilState.held ? [[t.since, stop]] : []),
-      wait: freezeSeries(t.waitBins, w, t.state === GilState.waiting ? [[t.since, stop]] : []),
-      lockWait: freezeSeries(t.lockWaitBins, w, openContention(t, stop).spans),
-      ...ftRows(t, w, stop),
+      held: freezeSeries(t.heldBins, w, t.state === GilState.held ? [[t.since, stop]] : [], final),
+      wait: freezeSeries(t.waitBins, w, t.state === GilState.waiting ? [[t.since, stop]] : [], final),
+      lockWait: freezeSeries(t.lockWaitBins, w, openContention(t, stop).spans, final),
+      ...ftRows(t, w, stop, final),
     };
   });
   const lockRows: LockRowSource[] = [];
@@ -63,8 +67,8 @@ export function buildHeatmap(
       label: l.name ?? `${l.kind} #${l.id}${l.createdAt ? ` (${l.createdAt.file}:${l.createdAt.line})` : ''}`,
       pid,
       time: bt,
-      wait: freezeSeries(stats.waitBins, w),
-      hold: freezeSeries(stats.holdBins, w),
+      wait: freezeSeries(stats.waitBins, w, [], final),
+      hold: freezeSeries(stats.holdBins, w, [], final),
     });
   }
   return new Heatmap(threadRows, lockRows);

@@ -16,30 +16,50 @@ export interface Concurrency {
   readonly handOvers: number;
 }
 
-/** +1 / −1 steps of the runnable count, as parallel arrays sorted by time. */
+/**
+ * +1 / −1 steps of the runnable count, as parallel arrays sorted by time (ties: −1 first).
+ * Typed arrays throughout: a recording's threads have millions of blocked spans.
+ */
 function steps(threads: readonly ThreadResult[], from: number, to: number): { at: Float64Array; delta: Int8Array; handOvers: number } | null {
-  const at: number[] = [];
-  const delta: number[] = [];
+  let room = 0;
+  for (const t of threads) {
+    if (!t.blockedSpans) return null;
+    room += 2 + t.blockedSpans.length;
+  }
+  const at = new Float64Array(room);
+  const delta = new Int8Array(room);
+  let n = 0;
   let handOvers = 0;
   for (const t of threads) {
-    const spans = t.blockedSpans;
-    if (!spans) return null;
+    const spans = t.blockedSpans!;
     const start = Math.max(from, t.startSeconds);
     const end = Math.min(to, t.endSeconds);
     if (!(end > start)) continue;
-    at.push(start, end);
-    delta.push(1, -1);
+    at[n] = start;
+    delta[n++] = 1;
+    at[n] = end;
+    delta[n++] = -1;
     for (let i = 0; i + 1 < spans.length; i += 2) {
       const a = Math.max(start, spans[i]!);
       const b = Math.min(end, spans[i + 1]!);
       if (!(b > a)) continue;
-      at.push(a, b);
-      delta.push(-1, 1);
+      at[n] = a;
+      delta[n++] = -1;
+      at[n] = b;
+      delta[n++] = 1;
       handOvers++;
     }
   }
-  const order = at.map((_, i) => i).sort((i, j) => at[i]! - at[j]! || delta[i]! - delta[j]!);
-  return { at: Float64Array.from(order, (i) => at[i]!), delta: Int8Array.from(order, (i) => delta[i]!), handOvers };
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((i, j) => at[i]! - at[j]! || delta[i]! - delta[j]!);
+  const sortedAt = new Float64Array(n);
+  const sortedDelta = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    sortedAt[i] = at[order[i]!]!;
+    sortedDelta[i] = delta[order[i]!]!;
+  }
+  return { at: sortedAt, delta: sortedDelta, handOvers };
 }
 
 /** The runnable count of `threads` over [from, to], integrated; null when a thread's blocked spans are unknown. */
