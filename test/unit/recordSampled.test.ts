@@ -3,9 +3,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { analyzeRecording } from '../../src/core/analysis/recordingSession';
 import { parseHeader } from '../../src/core/format/header';
 import { gilscope } from '../support/gilscopeCli';
 import { findPythons } from '../support/pythons';
+import { runtimePythonPath } from '../support/recordWorkload';
+import { runOk } from '../support/runProcess';
 
 /**
  * `gilscope record` falling back to sampling (runtime/python/gilscope/sampler/)
@@ -47,14 +50,41 @@ describe('gilscope record, sampled', async () => {
     assert.equal((session['sampled'] as Record<string, unknown>)['hz'], 200);
   });
 
+  it('a launched Python that ended before the sampler found it has its end, and the report says nothing of its GIL is known', async (t) => {
+    if (!python) return t.skip('no CPython 3.8+ here');
+    const out = mkdtempSync(join(tmpdir(), 'gilscope-unseen-'));
+    // the sampler starts after the process has ended and been reaped: deterministic, what a loaded machine does by chance
+    const script = [
+      'import subprocess, sys',
+      'from gilscope.sampler.loop import Sampler',
+      "command = [sys.executable, '-c', 'raise SystemExit(5)']",
+      'child = subprocess.Popen(command)',
+      'child.wait()',
+      'sampler = Sampler(sys.argv[1], child.pid, 200, command)',
+      'sampler.run(lambda: child.returncode)',
+      'sampler.finish(child.returncode, None)',
+      'print(sampler.notes()[0])',
+    ].join('\n');
+    const ran = await runOk(python.executable, ['-c', script, out], { env: { PYTHONPATH: runtimePythonPath() } });
+    assert.match(ran.stdout, /ended \d+ ms after it started, before the sampler found its interpreter/);
+    const analysis = analyzeRecording(out);
+    assert.equal(analysis.processes.length, 1);
+    const p = analysis.processes[0]!;
+    assert.equal(p.exitCode, 5);
+    assert.deepEqual(p.threads, []);
+    assert.ok(analysis.warnings.some((w) => /ended before the sampler saw a thread of it: nothing of its GIL is known/.test(w)), analysis.warnings.join('\n'));
+  });
+
   it('--sample-hz sets the rate; --no-fallback refuses instead', async (t) => {
     if (!python) return t.skip('no CPython 3.8+ here');
     const out = dir();
     const r = await record(['-o', out, '--sample-hz', '50', '--', python.executable, '-c', 'pass']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /sampling at 50 Hz instead/);
+    // seen or not (a process this short may end before the sampler finds its interpreter), it has its file
     const file = readdirSync(out).find((f) => f.endsWith('.gsr'));
-    if (file) assert.equal(parseHeader(new Uint8Array(readFileSync(join(out, file))), file).sampleHz, 50);
+    assert.ok(file, r.stderr);
+    assert.equal(parseHeader(new Uint8Array(readFileSync(join(out, file))), file).sampleHz, 50);
 
     const refused = dir();
     const n = await record(['-o', refused, '--no-fallback', '--', python.executable, '-c', "print('never')"]);

@@ -120,7 +120,7 @@ def _sample_until_exit(child, directory, hz, session):
     from .sampler.loop import Sampler
     sampler = None
     try:
-        sampler = Sampler(directory, child.pid, hz)
+        sampler = Sampler(directory, child.pid, hz, session["command"])
         returncode = sampler.run(child.poll)
         sampler.finish(returncode if returncode >= 0 else None, -returncode if returncode < 0 else None)
     except Exception as error:  # noqa: BLE001  the workload must not notice

@@ -29,6 +29,8 @@ export function recordingWarnings(processes: readonly ProcessResult[]): string[]
     else if (p.endKind === 'unknown') out.push(`${who} ended without a word (killed with SIGKILL?): times end at its last record`);
     if (p.endKind === 'signal') out.push(`${who} was ended by signal ${p.signal ?? '?'}`);
     if (p.python.sampled) out.push(`${who}: GIL states were sampled${p.python.sampleHz ? ` at ${p.python.sampleHz} Hz` : ''}, not recorded exactly`);
+    // A launched Python that ended before the sampler found its interpreter: its file has its end only.
+    if (p.python.sampled && p.threads.length === 0 && !p.running) out.push(`${who}: ended before the sampler saw a thread of it: nothing of its GIL is known; record it again, or exactly`);
     if (p.gilEnabledAt) out.push(gilEnabledText(who, p.gilEnabledAt));
     const busy = busyMachine(p);
     if (busy) out.push(processes.length > 1 ? `${who}: ${busyMachineText(busy)}` : busyMachineText(busy));

@@ -3,6 +3,7 @@ descendants of the launched process, then sample each followed process."""
 import gc
 import os
 import resource
+import shutil
 import sys
 import time
 
@@ -16,7 +17,10 @@ DISCARD_NS = 200_000_000  # a forked copy that execs this soon leaves no file (a
 
 
 class Sampler:
-    def __init__(self, directory, root_pid, hz):
+    def __init__(self, directory, root_pid, hz, command=None):
+        """`command`: what the launched process runs, when known."""
+        self.started_ns = time.monotonic_ns()
+        self.command = list(command or ())
         self.directory = directory
         self.hz = hz
         self.period_ns = int(1e9 / hz)
@@ -101,6 +105,8 @@ class Sampler:
         for pid, p in self.processes.items():
             if pid == self.root:
                 status = (signum & 0x7F) if signum else ((exit_code or 0) & 0xFF) << 8
+                if p.writer is None and self._root_runs_launcher_python():
+                    p.record_unseen(self.started_ns, self.command, ts)
                 p.finish(ts, status)
             elif _alive(pid):
                 p.stop_without_end()
@@ -108,6 +114,13 @@ class Sampler:
                 p.finish(ts)
             self.finished.append(p)
         self.processes = {}
+
+    def _root_runs_launcher_python(self):
+        """Whether the launched process ran this launcher's Python (`python -m gilscope.run` always does)."""
+        if not self.command:
+            return False
+        path = shutil.which(self.command[0]) or self.command[0]
+        return os.path.realpath(path) == self.launcher_python[0]
 
     def notes(self):
         out = []

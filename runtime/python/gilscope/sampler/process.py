@@ -5,6 +5,8 @@ A state seen at a sample is taken to last until the sample that sees it
 change: a transition is written with the time of the sample that saw it."""
 import os
 import struct
+import sys
+import sysconfig
 import time
 
 from . import procfs
@@ -13,7 +15,7 @@ from .layout import find_gil
 from .following import Following
 from .procfs import Gone
 from .thread_states import HELD, NO_GIL_INDEX, RELEASED, WAITING, SampledThread, find_holder_and_switches, write_transition
-from .writer import END_EXIT, END_SIGNAL, GIL_RELEASE
+from .writer import END_EXIT, END_SIGNAL, GIL_RELEASE, GsrWriter
 
 NOT_READY_LIMIT = 400  # samples (2 s at 200 Hz) before a GIL that never shows up is given up
 NAME_EVERY = 50        # samples between re-reads of the thread names (comm)
@@ -219,6 +221,21 @@ class ProcessSampler(Following):
                 self.writer.mark_end(END_EXIT, os.WEXITSTATUS(status), ts)
         self.writer.close()
         self._drop_memory()
+
+    def record_unseen(self, started_ns, argv, ts):
+        """The launched process, the launcher's own Python, ended before the
+        sampler found its interpreter (a short run on a loaded machine): it gets
+        a file all the same, saying what ran, from when, and (finish writes it)
+        how it ended, with no thread, since no state of one was seen."""
+        if self.writer is not None:
+            return
+        real, version, build = self.launcher_python
+        self.writer = GsrWriter(self.directory, self.pid, os.getpid(), self.hz, version, build, real,
+                                sys.hexversion, bool(sysconfig.get_config_var("Py_ENABLE_SHARED")),
+                                b"".join(a.encode(errors="surrogateescape") + b"\0" for a in argv)[:4096 - 520], started_ns)
+        self.notes.append("process %d ended %.0f ms after it started, before the sampler found its interpreter: "
+                          "its recording has its end and no thread; record it again, or exactly"
+                          % (self.pid, (ts - started_ns) / 1e6))
 
     def discard(self):
         """A forked copy that exec'd within its first samples (a launcher's
