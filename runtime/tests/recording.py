@@ -21,7 +21,8 @@ TENTATIVE, SUMMARISED = 0x8000, 0x4000
 OURS = 0x2  # THREAD_START: gilscope's own thread
 NO_WAIT = 0x100
 CONTENDED, GAVE_UP = 0x1, 0x2
-HELD, WAITING, RELEASED = "held", "waiting", "released"
+HELD, WAITING, RELEASED, UNKNOWN = "held", "waiting", "released", "unknown"
+TO_UNKNOWN = 0x200  # GIL_RELEASE, sampled: the state that follows cannot be known from outside
 
 
 class Thread:
@@ -37,7 +38,7 @@ class Thread:
         self.quiet = []  # GIL_QUIET: (first ns, last ns, released ns, count, site)
 
     def totals(self):
-        t = {HELD: 0, WAITING: 0, RELEASED: 0}
+        t = {HELD: 0, WAITING: 0, RELEASED: 0, UNKNOWN: 0}
         for state, a, b, _ in self.intervals:
             t[state] += b - a
         for _, _, released, _, _ in self.quiet:
@@ -251,17 +252,18 @@ class Process:
                 elif typ == THREAD_NAME:
                     t.name = self.strings.get(arg)
                 elif typ == GIL_RELEASE:
-                    # after a GIL_WAIT only in sampled recordings: the wait ended unseen holding
-                    t.intervals.append((WAITING, since, now, None) if state == WAITING else (HELD, since, now, site))
-                    state, since = RELEASED, now
+                    # after a GIL_WAIT only in sampled recordings: the wait ended unseen holding;
+                    # flag 0x200 (sampled): what follows cannot be known
+                    t.intervals.append((state, since, now, None) if state in (WAITING, UNKNOWN) else (HELD, since, now, site))
+                    state, since = (UNKNOWN if flags & TO_UNKNOWN else RELEASED), now
                 elif typ == GIL_HANDOFF:
                     t.intervals.append((WAITING, since, now, None))
                     state, since = RELEASED, now
                 elif typ == GIL_WAIT:
-                    t.intervals.append((RELEASED, since, now, None))
+                    t.intervals.append((UNKNOWN if state == UNKNOWN else RELEASED, since, now, None))
                     state, since = WAITING, now
                 elif typ == GIL_ACQUIRE:
-                    t.intervals.append((state if state == WAITING else RELEASED, since, now, arg))
+                    t.intervals.append((state if state in (WAITING, UNKNOWN) else RELEASED, since, now, arg))
                     # the released time before a wait is named by this acquire too
                     state, since, site = HELD, now, arg
                 elif typ == GIL_QUIET:

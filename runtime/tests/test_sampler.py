@@ -270,7 +270,9 @@ class Children(unittest.TestCase):
 class Degraded(unittest.TestCase):
     """An interpreter whose GIL layout the sampler does not know (none of
     3.8 to 3.13 here: the table is emptied for the test) is sampled from
-    thread states alone, and the sampler says so."""
+    thread states alone, and the sampler says so. A running thread that is
+    not the holder it can find is unknown, never released: the four
+    pure-Python threads never let the GIL go."""
 
     def test_waits_and_holders_from_thread_states(self):
         from gilscope.sampler import gil_table
@@ -299,6 +301,8 @@ class Degraded(unittest.TestCase):
         for w in r.truth["threads"]:
             t = thread_by_tid(main, w["native_id"])
             held.append(share_in_window(t, "held", start, end))
+            self.assertLess(share_in_window(t, "released", start, end), 0.02, w["name"])
+            self.assertGreater(share_in_window(t, "unknown", start, end), 0, w["name"])
             # degraded mode sees a waiter only while it sleeps on the futex: one the OS
         # woke but has not run yet looks released, more so on a loaded machine
         self.assertGreaterEqual(share_in_window(t, "waiting", start, end), 0.2, w["name"])

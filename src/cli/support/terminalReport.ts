@@ -50,12 +50,15 @@ function threadSection(p: ReportProcess, st: Style): string {
   // Beside GIL wait, the time a thread waited for a CPU (part of which may show as GIL wait on a busy machine):
   // only when the recording sampled it.
   const sampled = p.threads.some((t) => t.cpuWaitSeconds !== null);
-  const rows = [['thread', 'tid', 'held', 'wait', ...(sampled ? ['CPU wait'] : []), 'released', 'lock wait', 'switches', 'convoys'].map(st.dim)];
+  // A sampled thread that ran while its GIL could not be read: a column of its own, never counted as released.
+  const unknown = p.threads.some((t) => (t.gilShares.unknown ?? 0) > 0);
+  const rows = [['thread', 'tid', 'held', 'wait', ...(sampled ? ['CPU wait'] : []), 'released', ...(unknown ? ['unknown'] : []), 'lock wait', 'switches', 'convoys'].map(st.dim)];
   for (const t of threads) {
     const wait = formatShare(t.gilShares.wait);
     rows.push([
       t.name, String(t.tid), formatShare(t.gilShares.held), t.gilShares.wait >= 0.5 ? st.red(wait) : wait, ...(sampled ? [cpuWaitShare(t)] : []),
-      formatShare(t.gilShares.released), formatSeconds(t.lockWaitSeconds), String(t.acquisitions), String(t.convoy.count),
+      formatShare(t.gilShares.released), ...(unknown ? [formatShare(t.gilShares.unknown ?? 0)] : []),
+      formatSeconds(t.lockWaitSeconds), String(t.acquisitions), String(t.convoy.count),
     ]);
   }
   const more = p.threads.length > TOP ? `\n  ${st.dim(`… and ${p.threads.length - TOP} more threads`)}` : '';

@@ -38,6 +38,9 @@ export function closeState(t: ThreadState, c: ProcessContext, ts: number): void 
       c.gilHeld[t.gil]! += d;
       t.heldBins.add(t.since, ts);
       break;
+    case GilState.unknown:
+      t.unknown += d; // no line, no bin: nothing is said of it but that it is not known
+      break;
     default:
       return;
   }
@@ -124,6 +127,14 @@ export function gilRelease(t: ThreadState, c: ProcessContext, ts: number): void 
   closeState(t, c, ts);
   t.state = GilState.released;
   t.handoffArmed = true;
+}
+
+/** A sampled GIL_RELEASE flagged toUnknown: from `ts` the thread ran in a state the sampler could not tell. */
+export function gilUnknown(t: ThreadState, c: ProcessContext, ts: number): void {
+  if (t.state === GilState.unknown || t.state === GilState.ended) return;
+  closeState(t, c, ts);
+  t.state = GilState.unknown;
+  t.handoffArmed = false;
 }
 
 export function threadEnd(t: ThreadState, c: ProcessContext, ts: number): void {

@@ -17,6 +17,12 @@ export interface GilSeconds {
   readonly heldSeconds: number;
   readonly waitSeconds: number;
   readonly releasedSeconds: number;
+  /**
+   * A sampled thread's time in a state the sampler could not tell (running, with an interpreter whose
+   * GIL it cannot read: Python holding the GIL or native code without it); absent when none. With the
+   * three above it adds up to the thread's life.
+   */
+  readonly unknownSeconds?: number;
 }
 
 export interface WaitRef {

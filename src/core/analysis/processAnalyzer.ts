@@ -1,7 +1,7 @@
 import { ATTACH_GIL_INDEX, GilFlag, PhaseFlag, RecordType, StwFlag, ThreadFlag } from '../format/layout';
 import type { RecordSink } from '../format/recordSink';
 import { ftAttach, ftBegin, ftWaitsAt, ftDetach, ftGilReleased, ftQuiet, gilEnabled, phase, stwEnd, stwWait } from './ftMachine';
-import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilWait, threadEnd } from './gilMachine';
+import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilUnknown, gilWait, threadEnd } from './gilMachine';
 import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
 import { ProcessContext } from './processContext';
 import { nameByTid, nameThread, threadAtAttach, threadStarted } from './attachedThreads';
@@ -111,6 +111,7 @@ export class ProcessAnalyzer implements RecordSink {
         break;
       case RecordType.gilRelease:
         if (attachment) ftDetach(t, c, ts);
+        else if (flags & GilFlag.toUnknown) gilUnknown(t, c, ts);
         else {
           gilRelease(t, c, ts);
           if (c.ft) ftGilReleased(t);

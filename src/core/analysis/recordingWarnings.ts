@@ -29,6 +29,11 @@ export function recordingWarnings(processes: readonly ProcessResult[]): string[]
     else if (p.endKind === 'unknown') out.push(`${who} ended without a word (killed with SIGKILL?): times end at its last record`);
     if (p.endKind === 'signal') out.push(`${who} was ended by signal ${p.signal ?? '?'}`);
     if (p.python.sampled) out.push(`${who}: GIL states were sampled${p.python.sampleHz ? ` at ${p.python.sampleHz} Hz` : ''}, not recorded exactly`);
+    const unknown = p.threads.reduce((s, t) => s + (t.gil.unknownSeconds ?? 0), 0);
+    if (unknown > 0) {
+      const life = p.threads.reduce((s, t) => s + t.gil.heldSeconds + t.gil.waitSeconds + t.gil.releasedSeconds + (t.gil.unknownSeconds ?? 0), 0);
+      out.push(`${who}: the sampler could not read this Python's GIL: ${Math.round((100 * unknown) / life)}% of its threads' time they ran holding it or running native code without it, which from outside look the same; that time is shown as unknown, not as released`);
+    }
     // A launched Python that ended before the sampler found its interpreter: its file has its end only.
     if (p.python.sampled && p.threads.length === 0 && !p.running) out.push(`${who}: ended before the sampler saw a thread of it: nothing of its GIL is known; record it again, or exactly`);
     if (p.gilEnabledAt) out.push(gilEnabledText(who, p.gilEnabledAt));

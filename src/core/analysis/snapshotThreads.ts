@@ -10,13 +10,14 @@ import type { ThreadState } from './threadState';
 import type { TimeMap } from './timeMap';
 
 /** The thread's totals with the state still open at `end` (ticks) added. */
-export function closedTotals(t: ThreadState, end: number): { held: number; wait: number; released: number; lockWait: number; blocked: number } {
+export function closedTotals(t: ThreadState, end: number): { held: number; wait: number; released: number; unknown: number; lockWait: number; blocked: number } {
   const open = t.state === GilState.ended ? 0 : Math.max(0, end - t.since);
   const blockedOpen = t.waitLock >= 0 && t.waitKind !== 0 ? Math.max(0, end - t.waitStart) : 0;
   return {
     held: t.held + (t.state === GilState.held ? open : 0),
     wait: t.wait + (t.state === GilState.waiting ? open : 0),
     released: t.released + (t.state === GilState.released ? open : 0),
+    unknown: t.unknown + (t.state === GilState.unknown ? open : 0),
     lockWait: t.lockWait + openContention(t, end).ticks,
     blocked: t.blockedByKind.reduce((a, b) => a + b, 0) + blockedOpen,
   };
@@ -85,6 +86,7 @@ export function threadResult(t: ThreadState, end: number, time: TimeMap, defs: D
       heldSeconds: time.duration(totals.held),
       waitSeconds: time.duration(totals.wait),
       releasedSeconds: time.duration(totals.released),
+      ...(totals.unknown > 0 ? { unknownSeconds: time.duration(totals.unknown) } : {}),
     },
     acquisitions: t.acquisitions,
     lockWaitSeconds: time.duration(totals.lockWait),

@@ -2,7 +2,11 @@ import type { BinSeries } from './binGrid';
 import { NumberLog } from './numberLog';
 import type { LogBudget } from './numberLog';
 
-export const GilState = { released: 0, waiting: 1, held: 2, ended: 3 } as const;
+/**
+ * `unknown`: a sampled thread that ran while the sampler could not tell whether it held the GIL
+ * (an interpreter whose GIL it cannot read): neither held nor released, shown as neither.
+ */
+export const GilState = { released: 0, waiting: 1, held: 2, ended: 3, unknown: 4 } as const;
 
 /** How many of a thread's longest GIL waits are kept. */
 export const TOP_WAITS = 5;
@@ -31,6 +35,8 @@ export class ThreadState {
   held = 0;
   wait = 0;
   released = 0;
+  /** Time in GilState.unknown (sampled recordings only). */
+  unknown = 0;
   acquisitions = 0;
 
   /** Time since the last GIL_ACQUIRE, waiting for the next one to name its line. */

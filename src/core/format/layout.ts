@@ -125,7 +125,8 @@ export const RecordFlag = { tentative: 0x8000, summarised: 0x4000 } as const;
 export const RecordingFlag = { attached: 0x1, capped: 0x2, summarised: 0x4, fullLogKept: 0x8, detachSeen: 0x10 } as const;
 /** LOCK_QUIET's histogram: upper bounds (ns) of its first 7 buckets; the 8th holds the rest. */
 export const QUIET_HOLD_BOUNDS_NS: readonly number[] = [100, 250, 625, 1562, 3906, 9766, 24414];
-export const GilFlag = { indexMask: 0xff, noWait: 0x100 } as const;
+/** GIL record flags. `toUnknown` (GIL_RELEASE, sampled recordings): the thread's state from then on cannot be known from outside. */
+export const GilFlag = { indexMask: 0xff, noWait: 0x100, toUnknown: 0x200 } as const;
 export const LockAcquireFlag = { contended: 0x1, gaveUp: 0x2 } as const;
 export const LockWaitEndFlag = { timedOut: 0x2 } as const;
 /**

@@ -18,7 +18,8 @@ function share(part: number, whole: number): number {
 }
 
 function thread(t: ThreadResult): ReportThread {
-  const life = t.gil.heldSeconds + t.gil.waitSeconds + t.gil.releasedSeconds;
+  const unknown = t.gil.unknownSeconds ?? 0;
+  const life = t.gil.heldSeconds + t.gil.waitSeconds + t.gil.releasedSeconds + unknown;
   return {
     tid: t.tid,
     name: t.name,
@@ -26,7 +27,12 @@ function thread(t: ThreadResult): ReportThread {
     startSeconds: t.startSeconds,
     endSeconds: t.endSeconds,
     gil: { ...t.gil },
-    gilShares: { held: share(t.gil.heldSeconds, life), wait: share(t.gil.waitSeconds, life), released: share(t.gil.releasedSeconds, life) },
+    gilShares: {
+      held: share(t.gil.heldSeconds, life),
+      wait: share(t.gil.waitSeconds, life),
+      released: share(t.gil.releasedSeconds, life),
+      ...(unknown > 0 ? { unknown: share(unknown, life) } : {}),
+    },
     acquisitions: t.acquisitions,
     lockWaitSeconds: t.lockWaitSeconds,
     blockedSeconds: t.blockedSeconds,

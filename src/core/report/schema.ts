@@ -24,8 +24,9 @@ export interface ReportThread {
   isMain: boolean;
   startSeconds: number;
   endSeconds: number;
-  gil: { heldSeconds: number; waitSeconds: number; releasedSeconds: number };
-  gilShares: { held: number; wait: number; released: number };
+  /** `unknownSeconds` (sampled, an interpreter whose GIL the sampler cannot read): running, held or not; absent when none. */
+  gil: { heldSeconds: number; waitSeconds: number; releasedSeconds: number; unknownSeconds?: number };
+  gilShares: { held: number; wait: number; released: number; unknown?: number };
   acquisitions: number;
   lockWaitSeconds: number;
   blockedSeconds: number;

@@ -73,8 +73,8 @@ class GilLayout:
 
     def describe(self):
         if self.degraded:
-            return "Python %s: GIL layout unknown (%s); holders inferred from thread states" % (
-                self.interp.version_text, self.source)
+            return ("Python %s: GIL layout unknown (%s); waits and holders inferred from thread states, "
+                    "other running time shown as unknown, not released" % (self.interp.version_text, self.source))
         return "Python %s: GIL at 0x%x (%s)" % (self.interp.version_text, self.address, self.source)
 
 

@@ -14,7 +14,7 @@ from .gil import GilLayout, NotReady
 from .layout import find_gil
 from .following import Following
 from .procfs import Gone
-from .thread_states import HELD, NO_GIL_INDEX, RELEASED, WAITING, SampledThread, find_holder_and_switches, write_transition
+from .thread_states import HELD, NO_GIL_INDEX, RELEASED, UNKNOWN, WAITING, SampledThread, find_holder_and_switches, write_transition
 from .writer import END_EXIT, END_SIGNAL, GIL_RELEASE, GsrWriter
 
 NOT_READY_LIMIT = 400  # samples (2 s at 200 Hz) before a GIL that never shows up is given up
@@ -138,6 +138,8 @@ class ProcessSampler(Following):
                 self._names([tid for tid in started if tid in states], ts)
             self.samples += 1
             return True
+        # whether a running thread that neither holds nor waits is known to run without the GIL
+        can_tell = lay is not None and self.memory is not None and not lay.degraded
         if lay is not None and self.memory is not None:
             low, high = lay.futex_range()
             waiting = {tid for tid, f in futexes.items() if f is not None and low <= f < high}
@@ -147,7 +149,8 @@ class ProcessSampler(Following):
                 return False
             except OSError:
                 holder = None  # unreadable this once: nobody is marked holding
-        # else: no GIL yet (start-up), or no memory access: every thread is released
+                can_tell = False
+        # else: no GIL yet (start-up), or no memory access: a running thread's state is unknown
         for tid in states:
             t = self.threads[tid]
             new = HELD if tid == holder else WAITING if tid in waiting else RELEASED
@@ -161,6 +164,8 @@ class ProcessSampler(Following):
                     t.woken = False
             else:
                 t.woken = False
+            if new == RELEASED and not can_tell and states[tid] == "R":
+                new = UNKNOWN  # running: Python holding the GIL, or native code without it (thread_states.py)
             if tid in waiting:  # blocked on the GIL now: the count it must see move to have had it
                 t.switches_when_waiting = switches
             if new != t.state:

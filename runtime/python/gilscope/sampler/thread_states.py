@@ -29,13 +29,16 @@ memory: the GIL's `locked` and `last_holder` (see layout.py and gil.py). The rul
 Degraded sampling (no GIL layout for this interpreter): a futex inside
 `_PyRuntime` counts as the GIL (the main GIL lives there from 3.8 to 3.13),
 and while some thread waits, the running thread chosen as above is taken as
-the holder; with no waiter nobody is marked holding (so a lone CPU-bound
-thread shows released). On cpu_threads this finds 85 to 95% of the holding
-time (the rest shows as released)."""
+the holder. Any other running thread that does not wait is **unknown**: it
+may run Python holding the GIL or native code without it, and from outside
+the two look the same, so it is never shown released (a lone CPU-bound
+thread is unknown, not released). So is a running thread while the GIL
+cannot be read (before it is found, or without access to the process's
+memory). On cpu_threads the holder is found 85 to 95% of the time."""
 from .procfs import Gone, ProcFile
-from .writer import ACQUIRE_NO_WAIT, GIL_ACQUIRE, GIL_RELEASE, GIL_WAIT
+from .writer import ACQUIRE_NO_WAIT, GIL_ACQUIRE, GIL_RELEASE, GIL_WAIT, RELEASE_TO_UNKNOWN
 
-RELEASED, WAITING, HELD = 0, 1, 2
+RELEASED, WAITING, HELD, UNKNOWN = 0, 1, 2, 3
 
 # FORMAT.md, "Free-threaded builds": attached (running) and detached as GIL index 255
 NO_GIL_INDEX = 255
@@ -98,9 +101,18 @@ def find_holder_and_switches(lay, memory, threads, holder_cache, states, waiting
 
 def write_transition(w, g, tid, old, new, ts):
     """The records of a thread's change from state `old` to `new` at `ts`, on GIL index `g`."""
+    if new == UNKNOWN:
+        # ends a hold, a wait or released time alike (FORMAT.md GIL_RELEASE bit 9)
+        w.put(tid, GIL_RELEASE, g | RELEASE_TO_UNKNOWN, 0, ts)
+        return
+    if old == UNKNOWN and new == RELEASED:
+        w.put(tid, GIL_RELEASE, g, 0, ts)
+        return
     if old == HELD:
         w.put(tid, GIL_RELEASE, g, 0, ts)
         old = RELEASED
+    if old == UNKNOWN:
+        old = RELEASED  # a wait or a hold begins as from released time
     if new == WAITING:
         if old == RELEASED:
             w.put(tid, GIL_WAIT, g, 0, ts)

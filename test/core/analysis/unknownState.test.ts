@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeRecording } from '../../../src/core/analysis/recordingSession';
+import { GilFlag } from '../../../src/core/format/layout';
+import { buildReport } from '../../../src/core/report/buildReport';
+import { renderTerminalReport } from '../../../src/cli/support/terminalReport';
+import { PLAIN } from '../../../src/cli/support/terminalStyle';
+import { writeRecording } from '../../support/recordingFixtures';
+import { RecordingWriter } from '../../support/recordingWriter';
+
+const ms = (x: number): number => x * 1e6;
+const close = (actual: number, expected: number, what: string): void =>
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} ≠ ${expected}`);
+
+/**
+ * A sampled recording of an interpreter whose GIL the sampler cannot read (runtime/FORMAT.md,
+ * GIL_RELEASE bit 9): a thread that ran without being seen to hold or wait is in a state nobody
+ * can know. Its time is its own figure, never released, and every output says so.
+ *   worker (slot 2): unknown 0-6, waits 6-8, holds 8-10, unknown 10-14, released (asleep) 14-18, ends at 18.
+ */
+function sampledDegraded(): string {
+  const w = new RecordingWriter({ gilMode: 3 });
+  const main = w.thread(1);
+  main.string(1, 'work.py').string(2, 'main').string(3, 'worker');
+  main.site(0, 1, 1, 2, 5, 1);
+  main.start(0, 100, true).gilRelease(ms(0), 0, GilFlag.toUnknown).gilRelease(ms(1)).end(ms(20));
+  const t = w.thread(2);
+  t.start(0, 101).name(0, 3).gilRelease(0, 0, GilFlag.toUnknown);
+  t.gilWait(ms(6)).gilAcquire(ms(8), 1).gilRelease(ms(10), 0, GilFlag.toUnknown).gilRelease(ms(14)).end(ms(18));
+  w.end(1, 0, ms(20));
+  return writeRecording([w]);
+}
+
+test('a sampled thread whose state cannot be known is unknown, not released, and adds up to its life', () => {
+  const a = analyzeRecording(sampledDegraded());
+  const p = a.processes[0]!;
+  const worker = p.threads.find((x) => x.name === 'worker')!;
+  close(worker.gil.unknownSeconds ?? 0, 0.01, 'unknown');
+  close(worker.gil.waitSeconds, 0.002, 'wait');
+  close(worker.gil.heldSeconds, 0.002, 'held');
+  close(worker.gil.releasedSeconds, 0.004, 'released');
+  close(worker.gil.heldSeconds + worker.gil.waitSeconds + worker.gil.releasedSeconds + (worker.gil.unknownSeconds ?? 0), 0.018, 'life');
+  const main = p.threads.find((x) => x.isMain)!;
+  close(main.gil.unknownSeconds ?? 0, 0.001, 'main unknown');
+  assert.ok(a.warnings.some((w) => /could not read this Python's GIL: 29% of its threads' time .* shown as unknown, not as released/.test(w)), a.warnings.join('\n'));
+
+  const report = buildReport(a);
+  const shares = report.processes[0]!.threads.find((x) => x.name === 'worker')!.gilShares;
+  close(shares.unknown ?? 0, 10 / 18, 'unknown share');
+  close(shares.held + shares.wait + shares.released + (shares.unknown ?? 0), 1, 'shares');
+  const text = renderTerminalReport(report, PLAIN);
+  assert.match(text, /thread\s+tid\s+held\s+wait\s+(CPU wait\s+)?released\s+unknown\s+lock wait/);
+});
+
+test('an exact recording has no unknown time and no unknown column', () => {
+  const w = new RecordingWriter();
+  const main = w.thread(1);
+  main.string(1, 'work.py').string(2, 'main');
+  main.site(0, 1, 1, 2, 5, 1);
+  main.start(0, 100, true).gilAcquire(0, 1, true).gilRelease(ms(2)).end(ms(4));
+  w.end(1, 0, ms(4));
+  const a = analyzeRecording(writeRecording([w]));
+  assert.equal(a.processes[0]!.threads[0]!.gil.unknownSeconds, undefined);
+  const report = buildReport(a);
+  assert.equal(report.processes[0]!.threads[0]!.gilShares.unknown, undefined);
+  assert.doesNotMatch(renderTerminalReport(report, PLAIN), /unknown/);
+});
