@@ -144,7 +144,8 @@ class ProcessSampler(Following):
             low, high = lay.futex_range()
             waiting = {tid for tid, f in futexes.items() if f is not None and low <= f < high}
             try:
-                holder, switches = find_holder_and_switches(lay, self.memory, self.threads, self.holder_cache, states, waiting)
+                holder, switches, placed = find_holder_and_switches(lay, self.memory, self.threads, self.holder_cache, states, waiting)
+                can_tell = can_tell and placed  # held, by a running thread it cannot name: they are unknown
             except Gone:
                 return False
             except OSError:

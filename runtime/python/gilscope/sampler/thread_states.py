@@ -12,7 +12,8 @@ memory: the GIL's `locked` and `last_holder` (see layout.py and gil.py). The rul
   (matched by its tid) **holds** the GIL; if the tid cannot be read, the
   one thread in state R that is not waiting holds it, when there is exactly
   one such thread, or when exactly one of several held it at the last
-  sample (otherwise no thread is marked holding for that sample);
+  sample (otherwise no thread is marked holding for that sample, and the
+  running ones are **unknown**: one of them holds it);
 - a thread seen waiting that is runnable at the next sample (R, no longer
   blocked), while another thread holds the GIL, is still **waiting**: it
   was woken inside take_gil and is about to take the GIL or wait again.
@@ -68,20 +69,21 @@ class SampledThread:
 
 
 def find_holder_and_switches(lay, memory, threads, holder_cache, states, waiting):
-    """(the tid holding the GIL at this sample or None, the GIL's switch_number or None; see
-    the rule above): `states` maps each thread seen to its kernel state, `waiting` is the set
-    blocked on the GIL's futex, `holder_cache` maps thread states to the tids they turned out
-    to be."""
+    """(the tid holding the GIL at this sample or None, the GIL's switch_number or None, whether
+    a holder there is was placed; see the rule above): `states` maps each thread seen to its
+    kernel state, `waiting` is the set blocked on the GIL's futex, `holder_cache` maps thread
+    states to the tids they turned out to be."""
     running = [tid for tid, s in states.items() if s == "R" and tid not in waiting]
     if len(running) > 1:
         # of several runnable threads, the one that held at the last sample holds on
         previous = [tid for tid in running if threads[tid].state == HELD]
         running = previous if len(previous) == 1 else running
     if lay.degraded:
-        return (running[0] if waiting and len(running) == 1 else None), None
+        holder = running[0] if waiting and len(running) == 1 else None
+        return holder, None, holder is not None
     locked, tstate, switches = lay.read_state_and_switches(memory)
     if locked != 1 or not tstate:
-        return None, switches
+        return None, switches, True
     tid = holder_cache.get(tstate)
     if tid is None or tid not in states:
         try:
@@ -96,7 +98,7 @@ def find_holder_and_switches(lay, memory, threads, holder_cache, states, waiting
             tid = None
     if tid is None and len(running) == 1:
         tid = running[0]
-    return tid, switches
+    return tid, switches, tid is not None
 
 
 def write_transition(w, g, tid, old, new, ts):
