@@ -103,11 +103,27 @@ export function openContention(t: ThreadState, end: number): { ticks: number; sp
   return { ticks, spans: spans.filter(([a, b]) => b > a) };
 }
 
+/**
+ * A free-threaded build: the lock was the thread's at `ts` (handed over by its releaser), and the
+ * acquire, written later, comes after a record of the thread's that closed its states past `ts`
+ * (its attach once the OS ran it). The lock wait ended at `ts`, as the lock machine counts it;
+ * the time since, the thread had the lock and was not yet running: detached, named by the line
+ * of the attach that ended it, as detached time is.
+ */
+function handedBeforeRunning(t: ThreadState, c: ProcessContext, ts: number): void {
+  const over = Math.min(t.ftSince - Math.max(ts, t.waitStart), t.ftLockWait);
+  if (!(over > 0)) return;
+  t.ftLockWait -= over;
+  t.ftDetached += over;
+  c.sites.add(SiteCol.detached, t.lastSite, over);
+}
+
 /** Ends the thread's open wait at `ts`; returns a contention wait's time (0 for the other kinds). */
 export function finishWait(t: ThreadState, c: ProcessContext, ts: number): number {
   if (c.ft) ftClose(t, ts);
   const lock = lockOf(c, t.waitLock);
   const kind = t.waitKind;
+  if (kind === WaitKind.acquire && c.ft && t.ftSince > ts) handedBeforeRunning(t, c, ts);
   if (kind === WaitKind.acquire) {
     if (t.waitPendStart === t.waitPendStart) flushPending(t, lock, ts);
     if (t.state === GilState.released) addWaitSpan(t, lock, Math.max(t.since, t.waitStart), ts);
