@@ -16,7 +16,7 @@ RECHECK_EVERY = 4      # samples between looks at a changing process that is not
 
 class Following:
     """The identification half of ProcessSampler (process.py), which sets up the
-    attributes used here: pid, directory, hz, launcher_python, execed, interp,
+    attributes used here: pid, ppid_hint, directory, hz, launcher_python, execed, interp,
     memory, writer, notes, candidate, candidate_forked, checked_exe, checked_key,
     idle_checks and forked."""
 
@@ -94,6 +94,8 @@ class Following:
             self.memory = None
 
     def _open(self, ts):
+        # each read on its own: a cmdline that cannot be read this once must not cost the parent
+        ppid = self.ppid_hint  # what the process tree saw, when this very read fails
         try:
             stat = procfs.read_text("/proc/%d/stat" % self.pid, 4096)
             _state, ppid, _code = procfs.parse_stat(stat)
@@ -102,9 +104,12 @@ class Following:
             # exec that followed a vfork reads the parent's memory, not the new
             # program's, so the flag is what tells.
             self.forked = bool(procfs.stat_flags(stat) & procfs.PF_FORKNOEXEC)
+        except (Gone, OSError, ValueError, IndexError):
+            pass
+        try:
             argv = procfs.read_text("/proc/%d/cmdline" % self.pid, 4096 - 520)
         except (Gone, OSError):
-            ppid, argv = 0, b""
+            argv = b""
         exe = self.checked_exe or ""
         version, build = self.interp.version_text, "cpython-%d%d" % self.interp.minor if self.interp.minor else "cpython"
         real, launcher_version, launcher_build = self.launcher_python

@@ -39,7 +39,8 @@ class Sampler:
         self._add(root_pid, execed=True)
 
     def _add(self, pid, execed=False):
-        self.processes[pid] = ProcessSampler(pid, self.directory, self.hz, self.launcher_python, execed)
+        ppid = os.getpid() if pid == self.root else self.tree.parent_of.get(pid, 0)
+        self.processes[pid] = ProcessSampler(pid, self.directory, self.hz, self.launcher_python, execed, ppid)
 
     def tick(self):
         for pid in self.tree.poll():

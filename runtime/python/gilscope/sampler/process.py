@@ -25,8 +25,9 @@ class ProcessSampler(Following):
     """One followed process. `identify` decides whether it runs a CPython
     (only those are recorded, as in exact mode); `sample` records one sample."""
 
-    def __init__(self, pid, directory, hz, launcher_python, execed=False):
+    def __init__(self, pid, directory, hz, launcher_python, execed=False, ppid_hint=0):
         self.pid = pid
+        self.ppid_hint = ppid_hint  # the parent the process tree saw (0: not known)
         self.directory = directory
         self.hz = hz
         self.launcher_python = launcher_python  # (realpath, version text, build) of the launcher

@@ -205,6 +205,7 @@ class ProcessTree:
     def __init__(self, root):
         self.root = root
         self.followed = {root}
+        self.parent_of = {}  # pid -> parent pid, of the descendants followed
         self.seen = set()
         # /proc/loadavg ends with the pid most recently created on the system:
         # while it stays the same, no process was created and /proc need not be listed
@@ -227,6 +228,7 @@ class ProcessTree:
         new = sorted(listing - self.seen)
         self.seen = listing
         self.followed &= listing | {self.root}
+        self.parent_of = {pid: ppid for pid, ppid in self.parent_of.items() if pid in self.followed}
         parents = {}
         for pid in new:
             try:
@@ -241,6 +243,7 @@ class ProcessTree:
             for pid, ppid in list(parents.items()):
                 if ppid in self.followed and pid not in self.followed:
                     self.followed.add(pid)
+                    self.parent_of[pid] = ppid
                     added.append(pid)
                     del parents[pid]
                     changed = True
