@@ -328,8 +328,7 @@ static void put_release(gs_thread *t, uint32_t id, uint64_t when, uint32_t site)
         gs_put(t, GS_LOCK_RELEASE, 0, id, when);
         return;
     }
-    gs_before_lasting(t, when);
-    if (gs_write4(t, GS_LOCK_RELEASE, 0, id, when, site, 0, 0, 0)) {
+    if (gs_put4(t, GS_LOCK_RELEASE, 0, id, when, site, 0, 0, 0)) {
         t->release_lock = id;
         t->release_site = site;
     }

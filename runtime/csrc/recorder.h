@@ -196,10 +196,11 @@ static inline gs_slot *gs_write4(gs_thread *t, uint8_t type, uint16_t flags, uin
     return s;
 }
 
-static inline void gs_put4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
-                           uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+/* A lasting record with one payload slot: its slot, or NULL when it could not be written. */
+static inline gs_slot *gs_put4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+                               uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
     gs_before_lasting(t, ts);
-    gs_write4(t, type, flags, arg, ts, a, b, c, d);
+    return gs_write4(t, type, flags, arg, ts, a, b, c, d);
 }
 
 /* A tentative record (FORMAT.md): it may be retracted while it is the
