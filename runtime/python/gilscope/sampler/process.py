@@ -239,7 +239,7 @@ class ProcessSampler(Following):
         real, version, build = self.launcher_python
         self.writer = GsrWriter(self.directory, self.pid, os.getpid(), self.hz, version, build, real,
                                 sys.hexversion, bool(sysconfig.get_config_var("Py_ENABLE_SHARED")),
-                                b"".join(a.encode(errors="surrogateescape") + b"\0" for a in argv)[:4096 - 520], started_ns)
+                                b"".join(os.fsencode(a) + b"\0" for a in argv), started_ns)
         self.notes.append("process %d ended %.0f ms after it started, before the sampler found its interpreter: "
                           "its recording has its end and no thread; record it again, or exactly"
                           % (self.pid, (ts - started_ns) / 1e6))
