@@ -1,6 +1,7 @@
 import type { RecorderNote } from '../format/recorderNotes';
 import { busyMachine, busyMachineText } from './busyMachine';
 import type { ProcessResult } from './model';
+import { gilLifeSeconds } from './gilLife';
 
 /** `100 MB`, `1.5 MB`: a size cap in decimal megabytes. */
 function megabytes(bytes: number): string {
@@ -31,7 +32,7 @@ export function recordingWarnings(processes: readonly ProcessResult[]): string[]
     if (p.python.sampled) out.push(`${who}: GIL states were sampled${p.python.sampleHz ? ` at ${p.python.sampleHz} Hz` : ''}, not recorded exactly`);
     const unknown = p.threads.reduce((s, t) => s + (t.gil.unknownSeconds ?? 0), 0);
     if (unknown > 0) {
-      const life = p.threads.reduce((s, t) => s + t.gil.heldSeconds + t.gil.waitSeconds + t.gil.releasedSeconds + (t.gil.unknownSeconds ?? 0), 0);
+      const life = p.threads.reduce((s, t) => s + gilLifeSeconds(t.gil), 0);
       out.push(`${who}: the sampler could not read this Python's GIL: ${Math.round((100 * unknown) / life)}% of its threads' time they ran holding it or running native code without it, which from outside look the same; that time is shown as unknown, not as released`);
     }
     // A launched Python that ended before the sampler found its interpreter: its file has its end only.

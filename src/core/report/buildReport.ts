@@ -12,6 +12,7 @@ import type { ClusterRole } from '../analysis/clusterRoles';
 import { clusterWorkers, endedByEngine, hosts, isKillWarning, shutdownNote } from './clusterReport';
 import { SCHEMA_VERSION } from './schema';
 import type { Report, ReportProcess, ReportThread, ReportWorkers } from './schema';
+import { gilLifeSeconds } from '../analysis/gilLife';
 
 function share(part: number, whole: number): number {
   return whole > 0 ? part / whole : 0;
@@ -19,7 +20,7 @@ function share(part: number, whole: number): number {
 
 function thread(t: ThreadResult): ReportThread {
   const unknown = t.gil.unknownSeconds ?? 0;
-  const life = t.gil.heldSeconds + t.gil.waitSeconds + t.gil.releasedSeconds + unknown;
+  const life = gilLifeSeconds(t.gil);
   return {
     tid: t.tid,
     name: t.name,

@@ -10,6 +10,7 @@ import { engineName, workerThreads } from '../analysis/clusterRoles';
 import type { ProcessResult, ThreadResult } from '../analysis/model';
 import type { ProcessKey } from '../analysis/processKeys';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
+import { gilLifeSeconds } from '../analysis/gilLife';
 
 /** A process ended by a kill within this long of the last end among its engine's processes ended with the engine. */
 export const SHUTDOWN_WINDOW_SECONDS = 5;
@@ -18,7 +19,7 @@ const KILL_SIGNALS = new Set([1, 2, 9, 15]);
 function figures(threads: readonly ThreadResult[]): ThreadGroupFigures {
   const held = threads.reduce((s, t) => s + t.gil.heldSeconds, 0);
   const wait = threads.reduce((s, t) => s + t.gil.waitSeconds, 0);
-  const life = threads.reduce((s, t) => s + t.gil.heldSeconds + t.gil.waitSeconds + t.gil.releasedSeconds, 0);
+  const life = threads.reduce((s, t) => s + gilLifeSeconds(t.gil), 0);
   return { threads: threads.map((t) => t.name), heldSeconds: held, waitSeconds: wait, waitShare: life > 0 ? wait / life : 0 };
 }
 

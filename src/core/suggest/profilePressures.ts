@@ -2,6 +2,7 @@ import type { FunctionResult, LineResult, LockResult, ProcessResult, ThreadResul
 import { isLibrary } from './libraryCode';
 import type { ConvoyPressure, LockPressure, WorkProfile } from './profile';
 import type { SuggestionTarget } from './types';
+import { gilLifeSeconds } from '../analysis/gilLife';
 
 /**
  * The parts of a profile read from one process's analysis, the same for
@@ -121,7 +122,7 @@ export function ipcPressure(workers: readonly ProcessResult[]): WorkProfile['ipc
   let busySeconds = 0;
   let top: LineResult | undefined;
   for (const p of children) {
-    busySeconds += p.threads.reduce((s, t) => s + t.gil.heldSeconds + t.gil.waitSeconds + t.gil.releasedSeconds, 0);
+    busySeconds += p.threads.reduce((s, t) => s + gilLifeSeconds(t.gil), 0);
     for (const l of p.lines) {
       if (!IPC.test(l.file)) continue;
       waitSeconds += l.releasedSeconds;
