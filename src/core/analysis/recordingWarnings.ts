@@ -33,7 +33,7 @@ export function recordingWarnings(processes: readonly ProcessResult[]): string[]
     const unknown = p.threads.reduce((s, t) => s + (t.gil.unknownSeconds ?? 0), 0);
     if (unknown > 0) {
       const life = p.threads.reduce((s, t) => s + gilLifeSeconds(t.gil), 0);
-      out.push(`${who}: the sampler could not read this Python's GIL: ${Math.round((100 * unknown) / life)}% of its threads' time they ran holding it or running native code without it, which from outside look the same; that time is shown as unknown, not as released`);
+      out.push(`${who}: the sampler could not read this Python's GIL: ${Math.round((100 * unknown) / life)}% of its threads' time went to running either with it or in native code without it, which look the same from outside; that time is shown as unknown, not as released`);
     }
     // A launched Python that ended before the sampler found its interpreter: its file has its end only.
     if (p.python.sampled && p.threads.length === 0 && !p.running) out.push(`${who}: ended before the sampler saw a thread of it: nothing of its GIL is known; record it again, or exactly`);
