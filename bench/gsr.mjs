@@ -1,4 +1,4 @@
-// A minimal reader of .gsr files (runtime/FORMAT.md, versions 1 and 2), independent of
+// A minimal reader of .gsr files (runtime/FORMAT.md, versions 1 to 3), independent of
 // src/core/format: the header fields the benchmarks need and a count of the records by
 // type and thread, GIL_QUIET summaries counted as the pairs they stand for.
 import { readFileSync } from 'node:fs';
@@ -43,40 +43,62 @@ export function countRecords(path, { fromNs = -Infinity, toNs = Infinity } = {})
     if (!s) perSlot.set(slot, (s = { tid: 0, release: 0, wait: 0, acquire: 0, handoff: 0 }));
     return s;
   };
-  const slotsPerChunk = (h.chunkSize - 32) / h.slotSize;
   for (let c = 0; c < h.chunksAllocated; c++) {
     const base = 4096 + c * h.chunkSize;
     if (base + h.chunkSize > buf.length) break;
     if (buf.readUInt32LE(base) !== 0x4b435347) continue; // reserved, not yet written
     const s = slotOf(buf.readUInt32LE(base + 4));
-    for (let i = 0; i < slotsPerChunk;) {
-      const off = base + 32 + i * h.slotSize;
-      const type = buf[off];
-      if (type === 0) break;
-      const extra = buf[off + 1];
+    for (const r of chunkRecords(buf, h, base)) {
       records++;
-      byType.set(type, (byType.get(type) ?? 0) + 1);
-      const kind = GIL_TYPES[type];
-      if (type === GIL_QUIET) {
+      byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+      const kind = GIL_TYPES[r.type];
+      if (r.type === GIL_QUIET) {
         // a summary of release + re-take pairs that carried no contention (FORMAT.md version 2)
-        const pairs = buf.readUInt32LE(off + 16);
-        s.release += pairs;
-        s.acquire += pairs;
-        gilRecords += 2 * pairs;
+        s.release += r.p0;
+        s.acquire += r.p0;
+        gilRecords += 2 * r.p0;
         // two payload slots: the span's end at +40; one: stamped at the span's end
-        const at = extra >= 2 ? off + 40 : off + 8;
-        const last = toMono(buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * 4294967296);
-        if (last >= fromNs && last <= toNs) gilInWindow += 2 * pairs;
+        const last = toMono(r.extra >= 2 ? u64(buf, r.at + 40) : r.ts);
+        if (last >= fromNs && last <= toNs) gilInWindow += 2 * r.p0;
       } else if (kind) {
         gilRecords++;
         s[kind]++;
-        const ts = toMono(buf.readUInt32LE(off + 8) + buf.readUInt32LE(off + 12) * 4294967296);
+        const ts = toMono(r.ts);
         if (ts >= fromNs && ts <= toNs) gilInWindow++;
-      } else if (type === 1) {
-        s.tid = buf.readUInt32LE(off + 4);
+      } else if (r.type === 1) {
+        s.tid = r.arg;
       }
-      i += 1 + extra;
     }
   }
   return { header: h, records, byType, perSlot, gilRecords, gilInWindow, fileBytes: buf.length };
+}
+
+const u64 = (buf, at) => buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * 4294967296;
+
+/**
+ * The records of the chunk at `base`: { type, extra, arg, ts, p0 (the first payload word), at }.
+ * 16-byte slots up to version 2; from version 3, 8-byte units, where a short record's time
+ * counts from the base: the chunk's time, then each earlier record's that is not tentative
+ * (nor a STRING, whose time is its length).
+ */
+function* chunkRecords(buf, h, base) {
+  const end = base + h.chunkSize;
+  let t = u64(buf, base + 8);
+  for (let off = base + 32; off < end;) {
+    const b0 = buf[off];
+    if (b0 === 0) return;
+    let r;
+    if (h.formatVersion >= 3 && (b0 & 0x80) !== 0) {
+      const c = buf[off + 1];
+      const payload = (b0 & 0x40) !== 0;
+      r = { type: b0 & 0x3f, extra: payload ? 1 : 0, arg: buf.readUInt16LE(off + 2), ts: t + buf.readUInt32LE(off + 4), p0: payload ? buf.readUInt16LE(off + 8) : 0, at: off, tentative: (c & 0x40) !== 0 };
+      off += payload ? 16 : 8;
+    } else {
+      const extra = buf[off + 1];
+      r = { type: b0, extra, arg: buf.readUInt32LE(off + 4), ts: b0 === 9 ? t : u64(buf, off + 8), p0: extra > 0 ? buf.readUInt32LE(off + 16) : 0, at: off, tentative: (buf.readUInt16LE(off + 2) & 0x8000) !== 0 };
+      off += 16 * (1 + extra);
+    }
+    if (!r.tentative) t = r.ts;
+    yield r;
+  }
 }

@@ -76,12 +76,12 @@ static void name_interpreter(gs_thread *t, const gs_gil *g, void *tstate) {
 }
 
 static void write_register(gs_thread *t, const gs_gil *g) {
-    gs_slot *s = gs_reserve(t, 1);
+    gs_slot *s = gs_stage(t);
     if (!s) return;
     uint64_t *payload = (uint64_t *)(s + 1);
     payload[0] = (uint64_t)(uintptr_t)g->base;
     payload[1] = 0;
-    gs_publish(s, GS_GIL_REGISTER, 1, g->index, g->interpreter_id, gs_ticks());
+    gs_publish(t, s, GS_GIL_REGISTER, 1, g->index, g->interpreter_id, gs_ticks());
 }
 
 void gs_gil_new_file(void) {

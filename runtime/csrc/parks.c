@@ -96,8 +96,8 @@ void gs_park_begin(gs_thread *t, const void *addr) {
         return;
     }
     /* parked again on what it waited for (woken, but another thread got it first): the same wait */
-    if (t->park_acquired && t->park_acquired_addr == addr && gs_is_last(t, t->park_acquired, 2)) {
-        gs_retract(t, t->park_acquired, 2);
+    if (t->park_acquired && t->park_acquired_addr == addr && gs_is_last(t, t->park_acquired)) {
+        gs_retract(t, t->park_acquired);
         t->park_acquired = NULL;
         t->park_kind = PARK_OBJECT;
         return;

@@ -128,14 +128,14 @@ static uint32_t define_site(gs_thread *t, PyCodeObject *code, int offset) {
         PyObject *function = gs_code_name(code);
         uint32_t file_id = string_id(t, code->co_filename);
         uint32_t function_id = string_id(t, function);
-        gs_slot *s = gs_reserve(t, 1);
+        gs_slot *s = gs_stage(t);
         if (s) {
             uint32_t *payload = (uint32_t *)(s + 1);
             payload[0] = file_id;
             payload[1] = function_id;
             payload[2] = (uint32_t)PyCode_Addr2Line(code, offset);
             payload[3] = (uint32_t)code->co_firstlineno;
-            gs_publish(s, GS_SITE, 1, 0, e->id, gs_ticks());
+            gs_publish(t, s, GS_SITE, 1, 0, e->id, gs_ticks());
             e->generation = generation;
         }
     }

@@ -19,13 +19,13 @@ static const uint32_t hold_buckets_ns[7] = {100, 250, 625, 1562, 3906, 9766, 244
 
 struct gs_quiet {
     /* the tentative GIL_RELEASE, if any */
-    gs_slot *gil_slot;
+    gs_unit *gil_slot;
     uint64_t gil_ticks;
     uint32_t gil_takes;
     uint8_t gil_index;
     /* tentative LOCK_ACQUIREs, innermost last */
     struct {
-        gs_slot *slot;
+        gs_unit *slot;
         uint32_t lock, site;
         uint64_t ticks;
     } locks[MAX_TENTATIVE_LOCKS];
@@ -61,20 +61,20 @@ static uint16_t summary_flags(void) { return gs_full_log ? GS_SUMMARISED : 0; }
 /* One payload slot, stamped at the span's end (its last re-take): it may come
  * after tentative records stamped later, which readers allow (FORMAT.md). */
 static void write_gil_summary(gs_thread *t, struct gs_quiet *q) {
-    gs_slot *s = gs_reserve(t, 1);
+    gs_slot *s = gs_stage(t);
     if (s) {
         uint32_t *p = (uint32_t *)(s + 1);
         p[0] = q->gil_count;
         p[1] = q->gil_released;
         p[2] = clamp32(q->gil_last - q->gil_first);
         p[3] = q->gil_longest;
-        gs_publish(s, GS_GIL_QUIET, 1, (uint16_t)(q->gil_summary_index | summary_flags()), q->gil_site, q->gil_last);
+        gs_publish(t, s, GS_GIL_QUIET, 1, (uint16_t)(q->gil_summary_index | summary_flags()), q->gil_site, q->gil_last);
     }
     q->gil_open = 0;
 }
 
 static void write_lock_summary(gs_thread *t, struct gs_quiet *q, uint64_t now) {
-    gs_slot *s = gs_reserve(t, 4);
+    gs_slot *s = gs_stage(t);
     if (s) {
         uint32_t *p = (uint32_t *)(s + 1);
         p[0] = q->lock_count;
@@ -89,7 +89,7 @@ static void write_lock_summary(gs_thread *t, struct gs_quiet *q, uint64_t now) {
         sites[1] = q->rel_site;
         sites[2] = sites[3] = 0;
         memcpy(s + 4, q->hist, sizeof q->hist);
-        gs_publish(s, GS_LOCK_QUIET, 4, summary_flags(), q->lock_id, now);
+        gs_publish(t, s, GS_LOCK_QUIET, 4, summary_flags(), q->lock_id, now);
     }
     q->lock_open = 0;
 }
@@ -108,8 +108,7 @@ static void write_summaries(gs_thread *t, struct gs_quiet *q, uint64_t at, int e
 
 static void write_spins(gs_thread *t, uint64_t at) {
     if (t->spins) { /* free-threaded: sched_yield spins before parking (parks.c) */
-        gs_slot *s = gs_reserve(t, 0);
-        if (s) gs_publish(s, GS_SPINS, 0, 0, t->spins, at);
+        gs_emit(t, GS_SPINS, 0, t->spins, at, NULL, 0);
         t->spins = 0;
     }
 }
@@ -151,13 +150,13 @@ void gs_quiet_gil_release(gs_thread *t, uint8_t gil, uint64_t ticks, uint32_t ta
 int gs_quiet_gil_retake(gs_thread *t, uint8_t gil, uint64_t ticks, uint32_t takes_now, uint32_t site, int waited) {
     struct gs_quiet *q = t->quiet;
     if (!q || !q->gil_slot) return 0;
-    gs_slot *slot = q->gil_slot;
+    gs_unit *slot = q->gil_slot;
     q->gil_slot = NULL;
     uint64_t released = ticks - q->gil_ticks;
     if (waited || gil != q->gil_index || takes_now != q->gil_takes || ticks < q->gil_ticks ||
-        released >= gs_fold_window_ticks || !gs_is_last(t, slot, 1))
+        released >= gs_fold_window_ticks || !gs_is_last(t, slot))
         return 0;
-    gs_retract(t, slot, 1); /* first: the summaries below go where it was */
+    gs_retract(t, slot); /* first: the summaries below go where it was */
     if (q->gil_open && (q->gil_site != site || q->gil_summary_index != gil ||
                         ticks - q->gil_first > gs_summary_window_ticks)) {
         write_gil_summary(t, q); /* a summary is one site and one window */
@@ -185,7 +184,7 @@ void gs_quiet_lock_acquired(gs_thread *t, uint32_t lock, uint64_t ticks, uint32_
         gs_put4(t, GS_LOCK_ACQUIRE, 0, lock, ticks, site, 0, 0, 0);
         return;
     }
-    gs_slot *s = gs_put4_tentative(t, GS_LOCK_ACQUIRE, 0, lock, ticks, site, 0, 0, 0);
+    gs_unit *s = gs_put4_tentative(t, GS_LOCK_ACQUIRE, 0, lock, ticks, site, 0, 0, 0);
     if (!s) return;
     q->locks[q->nlocks].slot = s;
     q->locks[q->nlocks].lock = lock;
@@ -215,12 +214,12 @@ int gs_quiet_lock_released(gs_thread *t, uint32_t lock, uint64_t ticks, uint32_t
         return 0;
     }
     q->nlocks--;
-    gs_slot *slot = q->locks[top].slot;
+    gs_unit *slot = q->locks[top].slot;
     uint64_t acquired = q->locks[top].ticks;
     uint64_t held = ticks - acquired;
-    if (ticks < acquired || held >= gs_fold_window_ticks || !gs_is_last(t, slot, 2)) return 0;
+    if (ticks < acquired || held >= gs_fold_window_ticks || !gs_is_last(t, slot)) return 0;
     uint32_t acq_site = q->locks[top].site;
-    gs_retract(t, slot, 2);
+    gs_retract(t, slot);
     if (q->lock_open && (q->lock_id != lock || q->acq_site != acq_site || q->rel_site != site ||
                          ticks - q->lock_first > gs_summary_window_ticks)) {
         write_lock_summary(t, q, ticks);

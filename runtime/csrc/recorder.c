@@ -33,7 +33,6 @@
 #define LARGEST_SEGMENT_CHUNKS 256u /* 1 MiB */
 #define GROWN_SEGMENTS 5u           /* FIRST << (GROWN - 1) == LARGEST */
 #define MAX_SEGMENTS 65536u         /* 64 GiB: reached, the recording stops as at its cap */
-#define SLOTS_PER_CHUNK (GS_CHUNK_SIZE / GS_SLOT_SIZE)
 
 /* A tentative record is retracted only this soon after its time, and one
  * summary covers at most this long (FORMAT.md fold_window_ns, summary_window_ns). */
@@ -135,7 +134,7 @@ static void fill_header(gs_file_header *hd, const gs_process_info *info, uint64_
     hd->format_version = GS_FORMAT_VERSION;
     hd->header_size = GS_HEADER_SIZE;
     hd->chunk_size = GS_CHUNK_SIZE;
-    hd->slot_size = GS_SLOT_SIZE;
+    hd->slot_size = GS_UNIT_SIZE;
     hd->pid = (uint32_t)getpid();
     hd->ppid = (uint32_t)getppid();
     hd->clock_kind = gs_use_tsc ? GS_CLOCK_TSC : GS_CLOCK_MONOTONIC;
@@ -317,14 +316,15 @@ static int new_chunk(gs_thread *t) {
     c->mono_ns = gs_mono_ns();
     c->sequence = t->sequence++;
     __atomic_store_n(&c->magic, GS_CHUNK_MAGIC, __ATOMIC_RELEASE);
-    t->cur = (gs_slot *)c + GS_CHUNK_HEADER_SLOTS;
-    t->end = (gs_slot *)c + SLOTS_PER_CHUNK;
+    t->cur = (gs_unit *)c + GS_CHUNK_HEADER_UNITS;
+    t->end = (gs_unit *)c + GS_UNITS_PER_CHUNK;
+    t->base = c->ticks;
     return 1;
 }
 
-gs_slot *gs_reserve(gs_thread *t, unsigned extra) {
+gs_unit *gs_room(gs_thread *t, unsigned units) {
     if (gs_thread_finished(t) || t->slot == 0 || t->epoch != gs_epoch) return NULL;
-    if ((size_t)(t->end - t->cur) < 1u + extra) {
+    if ((size_t)(t->end - t->cur) < units) {
         if (!new_chunk(t)) {
             t->cur = t->end = NULL;
             count_lost();
@@ -333,52 +333,54 @@ gs_slot *gs_reserve(gs_thread *t, unsigned extra) {
     }
     if (__builtin_expect(t->start_pending != 0, 0)) {
         /* the THREAD_START of a forked child's thread, kept until its file exists */
-        gs_slot *start = t->cur++;
-        gs_publish(start, GS_THREAD_START, 0, t->start_flags, t->tid, t->start_pending);
+        uint64_t at = t->start_pending;
         t->start_pending = 0;
-        if ((size_t)(t->end - t->cur) < 1u + extra) return gs_reserve(t, extra);
+        gs_emit(t, GS_THREAD_START, t->start_flags, t->tid, at, NULL, 0);
+        if ((size_t)(t->end - t->cur) < units) return gs_room(t, units);
     }
-    gs_slot *s = t->cur;
-    t->cur += 1 + extra;
-    return s;
+    return t->cur;
 }
 
-void gs_retract(gs_thread *t, gs_slot *s, unsigned slots) {
+void gs_retract(gs_thread *t, gs_unit *u) {
+    unsigned units = gs_units_of(u);
     if (gs_full_log) {
-        uint32_t head = __atomic_load_n((uint32_t *)s, __ATOMIC_RELAXED);
-        __atomic_store_n((uint32_t *)s, head | ((uint32_t)GS_SUMMARISED << 16), __ATOMIC_RELEASE);
-        if (!t->shadow_since || t->shadow_since != s + slots) t->shadow_since = s;
+        /* flagged summarised where it is: a short record's compact flags bit 7, a long one's flags bit 14 */
+        uint8_t *flag_byte = (uint8_t *)u + ((*(uint8_t *)u & GS_SHORT_FORM) ? 1 : 3);
+        __atomic_fetch_or(flag_byte, (uint8_t)((*(uint8_t *)u & GS_SHORT_FORM) ? 0x80u : 0x40u), __ATOMIC_RELEASE);
+        if (!t->shadow_since || t->shadow_since != u + units) t->shadow_since = u;
         return;
     }
-    __atomic_store_n((uint32_t *)s, 0u, __ATOMIC_RELEASE); /* the end of the chunk's records again */
-    /* and its payload gone: a shorter record written here next must not leave
-     * old payload after it that a reader could take for a record */
-    if (slots > 1) memset(s + 1, 0, (slots - 1) * sizeof *s);
-    t->cur = s;
+    __atomic_store_n(u, (gs_unit)0, __ATOMIC_RELEASE); /* the end of the chunk's records again */
+    /* and the rest of it gone: a shorter record written here next must not
+     * leave old units after it that a reader could take for a record */
+    if (units > 1) memset(u + 1, 0, (units - 1) * sizeof *u);
+    t->cur = u;
 }
 
 void gs_put_shadow(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts, int with_payload,
                    uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
-    gs_slot *since = t->shadow_since;
+    gs_unit *since = t->shadow_since;
     flags |= GS_SUMMARISED;
     if (with_payload) gs_write4(t, type, flags, arg, ts, a, b, c, d);
-    else {
-        gs_slot *s = gs_reserve(t, 0);
-        if (s) gs_publish(s, type, 0, flags, arg, ts);
-    }
+    else gs_emit(t, type, flags, arg, ts, NULL, 0);
     t->shadow_since = since; /* still nothing a normal run would keep since then */
 }
 
 int gs_put_string(gs_thread *t, uint32_t id, const char *utf8, size_t length) {
-    const size_t max_payload = (SLOTS_PER_CHUNK - GS_CHUNK_HEADER_SLOTS - 1) * GS_SLOT_SIZE;
+    /* always the long form: `extra` slots of bytes, the length in place of the time (not a base) */
+    const size_t max_payload = (GS_UNITS_PER_CHUNK - GS_CHUNK_HEADER_UNITS - 2) * GS_UNIT_SIZE / GS_SLOT_SIZE * GS_SLOT_SIZE;
     if (length > max_payload) length = max_payload;
     unsigned extra = (unsigned)((length + GS_SLOT_SIZE - 1) / GS_SLOT_SIZE);
-    gs_slot *s = gs_reserve(t, extra);
-    if (!s) return 0;
+    gs_unit *u = gs_room(t, 2 + 2 * extra);
+    if (!u) return 0;
+    gs_slot *s = (gs_slot *)u;
     char *payload = (char *)(s + 1);
     memcpy(payload, utf8, length);
     memset(payload + length, 0, extra * GS_SLOT_SIZE - length);
-    gs_publish(s, GS_STRING, (uint8_t)extra, 0, id, length);
+    s->arg = id;
+    s->ts = length;
+    t->cur = u + 2 + 2 * extra;
+    __atomic_store_n((uint32_t *)s, (uint32_t)GS_STRING | ((uint32_t)extra << 8), __ATOMIC_RELEASE);
     return 1;
 }
 

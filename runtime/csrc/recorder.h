@@ -1,5 +1,6 @@
-/* The recording file of one process: a shared memory map of fixed-size
- * records in per-thread chunks (runtime/FORMAT.md). Knows nothing of Python. */
+/* The recording file of one process: a shared memory map of records in
+ * per-thread chunks, packed in 8-byte units (runtime/FORMAT.md, version 3).
+ * Knows nothing of Python. */
 #ifndef GILSCOPE_RECORDER_H
 #define GILSCOPE_RECORDER_H
 
@@ -15,8 +16,11 @@ struct gs_gil;
 /* Per-thread state. Reached through one initial-exec TLS pointer so that the
  * hot path costs a single load. */
 typedef struct gs_thread {
-    gs_slot *cur;
-    gs_slot *end;
+    gs_unit *cur;
+    gs_unit *end;
+    /* the time a short record's delta counts from: the chunk's, then the
+     * thread's last record there that is not tentative (FORMAT.md) */
+    uint64_t base;
     uint32_t slot;
     uint32_t sequence;
     /* the recording this state belongs to (gs_epoch when it started): a thread
@@ -48,7 +52,7 @@ typedef struct gs_thread {
     uint32_t park_lock;         /* the lock or object id it waits on */
     const void *park_addr;
     uint32_t park_site;
-    gs_slot *park_acquired;     /* a tentative LOCK_ACQUIRE written at the wake, retracted if it parks again */
+    gs_unit *park_acquired;     /* a tentative LOCK_ACQUIRE written at the wake, retracted if it parks again */
     const void *park_acquired_addr;
     uint32_t woken_by_slot;     /* written by the waker (wakes.c): who posted, from which line */
     uint32_t woken_by_site;
@@ -87,8 +91,10 @@ typedef struct gs_thread {
     uint16_t start_flags;
     /* records that carried no contention, being summarised (quiet.c) */
     uint8_t quiet_pending;   /* a summary is open: see to it before the next lasting record (quiet.c) */
-    gs_slot *shadow_since;   /* full-log mode: where the records a normal run would have retracted begin */
+    gs_unit *shadow_since;   /* full-log mode: where the records a normal run would have retracted begin */
     struct gs_quiet *quiet;  /* allocated on first use */
+    /* a record with payload being put together (gs_stage), then encoded (gs_publish) */
+    gs_slot stage[5];
 } gs_thread;
 
 typedef struct {
@@ -142,16 +148,83 @@ void gs_threads_init(void);
 void gs_threads_after_fork_child(void);
 void gs_threads_restart_caller(void);
 
-/* Room for a record of 1 + extra slots in the thread's current chunk. NULL
- * when the record cannot be written; the loss is counted. */
-gs_slot *gs_reserve(gs_thread *t, unsigned extra);
+/* Room for a record of `units` units at the thread's cursor, in a new chunk
+ * when the current one is full (which moves the base). NULL when the record
+ * cannot be written; the loss is counted. */
+gs_unit *gs_room(gs_thread *t, unsigned units);
 
-/* Makes a reserved record visible: the type byte is written last. */
-static inline void gs_publish(gs_slot *s, uint8_t type, uint8_t extra, uint16_t flags, uint32_t arg, uint64_t ts) {
-    s->arg = arg;
-    s->ts = ts;
-    uint32_t head = (uint32_t)type | ((uint32_t)extra << 8) | ((uint32_t)flags << 16);
-    __atomic_store_n((uint32_t *)s, head, __ATOMIC_RELEASE);
+/* Record forms (FORMAT.md, version 3). A short record is one unit: type |
+ * GS_SHORT_FORM (| GS_SHORT_PAYLOAD: a second unit of four u16 payload words),
+ * compact flags, u16 arg, u32 ticks since the base. A long record is a
+ * version 2 slot (16 bytes: type, extra, u16 flags, u32 arg, u64 ts) and
+ * `extra` 16-byte payload slots. */
+#define GS_SHORT_FORM 0x80u
+#define GS_SHORT_PAYLOAD 0x40u
+/* flags a short record cannot carry: it keeps bits 0-3, 8, 9, 14 and 15 */
+#define GS_SHORT_FLAGS_OUT 0x3CF0u
+
+static inline uint64_t gs_short_flags(uint16_t f) {
+    return (uint64_t)((f & 0xFu) | ((f >> 4) & 0x30u) | ((f >> 9) & 0x40u) | ((f >> 7) & 0x80u));
+}
+
+/* The units of the record at `u` (published). */
+static inline unsigned gs_units_of(const gs_unit *u) {
+    const uint8_t *b = (const uint8_t *)u;
+    return (b[0] & GS_SHORT_FORM) ? 1u + ((b[0] & GS_SHORT_PAYLOAD) ? 1u : 0u) : 2u + 2u * b[1];
+}
+
+/* The units of the record in the short form, 0 when it needs the long one. */
+static inline unsigned gs_short_units(const gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+                                      const uint32_t *p, unsigned extra) {
+    if ((flags & GS_SHORT_FLAGS_OUT) || arg > 0xFFFFu || ts - t->base > 0xFFFFFFFFull || type >= 64 || type == GS_STRING || extra > 1)
+        return 0;
+    if (!extra) return 1;
+    return (p[0] | p[1] | p[2] | p[3]) > 0xFFFFu ? 0 : 2;
+}
+
+/* Encodes a record at the thread's cursor and publishes it: its first byte
+ * (the type) is written last, with the unit it is in. `p`: `extra` payload
+ * slots of four u32. The record, or NULL when it could not be written. */
+static inline gs_unit *gs_emit(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+                               const uint32_t *p, unsigned extra) {
+    if (__builtin_expect(t->epoch != gs_epoch, 0)) return NULL; /* its recording ended */
+    unsigned units = gs_short_units(t, type, flags, arg, ts, p, extra);
+    gs_unit *u = t->cur;
+    if (__builtin_expect((size_t)(t->end - u) < (units ? units : 2u + 2u * extra), 0)) {
+        u = gs_room(t, 2u + 2u * extra);
+        if (!u) return NULL;
+        units = gs_short_units(t, type, flags, arg, ts, p, extra); /* a new chunk has a new base */
+    }
+    if (units) {
+        if (units == 2)
+            u[1] = (uint64_t)p[0] | ((uint64_t)p[1] << 16) | ((uint64_t)p[2] << 32) | ((uint64_t)p[3] << 48);
+        uint64_t head = (uint64_t)(type | GS_SHORT_FORM | (units == 2 ? GS_SHORT_PAYLOAD : 0u)) | (gs_short_flags(flags) << 8) |
+                        ((uint64_t)arg << 16) | ((ts - t->base) << 32);
+        __atomic_store_n(u, head, __ATOMIC_RELEASE);
+    } else {
+        units = 2u + 2u * extra;
+        gs_slot *s = (gs_slot *)u;
+        if (extra) __builtin_memcpy(s + 1, p, extra * sizeof *s);
+        s->arg = arg;
+        s->ts = ts;
+        uint32_t head = (uint32_t)type | ((uint32_t)extra << 8) | ((uint32_t)flags << 16);
+        __atomic_store_n((uint32_t *)s, head, __ATOMIC_RELEASE);
+    }
+    t->cur = u + units;
+    if (!(flags & GS_TENTATIVE)) t->base = ts;
+    return u;
+}
+
+/* Where a record with payload is put together: its `extra` payload slots
+ * follow the first (stage + 1); NULL when the thread records nothing. */
+static inline gs_slot *gs_stage(gs_thread *t) {
+    return t->epoch == gs_epoch && t->slot != 0 ? t->stage : NULL;
+}
+
+/* Encodes the record staged at `s` (gs_stage) and publishes it. */
+static inline gs_unit *gs_publish(gs_thread *t, const gs_slot *s, uint8_t type, uint8_t extra, uint16_t flags, uint32_t arg,
+                                  uint64_t ts) {
+    return gs_emit(t, type, flags, arg, ts, (const uint32_t *)(s + 1), extra);
 }
 
 /* Writes the thread's open GIL summary and spins (quiet.c) stamped `ts`, and
@@ -169,60 +242,47 @@ static inline void gs_before_lasting(gs_thread *t, uint64_t ts) {
     t->shadow_since = NULL;
 }
 
-/* A one-slot record, kept (a tentative one: gs_put_tentative). */
+/* A record without payload, kept (a tentative one: gs_put_tentative). */
 static inline void gs_put(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts) {
     if (__builtin_expect(t->epoch != gs_epoch, 0)) return; /* its recording ended */
     gs_before_lasting(t, ts);
-    gs_slot *s = t->cur;
-    if (__builtin_expect(s == t->end, 0)) {
-        s = gs_reserve(t, 0);
-        if (!s) return;
-    }
-    t->cur = s + 1;
-    gs_publish(s, type, 0, flags, arg, ts);
+    gs_emit(t, type, flags, arg, ts, NULL, 0);
 }
 
 /* A record with one payload slot of four u32 (LOCK_WAIT, LOCK_ACQUIRE, SITE...). */
-static inline gs_slot *gs_write4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+static inline gs_unit *gs_write4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
                                  uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
-    gs_slot *s = gs_reserve(t, 1);
-    if (!s) return NULL;
-    uint32_t *payload = (uint32_t *)(s + 1);
-    payload[0] = a;
-    payload[1] = b;
-    payload[2] = c;
-    payload[3] = d;
-    gs_publish(s, type, 1, flags, arg, ts);
-    return s;
+    const uint32_t p[4] = {a, b, c, d};
+    return gs_emit(t, type, flags, arg, ts, p, 1);
 }
 
-/* A lasting record with one payload slot: its slot, or NULL when it could not be written. */
-static inline gs_slot *gs_put4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+/* A lasting record with one payload slot: the record, or NULL when it could not be written. */
+static inline gs_unit *gs_put4(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
                                uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
     gs_before_lasting(t, ts);
     return gs_write4(t, type, flags, arg, ts, a, b, c, d);
 }
 
 /* A tentative record (FORMAT.md): it may be retracted while it is the
- * thread's last (gs_retract). Writing it leaves open summaries open. The
- * record's slot, or NULL when it could not be written. */
-static inline gs_slot *gs_put_tentative(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts) {
+ * thread's last (gs_retract). Writing it leaves open summaries open, and the
+ * base where it was. The record, or NULL when it could not be written. */
+static inline gs_unit *gs_put_tentative(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts) {
     t->shadow_since = NULL;
-    gs_slot *s = gs_reserve(t, 0);
-    if (s) gs_publish(s, type, 0, (uint16_t)(flags | GS_TENTATIVE), arg, ts);
-    return s;
+    return gs_emit(t, type, (uint16_t)(flags | GS_TENTATIVE), arg, ts, NULL, 0);
 }
 
-static inline gs_slot *gs_put4_tentative(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
+static inline gs_unit *gs_put4_tentative(gs_thread *t, uint8_t type, uint16_t flags, uint32_t arg, uint64_t ts,
                                          uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
     t->shadow_since = NULL;
     return gs_write4(t, type, (uint16_t)(flags | GS_TENTATIVE), arg, ts, a, b, c, d);
 }
 
-/* Whether the record at `s` of `slots` slots is still the thread's last (in
- * full-log mode: last but for records a normal run would have retracted). */
-static inline int gs_is_last(const gs_thread *t, const gs_slot *s, unsigned slots) {
-    return s && (t->cur == s + slots || t->shadow_since == s + slots);
+/* Whether the record at `u` is still the thread's last (in full-log mode:
+ * last but for records a normal run would have retracted). */
+static inline int gs_is_last(const gs_thread *t, const gs_unit *u) {
+    if (!u) return 0;
+    const gs_unit *after = u + gs_units_of(u);
+    return t->cur == after || t->shadow_since == after;
 }
 
 /* Writes a STRING record defining `id` (ids are chosen by the caller, so that
@@ -235,10 +295,11 @@ int gs_put_string(gs_thread *t, uint32_t id, const char *utf8, size_t length);
  * waits for such threads, 5 ms at most. Not for signal handlers. */
 void gs_recorder_settle(void);
 
-/* Retracts the thread's last record `s` of `slots` slots (gs_is_last said
- * so): its slot is free again. In full-log mode it is kept, flagged
- * GS_SUMMARISED, and what follows it is written the same way (gs_put_shadow). */
-void gs_retract(gs_thread *t, gs_slot *s, unsigned slots);
+/* Retracts the thread's last record `u` (gs_is_last said so): its units are
+ * free again. In full-log mode it is kept, flagged GS_SUMMARISED, and what
+ * follows it is written the same way (gs_put_shadow). Only tentative records
+ * are retracted, so the base stays right. */
+void gs_retract(gs_thread *t, gs_unit *u);
 
 /* Full-log mode only: a record a normal run would not write (the GIL_ACQUIRE
  * or LOCK_RELEASE of a summarised pair), flagged GS_SUMMARISED. */

@@ -6,11 +6,14 @@
 
 #include <stdint.h>
 
-#define GS_FORMAT_VERSION 2u
+#define GS_FORMAT_VERSION 3u
 #define GS_HEADER_SIZE 4096u
 #define GS_CHUNK_SIZE 4096u
-#define GS_SLOT_SIZE 16u
+#define GS_SLOT_SIZE 16u /* a long record's slot, a payload slot */
+#define GS_UNIT_SIZE 8u  /* records are packed in units (version 3) */
 #define GS_CHUNK_HEADER_SLOTS 2u
+#define GS_CHUNK_HEADER_UNITS 4u
+#define GS_UNITS_PER_CHUNK (GS_CHUNK_SIZE / GS_UNIT_SIZE)
 #define GS_CHUNK_MAGIC 0x4B435347u /* "GSCK" */
 
 enum gs_record_type {
@@ -140,6 +143,9 @@ typedef struct {
     uint32_t arg;
     uint64_t ts;
 } gs_slot;
+
+/* Version 3's packing unit: a short record, or half a slot. */
+typedef uint64_t gs_unit;
 
 _Static_assert(sizeof(gs_file_header) == GS_HEADER_SIZE, "header page is 4096 bytes");
 _Static_assert(__builtin_offsetof(gs_file_header, host) == 520, "FORMAT.md: host at 520");

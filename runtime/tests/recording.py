@@ -10,6 +10,7 @@ HEADER = struct.Struct("<8sIIIIIIQQQdIIQQIiQQIII4x64s64s256sII")
 HEADER_V2 = struct.Struct("<64s40sIIQQQQII")  # at 520: host, boot_id, flags, fold window, attach, cap, capped ns/ticks, cpus, window
 CHUNK = struct.Struct("<IIQQII")
 SLOT = struct.Struct("<BBHIQ")
+SHORT = struct.Struct("<BBHI")  # version 3: a short record
 THREAD_START, THREAD_END, THREAD_NAME, GIL_RELEASE, GIL_WAIT, GIL_ACQUIRE, GIL_REGISTER, SITE, STRING, GIL_HANDOFF = range(1, 11)
 GIL_HOLD_SITE = 12
 CPU_SAMPLE, MACHINE_SAMPLE, GIL_QUIET = 13, 14, 15
@@ -59,6 +60,38 @@ class Thread:
     def acquisitions(self):
         """GIL acquisitions: GIL_ACQUIRE records and the re-takes summaries count."""
         return sum(1 for e in self.events if e[1] == GIL_ACQUIRE) + sum(q[3] for q in self.quiet)
+
+
+def short_flags(c):
+    """Version 3: a short record's compact flags byte as the record's flags."""
+    return (c & 0xF) | ((c & 0x30) << 4) | ((c & 0x40) << 9) | ((c & 0x80) << 7)
+
+
+def records_of_chunk(data, off, chunk_size, version):
+    """(type, extra, flags, arg, ts, payload) of a chunk's records in order:
+    16-byte slots up to version 2, 8-byte units from version 3 (FORMAT.md)."""
+    pos, end = off + 32, off + chunk_size
+    base = CHUNK.unpack_from(data, off)[2]
+    while pos < end:
+        first = data[pos]
+        if first == 0:
+            return
+        if version >= 3 and first & 0x80:
+            _b, cflags, arg, delta = SHORT.unpack_from(data, pos)
+            typ, flags, ts = first & 0x3F, short_flags(cflags), base + delta
+            if first & 0x40:
+                payload, extra = struct.pack("<IIII", *struct.unpack_from("<HHHH", data, pos + 8)), 1
+                pos += 16
+            else:
+                payload, extra = b"", 0
+                pos += 8
+        else:
+            typ, extra, flags, arg, ts = SLOT.unpack_from(data, pos)
+            payload = data[pos + 16:pos + 16 + 16 * extra]
+            pos += 16 * (1 + extra)
+        if typ != STRING and not flags & TENTATIVE:
+            base = ts
+        yield typ, extra, flags, arg, ts, payload
 
 
 class Process:
@@ -111,13 +144,7 @@ class Process:
             chunks.append((slot, seq, off))
         chunks.sort()
         for slot, seq, off in chunks:
-            pos, end = off + 32, off + self.chunk_size
-            while pos < end:
-                typ, extra, flags, arg, ts = SLOT.unpack_from(self.data, pos)
-                if typ == 0:
-                    break
-                payload = self.data[pos + 16:pos + 16 + 16 * extra]
-                pos += 16 * (1 + extra)
+            for typ, extra, flags, arg, ts, payload in records_of_chunk(self.data, off, self.chunk_size, self.version):
                 if typ == STRING:
                     self.strings[arg] = payload[:ts].decode(errors="replace")
                 elif typ == SITE:

@@ -165,7 +165,7 @@ export class RecordingWriter {
     v.setUint32(Header.formatVersion, this.o.formatVersion, true);
     v.setUint32(Header.headerSize, HEADER_SIZE, true);
     v.setUint32(Header.chunkSize, CHUNK_SIZE, true);
-    v.setUint32(Header.slotSize, 16, true);
+    v.setUint32(Header.slotSize, (this.o.formatVersion ?? 1) >= 3 ? 8 : 16, true);
     v.setUint32(Header.pid, this.o.pid, true);
     v.setUint32(Header.ppid, this.o.ppid, true);
     v.setBigUint64(Header.startMonoNs, this.o.startMonoNs, true);
@@ -237,6 +237,13 @@ export class ThreadWriter {
   lastNs = -Infinity;
   /** Byte offsets in the chunk of the records written, for `retract`. */
   private readonly offsets: number[] = [];
+  /** Version 3: the ticks a short record's delta counts from (FORMAT.md, "Record forms"). */
+  private base = 0n;
+
+  /** Version 3 packs records in 8-byte units; earlier versions in 16-byte slots. */
+  private get units(): boolean {
+    return (this.w.o.formatVersion ?? 1) >= 3;
+  }
 
   constructor(private readonly w: RecordingWriter, readonly threadSlot: number) {}
 
@@ -256,14 +263,50 @@ export class ThreadWriter {
     v.setBigUint64(8, this.w.ticks(ns), true);
     v.setBigUint64(16, this.w.o.startMonoNs + BigInt(Math.round(ns)), true);
     v.setUint32(24, this.sequence++, true);
+    this.base = this.w.ticks(ns);
   }
 
+  /** Room for a long record (a slot and `extra` payload slots): its byte offset. */
   private reserveSlots(extra: number, ns: number): number {
-    if (this.index < 0 || this.slot + 1 + extra > 254) this.open(ns);
-    const off = 32 + this.slot * 16;
-    this.slot += 1 + extra;
+    return this.reserveBytes(16 * (1 + extra), ns);
+  }
+
+  private reserveBytes(bytes: number, ns: number): number {
+    const step = this.units ? 8 : 16;
+    if (this.index < 0 || 32 + this.slot * step + bytes > CHUNK_SIZE) this.open(ns);
+    const off = 32 + this.slot * step;
+    this.slot += bytes / step;
     this.offsets.push(off);
     return off;
+  }
+
+  /**
+   * Version 3: writes the record in the short form when it fits, as the C
+   * writer does; true when it did. A record that is not tentative (nor a
+   * STRING) becomes the base.
+   */
+  private short(type: number, flags: number, arg: number, ns: number, words: readonly number[] | null): boolean {
+    if (!this.units) return false;
+    const ticks = this.w.ticks(ns);
+    const fitsNow = (): boolean => (flags & 0x3cf0) === 0 && arg <= 0xffff && type < 64 && type !== RecordType.string &&
+      ticks >= this.base && ticks - this.base <= 0xffffffffn && (words === null || words.every((x) => x <= 0xffff));
+    // As the C writer: room for the form it would take, else a new chunk (a new base) and the form again.
+    let fits = this.index >= 0 && fitsNow();
+    if (this.index < 0 || 32 + this.slot * 8 + (fits ? (words ? 16 : 8) : words ? 32 : 16) > CHUNK_SIZE) {
+      this.open(ns);
+      fits = fitsNow();
+    }
+    if (!fits) return false;
+    const off = this.reserveBytes(words ? 16 : 8, ns);
+    const v = this.view;
+    const compact = (flags & 0xf) | ((flags >> 4) & 0x30) | ((flags >> 9) & 0x40) | ((flags >> 7) & 0x80);
+    v.setUint8(off + 1, compact);
+    v.setUint16(off + 2, arg, true);
+    v.setUint32(off + 4, Number(ticks - this.base), true);
+    if (words) words.forEach((x, i) => v.setUint16(off + 8 + 2 * i, x, true));
+    v.setUint8(off, type | 0x80 | (words ? 0x40 : 0)); // published last
+    if ((flags & RecordFlag.tentative) === 0) this.base = ticks;
+    return true;
   }
 
   /**
@@ -275,11 +318,15 @@ export class ThreadWriter {
     const off = this.offsets.pop();
     if (off === undefined) throw new Error('nothing to retract in this chunk');
     this.view.setUint32(off, 0, true);
-    this.slot = (off - 32) / 16;
+    if (this.units) {
+      // version 3: the C writer zeroes the record whole (a retracted record is always tentative: the base stays)
+      this.chunk.fill(0, off, 32 + this.slot * 8);
+      this.slot = (off - 32) / 8;
+    } else this.slot = (off - 32) / 16;
     return this;
   }
 
-  /** The slot the next record goes to in the thread's chunk, and the chunk's index. */
+  /** The slot (version 3: the unit) the next record goes to in the thread's chunk, and the chunk's index. */
   get position(): { chunk: number; slot: number } {
     return { chunk: this.index, slot: this.slot };
   }
@@ -295,12 +342,14 @@ export class ThreadWriter {
     v.setBigUint64(off + 8, tsOrSize, true);
     if (payload) this.chunk.set(payload, off + 16);
     v.setUint8(off, type); // published last
+    if (type !== RecordType.string && (flags & RecordFlag.tentative) === 0) this.base = tsOrSize;
     return this;
   }
 
   /** A record stamped `ns`, with an optional one-slot payload of four u32 words (no allocation). */
   rec(type: number, flags: number, arg: number, ns: number, w0?: number, w1 = 0, w2 = 0, w3 = 0): this {
     if (ns > this.lastNs) this.lastNs = ns;
+    if (this.short(type, flags, arg, ns, w0 === undefined ? null : [w0 >>> 0, w1 >>> 0, w2 >>> 0, w3 >>> 0])) return this;
     const extra = w0 === undefined ? 0 : 1;
     const off = this.reserveSlots(extra, ns);
     const v = this.view;
@@ -323,6 +372,7 @@ export class ThreadWriter {
       v.setUint32(off + 28, w3 >>> 0, true);
     }
     v.setUint8(off, type); // published last
+    if ((flags & RecordFlag.tentative) === 0) this.base = this.w.ticks(ns);
     return this;
   }
 

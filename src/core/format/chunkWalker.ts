@@ -1,7 +1,7 @@
 import type { ClockFit } from './clockFit';
 import type { Definitions } from './definitions';
 import type { RecordSink } from './recordSink';
-import { CHUNK_HEADER_SIZE, CHUNK_MAGIC, CHUNK_SIZE, RecordType, SLOTS_PER_CHUNK } from './layout';
+import { CHUNK_HEADER_SIZE, CHUNK_MAGIC, CHUNK_SIZE, RecordType, SHORT_FORM, SHORT_PAYLOAD, SLOTS_PER_CHUNK, UNITS_PER_CHUNK } from './layout';
 import { HINT_CORRUPT, RecordingError } from './recordingError';
 
 const WORDS_PER_CHUNK = CHUNK_SIZE / 4;
@@ -32,6 +32,8 @@ export interface WalkerSetup {
   readonly clock: ClockFit;
   readonly sink: RecordSink;
   readonly filter: SummarisedFilter;
+  /** Format version 3 and later: records packed in 8-byte units (FORMAT.md, "Record forms"). */
+  readonly units: boolean;
 }
 
 /** Result of walking one chunk: where the records stopped. */
@@ -71,14 +73,17 @@ export class ChunkWalker {
   /** Thread slot and sequence of the chunk last walked. */
   threadSlot = 0;
   sequence = 0;
-  /** Of the chunk last walked, the slot of the last record taken (-1: none). */
+  /** Of the chunk last walked, the position (slot, or unit from version 3) of the last record taken (-1: none). */
   lastTakenSlot = -1;
+  /** Positions in a chunk: 254 slots, or 508 units from version 3. A walk that returns this took the chunk whole. */
+  readonly positions: number;
 
   constructor(private readonly s: WalkerSetup) {
     this.baseLo = Number(s.startTicks & 0xffffffffn);
     this.baseHi = Number(s.startTicks >> 32n);
     this.monoLo = Number(s.startMonoNs & 0xffffffffn);
     this.monoHi = Number(s.startMonoNs >> 32n);
+    this.positions = s.units ? UNITS_PER_CHUNK : SLOTS_PER_CHUNK;
   }
 
   private corrupt(fileOffset: number, what: string): RecordingError {
@@ -93,6 +98,7 @@ export class ChunkWalker {
    * but empty.
    */
   walk(words: Uint32Array, bytes: Uint8Array, w0: number, fileOffset: number, fromSlot: number, readHeader: boolean, limits: WalkLimits = TAKE_ALL): number {
+    if (this.s.units) return this.walkUnits(words, bytes, w0, fileOffset, fromSlot, readHeader, limits);
     const magic = words[w0]!;
     if (magic === 0) return NOT_WRITTEN;
     if (magic !== CHUNK_MAGIC) throw this.corrupt(fileOffset, `bad chunk magic 0x${magic.toString(16)}`);
@@ -165,6 +171,175 @@ export class ChunkWalker {
     }
     this.lastTakenSlot = taken < 0 ? -1 : (taken - w0 - HEADER_WORDS) / 4;
     return (w - w0 - HEADER_WORDS) / 4;
+  }
+
+  /** Checks a chunk's magic, reads its header; false when it is reserved but not written. */
+  private chunkHeader(words: Uint32Array, w0: number, fileOffset: number, readHeader: boolean): boolean {
+    const magic = words[w0]!;
+    if (magic === 0) return false;
+    if (magic !== CHUNK_MAGIC) throw this.corrupt(fileOffset, `bad chunk magic 0x${magic.toString(16)}`);
+    this.threadSlot = words[w0 + 1]!;
+    this.sequence = words[w0 + 6]!;
+    if (readHeader) {
+      const ticks = (words[w0 + 3]! - this.baseHi) * TWO32 + (words[w0 + 2]! - this.baseLo);
+      const ns = (words[w0 + 5]! - this.monoHi) * TWO32 + (words[w0 + 4]! - this.monoLo);
+      this.s.clock.add(ticks, ns);
+    }
+    return true;
+  }
+
+  /**
+   * Version 3: the records of a chunk packed in 8-byte units (FORMAT.md,
+   * "Record forms"). A short record's time counts from the base: the chunk's
+   * time, then each record's before it that is not tentative (nor a STRING,
+   * whose time is its length). So the walk always starts at the chunk's first
+   * record, and passes on those from unit `fromUnit`.
+   */
+  private walkUnits(words: Uint32Array, bytes: Uint8Array, w0: number, fileOffset: number, fromUnit: number, readHeader: boolean, limits: WalkLimits): number {
+    if (!this.chunkHeader(words, w0, fileOffset, readHeader)) return NOT_WRITTEN;
+    const sink = this.s.sink;
+    sink.beginChunk(this.threadSlot);
+    const body = w0 + HEADER_WORDS;
+    const first = body + fromUnit * 2;
+    const chunkEnd = w0 + WORDS_PER_CHUNK;
+    const end = limits.holdTentativeFrom === Infinity ? chunkEnd : this.takeUnitsUpTo(words, w0, chunkEnd, limits.holdTentativeFrom);
+    const tolerant = limits.tolerant;
+    const filter = this.s.filter;
+    const minTs = this.s.minTs;
+    const maxTs = this.s.maxTs;
+    let base = (words[w0 + 3]! - this.baseHi) * TWO32 + (words[w0 + 2]! - this.baseLo);
+    let w = body;
+    let taken = -1;
+    while (w < end) {
+      const h = words[w]!;
+      const b0 = h & 0xff;
+      if (b0 === 0) break;
+      let next: number;
+      let type: number;
+      let flags: number;
+      let ts: number;
+      if ((b0 & SHORT_FORM) !== 0) {
+        next = w + ((b0 & SHORT_PAYLOAD) !== 0 ? 4 : 2);
+        type = b0 & 0x3f;
+        const c = (h >>> 8) & 0xff;
+        flags = (c & 0xf) | ((c & 0x30) << 4) | ((c & 0x40) << 9) | ((c & 0x80) << 7);
+        ts = base + words[w + 1]!;
+      } else {
+        next = w + 4 + ((h >>> 8) & 0xff) * 4;
+        type = b0;
+        flags = h >>> 16;
+        ts = type === RecordType.string ? base : (words[w + 3]! - this.baseHi) * TWO32 + (words[w + 2]! - this.baseLo);
+      }
+      if (next > chunkEnd) {
+        if (tolerant) break;
+        throw this.corrupt(fileOffset + (w - w0) * 4, 'record runs past its chunk');
+      }
+      if (ts < minTs || ts > maxTs) {
+        if (tolerant) break;
+        throw this.corrupt(fileOffset + (w - w0) * 4, 'timestamp out of range');
+      }
+      if ((flags & 0x8000) === 0) base = ts;
+      if (w < first || ((flags & 0x4000) !== 0 && filter !== 'none' && skipped(filter, type))) {
+        w = next;
+        continue;
+      }
+      if ((b0 & SHORT_FORM) !== 0) {
+        if ((b0 & SHORT_PAYLOAD) !== 0) {
+          const q = words[w + 2]!;
+          const r = words[w + 3]!;
+          if (!this.take(type, flags, h >>> 16, ts, q & 0xffff, q >>> 16, r & 0xffff, r >>> 16, true, fileOffset + (w - w0) * 4, tolerant)) break;
+        } else if (!this.take(type, flags, h >>> 16, ts, 0, 0, 0, 0, false, fileOffset + (w - w0) * 4, tolerant)) break;
+      } else {
+        const extra = (h >>> 8) & 0xff;
+        if (type === RecordType.string) {
+          if (!this.readString(bytes, words, w, extra, fileOffset + (w - w0) * 4, tolerant)) break;
+        } else if (extra > 1 && sink.wideRecord !== undefined && type !== RecordType.site && type !== RecordType.clock) {
+          sink.wideRecord(type, flags, words[w + 1]!, ts, words, w + 4, extra);
+        } else if (extra === 0) {
+          if (!this.take(type, flags, words[w + 1]!, ts, 0, 0, 0, 0, false, fileOffset + (w - w0) * 4, tolerant)) break;
+        } else if (!this.take(type, flags, words[w + 1]!, ts, words[w + 4]!, words[w + 5]!, words[w + 6]!, words[w + 7]!, true, fileOffset + (w - w0) * 4, tolerant)) break;
+      }
+      taken = w;
+      w = next;
+    }
+    this.lastTakenSlot = taken < 0 ? -1 : (taken - body) / 2;
+    return (w - body) / 2;
+  }
+
+  /** One record of a single payload slot (or none): a definition, or the sink's. False (tolerant) when it cannot be right. */
+  private take(type: number, flags: number, arg: number, ts: number, p0: number, p1: number, p2: number, p3: number, payload: boolean, fileOffset: number, tolerant: boolean): boolean {
+    if (type === RecordType.site) {
+      if (!payload) {
+        if (tolerant) return false;
+        throw this.corrupt(fileOffset, 'SITE record without payload');
+      }
+      this.s.defs.addSite(arg, p0, p1, p2, p3);
+    } else if (type === RecordType.clock) {
+      if (!payload) {
+        if (tolerant) return false;
+        throw this.corrupt(fileOffset, 'CLOCK record without payload');
+      }
+      this.s.clock.add(ts, (p1 - this.monoHi) * TWO32 + (p0 - this.monoLo));
+    } else {
+      this.s.sink.record(type, flags, arg, ts, p0, p1, p2, p3);
+    }
+    return true;
+  }
+
+  /** takeUpTo for version 3's units: the times of short records count from the base, so the chunk is read from its first record. */
+  private takeUnitsUpTo(words: Uint32Array, w0: number, end: number, holdFrom: number): number {
+    let base = (words[w0 + 3]! - this.baseHi) * TWO32 + (words[w0 + 2]! - this.baseLo);
+    let runStart = -1;
+    let newest = -Infinity;
+    let w = w0 + HEADER_WORDS;
+    while (w < end) {
+      const h = words[w]!;
+      const b0 = h & 0xff;
+      if (b0 === 0) break;
+      const short = (b0 & SHORT_FORM) !== 0;
+      const next = short ? w + ((b0 & SHORT_PAYLOAD) !== 0 ? 4 : 2) : w + 4 + ((h >>> 8) & 0xff) * 4;
+      if (next > end) break;
+      const tentative = short ? (h & 0x4000) !== 0 : h >= TENTATIVE_BIT;
+      const ts = short ? base + words[w + 1]! : b0 === RecordType.string ? base : (words[w + 3]! - this.baseHi) * TWO32 + (words[w + 2]! - this.baseLo);
+      if (ts < this.s.minTs || ts > this.s.maxTs) break;
+      if (tentative) {
+        if (runStart < 0) runStart = w;
+        if (ts > newest) newest = ts;
+      } else {
+        base = ts;
+        if (runStart >= 0) {
+          runStart = -1;
+          newest = -Infinity;
+        }
+      }
+      w = next;
+    }
+    return runStart >= 0 && newest >= holdFrom ? runStart : end;
+  }
+
+  /**
+   * The words that tell the record at position `pos` of the chunk at `w0`
+   * apart, when it is tentative (its writer may still retract it); else null.
+   */
+  tentativeSignature(words: Uint32Array, w0: number, pos: number): number[] | null {
+    if (pos < 0) return null;
+    if (!this.s.units) {
+      const at = w0 + HEADER_WORDS + pos * 4;
+      return words[at]! >= TENTATIVE_BIT ? [words[at]!, words[at + 2]!, words[at + 3]!] : null;
+    }
+    const at = w0 + HEADER_WORDS + pos * 2;
+    const h = words[at]!;
+    if ((h & SHORT_FORM) !== 0) {
+      if ((h & 0x4000) === 0) return null;
+      return (h & SHORT_PAYLOAD) !== 0 ? [h, words[at + 1]!, words[at + 2]!, words[at + 3]!] : [h, words[at + 1]!];
+    }
+    return h >= TENTATIVE_BIT ? [h, words[at + 1]!, words[at + 2]!, words[at + 3]!] : null;
+  }
+
+  /** Whether the record at `pos` still has the words `signature` (tentativeSignature). */
+  sameRecord(words: Uint32Array, w0: number, pos: number, signature: readonly number[]): boolean {
+    const current = this.tentativeSignature(words, w0, pos);
+    return current !== null && current.length === signature.length && current.every((x, i) => x === signature[i]);
   }
 
   /**

@@ -6,7 +6,7 @@ import { ClockFit } from './clockFit';
 import { Definitions } from './definitions';
 import { parseHeader, readLiveFields } from './header';
 import type { FileHeader } from './header';
-import { CHUNK_HEADER_SIZE, CHUNK_SIZE, ClockKind, EndKind, HEADER_SIZE, LIVE_HEADER_BYTES, RecordFlag, RecordingFlag, SLOTS_PER_CHUNK } from './layout';
+import { CHUNK_SIZE, ClockKind, EndKind, FIRST_UNITS_VERSION, HEADER_SIZE, LIVE_HEADER_BYTES, RecordingFlag } from './layout';
 import { HINT_STILL_WRITTEN, RecordingError } from './recordingError';
 import type { RecordSink } from './recordSink';
 import { holdTentativeFrom, mayRetract } from './tentativeHold';
@@ -33,9 +33,6 @@ export interface ReaderOptions {
    */
   readonly summaries?: 'use' | 'ignore';
 }
-
-/** A record's first word is at least this when its flags have bit 15 (tentative). */
-const TENTATIVE_FIRST_WORD = RecordFlag.tentative * 0x10000;
 
 const TOLERANT: WalkLimits = { holdTentativeFrom: Infinity, tolerant: true };
 
@@ -116,6 +113,7 @@ export class GsrReader {
       clock: this.clock,
       sink: makeSink(h),
       filter: summarisedFilter(h, options),
+      units: h.formatVersion >= FIRST_UNITS_VERSION,
     });
   }
 
@@ -183,7 +181,7 @@ export class GsrReader {
     const limits = last ? this.lastChunkLimits : this.tolerant ? TOLERANT : TAKE_ALL;
     const start = this.resumeAt(index, words, w0, from);
     const stop = this.walker.walk(words, bytes, w0, fileOffset, start, from === NOT_WRITTEN, limits);
-    if (stop < SLOTS_PER_CHUNK && last) {
+    if (stop < this.walker.positions && last) {
       this.open.set(index, stop);
       this.noteTakenTentative(index, words, w0);
     } else {
@@ -210,35 +208,34 @@ export class GsrReader {
 
   /**
    * Tentative records taken as the last of an open chunk, by chunk: their
-   * slot and first, third and fourth words (header and time), to tell on
-   * the next visit whether the writer retracted one after all.
+   * position and the words that tell them apart (ChunkWalker.tentativeSignature),
+   * to tell on the next visit whether the writer retracted one after all.
    */
-  private readonly takenTentative = new Map<number, [number, number, number, number]>();
+  private readonly takenTentative = new Map<number, { pos: number; signature: number[] }>();
   /** Tentative records taken that their writer retracted afterwards (RETRACT_MARGIN_NS was not enough). */
   retractedAfterTaken = 0;
 
   private noteTakenTentative(index: number, words: Uint32Array, w0: number): void {
-    const slot = this.walker.lastTakenSlot;
-    const at = w0 + CHUNK_HEADER_SIZE / 4 + slot * 4;
-    if (slot >= 0 && words[at]! >= TENTATIVE_FIRST_WORD) this.takenTentative.set(index, [slot, words[at]!, words[at + 2]!, words[at + 3]!]);
+    const pos = this.walker.lastTakenSlot;
+    const signature = this.walker.tentativeSignature(words, w0, pos);
+    if (signature) this.takenTentative.set(index, { pos, signature });
     else this.takenTentative.delete(index);
   }
 
   /**
    * Where to go on in a chunk read before: where it stopped, or, when the
-   * tentative record taken last there was retracted after all (its slot
-   * holds something else now), at that slot: what the writer put in its
-   * place is read, not lost behind it.
+   * tentative record taken last there was retracted after all (its place
+   * holds something else now), at that place: what the writer put there is
+   * read, not lost behind it.
    */
   private resumeAt(index: number, words: Uint32Array, w0: number, from: number): number {
     if (from === NOT_WRITTEN) return 0;
     const t = this.takenTentative.get(index);
     if (!t) return from;
     this.takenTentative.delete(index);
-    const at = w0 + CHUNK_HEADER_SIZE / 4 + t[0] * 4;
-    if (words[at] === t[1] && words[at + 2] === t[2] && words[at + 3] === t[3]) return from;
+    if (this.walker.sameRecord(words, w0, t.pos, t.signature)) return from;
     this.retractedAfterTaken++;
-    return t[0];
+    return t.pos;
   }
 
   private scratchChunk: { chunk: Buffer; words: Uint32Array } | undefined;

@@ -9,6 +9,8 @@ import {
   LIVE_HEADER_BYTES,
   RecordingFlag,
   SLOT_SIZE,
+  UNIT_SIZE,
+  FIRST_UNITS_VERSION,
 } from './layout';
 import { HINT_CORRUPT, HINT_STILL_WRITTEN, RecordingError } from './recordingError';
 
@@ -152,7 +154,7 @@ export function parseHeader(bytes: Uint8Array, file: string): FileHeader {
   const sizes: [number, number, string][] = [
     [Header.headerSize, HEADER_SIZE, 'header_size'],
     [Header.chunkSize, CHUNK_SIZE, 'chunk_size'],
-    [Header.slotSize, SLOT_SIZE, 'slot_size'],
+    [Header.slotSize, view.getUint32(Header.formatVersion, true) >= FIRST_UNITS_VERSION ? UNIT_SIZE : SLOT_SIZE, 'slot_size'],
   ];
   for (const [offset, expected, name] of sizes) {
     const value = view.getUint32(offset, true);

@@ -1,6 +1,6 @@
 /**
- * The gilscope recording layout, version 2 (version 1 read too: see
- * `HeaderV1`).
+ * The gilscope recording layout, version 3: records packed in 8-byte units
+ * (versions 2 and 1, in 16-byte slots, read too: see `HeaderV1`).
  *
  * Mirrors runtime/FORMAT.md (the document both sides name) and the C writer's
  * runtime/csrc/records.h. Change the three together. Offsets are in bytes;
@@ -8,7 +8,7 @@
  */
 
 export const FORMAT_MAGIC = 'GILSCOPE';
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 /** Headers of this version and later have the version 2 fields (host, boot id, recording flags…) and argv at 1032. */
 export const FIRST_V2_VERSION = 2;
 export const HEADER_SIZE = 4096;
@@ -18,6 +18,13 @@ export const SLOT_SIZE = 16;
 export const CHUNK_HEADER_SIZE = 32;
 export const CHUNK_MAGIC = 0x4b435347; // "GSCK"
 export const SLOTS_PER_CHUNK = (CHUNK_SIZE - CHUNK_HEADER_SIZE) / SLOT_SIZE; // 254
+/** From this version a chunk's records are packed in 8-byte units: short records of one or two units, long ones as a slot and its payload slots. */
+export const FIRST_UNITS_VERSION = 3;
+export const UNIT_SIZE = 8;
+export const UNITS_PER_CHUNK = (CHUNK_SIZE - CHUNK_HEADER_SIZE) / UNIT_SIZE; // 508
+/** The first byte of a short record (version 3): its type is the low six bits; 0x40: a unit of four u16 payload words follows. */
+export const SHORT_FORM = 0x80;
+export const SHORT_PAYLOAD = 0x40;
 
 /** Byte offsets of the header page's fields. */
 export const Header = {

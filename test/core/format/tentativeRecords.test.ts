@@ -41,9 +41,23 @@ class Collect implements RecordSink {
   }
 }
 
+/** The format version the test running writes: each test runs for version 2 (16-byte slots) and 3 (8-byte units). */
+let version = 2;
+/** Places in a chunk, and bytes a place, in `version`. */
+const places = (): { perChunk: number; size: number } => (version >= 3 ? { perChunk: 508, size: 8 } : { perChunk: 254, size: 16 });
+
+function bothVersions(name: string, body: () => void): void {
+  for (const v of [2, 3]) {
+    test(`${name} (format version ${v})`, () => {
+      version = v;
+      body();
+    });
+  }
+}
+
 /** A summarised recording of this boot (its clock compares with ours). */
 function writer(o: WriterOptions = {}): RecordingWriter {
-  return new RecordingWriter({ formatVersion: 2, recordingFlags: RecordingFlag.summarised, foldWindowNs: FOLD, bootId: thisBootId(), ...o });
+  return new RecordingWriter({ formatVersion: version, recordingFlags: RecordingFlag.summarised, foldWindowNs: FOLD, bootId: thisBootId(), ...o });
 }
 
 /** Follows the writer's file: `write` puts its current state on disk, `poll(at)` reads it at `at` ns after the start. */
@@ -62,7 +76,7 @@ function follow(w: RecordingWriter): { sink: Collect; write: (bytes?: Uint8Array
 
 const T = RecordType;
 
-test('a trailing tentative run is held back until a record that is not tentative follows it', () => {
+bothVersions('a trailing tentative run is held back until a record that is not tentative follows it', () => {
   const w = writer();
   const t = w.thread(1).start(0, 11, true).gilAcquire(ms(1), 0, true);
   t.lockAcquire(ms(2), 5, 0, RecordFlag.tentative).tentativeRelease(ms(2.1));
@@ -78,7 +92,7 @@ test('a trailing tentative run is held back until a record that is not tentative
   f.close();
 });
 
-test('retracted records are never taken, and the summaries written in their place are', () => {
+bothVersions('retracted records are never taken, and the summaries written in their place are', () => {
   const w = writer();
   const t = w.thread(1).start(0, 11, true).gilAcquire(ms(1), 3, true);
   t.lockAcquire(ms(2), 5, 3, RecordFlag.tentative).tentativeRelease(ms(2.1));
@@ -98,7 +112,7 @@ test('retracted records are never taken, and the summaries written in their plac
   f.close();
 });
 
-test('a retracted slot written again with a shorter record: the old payload behind it is not taken for a record, nor corrupt', () => {
+bothVersions('a retracted slot written again with a shorter record: the old payload behind it is not taken for a record, nor corrupt', () => {
   const w = writer();
   const t = w.thread(1).start(0, 11, true).gilAcquire(ms(1), 3, true);
   t.lockAcquire(ms(2), 5, 7, RecordFlag.tentative); // payload's first word: site 7, read as a type byte 7 if taken for a record
@@ -117,7 +131,7 @@ test('a retracted slot written again with a shorter record: the old payload behi
   f.close();
 });
 
-test('a half-written record (its type byte not yet published) over a retracted slot is read once published', () => {
+bothVersions('a half-written record (its type byte not yet published) over a retracted slot is read once published', () => {
   const w = writer();
   const t = w.thread(1).start(0, 11, true).gilAcquire(ms(1), 3, true).tentativeRelease(ms(2));
   const f = follow(w);
@@ -125,7 +139,7 @@ test('a half-written record (its type byte not yet published) over a retracted s
   t.retract().gilWait(ms(2.5));
   const at = t.position.slot - 1; // the slot just written
   const bytes = w.bytes();
-  bytes[HEADER_SIZE + 32 + at * 16] = 0; // everything written but the type byte
+  bytes[HEADER_SIZE + 32 + at * places().size] = 0; // everything written but the type byte
   f.write(bytes);
   assert.doesNotThrow(() => f.poll(ms(2.6)));
   assert.deepEqual(f.sink.types(), [T.threadStart, T.gilAcquire]);
@@ -135,7 +149,7 @@ test('a half-written record (its type byte not yet published) over a retracted s
   f.close();
 });
 
-test('a tentative run older than the fold window (and a margin for a preempted writer) by the process clock now is taken (TSC ticks converted by the clock fit)', () => {
+bothVersions('a tentative run older than the fold window (and a margin for a preempted writer) by the process clock now is taken (TSC ticks converted by the clock fit)', () => {
   for (const [label, o] of [['monotonic', {}], ['TSC', { clockKind: 1, ticksPerNs: 2.5, startTicks: 2n ** 40n }]] as const) {
     const w = writer(o);
     w.thread(1).start(0, 11, true).gilAcquire(ms(1), 0, true).tentativeRelease(ms(2));
@@ -150,7 +164,7 @@ test('a tentative run older than the fold window (and a margin for a preempted w
   }
 });
 
-test('a tentative record taken but retracted after all (a writer preempted past the margin): what it wrote in its slot is read, not lost behind it', () => {
+bothVersions('a tentative record taken but retracted after all (a writer preempted past the margin): what it wrote in its slot is read, not lost behind it', () => {
   const w = writer();
   const t = w.thread(1).start(0, 11, true).gilAcquire(ms(1), 3, true).tentativeRelease(ms(2));
   const f = follow(w);
@@ -165,14 +179,14 @@ test('a tentative record taken but retracted after all (a writer preempted past 
   f.close();
 });
 
-test('only the thread\'s last chunk holds back: a newer chunk makes the older one final, its rest taken first', () => {
+bothVersions('only the thread\'s last chunk holds back: a newer chunk makes the older one final, its rest taken first', () => {
   const w = writer();
   const t = w.thread(1).start(0, 11, true).gilAcquire(ms(1), 0, true);
   let now = ms(1);
   // Fill the first chunk so that its last slot is a tentative release.
-  while (t.position.slot < 253) t.rec(T.gilHoldSite, 0, 0, (now += 1000));
+  while (t.position.slot < places().perChunk - 1) t.rec(T.gilHoldSite, 0, 0, (now += 1000));
   t.tentativeRelease((now += 1000));
-  assert.equal(t.position.slot, 254, 'the first chunk is full');
+  assert.equal(t.position.slot, places().perChunk, 'the first chunk is full');
   const f = follow(w);
   f.poll(now);
   const taken = f.sink.types().length;
@@ -187,7 +201,7 @@ test('only the thread\'s last chunk holds back: a newer chunk makes the older on
   f.close();
 });
 
-test('the process ended, stopped at the size cap, or is of another boot: everything is taken at once', () => {
+bothVersions('the process ended, stopped at the size cap, or is of another boot: everything is taken at once', () => {
   const cases: [string, (w: RecordingWriter) => void, WriterOptions][] = [
     ['ended', (w) => w.end(1, 0, ms(3)), {}],
     ['capped', (w) => w.cap(ms(2.5)), {}],
@@ -206,7 +220,7 @@ test('the process ended, stopped at the size cap, or is of another boot: everyth
   }
 });
 
-test('a finished file of a retracting writer: the old payload left behind its thread\'s last record ends the chunk, nothing else is lost', () => {
+bothVersions('a finished file of a retracting writer: the old payload left behind its thread\'s last record ends the chunk, nothing else is lost', () => {
   const w = writer();
   const t = w.thread(1).start(0, 11, true).gilAcquire(ms(1), 3, true);
   t.lockAcquire(ms(2), 5, 7, RecordFlag.tentative);
@@ -221,12 +235,13 @@ test('a finished file of a retracting writer: the old payload left behind its th
   r.close();
 });
 
-test('a finished file whose writer does not retract: a record that cannot be right is corrupt, as in version 1', () => {
+bothVersions('a finished file whose writer does not retract: a record that cannot be right is corrupt, as in version 1', () => {
   const w = writer({ recordingFlags: 0 });
   w.thread(1).start(0, 11, true).gilAcquire(ms(1), 0, true);
   w.end(1, 0, ms(2));
   const bytes = w.bytes();
-  bytes[HEADER_SIZE + 32 + 1] = 255; // the first record's extra runs past its chunk
+  bytes[HEADER_SIZE + 32] &= 0x7f; // the first record in the long form (version 3; a no-op before)…
+  bytes[HEADER_SIZE + 32 + 1] = 255; // …whose extra runs past its chunk
   const path = join(tempDir(), w.fileName);
   writeFileSync(path, bytes);
   const r = new GsrReader(path, () => new Collect());
