@@ -1,7 +1,8 @@
-// Decoder + analysis benchmark: `node bench/decode.mjs [--minutes M] [--threads N] [--repeats R] [--keep]`.
+// Decoder + analysis benchmark: `node bench/decode.mjs [--minutes M] [--threads N] [--repeats R] [--format V] [--keep]`.
 // Builds bench/decodeBench.ts with esbuild (apart from the product build), writes a
 // synthetic recording with the test writer (default: 10 minutes, 64 threads, tens of
-// millions of records), then measures decode+aggregate, the report and heatmap queries
+// millions of records, in the format the runtime writes, version 3; --format 2 for the
+// 16-byte slots of version 2), then measures decode+aggregate, the report and heatmap queries
 // in a fresh process per repeat (so peak RSS is that of the analysis alone) and prints
 // min / median / max; decode+aggregate also per CPU second, which a busy machine
 // disturbs less than wall time.
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '10' },
     threads: { type: 'string', default: '64' },
     repeats: { type: 'string', default: '3' },
+    format: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -39,9 +41,9 @@ function run(args) {
 try {
   const g0 = performance.now();
   const data = join(dir, 'data');
-  const gen = run(['generate', data, values.minutes, values.threads]);
+  const gen = run(['generate', data, values.minutes, values.threads, values.format]);
   const size = statSync(join(data, gen.file)).size;
-  console.log(`generated ${gen.records.toLocaleString('en')} records, ${(size / 2 ** 20).toFixed(0)} MiB, ${values.threads} threads, ${values.minutes} min in ${((performance.now() - g0) / 1e3).toFixed(1)} s`);
+  console.log(`generated ${gen.records.toLocaleString('en')} records, ${(size / 2 ** 20).toFixed(0)} MiB (format version ${values.format}), ${values.threads} threads, ${values.minutes} min in ${((performance.now() - g0) / 1e3).toFixed(1)} s`);
   const runs = Array.from({ length: Number(values.repeats) }, () => run(['measure', data]));
   const stat = (xs) => {
     const s = [...xs].sort((a, b) => a - b);

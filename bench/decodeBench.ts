@@ -1,6 +1,6 @@
 /**
  * Benchmark of the decoder and analysis (built and driven by bench/decode.mjs).
- *   node out/bench/decodeBench.js generate DIR [minutes] [threads]
+ *   node out/bench/decodeBench.js generate DIR [minutes] [threads] [format version]
  *   node out/bench/decodeBench.js measure DIR
  * `measure` prints one JSON line: records, decode+aggregate seconds, report
  * seconds, heatmap query times and the process's peak RSS (VmHWM).
@@ -11,11 +11,11 @@ import { RecordingSession } from '../src/core/analysis/recordingSession';
 import { buildReport } from '../src/core/report/buildReport';
 import { FileOutput, RecordingWriter } from '../test/support/recordingWriter';
 
-function generate(dir: string, minutes: number, threads: number): void {
+function generate(dir: string, minutes: number, threads: number, formatVersion: number): void {
   mkdirSync(dir, { recursive: true });
   const probe = new RecordingWriter({ clockKind: 1, ticksPerNs: 2.9, startTicks: 2n ** 55n });
   const output = new FileOutput(join(dir, probe.fileName));
-  const w = new RecordingWriter({ clockKind: 1, ticksPerNs: 2.9, startTicks: 2n ** 55n, output });
+  const w = new RecordingWriter({ clockKind: 1, ticksPerNs: 2.9, startTicks: 2n ** 55n, output, formatVersion });
   const ts = Array.from({ length: threads }, (_, i) => w.thread(i + 1));
   const main = ts[0]!;
   main.string(1, 'bench.py').string(2, 'work').string(3, 'the_lock');
@@ -104,8 +104,8 @@ function measure(dir: string): void {
   );
 }
 
-const [mode, dir, a1, a2] = process.argv.slice(2);
-if (mode === 'generate' && dir) generate(dir, Number(a1 ?? 10), Number(a2 ?? 64));
+const [mode, dir, a1, a2, a3] = process.argv.slice(2);
+if (mode === 'generate' && dir) generate(dir, Number(a1 ?? 10), Number(a2 ?? 64), Number(a3 ?? 3));
 else if (mode === 'measure' && dir) measure(dir);
 else {
   process.stderr.write('usage: decodeBench.js generate DIR [minutes] [threads] | measure DIR\n');

@@ -28,6 +28,10 @@ struct gs_quiet {
         gs_unit *slot;
         uint32_t lock, site;
         uint64_t ticks;
+        /* it was written with its site, which became the thread's acquire
+         * site: retracted, the site before it is the thread's again */
+        uint8_t named;
+        uint32_t before_lock, before_site;
     } locks[MAX_TENTATIVE_LOCKS];
     int nlocks;
     /* the open GIL summary */
@@ -181,11 +185,25 @@ int gs_quiet_gil_retake(gs_thread *t, uint8_t gil, uint64_t ticks, uint32_t take
 void gs_quiet_lock_acquired(gs_thread *t, uint32_t lock, uint64_t ticks, uint32_t site) {
     struct gs_quiet *q = gs_summarising ? state_of(t) : NULL;
     if (!q || q->nlocks == MAX_TENTATIVE_LOCKS) {
-        gs_put4(t, GS_LOCK_ACQUIRE, 0, lock, ticks, site, 0, 0, 0);
+        if (gs_put4(t, GS_LOCK_ACQUIRE, 0, lock, ticks, site, 0, 0, 0)) {
+            t->acquire_lock = lock;
+            t->acquire_site = site;
+        }
         return;
     }
-    gs_unit *s = gs_put4_tentative(t, GS_LOCK_ACQUIRE, 0, lock, ticks, site, 0, 0, 0);
+    /* a lock taken at the same line as last time needs no payload: half the
+     * bytes of an acquire that stays (it was followed by a lasting record) */
+    int named = !(t->acquire_lock == lock && t->acquire_site == site);
+    gs_unit *s = named ? gs_put4_tentative(t, GS_LOCK_ACQUIRE, 0, lock, ticks, site, 0, 0, 0)
+                       : gs_put_tentative(t, GS_LOCK_ACQUIRE, GS_LOCK_SAME_SITE, lock, ticks);
     if (!s) return;
+    q->locks[q->nlocks].named = (uint8_t)named;
+    q->locks[q->nlocks].before_lock = t->acquire_lock;
+    q->locks[q->nlocks].before_site = t->acquire_site;
+    if (named) {
+        t->acquire_lock = lock;
+        t->acquire_site = site;
+    }
     q->locks[q->nlocks].slot = s;
     q->locks[q->nlocks].lock = lock;
     q->locks[q->nlocks].site = site;
@@ -220,6 +238,10 @@ int gs_quiet_lock_released(gs_thread *t, uint32_t lock, uint64_t ticks, uint32_t
     if (ticks < acquired || held >= gs_fold_window_ticks || !gs_is_last(t, slot)) return 0;
     uint32_t acq_site = q->locks[top].site;
     gs_retract(t, slot);
+    if (q->locks[top].named) {
+        t->acquire_lock = q->locks[top].before_lock;
+        t->acquire_site = q->locks[top].before_site;
+    }
     if (q->lock_open && (q->lock_id != lock || q->acq_site != acq_site || q->rel_site != site ||
                          ticks - q->lock_first > gs_summary_window_ticks)) {
         write_lock_summary(t, q, ticks);

@@ -47,6 +47,10 @@ typedef struct gs_thread {
     /* the lock and site of the thread's last LOCK_RELEASE written with a site (locks.c) */
     uint32_t release_lock;
     uint32_t release_site;
+    /* the lock and site of the thread's last uncontended LOCK_ACQUIRE written
+     * with a site and not retracted (quiet.c): one at the same site has none */
+    uint32_t acquire_lock;
+    uint32_t acquire_site;
     /* a wait in the parking lot being recorded (parks.c) */
     uint8_t park_kind;          /* 0: none; what it is (parks.c) */
     uint32_t park_lock;         /* the lock or object id it waits on */

@@ -50,6 +50,9 @@ enum gs_record_type {
 enum gs_at_attach_state { GS_AT_ATTACH_UNKNOWN = 0, GS_AT_ATTACH_HOLDING = 1, GS_AT_ATTACH_WAITING = 2, GS_AT_ATTACH_RELEASED = 3 };
 
 #define GS_ACQUIRE_NO_WAIT 0x100u
+/* LOCK_ACQUIRE, uncontended, without payload: at the site of the thread's last
+ * uncontended LOCK_ACQUIRE with one, which was of this lock (FORMAT.md) */
+#define GS_LOCK_SAME_SITE 0x4u
 #define GS_THREAD_IS_MAIN 0x1u
 #define GS_THREAD_IS_OURS 0x2u
 

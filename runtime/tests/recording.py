@@ -21,7 +21,7 @@ END_DETACHED = 4  # end_kind: recording stopped while the process went on
 TENTATIVE, SUMMARISED = 0x8000, 0x4000
 OURS = 0x2  # THREAD_START: gilscope's own thread
 NO_WAIT = 0x100
-CONTENDED, GAVE_UP = 0x1, 0x2
+CONTENDED, GAVE_UP, SAME_SITE = 0x1, 0x2, 0x4
 HELD, WAITING, RELEASED, UNKNOWN = "held", "waiting", "released", "unknown"
 TO_UNKNOWN = 0x200  # GIL_RELEASE, sampled: the state that follows cannot be known from outside
 
@@ -247,6 +247,7 @@ class Process:
             state, since, site = RELEASED, None, 0
             waiting_lock = None
             release_sites = {}  # lock id -> site of the thread's last LOCK_RELEASE with a payload
+            acquired_at = (None, 0)  # the lock and site of the thread's last uncontended LOCK_ACQUIRE with a payload
             attach = getattr(t, "at_attach", None)
             for ts, typ, flags, arg, payload in t.events:
                 now = self.to_ns(ts)
@@ -261,8 +262,13 @@ class Process:
                 elif typ in (LOCK_ACQUIRE, LOCK_WAIT_END):
                     if typ == LOCK_ACQUIRE:
                         # a contended one without a payload was obtained at its wait's site
+                        # (an uncontended one flagged SAME_SITE at the site of the thread's last with one)
                         if payload:
                             asite = struct.unpack_from("<I", payload)[0]
+                            if not flags & CONTENDED:
+                                acquired_at = (arg, asite)
+                        elif flags & SAME_SITE:
+                            asite = acquired_at[1] if acquired_at[0] == arg else 0
                         else:
                             asite = waiting_lock[3] if waiting_lock and waiting_lock[0] == arg else 0
                         t.acquires.append((arg, now, asite, bool(flags & CONTENDED)))

@@ -199,7 +199,7 @@ async function fourThreadsForTwoSeconds(python: PythonInterpreter): Promise<void
   const [file, ...more] = recordingIn(dir);
   assert.ok(file && more.length === 0, 'one recording');
   const header = readAttachedHeader(file);
-  assert.equal(header.version, 2);
+  assert.equal(header.version, 3);
   assert.equal(header.pid, target.pid);
   assert.ok(header.attached);
   assert.equal(header.attachMonoNs, header.startMonoNs);

@@ -111,10 +111,10 @@ test('bad input: one line on stderr, exit 2, no stack trace', async () => {
   assert.equal(other.code, 2);
   assert.match(oneLine(other.stderr), /p1-2\.gsr: not a gilscope recording/);
 
-  const newer = writeRecording([new RecordingWriter({ formatVersion: 3 })]);
+  const newer = writeRecording([new RecordingWriter({ formatVersion: 4 })]);
   const n = await gilscope(['report', newer, '--json']);
   assert.equal(n.code, 2);
-  assert.match(oneLine(n.stderr), /format version 3 is newer .*; update gilscope/);
+  assert.match(oneLine(n.stderr), /format version 4 is newer .*; update gilscope/);
 
   const w = threeThreads();
   const bytes = w.bytes();

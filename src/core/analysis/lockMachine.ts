@@ -1,4 +1,4 @@
-import { LockAcquireFlag, LockKind, WaitKind } from '../format/layout';
+import { LockAcquireFlag, LockKind, RecordFlag, WaitKind } from '../format/layout';
 import { ftClose } from './ftStates';
 import { addTo, LockStats } from './lockStats';
 import { MAX_LOCK_ROWS } from './processContext';
@@ -168,8 +168,14 @@ export function holdsUnseen(kind: number): boolean {
 export function lockAcquire(t: ThreadState, c: ProcessContext, id: number, flags: number, ts: number, site: number, wakerSite = 0): void {
   const lock = lockOf(c, id);
   const waited = t.waitLock === id;
-  // A contended acquire without a site (no payload, FORMAT.md) was obtained at its wait's.
+  // A contended acquire without a site (no payload, FORMAT.md) was obtained at its wait's;
+  // an uncontended one flagged sameSite at the site of the thread's last with a site.
   if (site === 0 && waited && flags & LockAcquireFlag.contended) site = t.waitSite;
+  else if (flags & LockAcquireFlag.sameSite) site = t.acquireLock === id ? t.acquireSite : 0;
+  else if ((flags & (LockAcquireFlag.contended | RecordFlag.summarised)) === 0) {
+    t.acquireLock = id;
+    t.acquireSite = site;
+  }
   // A contended acquire is stamped when the lock was obtained, before the GIL_ACQUIRE read just before it.
   const floor = waited ? t.waitStart : t.lastTs;
   if (ts < floor) ts = floor;

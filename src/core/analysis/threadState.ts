@@ -67,6 +67,9 @@ export class ThreadState {
   waitStart = 0;
   waitSite = 0;
   waitHolderSite = 0;
+  /** The lock and site of the thread's last uncontended LOCK_ACQUIRE with a site (not flagged summarised): one with flag sameSite has none. */
+  acquireLock = -1;
+  acquireSite = 0;
   /**
    * A contention wait (kind 0) counts only the time the thread was released
    * within it (a GIL hand-over before it and the GIL wait after the lock was

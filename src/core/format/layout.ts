@@ -134,7 +134,8 @@ export const RecordingFlag = { attached: 0x1, capped: 0x2, summarised: 0x4, full
 export const QUIET_HOLD_BOUNDS_NS: readonly number[] = [100, 250, 625, 1562, 3906, 9766, 24414];
 /** GIL record flags. `toUnknown` (GIL_RELEASE, sampled recordings): the thread's state from then on cannot be known from outside. */
 export const GilFlag = { indexMask: 0xff, noWait: 0x100, toUnknown: 0x200 } as const;
-export const LockAcquireFlag = { contended: 0x1, gaveUp: 0x2 } as const;
+/** sameSite (format version 3): an uncontended acquire without payload, at the site of the thread's last uncontended acquire with one, which was of this lock. */
+export const LockAcquireFlag = { contended: 0x1, gaveUp: 0x2, sameSite: 0x4 } as const;
 export const LockWaitEndFlag = { timedOut: 0x2 } as const;
 /**
  * LOCK_NEW kinds the analysis treats apart: only an RLock is re-entered by its

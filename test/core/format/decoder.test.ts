@@ -104,7 +104,7 @@ test('a string longer than its payload is corrupt', () => {
 });
 
 test('a newer format version asks to update gilscope', () => {
-  const e = errorOf(fileOf(new RecordingWriter({ formatVersion: 3 })));
+  const e = errorOf(fileOf(new RecordingWriter({ formatVersion: 4 })));
   assert.equal(e.kind, 'newerVersion');
   assert.match(e.message, /update gilscope/);
 });

@@ -59,8 +59,8 @@ test('version 2 reads argv only from 1024: what a version 1 writer would have pu
   assert.equal(v.getUint32(Header.argc, true), argv.length);
 });
 
-test('version 3 and later are refused with the message to update gilscope', () => {
-  for (const formatVersion of [3, 7]) {
+test('version 4 and later are refused with the message to update gilscope', () => {
+  for (const formatVersion of [4, 7]) {
     const w = new RecordingWriter({ formatVersion });
     assert.throws(() => header(w), (e: unknown) => e instanceof RecordingError && e.kind === 'newerVersion' && /update gilscope/.test(e.message));
   }

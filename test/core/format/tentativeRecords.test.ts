@@ -240,7 +240,7 @@ bothVersions('a finished file whose writer does not retract: a record that canno
   w.thread(1).start(0, 11, true).gilAcquire(ms(1), 0, true);
   w.end(1, 0, ms(2));
   const bytes = w.bytes();
-  bytes[HEADER_SIZE + 32] &= 0x7f; // the first record in the long form (version 3; a no-op before)…
+  bytes[HEADER_SIZE + 32] = bytes[HEADER_SIZE + 32]! & 0x7f; // the first record in the long form (version 3; a no-op before)…
   bytes[HEADER_SIZE + 32 + 1] = 255; // …whose extra runs past its chunk
   const path = join(tempDir(), w.fileName);
   writeFileSync(path, bytes);
