@@ -207,13 +207,28 @@ export class ChunkWalker {
     const filter = this.s.filter;
     const minTs = this.s.minTs;
     const maxTs = this.s.maxTs;
-    let base = (words[w0 + 3]! - this.baseHi) * TWO32 + (words[w0 + 2]! - this.baseLo);
+    const baseHi = this.baseHi;
+    const baseLo = this.baseLo;
+    let base = (words[w0 + 3]! - baseHi) * TWO32 + (words[w0 + 2]! - baseLo);
     let w = body;
     let taken = -1;
     while (w < end) {
       const h = words[w]!;
       const b0 = h & 0xff;
       if (b0 === 0) break;
+      // The common record first: short, without payload, neither tentative nor summarised, a sink's.
+      if ((b0 & 0xc0) === SHORT_FORM && (h & 0xc000) === 0 && w >= first && w + 2 <= chunkEnd) {
+        const ts = base + words[w + 1]!;
+        const type = b0 & 0x3f;
+        if (ts >= minTs && ts <= maxTs && type !== RecordType.site && type !== RecordType.clock) {
+          const c = (h >>> 8) & 0x3f;
+          base = ts;
+          sink.record(type, c === 0 ? 0 : (c & 0xf) | ((c & 0x30) << 4), h >>> 16, ts, 0, 0, 0, 0);
+          taken = w;
+          w += 2;
+          continue;
+        }
+      }
       let next: number;
       let type: number;
       let flags: number;
@@ -228,7 +243,7 @@ export class ChunkWalker {
         next = w + 4 + ((h >>> 8) & 0xff) * 4;
         type = b0;
         flags = h >>> 16;
-        ts = type === RecordType.string ? base : (words[w + 3]! - this.baseHi) * TWO32 + (words[w + 2]! - this.baseLo);
+        ts = type === RecordType.string ? base : (words[w + 3]! - baseHi) * TWO32 + (words[w + 2]! - baseLo);
       }
       if (next > chunkEnd) {
         if (tolerant) break;
