@@ -7,6 +7,7 @@ import type { ReportShowMessage } from '../../src/protocol/webviewProtocol';
 import { sampledMachine } from '../support/machineScenario';
 import { ms, writeRecording } from '../support/recordingFixtures';
 import { RecordingWriter } from '../support/recordingWriter';
+import { sampledDegraded } from '../support/unknownScenario';
 import { PageSession } from './support/pageSession';
 import { FakeHost } from './support/fakeHost';
 import type { PageGlobals } from './support/pageGlobals';
@@ -52,6 +53,23 @@ describe('report page: CPU wait and attached recordings', { timeout: 120_000 }, 
     assert.equal(row[at + 1], '24 ms (20.0%)', JSON.stringify(row));
     assert.match((await host.page.locator('.warnings').innerText()), /the machine was busy: other programs used 1\.4 of 2 CPUs/);
     assert.doesNotMatch(await table.innerText(), /gilscope-sampler/);
+    assert.deepEqual(host.errors, []);
+  });
+
+  it('a sampled thread whose state could not be known has it in an Unknown column, not in Released', async () => {
+    session.need();
+    const host = await show(showMessage(sampledDegraded()));
+    const table = host.page.locator('#threads table');
+    const headers = await table.locator('th').allInnerTexts();
+    const unknown = headers.findIndex((h) => /^Unknown/.test(h));
+    const released = headers.findIndex((h) => /^Released/.test(h));
+    assert.ok(unknown > released && released >= 0, JSON.stringify(headers));
+    // worker: unknown 0-6 and 10-14 ms, released 14-18 ms, of an 18 ms life (test/support/unknownScenario.ts)
+    const row = await table.locator('tr', { hasText: 'worker' }).locator('td').allInnerTexts();
+    assert.equal(row[unknown], '10 ms (55.6%)', JSON.stringify(row));
+    assert.equal(row[released], '4 ms (22.2%)', JSON.stringify(row));
+    const cell = table.locator('tr', { hasText: 'worker' }).locator('td').nth(unknown);
+    assert.match((await cell.getAttribute('title')) ?? '', /could not read this interpreter’s GIL/);
     assert.deepEqual(host.errors, []);
   });
 

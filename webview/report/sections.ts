@@ -28,6 +28,9 @@ const lockName = (l: ReportLock): string => l.name ?? (l.createdAt === null && /
 const ftShare = (t: ReportThread, x: number | undefined): string => (t.states && x !== undefined ? withShare(x, life(t)) : '–');
 /** Released colour as a bar: stronger than the heatmap's quiet tint. */
 const releasedBar = (t: Theme): ReturnType<typeof mix> => mix(t.background, t.foreground, 0.35);
+/** Unknown (sampled, a GIL the sampler cannot read): darker than released, a state of its own. */
+const unknownBar = (t: Theme): ReturnType<typeof mix> => mix(t.background, t.foreground, 0.6);
+const UNKNOWN_TITLE = 'Sampled, and the sampler could not read this interpreter’s GIL: running Python (holding the GIL) and native code (without it) look the same from outside';
 
 /** Run-queue delay (format version 2): time the thread could run but had no CPU; '–' when the recording did not sample it. */
 const cpuWaitText = (t: ReportThread): string => (t.cpuWaitSeconds === null ? '–' : withShare(t.cpuWaitSeconds, life(t)));
@@ -48,6 +51,7 @@ export function threadsSection(open: (site: ReportSite) => void, multiProcess: (
       { label: 'GIL wait', color: (t) => t.wait, value: (t) => t.gil.waitSeconds },
       { label: 'Lock wait', color: (t) => t.lockWait, value: (t) => t.lockWaitSeconds },
       { label: 'Released', color: releasedBar, value: otherReleased },
+      { label: 'Unknown', color: unknownBar, value: (t) => t.gil.unknownSeconds ?? 0 },
       { label: 'Running, no GIL', color: (t) => t.running, value: (t) => t.states?.runningSeconds ?? 0 },
       { label: 'Stopped by the world', color: (t) => t.stopped, value: (t) => t.states?.stopTheWorldSeconds ?? 0 },
       { label: 'Blocked', color: (t) => t.blocked, value: (t) => (t.states ? t.states.blockedSeconds : 0) },
@@ -61,6 +65,7 @@ export function threadsSection(open: (site: ReportSite) => void, multiProcess: (
       { header: 'CPU wait', numeric: true, text: cpuWaitText, title: cpuWaitTitle },
       { header: 'Lock wait', numeric: true, text: (t) => withShare(t.lockWaitSeconds, life(t)) },
       { header: 'Released', numeric: true, text: (t) => withShare(otherReleased(t), life(t)), title: () => 'Without the GIL and not waiting for a lock: I/O, sleep, events, native code' },
+      { header: 'Unknown', numeric: true, text: (t) => (t.gil.unknownSeconds ? withShare(t.gil.unknownSeconds, life(t)) : '–'), title: () => UNKNOWN_TITLE },
       { header: 'Switches', numeric: true, text: (t) => formatCount(t.acquisitions), title: () => 'GIL acquisitions' },
       { header: 'Convoys', numeric: true, text: (t) => formatCount(t.convoy.count), title: (t) => `${formatSeconds(t.convoy.waitSeconds)} in GIL waits after giving the GIL up for I/O` },
     ],
