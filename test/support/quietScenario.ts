@@ -18,10 +18,10 @@ import { RecordingWriter } from './recordingWriter';
 export const QUIET_ROUNDS = 40;
 const us = (x: number): number => x * 1000;
 
-export function quietRun(mode: FoldMode, o: { windowNs?: number; ticks?: boolean; layout?: SummaryLayout } = {}): RecordingWriter {
+export function quietRun(mode: FoldMode, o: { windowNs?: number; ticks?: boolean; layout?: SummaryLayout; formatVersion?: number } = {}): RecordingWriter {
   const flags = mode === 'full' ? 0 : RecordingFlag.summarised | (mode === 'both' ? RecordingFlag.fullLogKept : 0);
   const clock = o.ticks ? { clockKind: 1, ticksPerNs: 3, startTicks: 2n ** 50n } : {};
-  const w = new RecordingWriter({ formatVersion: 2, recordingFlags: flags, foldWindowNs: us(100), summaryWindowNs: o.windowNs ?? 0, ...clock });
+  const w = new RecordingWriter({ formatVersion: o.formatVersion ?? 2, recordingFlags: flags, foldWindowNs: us(100), summaryWindowNs: o.windowNs ?? 0, ...clock });
   const main = w.thread(1);
   main.string(1, 'io.py').string(2, 'loop').string(3, 'worker');
   for (const [id, line] of [[20, 20], [21, 21], [22, 22], [30, 30], [31, 31], [32, 32]] as const) main.site(0, id, 1, id < 30 ? 2 : 3, line, 19);

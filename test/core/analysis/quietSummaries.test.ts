@@ -71,6 +71,8 @@ for (const [label, o] of [
   ['a summary window of 250 µs', { windowNs: us(250) }],
   ['the format\'s first draft: summaries stamped at their span\'s end', { layout: 'draft' }],
   ['the first draft, TSC ticks, a window', { layout: 'draft', ticks: true, windowNs: us(250) }],
+  ['format version 3 (8-byte units)', { formatVersion: 3 }],
+  ['format version 3, TSC ticks, a window', { formatVersion: 3, ticks: true, windowNs: us(250) }],
 ] as const) {
   test(`a summarised file gives the full log's totals, lines and locks (${label})`, () => {
     const full = analyse(run('full', o));
@@ -85,13 +87,15 @@ for (const [label, o] of [
 }
 
 test('with the full log kept, `summaries: use` reads the summaries and `ignore` the full log, each as its own file would', () => {
-  const both = run('both');
-  const used = analyse(both, { summaries: 'use' });
-  const ignored = analyse(both, { summaries: 'ignore' });
-  sameFigures(used, analyse(run('summarised')), 'use');
-  sameFigures(ignored, analyse(run('full')), 'ignore');
-  assert.ok(ignored.records > 2 * used.records, `the records of the view analysed: ${ignored.records} against ${used.records}`);
-  sameFigures(analyse(both), used, 'default');
+  for (const formatVersion of [2, 3]) {
+    const both = run('both', { formatVersion });
+    const used = analyse(both, { summaries: 'use' });
+    const ignored = analyse(both, { summaries: 'ignore' });
+    sameFigures(used, analyse(run('summarised', { formatVersion })), `use (version ${formatVersion})`);
+    sameFigures(ignored, analyse(run('full', { formatVersion })), `ignore (version ${formatVersion})`);
+    assert.ok(ignored.records > 2 * used.records, `the records of the view analysed: ${ignored.records} against ${used.records}`);
+    sameFigures(analyse(both), used, `default (version ${formatVersion})`);
+  }
 });
 
 test('the heatmap keeps the totals exact, the summaries\' released time spread over their spans', () => {

@@ -39,8 +39,8 @@ function mutate(original: Uint8Array, r: () => number): Uint8Array {
   } else if (kind === 4) {
     for (let i = 0, n = 1 + at(3); i < n; i++) b[at(HEADER_SIZE)] = at(256); // header fields
   } else {
-    const slot = HEADER_SIZE + 32 + 16 * at((b.length - HEADER_SIZE) / 16);
-    if (slot < b.length) b[slot + 1] = at(256); // extra
+    const slot = HEADER_SIZE + 32 + 8 * at((b.length - HEADER_SIZE) / 8);
+    if (slot < b.length) b[slot + 1] = at(256); // extra (version 3's short records: the compact flags)
   }
   return b;
 }
@@ -50,6 +50,9 @@ test('fuzz: thousands of mutations give a RecordingError or a result, never anot
     threeThreads().bytes(), contendedLock().bytes(), threeThreads({ clockKind: 1, ticksPerNs: 3, startTicks: 2n ** 62n }).bytes(),
     // Version 2: summaries and the full log beside them, tentative records, CPU and machine samples.
     quietRun('both').bytes(), sampledMachine().bytes(),
+    // Version 3: records in 8-byte units, short and long.
+    threeThreads({ formatVersion: 3 }).bytes(), contendedLock({ formatVersion: 3, clockKind: 1, ticksPerNs: 3, startTicks: 2n ** 40n }).bytes(),
+    quietRun('both', { formatVersion: 3 }).bytes(), quietRun('summarised', { formatVersion: 3, ticks: true }).bytes(),
   ];
   const dir = tempDir();
   const path = join(dir, 'p1-1.gsr');
