@@ -121,6 +121,10 @@ export function generateProgram(seed: number): StressProgram {
     PROLOGUE,
     ...stages.map((s, i) => `\n${s.source(names[i]!)}`),
     '',
+    // CPython turns the GIL on for as long as it loads an extension module (3.13t, import.c:
+    // _PyEval_EnableGILTransient), which another thread printing sys._is_gil_enabled() just
+    // then sees, bare or recorded: a thread's first cext() must not race main's print_gil.
+    ...(stages.some((s) => s.source('x').includes('cext()')) ? ['# the test extension, loaded before main: loading it turns the GIL on meanwhile', 'cext()', ''] : []),
     'def print_gil():',
     '    if hasattr(sys, "_is_gil_enabled"):',
     '        print("gil_enabled", sys._is_gil_enabled(), flush=True)',
