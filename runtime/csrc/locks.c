@@ -91,12 +91,14 @@ static uint8_t kind_made_by(int role, uint8_t primitive) {
 }
 
 static void write_new(gs_thread *t, lock_entry *e, const void *object, uint32_t site) {
+    /* an object is named by its type; a lock by its creation line, which the reader reads
+     * (the name's STRING first: nothing is written while a record is staged) */
+    uint32_t name = e->type_name ? gs_pyframe_c_string(t, e->type_name) : 0;
     gs_slot *s = gs_stage(t);
     if (!s) return;
     uint32_t *payload = (uint32_t *)(s + 1);
     payload[0] = site;
-    /* an object is named by its type; a lock by its creation line, which the reader reads */
-    payload[1] = e->type_name ? gs_pyframe_c_string(t, e->type_name) : 0;
+    payload[1] = name;
     *(uint64_t *)(payload + 2) = (uint64_t)(uintptr_t)object;
     gs_publish(t, s, GS_LOCK_NEW, 1, e->kind, e->id, gs_ticks());
     e->generation = gs_locktable_generation;

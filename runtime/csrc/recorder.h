@@ -220,7 +220,8 @@ static inline gs_unit *gs_emit(gs_thread *t, uint8_t type, uint16_t flags, uint3
 }
 
 /* Where a record with payload is put together: its `extra` payload slots
- * follow the first (stage + 1); NULL when the thread records nothing. */
+ * follow the first (stage + 1); NULL when the thread records nothing. One
+ * per thread: write no other staged record between this and gs_publish. */
 static inline gs_slot *gs_stage(gs_thread *t) {
     return t->epoch == gs_epoch && t->slot != 0 ? t->stage : NULL;
 }
