@@ -84,14 +84,14 @@ function need(t: TestContext, name: string): Run | undefined {
   return undefined;
 }
 
-describe(`format version 2 recorded with ${TEST_PYTHON}`, { timeout: 600_000 }, () => {
+describe(`what format version 2 brought (summaries, the full log, following a file), in the runtime's files, recorded with ${TEST_PYTHON}`, { timeout: 600_000 }, () => {
   before(async () => {
     // One after another: side by side they would load the machine they measure.
     const full = { GILSCOPE_QUIET: 'both' };
     runs.set('many_releases', await record('many_releases', ['--seconds', '0.5'], full));
     const first = runs.get('many_releases')!;
     if (first.version < 2) {
-      skipReason = `the runtime writes format version ${first.version}: these run once it writes version 2`;
+      skipReason = `the runtime writes format version ${first.version}: these run once it writes version 2 or later`;
       return;
     }
     runs.set('pingpong', await record('pingpong', ['--items', '20000'], full));
