@@ -373,14 +373,11 @@ int gs_put_string(gs_thread *t, uint32_t id, const char *utf8, size_t length) {
     unsigned extra = (unsigned)((length + GS_SLOT_SIZE - 1) / GS_SLOT_SIZE);
     gs_unit *u = gs_room(t, 2 + 2 * extra);
     if (!u) return 0;
-    gs_slot *s = (gs_slot *)u;
-    char *payload = (char *)(s + 1);
+    char *payload = (char *)((gs_slot *)u + 1);
     memcpy(payload, utf8, length);
     memset(payload + length, 0, extra * GS_SLOT_SIZE - length);
-    s->arg = id;
-    s->ts = length;
     t->cur = u + 2 + 2 * extra;
-    __atomic_store_n((uint32_t *)s, (uint32_t)GS_STRING | ((uint32_t)extra << 8), __ATOMIC_RELEASE);
+    gs_publish_long(u, GS_STRING, (uint8_t)extra, 0, id, length);
     return 1;
 }
 

@@ -186,6 +186,15 @@ static inline unsigned gs_short_units(const gs_thread *t, uint8_t type, uint16_t
     return (p[0] | p[1] | p[2] | p[3]) > 0xFFFFu ? 0 : 2;
 }
 
+/* Publishes the long record at `u` (a version 2 slot) whose payload slots
+ * are in place: its first word, with the type, last. */
+static inline void gs_publish_long(gs_unit *u, uint8_t type, uint8_t extra, uint16_t flags, uint32_t arg, uint64_t ts) {
+    gs_slot *s = (gs_slot *)u;
+    s->arg = arg;
+    s->ts = ts;
+    __atomic_store_n((uint32_t *)s, (uint32_t)type | ((uint32_t)extra << 8) | ((uint32_t)flags << 16), __ATOMIC_RELEASE);
+}
+
 /* Encodes a record at the thread's cursor and publishes it: its first byte
  * (the type) is written last, with the unit it is in. `p`: `extra` payload
  * slots of four u32. The record, or NULL when it could not be written. */
@@ -207,12 +216,8 @@ static inline gs_unit *gs_emit(gs_thread *t, uint8_t type, uint16_t flags, uint3
         __atomic_store_n(u, head, __ATOMIC_RELEASE);
     } else {
         units = 2u + 2u * extra;
-        gs_slot *s = (gs_slot *)u;
-        if (extra) __builtin_memcpy(s + 1, p, extra * sizeof *s);
-        s->arg = arg;
-        s->ts = ts;
-        uint32_t head = (uint32_t)type | ((uint32_t)extra << 8) | ((uint32_t)flags << 16);
-        __atomic_store_n((uint32_t *)s, head, __ATOMIC_RELEASE);
+        if (extra) __builtin_memcpy((gs_slot *)u + 1, p, extra * sizeof(gs_slot));
+        gs_publish_long(u, type, (uint8_t)extra, flags, arg, ts);
     }
     t->cur = u + units;
     if (!(flags & GS_TENTATIVE)) t->base = ts;
