@@ -99,22 +99,12 @@ export class ChunkWalker {
    */
   walk(words: Uint32Array, bytes: Uint8Array, w0: number, fileOffset: number, fromSlot: number, readHeader: boolean, limits: WalkLimits = TAKE_ALL): number {
     if (this.s.units) return this.walkUnits(words, bytes, w0, fileOffset, fromSlot, readHeader, limits);
-    const magic = words[w0]!;
-    if (magic === 0) return NOT_WRITTEN;
-    if (magic !== CHUNK_MAGIC) throw this.corrupt(fileOffset, `bad chunk magic 0x${magic.toString(16)}`);
-    const threadSlot = words[w0 + 1]!;
-    this.threadSlot = threadSlot;
-    this.sequence = words[w0 + 6]!;
-    if (readHeader) {
-      const ticks = (words[w0 + 3]! - this.baseHi) * TWO32 + (words[w0 + 2]! - this.baseLo);
-      const ns = (words[w0 + 5]! - this.monoHi) * TWO32 + (words[w0 + 4]! - this.monoLo);
-      this.s.clock.add(ticks, ns);
-    }
+    if (!this.chunkHeader(words, w0, fileOffset, readHeader)) return NOT_WRITTEN;
     const sink = this.s.sink;
-    sink.beginChunk(threadSlot);
+    sink.beginChunk(this.threadSlot);
     const first = w0 + HEADER_WORDS + fromSlot * 4;
     const chunkEnd = w0 + WORDS_PER_CHUNK;
-    const end = limits.holdTentativeFrom === Infinity ? chunkEnd : this.takeUpTo(words, first, chunkEnd, limits.holdTentativeFrom);
+    const end = limits.holdTentativeFrom === Infinity ? chunkEnd : this.takeUpTo(words, w0, first, chunkEnd, limits.holdTentativeFrom);
     const tolerant = limits.tolerant;
     const filter = this.s.filter;
     const baseLo = this.baseLo;
@@ -145,26 +135,7 @@ export class ChunkWalker {
           if (tolerant) break;
           throw this.corrupt(fileOffset + (w - w0) * 4, 'timestamp out of range');
         }
-        const p = extra > 0 ? w + 4 : -1;
-        if (type === RecordType.site) {
-          if (p < 0) {
-            if (tolerant) break;
-            throw this.corrupt(fileOffset + (w - w0) * 4, 'SITE record without payload');
-          }
-          this.s.defs.addSite(words[w + 1]!, words[p]!, words[p + 1]!, words[p + 2]!, words[p + 3]!);
-        } else if (type === RecordType.clock) {
-          if (p < 0) {
-            if (tolerant) break;
-            throw this.corrupt(fileOffset + (w - w0) * 4, 'CLOCK record without payload');
-          }
-          this.s.clock.add(ts, (words[p + 1]! - this.monoHi) * TWO32 + (words[p]! - this.monoLo));
-        } else if (p < 0) {
-          sink.record(type, h >>> 16, words[w + 1]!, ts, 0, 0, 0, 0);
-        } else if (extra === 1 || sink.wideRecord === undefined) {
-          sink.record(type, h >>> 16, words[w + 1]!, ts, words[p]!, words[p + 1]!, words[p + 2]!, words[p + 3]!);
-        } else {
-          sink.wideRecord(type, h >>> 16, words[w + 1]!, ts, words, p, extra);
-        }
+        if (!this.takeLong(words, w, type, h >>> 16, ts, extra, fileOffset + (w - w0) * 4, tolerant)) break;
       }
       taken = w;
       w = next;
@@ -202,7 +173,7 @@ export class ChunkWalker {
     const body = w0 + HEADER_WORDS;
     const first = body + fromUnit * 2;
     const chunkEnd = w0 + WORDS_PER_CHUNK;
-    const end = limits.holdTentativeFrom === Infinity ? chunkEnd : this.takeUnitsUpTo(words, w0, chunkEnd, limits.holdTentativeFrom);
+    const end = limits.holdTentativeFrom === Infinity ? chunkEnd : this.takeUpTo(words, w0, body, chunkEnd, limits.holdTentativeFrom);
     const tolerant = limits.tolerant;
     const filter = this.s.filter;
     const minTs = this.s.minTs;
@@ -268,17 +239,23 @@ export class ChunkWalker {
         const extra = (h >>> 8) & 0xff;
         if (type === RecordType.string) {
           if (!this.readString(bytes, words, w, extra, fileOffset + (w - w0) * 4, tolerant)) break;
-        } else if (extra > 1 && sink.wideRecord !== undefined && type !== RecordType.site && type !== RecordType.clock) {
-          sink.wideRecord(type, flags, words[w + 1]!, ts, words, w + 4, extra);
-        } else if (extra === 0) {
-          if (!this.take(type, flags, words[w + 1]!, ts, 0, 0, 0, 0, false, fileOffset + (w - w0) * 4, tolerant)) break;
-        } else if (!this.take(type, flags, words[w + 1]!, ts, words[w + 4]!, words[w + 5]!, words[w + 6]!, words[w + 7]!, true, fileOffset + (w - w0) * 4, tolerant)) break;
+        } else if (!this.takeLong(words, w, type, flags, ts, extra, fileOffset + (w - w0) * 4, tolerant)) break;
       }
       taken = w;
       w = next;
     }
     this.lastTakenSlot = taken < 0 ? -1 : (taken - body) / 2;
     return (w - body) / 2;
+  }
+
+  /** A long record (a slot, `extra` payload slots at w + 4) other than a STRING: a wide one the sink's whole, else as `take`. */
+  private takeLong(words: Uint32Array, w: number, type: number, flags: number, ts: number, extra: number, fileOffset: number, tolerant: boolean): boolean {
+    if (extra > 1 && this.s.sink.wideRecord !== undefined && type !== RecordType.site && type !== RecordType.clock) {
+      this.s.sink.wideRecord(type, flags, words[w + 1]!, ts, words, w + 4, extra);
+      return true;
+    }
+    if (extra === 0) return this.take(type, flags, words[w + 1]!, ts, 0, 0, 0, 0, false, fileOffset, tolerant);
+    return this.take(type, flags, words[w + 1]!, ts, words[w + 4]!, words[w + 5]!, words[w + 6]!, words[w + 7]!, true, fileOffset, tolerant);
   }
 
   /** One record of a single payload slot (or none): a definition, or the sink's. False (tolerant) when it cannot be right. */
@@ -299,37 +276,6 @@ export class ChunkWalker {
       this.s.sink.record(type, flags, arg, ts, p0, p1, p2, p3);
     }
     return true;
-  }
-
-  /** takeUpTo for version 3's units: the times of short records count from the base, so the chunk is read from its first record. */
-  private takeUnitsUpTo(words: Uint32Array, w0: number, end: number, holdFrom: number): number {
-    let base = (words[w0 + 3]! - this.baseHi) * TWO32 + (words[w0 + 2]! - this.baseLo);
-    let runStart = -1;
-    let newest = -Infinity;
-    let w = w0 + HEADER_WORDS;
-    while (w < end) {
-      const h = words[w]!;
-      const b0 = h & 0xff;
-      if (b0 === 0) break;
-      const short = (b0 & SHORT_FORM) !== 0;
-      const next = short ? w + ((b0 & SHORT_PAYLOAD) !== 0 ? 4 : 2) : w + 4 + ((h >>> 8) & 0xff) * 4;
-      if (next > end) break;
-      const tentative = short ? (h & 0x4000) !== 0 : h >= TENTATIVE_BIT;
-      const ts = short ? base + words[w + 1]! : b0 === RecordType.string ? base : (words[w + 3]! - this.baseHi) * TWO32 + (words[w + 2]! - this.baseLo);
-      if (ts < this.s.minTs || ts > this.s.maxTs) break;
-      if (tentative) {
-        if (runStart < 0) runStart = w;
-        if (ts > newest) newest = ts;
-      } else {
-        base = ts;
-        if (runStart >= 0) {
-          runStart = -1;
-          newest = -Infinity;
-        }
-      }
-      w = next;
-    }
-    return runStart >= 0 && newest >= holdFrom ? runStart : end;
   }
 
   /**
@@ -362,26 +308,35 @@ export class ChunkWalker {
    * tentative records when its newest is at or after `holdFrom`, else the
    * chunk's end. A record that cannot be right ends the records here: a
    * retracted slot's old payload, left behind a shorter record written over
-   * it, must not count as the firm record that ends a run.
+   * it, must not count as the firm record that ends a run. Version 3's short
+   * records count their time from the base, so its chunks are read from their
+   * first record; version 2's from `first`.
    */
-  private takeUpTo(words: Uint32Array, first: number, end: number, holdFrom: number): number {
+  private takeUpTo(words: Uint32Array, w0: number, first: number, end: number, holdFrom: number): number {
+    const units = this.s.units;
+    let base = (words[w0 + 3]! - this.baseHi) * TWO32 + (words[w0 + 2]! - this.baseLo);
     let runStart = -1;
     let newest = -Infinity;
-    let w = first;
+    let w = units ? w0 + HEADER_WORDS : first;
     while (w < end) {
       const h = words[w]!;
-      const type = h & 0xff;
-      if (type === 0) break;
-      const next = w + 4 + ((h >>> 8) & 0xff) * 4;
+      const b0 = h & 0xff;
+      if (b0 === 0) break;
+      const short = units && (b0 & SHORT_FORM) !== 0;
+      const next = short ? w + ((b0 & SHORT_PAYLOAD) !== 0 ? 4 : 2) : w + 4 + ((h >>> 8) & 0xff) * 4;
       if (next > end) break;
-      const ts = type === RecordType.string ? 0 : (words[w + 3]! - this.baseHi) * TWO32 + (words[w + 2]! - this.baseLo);
+      const tentative = short ? (h & 0x4000) !== 0 : h >= TENTATIVE_BIT;
+      const ts = short ? base + words[w + 1]! : b0 === RecordType.string ? base : (words[w + 3]! - this.baseHi) * TWO32 + (words[w + 2]! - this.baseLo);
       if (ts < this.s.minTs || ts > this.s.maxTs) break;
-      if (h >= TENTATIVE_BIT) {
+      if (tentative) {
         if (runStart < 0) runStart = w;
         if (ts > newest) newest = ts;
-      } else if (runStart >= 0) {
-        runStart = -1;
-        newest = -Infinity;
+      } else {
+        base = ts;
+        if (runStart >= 0) {
+          runStart = -1;
+          newest = -Infinity;
+        }
       }
       w = next;
     }
