@@ -46,6 +46,9 @@ export class BinSeries {
   pages: (Float32Array | undefined)[] = [];
   /** Highest bin touched, -1 when empty. */
   lastBin = -1;
+  /** The page `add` used last, and its index (-1: none; coarsening forgets it). */
+  private lastPage = -1;
+  private lastPageArray: Float32Array | undefined;
 
   constructor(private readonly grid: BinGrid) {}
 
@@ -55,22 +58,34 @@ export class BinSeries {
     if (t1 < 0) return;
     if (t0 < 0) t0 = 0;
     const grid = this.grid;
-    let b1 = Math.floor(t1 * grid.inverse);
-    if (b1 >= grid.maxBins) {
-      grid.fit(b1);
-      b1 = Math.floor(t1 * grid.inverse);
+    let x1 = t1 * grid.inverse;
+    if (x1 >= grid.maxBins) {
+      grid.fit(Math.floor(x1));
+      x1 = t1 * grid.inverse;
     }
-    const b0 = Math.floor(t0 * grid.inverse);
+    // Below maxBins (2^16): integer truncation is floor, and shifts and masks are exact.
+    const b1 = x1 | 0;
+    const b0 = (t0 * grid.inverse) | 0;
     if (b1 > this.lastBin) this.lastBin = b1;
-    // Bins are below maxBins (2^16), so integer shifts and masks are exact.
     if (b0 === b1) {
-      (this.pages[b0 >> PAGE_BITS] ?? this.newPage(b0))[b0 & PAGE_MASK]! += t1 - t0;
+      // Most intervals fall in one bin, and most in the page of the one before.
+      const p = b0 >> PAGE_BITS;
+      const page = p === this.lastPage ? this.lastPageArray! : this.pageAt(p, b0);
+      page[b0 & PAGE_MASK]! += t1 - t0;
       return;
     }
     const w = grid.width;
     this.page(b0)[b0 & PAGE_MASK]! += (b0 + 1) * w - t0;
     for (let b = b0 + 1; b < b1; b++) this.page(b)[b & PAGE_MASK]! += w;
     this.page(b1)[b1 & PAGE_MASK]! += t1 - b1 * w;
+  }
+
+  /** Page `p` (holding bin `bin`), remembered as the last page used. */
+  private pageAt(p: number, bin: number): Float32Array {
+    const page = this.pages[p] ?? this.newPage(bin);
+    this.lastPage = p;
+    this.lastPageArray = page;
+    return page;
   }
 
   /**
@@ -121,6 +136,8 @@ export class BinSeries {
     const old = this.pages;
     const lastBin = this.lastBin;
     this.pages = [];
+    this.lastPage = -1;
+    this.lastPageArray = undefined;
     this.lastBin = lastBin < 0 ? -1 : Math.floor(lastBin / factor);
     for (let p = 0; p < old.length; p++) {
       const page = old[p];
