@@ -5,7 +5,8 @@ import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilUnknown, gilWait, t
 import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
 import { ProcessContext } from './processContext';
 import { nameByTid, nameThread, threadAtAttach, threadStarted } from './attachedThreads';
-import { gilQuiet, lockQuiet, readLockQuiet, relativeTicks } from './quietSummaries';
+import { relativeTicks } from '../format/relativeTicks';
+import { gilQuiet, lockQuiet, readLockQuiet } from './quietSummaries';
 import { ThreadState } from './threadState';
 
 /** Options of the analysis, in nanoseconds. */

@@ -1,4 +1,5 @@
 import { QUIET_HOLD_BOUNDS_NS } from '../format/layout';
+import { relativeTicks } from '../format/relativeTicks';
 import { attributePending, closeState } from './gilMachine';
 import { lockOf } from './lockMachine';
 import { addTo } from './lockStats';
@@ -25,12 +26,6 @@ import type { ThreadState } from './threadState';
  * the span it names.
  */
 
-const TWO32 = 4294967296;
-
-/** A u64 of ticks at words[i] (low word first), relative to the file's start_ticks (split as `baseLo`, `baseHi`). */
-export function relativeTicks(words: Uint32Array, i: number, baseLo: number, baseHi: number): number {
-  return (words[i + 1]! - baseHi) * TWO32 + (words[i]! - baseLo);
-}
 
 /**
  * GIL_QUIET: over [spanStart, spanEnd] the thread held the GIL except

@@ -3,6 +3,7 @@ import type { Definitions } from './definitions';
 import type { RecordSink } from './recordSink';
 import { CHUNK_HEADER_SIZE, CHUNK_MAGIC, CHUNK_SIZE, RecordType, SHORT_FORM, SHORT_PAYLOAD, SLOTS_PER_CHUNK, UNITS_PER_CHUNK } from './layout';
 import { HINT_CORRUPT, RecordingError } from './recordingError';
+import { relativeTicks } from './relativeTicks';
 
 const WORDS_PER_CHUNK = CHUNK_SIZE / 4;
 const HEADER_WORDS = CHUNK_HEADER_SIZE / 4;
@@ -130,7 +131,7 @@ export class ChunkWalker {
       if (type === RecordType.string) {
         if (!this.readString(bytes, words, w, extra, fileOffset + (w - w0) * 4, tolerant)) break;
       } else {
-        const ts = (words[w + 3]! - baseHi) * TWO32 + (words[w + 2]! - baseLo);
+        const ts = relativeTicks(words, w + 2, baseLo, baseHi);
         if (ts < minTs || ts > maxTs) {
           if (tolerant) break;
           throw this.corrupt(fileOffset + (w - w0) * 4, 'timestamp out of range');
@@ -152,8 +153,8 @@ export class ChunkWalker {
     this.threadSlot = words[w0 + 1]!;
     this.sequence = words[w0 + 6]!;
     if (readHeader) {
-      const ticks = (words[w0 + 3]! - this.baseHi) * TWO32 + (words[w0 + 2]! - this.baseLo);
-      const ns = (words[w0 + 5]! - this.monoHi) * TWO32 + (words[w0 + 4]! - this.monoLo);
+      const ticks = relativeTicks(words, w0 + 2, this.baseLo, this.baseHi);
+      const ns = relativeTicks(words, w0 + 4, this.monoLo, this.monoHi);
       this.s.clock.add(ticks, ns);
     }
     return true;
@@ -180,7 +181,7 @@ export class ChunkWalker {
     const maxTs = this.s.maxTs;
     const baseHi = this.baseHi;
     const baseLo = this.baseLo;
-    let base = (words[w0 + 3]! - baseHi) * TWO32 + (words[w0 + 2]! - baseLo);
+    let base = relativeTicks(words, w0 + 2, baseLo, baseHi);
     let w = body;
     let taken = -1;
     while (w < end) {
@@ -188,7 +189,8 @@ export class ChunkWalker {
       const b0 = h & 0xff;
       if (b0 === 0) break;
       // The common record first: short, without payload, neither tentative nor summarised, a sink's.
-      if ((b0 & 0xc0) === SHORT_FORM && (h & 0xc000) === 0 && w >= first && w + 2 <= chunkEnd) {
+      // It fits: units are two words from the body on, so w < end <= chunkEnd leaves room for one.
+      if ((b0 & 0xc0) === SHORT_FORM && (h & 0xc000) === 0 && w >= first) {
         const ts = base + words[w + 1]!;
         const type = b0 & 0x3f;
         if (ts >= minTs && ts <= maxTs && type !== RecordType.site && type !== RecordType.clock) {
@@ -214,7 +216,7 @@ export class ChunkWalker {
         next = w + 4 + ((h >>> 8) & 0xff) * 4;
         type = b0;
         flags = h >>> 16;
-        ts = type === RecordType.string ? base : (words[w + 3]! - baseHi) * TWO32 + (words[w + 2]! - baseLo);
+        ts = type === RecordType.string ? base : relativeTicks(words, w + 2, baseLo, baseHi);
       }
       if (next > chunkEnd) {
         if (tolerant) break;
@@ -314,7 +316,7 @@ export class ChunkWalker {
    */
   private takeUpTo(words: Uint32Array, w0: number, first: number, end: number, holdFrom: number): number {
     const units = this.s.units;
-    let base = (words[w0 + 3]! - this.baseHi) * TWO32 + (words[w0 + 2]! - this.baseLo);
+    let base = relativeTicks(words, w0 + 2, this.baseLo, this.baseHi);
     let runStart = -1;
     let newest = -Infinity;
     let w = units ? w0 + HEADER_WORDS : first;
@@ -326,7 +328,7 @@ export class ChunkWalker {
       const next = short ? w + ((b0 & SHORT_PAYLOAD) !== 0 ? 4 : 2) : w + 4 + ((h >>> 8) & 0xff) * 4;
       if (next > end) break;
       const tentative = short ? (h & 0x4000) !== 0 : h >= TENTATIVE_BIT;
-      const ts = short ? base + words[w + 1]! : b0 === RecordType.string ? base : (words[w + 3]! - this.baseHi) * TWO32 + (words[w + 2]! - this.baseLo);
+      const ts = short ? base + words[w + 1]! : b0 === RecordType.string ? base : relativeTicks(words, w + 2, this.baseLo, this.baseHi);
       if (ts < this.s.minTs || ts > this.s.maxTs) break;
       if (tentative) {
         if (runStart < 0) runStart = w;
