@@ -38,8 +38,9 @@ export const CELL_SCALE = 65535;
  * The planes of a threads heatmap, in the order they appear in `cells`. Exclusive states: they add up to the
  * thread's alive share of the cell. The last three are a free-threaded build's (0 elsewhere): running
  * (attached, no GIL held), stopped by the world, blocked on an event; its `released` is then detached time.
+ * `unknown` is a sampled thread's time whose GIL state the sampler could not read (0 elsewhere): neither held nor released.
  */
-export const THREAD_STATES = ['held', 'wait', 'lockWait', 'released', 'running', 'stw', 'blocked'] as const;
+export const THREAD_STATES = ['held', 'wait', 'lockWait', 'released', 'running', 'stw', 'blocked', 'unknown'] as const;
 /** The planes of a locks heatmap, in the order they appear in `cells`. */
 export const LOCK_STATES = ['hold', 'wait'] as const;
 

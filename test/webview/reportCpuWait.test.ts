@@ -8,6 +8,8 @@ import { sampledMachine } from '../support/machineScenario';
 import { ms, writeRecording } from '../support/recordingFixtures';
 import { RecordingWriter } from '../support/recordingWriter';
 import { sampledDegraded } from '../support/unknownScenario';
+import { heatmapPixels, nearest, themeColours } from './support/canvasPixels';
+import type { Rgb } from './support/canvasPixels';
 import { PageSession } from './support/pageSession';
 import { FakeHost } from './support/fakeHost';
 import type { PageGlobals } from './support/pageGlobals';
@@ -70,6 +72,16 @@ describe('report page: CPU wait and attached recordings', { timeout: 120_000 }, 
     assert.equal(row[released], '4 ms (22.2%)', JSON.stringify(row));
     const cell = table.locator('tr', { hasText: 'worker' }).locator('td').nth(unknown);
     assert.match((await cell.getAttribute('title')) ?? '', /could not read this interpreter’s GIL/);
+    // The timeline draws the unknown time in its own grey, not in the released tint.
+    const px = await heatmapPixels(host.page, 'threads');
+    const c = await themeColours(host.page, ['editor-background', 'foreground']);
+    const tint = (k: number): Rgb => [0, 1, 2].map((i) => c['editor-background']![i]! + (c['foreground']![i]! - c['editor-background']![i]!) * k) as unknown as Rgb;
+    const palette = { released: tint(0.14), unknown: tint(0.6) };
+    const worker = px.rows[px.labels.indexOf('worker')]!;
+    // 20 ms across the canvas: 3 and 12 ms unknown, 16 ms released
+    const at = (msAt: number): string => nearest(worker[Math.floor((msAt / 20) * px.width)]!, palette);
+    assert.deepEqual([at(3), at(12), at(16)], ['unknown', 'unknown', 'released']);
+    assert.match(await host.page.locator('.timeline').innerText(), /Unknown \(sampled\)/);
     assert.deepEqual(host.errors, []);
   });
 

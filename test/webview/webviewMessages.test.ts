@@ -44,7 +44,7 @@ test('heatmap cells: Uint16 shares of each cell against the state maximum, per r
     startSeconds: 0,
     endSeconds: 0.03,
     cellSeconds: cell,
-    threads: [{ key: '7/1', label: 'worker', pid: 7, cells: { held: f([0.01, 0.0025, 0]), wait: f([0, 0.0075, 0]), lockWait: f([0, 0, 0.004]), released: f([0, 0, -1e-9]), running: f([0, 0, 0]), stw: f([0, 0, 0]), blocked: f([0, 0, 0]) } }],
+    threads: [{ key: '7/1', label: 'worker', pid: 7, cells: { held: f([0.01, 0.0025, 0]), wait: f([0, 0.0075, 0]), lockWait: f([0, 0, 0.004]), released: f([0, 0, -1e-9]), running: f([0, 0, 0]), stw: f([0, 0, 0]), blocked: f([0, 0, 0]), unknown: f([0, 0, 0.005]) } }],
     locks: [{ key: '7/lock/3', label: 'the_lock', pid: 7, cells: { hold: f([0.01, 0.01, 0]), wait: f([0, 0.025, 0.01]) } }],
   };
   const ids = new Map([['7/1', 4242], ['7/lock/3', 3]]);
@@ -55,9 +55,10 @@ test('heatmap cells: Uint16 shares of each cell against the state maximum, per r
   const u16 = (b64: string): Uint16Array => new Uint16Array(Uint8Array.from(Buffer.from(b64, 'base64')).buffer);
   const cells = u16(t.cells);
   const at = (state: number, column: number): number => (cells[state * 3 + column]! / CELL_SCALE) * t.scales[state]!;
-  assert.equal(THREAD_STATES.join(), 'held,wait,lockWait,released,running,stw,blocked');
+  assert.equal(THREAD_STATES.join(), 'held,wait,lockWait,released,running,stw,blocked,unknown');
   assert.ok(Math.abs(at(0, 0) - 1) < 1e-4 && Math.abs(at(0, 1) - 0.25) < 1e-4 && Math.abs(at(1, 1) - 0.75) < 1e-4 && Math.abs(at(2, 2) - 0.4) < 1e-4);
   assert.equal(at(3, 2), 0, 'a negative released edge is drawn as 0');
+  assert.ok(Math.abs(at(7, 2) - 0.5) < 1e-4, 'a sampled thread\'s unknown time is a plane of its own');
   const l = lockHeatmapData(answer, ids);
   assert.deepEqual(l.scales, [1, 2.5], 'a lock queue of 2.5 threads keeps its size');
   const lc = u16(l.cells);

@@ -24,6 +24,8 @@ export interface Theme {
   readonly running: Rgb;
   readonly stopped: Rgb;
   readonly blocked: Rgb;
+  /** A sampled thread whose GIL the sampler could not read: neither held nor released, a grey of its own. */
+  readonly unknown: Rgb;
   /** States of a lock. */
   readonly lockHold: Rgb;
   readonly lockQueue: Rgb;
@@ -66,6 +68,7 @@ export function readTheme(): Theme {
     running: c('charts-green', '#89d185'),
     stopped: c('charts-orange', '#d18616'),
     blocked: mix(background, foreground, contrast ? 0.5 : 0.3),
+    unknown: mix(background, foreground, contrast ? 0.7 : 0.6),
     lockHold: c('charts-purple', '#b180d7'),
     lockQueue: c('charts-yellow', '#cca700'),
     fontFamily: v('font-family').trim() || 'system-ui, sans-serif',

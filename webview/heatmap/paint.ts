@@ -6,7 +6,7 @@ import type { Composed } from './compose';
  * Colours a composition into an image of one pixel per cell (columns × image rows),
  * which the canvas then stretches to its rows. Threads: a cell mixes the state
  * colours by the seconds in each (a free-threaded build's running, stopped and
- * blocked besides the GIL's); the part of the cell where the thread did not exist
+ * blocked besides the GIL's; a sampled thread's unknown time); the part of the cell where the thread did not exist
  * is the background. Locks: two image rows per lock, hold above and queue below.
  */
 
@@ -22,7 +22,7 @@ export function paintThreads(c: Composed, theme: Theme, image: ImageData): void 
   // One 32-bit write per pixel (RGBA in memory order: every browser here is little-endian).
   const pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, image.width * image.height);
   // In the order of THREAD_STATES (src/protocol/webviewProtocol.ts).
-  const colours: readonly Rgb[] = [theme.held, theme.wait, theme.lockWait, theme.released, theme.running, theme.stopped, theme.blocked];
+  const colours: readonly Rgb[] = [theme.held, theme.wait, theme.lockWait, theme.released, theme.running, theme.stopped, theme.blocked, theme.unknown];
   const cr = Float64Array.from(colours, (x) => x.r);
   const cg = Float64Array.from(colours, (x) => x.g);
   const cb = Float64Array.from(colours, (x) => x.b);

@@ -14,6 +14,7 @@ const THREAD_PARTS = [
   { label: 'Running (no GIL)', color: (t: Theme) => t.running, note: 'the line the thread ran' },
   { label: 'Stopped by the world', color: (t: Theme) => t.stopped, note: 'the line where a stop-the-world pause stopped the thread' },
   { label: 'Blocked', color: (t: Theme) => t.blocked, note: 'the line that waited for an event' },
+  { label: 'Unknown (sampled)', color: (t: Theme) => t.unknown, note: 'no line: the sampler could not tell what the thread ran' },
 ] as const;
 
 /** The report's lock behind a lock row (keyed `PROCESS-KEY/lock/id`), for its kind and the line threads waited at. */
@@ -39,7 +40,7 @@ export function cellDescriber(report: () => Report, theme: () => Theme): (kind: 
       return {
         title: `${r.label}${multi ? ` (pid ${rowProcess(r.key)})` : ''}`,
         time,
-        // The free-threaded states only where a thread had them (a GIL build's rows have none).
+        // The free-threaded states and unknown time only where a thread had them (a GIL build's rows have none).
         parts: alive > 0 ? THREAD_PARTS.flatMap((p, s) => (s < 4 || values[s]! > 0 ? [{ label: p.label, value: formatShare(values[s]!), color: p.color(th) }] : [])) : [{ label: 'Not running', value: '', color: th.background }],
         site,
         siteNote: site && dominant >= 0 ? THREAD_PARTS[dominant]!.note : undefined,

@@ -28,8 +28,6 @@ const lockName = (l: ReportLock): string => l.name ?? (l.createdAt === null && /
 const ftShare = (t: ReportThread, x: number | undefined): string => (t.states && x !== undefined ? withShare(x, life(t)) : '–');
 /** Released colour as a bar: stronger than the heatmap's quiet tint. */
 const releasedBar = (t: Theme): ReturnType<typeof mix> => mix(t.background, t.foreground, 0.35);
-/** Unknown (sampled, a GIL the sampler cannot read): darker than released, a state of its own. */
-const unknownBar = (t: Theme): ReturnType<typeof mix> => mix(t.background, t.foreground, 0.6);
 const UNKNOWN_TITLE = 'Sampled, and the sampler could not read this interpreter’s GIL: running Python (holding the GIL) and native code (without it) look the same from outside';
 
 /** Run-queue delay (format version 2): time the thread could run but had no CPU; '–' when the recording did not sample it. */
@@ -51,7 +49,7 @@ export function threadsSection(open: (site: ReportSite) => void, multiProcess: (
       { label: 'GIL wait', color: (t) => t.wait, value: (t) => t.gil.waitSeconds },
       { label: 'Lock wait', color: (t) => t.lockWait, value: (t) => t.lockWaitSeconds },
       { label: 'Released', color: releasedBar, value: otherReleased },
-      { label: 'Unknown', color: unknownBar, value: (t) => t.gil.unknownSeconds ?? 0 },
+      { label: 'Unknown', color: (t) => t.unknown, value: (t) => t.gil.unknownSeconds ?? 0 },
       { label: 'Running, no GIL', color: (t) => t.running, value: (t) => t.states?.runningSeconds ?? 0 },
       { label: 'Stopped by the world', color: (t) => t.stopped, value: (t) => t.states?.stopTheWorldSeconds ?? 0 },
       { label: 'Blocked', color: (t) => t.blocked, value: (t) => (t.states ? t.states.blockedSeconds : 0) },

@@ -65,6 +65,7 @@ export class TimelineSection {
       { label: 'Running, no GIL', color: (t) => t.running },
       { label: 'Stopped by the world', color: (t) => t.stopped },
       { label: 'Blocked', color: (t) => t.blocked },
+      { label: 'Unknown (sampled)', color: (t) => t.unknown },
     ]);
     const locks = legend([
       { label: 'Held (upper half)', color: (t) => t.lockHold },

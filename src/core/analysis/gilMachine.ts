@@ -39,7 +39,8 @@ export function closeState(t: ThreadState, c: ProcessContext, ts: number): void 
       t.heldBins.add(t.since, ts);
       break;
     case GilState.unknown:
-      t.unknown += d; // no line, no bin: nothing is said of it but that it is not known
+      t.unknown += d; // no line: nothing is said of it but that it is not known
+      (t.unknownBins ??= c.grid.newSeries()).add(t.since, ts);
       break;
     default:
       return;

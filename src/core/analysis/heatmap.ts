@@ -14,8 +14,9 @@ export interface BinTime {
  * A thread's exclusive states in a cell. On a build with a GIL: held, wait, lockWait and released. A
  * free-threaded build's thread holding no GIL (ftMachine.ts) is running, waiting for a lock or object
  * (lockWait), stopped by the world (stw), blocked on an event, or detached (released: what is left).
+ * A sampled thread whose GIL the sampler could not read is `unknown` then: neither held nor released.
  */
-export type ThreadStateName = 'held' | 'wait' | 'released' | 'lockWait' | 'running' | 'stw' | 'blocked';
+export type ThreadStateName = 'held' | 'wait' | 'released' | 'lockWait' | 'running' | 'stw' | 'blocked' | 'unknown';
 export type LockStateName = 'wait' | 'hold';
 
 export interface ThreadRowSource {
@@ -33,6 +34,8 @@ export interface ThreadRowSource {
   readonly running?: PrefixSeries;
   readonly stw?: PrefixSeries;
   readonly blocked?: PrefixSeries;
+  /** Sampled threads whose GIL the sampler could not read (GilState.unknown) only. */
+  readonly unknown?: PrefixSeries;
 }
 
 export interface LockRowSource {
@@ -104,18 +107,19 @@ export class Heatmap {
       const running = r.running ? cells(r.running, r.time, query, new Float64Array(width)) : new Float64Array(width);
       const stw = r.stw ? cells(r.stw, r.time, query, new Float64Array(width)) : new Float64Array(width);
       const blocked = r.blocked ? cells(r.blocked, r.time, query, new Float64Array(width)) : new Float64Array(width);
+      const unknown = r.unknown ? cells(r.unknown, r.time, query, new Float64Array(width)) : new Float64Array(width);
       const released = new Float64Array(width);
       for (let i = 0; i < width; i++) {
         const a = Math.max(r.startSeconds, q.startSeconds + i * cellSeconds);
         const b = Math.min(r.endSeconds, q.startSeconds + (i + 1) * cellSeconds);
         // The states are exclusive: released is what is left after holding,
         // waiting for the GIL and waiting for a lock (itself released time), and on a
-        // free-threaded build running, stopped by the world and blocked on an event.
+        // free-threaded build running, stopped by the world and blocked on an event; and time not known.
         // Not clamped, so rows sum to the totals exactly; where a cell is narrower
         // than a bin at a thread's first or last bin it may dip below 0: draw as 0.
-        released[i] = (b > a ? b - a : 0) - held[i]! - wait[i]! - lockWait[i]! - running[i]! - stw[i]! - blocked[i]!;
+        released[i] = (b > a ? b - a : 0) - held[i]! - wait[i]! - lockWait[i]! - running[i]! - stw[i]! - blocked[i]! - unknown[i]!;
       }
-      return { key: r.key, label: r.label, pid: r.pid, cells: { held, wait, released, lockWait, running, stw, blocked } };
+      return { key: r.key, label: r.label, pid: r.pid, cells: { held, wait, released, lockWait, running, stw, blocked, unknown } };
     });
     const locks = this.lockRows.map((r) => ({
       key: r.key,

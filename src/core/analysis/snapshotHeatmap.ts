@@ -54,6 +54,7 @@ export function buildHeatmap(
       wait: freezeSeries(t.waitBins, w, t.state === GilState.waiting ? [[t.since, stop]] : [], final),
       lockWait: freezeSeries(t.lockWaitBins, w, openContention(t, stop).spans, final),
       ...ftRows(t, w, stop, final),
+      ...(t.unknownBins ? { unknown: freezeSeries(t.unknownBins, w, t.state === GilState.unknown ? [[t.since, stop]] : [], final) } : {}),
     };
   });
   const lockRows: LockRowSource[] = [];

@@ -131,6 +131,8 @@ export class ThreadState {
   attaches = 0;
   /** Bins of the free-threaded states (free-threaded processes only); detached is what the others leave. */
   runningBins: BinSeries | undefined;
+  /** Bins of GilState.unknown, made when a sampled thread first enters it (none elsewhere). */
+  unknownBins: BinSeries | undefined;
   stwBins: BinSeries | undefined;
   blockedBins: BinSeries | undefined;
 

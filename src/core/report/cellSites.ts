@@ -5,6 +5,7 @@ import { WaitKind } from '../format/layout';
 import { SpanKind } from '../export/spanList';
 import { buildTimeline } from '../export/timeline';
 import type { ExportThread, Timeline } from '../export/timeline';
+import { THREAD_STATES } from '../../protocol/webviewProtocol';
 import type { ReportSite } from './schema';
 
 /** Recordings with more records than this get heatmaps without lines (the span timeline would take too much memory). */
@@ -13,6 +14,7 @@ export const CELL_SITES_MAX_RECORDS = 5_000_000;
 /** Points sampled in a cell to find a span of its dominant state. */
 const SAMPLES = 5;
 
+/** The heatmap's states by index, as in THREAD_STATES. */
 const HELD = 0;
 const WAIT = 1;
 const LOCK_WAIT = 2;
@@ -20,8 +22,7 @@ const RELEASED = 3;
 const RUNNING = 4;
 const STOPPED = 5;
 const BLOCKED = 6;
-/** The heatmap's states by index (THREAD_STATES of src/protocol/webviewProtocol.ts). */
-const STATE_ORDER: readonly ThreadStateName[] = ['held', 'wait', 'lockWait', 'released', 'running', 'stw', 'blocked'];
+const UNKNOWN = 7;
 
 /** One thread's spans sorted by start, in seconds, with their state as the heatmap counts it. */
 class ThreadSpans {
@@ -122,14 +123,15 @@ export class CellSites {
       for (let c = 0; c < columns; c++) {
         let dominant = -1;
         let best = 0;
-        STATE_ORDER.forEach((s, i) => {
+        THREAD_STATES.forEach((s, i) => {
           const v = row.cells[s][c]!;
           if (v > best) {
             best = v;
             dominant = i;
           }
         });
-        if (dominant < 0) continue;
+        // Time the sampler could not tell has no line.
+        if (dominant < 0 || dominant === UNKNOWN) continue;
         let chosen = -1;
         let fallback = -1;
         for (let k = 0; k < SAMPLES; k++) {

@@ -33,6 +33,27 @@ test('a sampled thread whose state cannot be known is unknown, not released, and
   assert.match(text, /thread\s+tid\s+held\s+wait\s+(CPU wait\s+)?released\s+unknown\s+lock wait/);
 });
 
+test('the timeline heatmap draws a sampled thread\'s unknown time as a state of its own, never as released', () => {
+  const a = analyzeRecording(sampledDegraded());
+  // 1 ms cells over the recording's 20 ms
+  const answer = a.heatmap.query({ startSeconds: 0, endSeconds: 0.02, width: 20 });
+  const worker = answer.threads.find((r) => r.label === 'worker')!;
+  const sum = (xs: Float64Array): number => xs.reduce((x, y) => x + y, 0);
+  const near = (actual: number, expected: number, what: string): void =>
+    assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual} ≠ ${expected}`);
+  // worker: unknown 0-6 and 10-14 ms, waits 6-8, holds 8-10, released 14-18 (test/support/unknownScenario.ts)
+  near(sum(worker.cells.unknown), 0.01, 'unknown');
+  near(sum(worker.cells.released), 0.004, 'released');
+  near(sum(worker.cells.held), 0.002, 'held');
+  near(sum(worker.cells.wait), 0.002, 'wait');
+  for (const c of [2, 3, 11, 12]) {
+    near(worker.cells.unknown[c]!, 0.001, `unknown in cell ${c}`);
+    near(worker.cells.released[c]!, 0, `released in cell ${c}`);
+  }
+  near(worker.cells.released[16]!, 0.001, 'released in cell 16');
+  near(worker.cells.unknown[16]!, 0, 'unknown in cell 16');
+});
+
 test('an exact recording has no unknown time and no unknown column', () => {
   const w = new RecordingWriter();
   const main = w.thread(1);
@@ -45,4 +66,6 @@ test('an exact recording has no unknown time and no unknown column', () => {
   const report = buildReport(a);
   assert.equal(report.processes[0]!.threads[0]!.gilShares.unknown, undefined);
   assert.doesNotMatch(renderTerminalReport(report, PLAIN), /unknown/);
+  const answer = a.heatmap.query({ startSeconds: 0, endSeconds: 0.004, width: 4 });
+  assert.deepEqual([...answer.threads[0]!.cells.unknown], [0, 0, 0, 0]);
 });
