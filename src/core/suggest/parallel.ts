@@ -2,6 +2,7 @@ import { sideBySideSeconds } from './concurrency';
 import { crossesProcesses, MESSAGE_SECONDS } from './costs';
 import type { ModeCosts, ParallelMode } from './costs';
 import { amdahl, around, makespan, secs, speedup } from './model';
+import { heldEvidence } from './profile';
 import type { WorkProfile } from './profile';
 import type { Interval } from './types';
 
@@ -114,7 +115,7 @@ export function predictMode(p: WorkProfile, mode: ParallelMode, n: number, costs
   const evidence: Record<string, number> = {
     wallSeconds: W,
     serialSeconds: S,
-    gilHeldSeconds: p.heldSeconds,
+    ...heldEvidence(p),
     releasedSeconds: p.releasedSeconds,
     workers: n,
     cores: p.cores,

@@ -6,6 +6,7 @@ import { pct, round, secs } from './model';
 import { isOneThread, oneThreadDraft } from './oneThread';
 import { predictMode, predictReleaseGil } from './parallel';
 import type { Prediction } from './parallel';
+import { heldEvidence } from './profile';
 import type { WorkProfile } from './profile';
 
 /** Workers a prediction is for: the threads there are, or (serial work) the requested count, else the cores. */
@@ -37,9 +38,10 @@ export function useProcesses(p: WorkProfile, o: SuggestOptions): Draft {
     }, o);
   }
   const pred = predictMode(p, 'processes-fork', n, costsFor('processes-fork', p, n, o));
+  const held = heldEvidence(p).gilHeldSeconds;
   const gil = p.baseline === 'recording'
-    ? `the GIL serialised ${secs(p.heldSeconds)} of the ${p.workers} threads' work in ${secs(p.wallSeconds)}`
-    : `the work holds the GIL ${pct(p.heldSeconds / Math.max(1e-9, p.heldSeconds + p.releasedSeconds))} of its time`;
+    ? `the GIL serialised ${secs(held)} of the ${p.workers} threads' work in ${secs(p.wallSeconds)}`
+    : `the work holds the GIL ${pct(held / Math.max(1e-9, p.heldSeconds + p.releasedSeconds))} of its time`;
   const split = isOneThread(p) ? 'If the work can be split into independent tasks: ' : '';
   return fromPrediction('useProcesses', p, n, isOneThread(p) ? unsplit(p, pred, o) : pred, {
     title: `${split}Use processes: a pool of ${n} processes is predicted {predicted}; ${gil}`,
@@ -85,14 +87,14 @@ export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
       target,
     }, o, false);
   }
-  const evidence = { workers: p.workers, releasedShare, gilWaitShare: waitShare, gilHeldSeconds: p.heldSeconds, releasedSeconds: p.releasedSeconds, wallSeconds: p.wallSeconds, ...(p.ownGilSeconds ? { ownGilSeconds: p.ownGilSeconds } : {}) };
+  const evidence = { workers: p.workers, releasedShare, gilWaitShare: waitShare, ...heldEvidence(p), releasedSeconds: p.releasedSeconds, wallSeconds: p.wallSeconds, ...(p.ownGilSeconds ? { ownGilSeconds: p.ownGilSeconds } : {}) };
   const fine = releasedShare >= 0.5 && waitShare < 0.2;
   const title = p.workerProcesses > 0
     ? `Nothing to gain: the work already runs in parallel, in ${workingProcessesText(p)}`
     : fine
       ? `Threads are fine: the ${p.workers} worker threads run without the ${p.ownGilSeconds ? 'main GIL (in sub-interpreters with their own GIL, or released)' : 'GIL'} ${pct(releasedShare)} of the time` +
         `${p.released ? ` (most at ${where(p.released.target)})` : ''} and wait for it ${pct(waitShare)}: they already run side by side`
-      : `Keep threads as they are (the baseline): the ${p.workers} threads hold the GIL ${pct(p.heldSeconds / Math.max(1e-9, life))} and wait for it ${pct(waitShare)} of their time`;
+      : `Keep threads as they are (the baseline): the ${p.workers} threads hold the GIL ${pct(heldEvidence(p).gilHeldSeconds / Math.max(1e-9, life))} and wait for it ${pct(waitShare)} of their time`;
   return fromPrediction('keepThreads', p, n, { ...NO_GAIN, evidence }, {
     title,
     detail: 'I/O, sleeps and native code that releases the GIL (hashlib, zlib, numpy, most I/O) already run in parallel in threads; ' +

@@ -1,7 +1,7 @@
 import type { ProcessResult } from '../analysis/model';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import type { WorkProfile } from './profile';
-import { convoyPressure, hotSpot, ipcPressure, lockPressures, ownWork, releasedSpot, releasedWork } from './profilePressures';
+import { convoyPressure, heldWork, hotSpot, unknownOf, ipcPressure, lockPressures, ownWork, releasedSpot, releasedWork } from './profilePressures';
 import { runCores } from './runCores';
 import type { Workforce } from './workforce';
 
@@ -35,7 +35,8 @@ export function processesProfile(a: RecordingAnalysis, cores: number, force: Wor
     cores: had && !fixed ? had.cores : cores,
     runCores: had,
     coresGiven: fixed,
-    heldSeconds: threads.reduce((s, t) => s + t.gil.heldSeconds, 0),
+    heldSeconds: threads.reduce((s, t) => s + heldWork(t), 0),
+    ...unknownOf(threads),
     releasedSeconds: threads.reduce((s, t) => s + releasedWork(t), 0),
     gilWaitSeconds: threads.reduce((s, t) => s + t.gil.waitSeconds, 0),
     lockWaitSeconds: threads.reduce((s, t) => s + t.lockWaitSeconds, 0),

@@ -30,6 +30,8 @@ export interface WorkProfile {
   readonly coresGiven?: boolean;
   /** H: seconds the workers held the GIL (summed over them): what the GIL serialises. */
   readonly heldSeconds: number;
+  /** Of H: seconds a sampler could not tell held from native code (profilePressures.heldWork), taken as held; absent when none. */
+  readonly unknownSeconds?: number;
   /** R: seconds the workers ran without the GIL doing work (I/O, sleep, native code), summed. */
   readonly releasedSeconds: number;
   /** Of R: seconds the workers held sub-interpreters' own GILs (they run side by side with the main GIL); 0 or absent without them. */
@@ -153,4 +155,10 @@ export interface RunCores {
   readonly cores: number;
   readonly onlineCpus: number;
   readonly foreignCpus: number;
+}
+
+/** What the evidence says of H: the GIL held as recorded, and apart, the time a sampler could not tell that H takes as held. */
+export function heldEvidence(p: WorkProfile): { gilHeldSeconds: number; unknownTakenAsHeldSeconds?: number } {
+  const unknown = p.unknownSeconds ?? 0;
+  return unknown > 0 ? { gilHeldSeconds: p.heldSeconds - unknown, unknownTakenAsHeldSeconds: unknown } : { gilHeldSeconds: p.heldSeconds };
 }

@@ -32,9 +32,24 @@ export function releasedWork(t: ThreadResult): number {
   return Math.max(0, t.gil.releasedSeconds - t.lockWaitSeconds - t.blockedSeconds);
 }
 
+/**
+ * Time a thread held the GIL, with the time a sampler could not tell (an interpreter whose GIL it
+ * cannot read: the thread ran, holding the GIL or in native code without it). That time is the
+ * thread's work either way; the predictions take it as held, the state of a thread running Python.
+ */
+export function heldWork(t: ThreadResult): number {
+  return t.gil.heldSeconds + (t.gil.unknownSeconds ?? 0);
+}
+
+/** The profile's `unknownSeconds` for these threads: absent when a sampler could tell all of their time. */
+export function unknownOf(threads: readonly ThreadResult[]): { unknownSeconds?: number } {
+  const unknown = threads.reduce((s, t) => s + (t.gil.unknownSeconds ?? 0), 0);
+  return unknown > 0 ? { unknownSeconds: unknown } : {};
+}
+
 /** A thread's own work: the GIL held plus its released work. */
 export function ownWork(t: ThreadResult): number {
-  return t.gil.heldSeconds + releasedWork(t);
+  return heldWork(t) + releasedWork(t);
 }
 
 /** Seconds `t` (a thread of `p`) held the GIL between two times of the recording. */

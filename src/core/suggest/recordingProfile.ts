@@ -5,7 +5,7 @@ import { concurrency, runnableSeconds } from './concurrency';
 import { exchangeProfile } from './exchangeProfile';
 import { freeThreadedPressure } from './freeThreadedProfile';
 import type { WorkProfile } from './profile';
-import { convoyPressure, heldBetween, hotSpot, ipcPressure, lockPressures, ownWork, releasedSpot, releasedWork } from './profilePressures';
+import { convoyPressure, heldBetween, heldWork, hotSpot, unknownOf, ipcPressure, lockPressures, ownWork, releasedSpot, releasedWork } from './profilePressures';
 import { processesProfile } from './processesProfile';
 import { runCores } from './runCores';
 import { workforce } from './workforce';
@@ -77,7 +77,7 @@ export function recordingProfile(a: RecordingAnalysis, cores: number, force: Wor
   if (workers.length === 0) workers = p.threads.slice(0, 1);
   // Time held on sub-interpreters' own GILs (index > 0) runs side by side with the main GIL's
   // holders: it is not serialised, so it counts with the work that runs without the (main) GIL.
-  const allHeld = workers.reduce((s, t) => s + t.gil.heldSeconds, 0);
+  const allHeld = workers.reduce((s, t) => s + heldWork(t), 0);
   const ownGil = Math.min(allHeld, p.gils.filter((g) => g.index > 0).reduce((s, g) => s + g.heldSeconds, 0));
   const held = allHeld - ownGil;
   const released = workers.reduce((s, t) => s + releasedWork(t), 0) + ownGil;
@@ -95,6 +95,7 @@ export function recordingProfile(a: RecordingAnalysis, cores: number, force: Wor
     runCores: had,
     coresGiven: fixed,
     heldSeconds: held,
+    ...unknownOf(workers),
     releasedSeconds: released,
     ownGilSeconds: ownGil,
     gilWaitSeconds: workers.reduce((s, t) => s + t.gil.waitSeconds, 0),

@@ -33,6 +33,21 @@ test('a sampled thread whose state cannot be known is unknown, not released, and
   assert.match(text, /thread\s+tid\s+held\s+wait\s+(CPU wait\s+)?released\s+unknown\s+lock wait/);
 });
 
+test('predictions count a sampled thread\'s unknown time as its work, and the evidence names it apart', () => {
+  const report = buildReport(analyzeRecording(sampledDegraded()));
+  // The worker's own time is 16 ms of its 18 (unknown 10, held 2, released 4; 2 waiting for the GIL) in a
+  // 20 ms run: no remedy can make the run more than 20 / (20 - 2) = 1.11× faster. Left out, the unknown
+  // time made free-threading look 2.25× faster.
+  for (const s of report.suggestions) {
+    assert.ok(s.predictedSpeedup <= 20 / 18 + 1e-6, `${s.kind}: ${s.predictedSpeedup}×: ${s.model}`);
+    if (s.evidence['gilHeldSeconds'] !== undefined) {
+      close(s.evidence['gilHeldSeconds'], 0.002, `${s.kind} GIL held`);
+      close(s.evidence['unknownTakenAsHeldSeconds'] ?? 0, 0.01, `${s.kind} unknown`);
+    }
+  }
+  assert.ok(report.suggestions.some((s) => s.kind === 'freeThreaded'), report.suggestions.map((s) => s.kind).join());
+});
+
 test('the timeline heatmap draws a sampled thread\'s unknown time as a state of its own, never as released', () => {
   const a = analyzeRecording(sampledDegraded());
   // 1 ms cells over the recording's 20 ms
