@@ -2,7 +2,7 @@ import { estimatedCosts } from './costs';
 import type { ParallelMode } from './costs';
 import { fromPrediction, where } from './draft';
 import type { Draft, SuggestOptions } from './draft';
-import { pct, round, secs } from './model';
+import { count, pct, round, secs } from './model';
 import { isOneThread, oneThreadDraft } from './oneThread';
 import { predictMode, predictReleaseGil } from './parallel';
 import type { Prediction } from './parallel';
@@ -40,11 +40,11 @@ export function useProcesses(p: WorkProfile, o: SuggestOptions): Draft {
   const pred = predictMode(p, 'processes-fork', n, costsFor('processes-fork', p, n, o));
   const held = heldEvidence(p).gilHeldSeconds;
   const gil = p.baseline === 'recording'
-    ? `the GIL serialised ${secs(held)} of the ${p.workers} threads' work in ${secs(p.wallSeconds)}`
+    ? `the GIL serialised ${secs(held)} of the work of ${count(p.workers, 'thread')} in ${secs(p.wallSeconds)}`
     : `the work holds the GIL ${pct(held / Math.max(1e-9, p.heldSeconds + p.releasedSeconds))} of its time`;
   const split = isOneThread(p) ? 'If the work can be split into independent tasks: ' : '';
   return fromPrediction('useProcesses', p, n, isOneThread(p) ? unsplit(p, pred, o) : pred, {
-    title: `${split}Use processes: a pool of ${n} processes is predicted {predicted}; ${gil}`,
+    title: `${split}Use processes: a pool of ${count(n, 'process', 'processes')} is predicted {predicted}; ${gil}`,
     detail:
       `Run the work of ${where(target)} in a concurrent.futures.ProcessPoolExecutor(max_workers=${n}) or multiprocessing.Pool(${n}): ` +
       'each process has its own GIL. Inputs and results are pickled both ways, so send little and return little; ' +
@@ -81,7 +81,7 @@ export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
   if (p.baseline === 'serial') {
     const pred = predictMode(p, 'threads', n, costsFor('threads', p, n, o));
     return fromPrediction('keepThreads', p, n, pred, {
-      title: `Threads: a pool of ${n} threads is predicted {predicted}; the work runs without the GIL ${pct(releasedShare)} of its time`,
+      title: `Threads: a pool of ${count(n, 'thread')} is predicted {predicted}; the work runs without the GIL ${pct(releasedShare)} of its time`,
       detail: 'Threads share one GIL: only the time a task runs without it (I/O, sleep, native code that releases it) overlaps. ' +
         'They cost nothing to start and need no pickling.',
       target,
@@ -94,7 +94,7 @@ export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
     : fine
       ? `Threads are fine: the ${p.workers} worker threads run without the ${p.ownGilSeconds ? 'main GIL (in sub-interpreters with their own GIL, or released)' : 'GIL'} ${pct(releasedShare)} of the time` +
         `${p.released ? ` (most at ${where(p.released.target)})` : ''} and wait for it ${pct(waitShare)}: they already run side by side`
-      : `Keep threads as they are (the baseline): the ${p.workers} threads hold the GIL ${pct(heldEvidence(p).gilHeldSeconds / Math.max(1e-9, life))} and wait for it ${pct(waitShare)} of their time`;
+      : `Keep threads as they are (the baseline): ${p.workers === 1 ? 'the thread holds' : `the ${p.workers} threads hold`} the GIL ${pct(heldEvidence(p).gilHeldSeconds / Math.max(1e-9, life))} and ${p.workers === 1 ? 'waits' : 'wait'} for it ${pct(waitShare)} of ${p.workers === 1 ? 'its' : 'their'} time`;
   return fromPrediction('keepThreads', p, n, { ...NO_GAIN, evidence }, {
     title,
     detail: 'I/O, sleeps and native code that releases the GIL (hashlib, zlib, numpy, most I/O) already run in parallel in threads; ' +
@@ -137,7 +137,7 @@ export function subInterpreters(p: WorkProfile, o: SuggestOptions): Draft | null
     return oneThreadDraft('subInterpreters', p, asIs, { speedup: pred.speedup, workers: n }, { remedy: `Sub-interpreters${needs}`, detail, target: p.hot?.target ?? null }, o);
   }
   return fromPrediction('subInterpreters', p, n, pred, {
-    title: `Use sub-interpreters: ${n} interpreters with their own GIL are predicted {predicted}${needs}`,
+    title: `Use sub-interpreters: ${n === 1 ? '1 interpreter with its own GIL is' : `${n} interpreters with their own GIL are`} predicted {predicted}${needs}`,
     detail,
     target: p.hot?.target ?? null,
   }, o);
@@ -155,7 +155,7 @@ export function freeThreaded(p: WorkProfile, o: SuggestOptions): Draft | null {
     return oneThreadDraft('freeThreaded', p, asIs, { speedup: pred.speedup, workers: n }, { remedy: 'A free-threaded Python (3.13t/3.14t)', detail, target: p.hot?.target ?? null }, o);
   }
   return fromPrediction('freeThreaded', p, n, pred, {
-    title: `Use a free-threaded Python (3.13t/3.14t): ${n} threads without a GIL are predicted {predicted}`,
+    title: `Use a free-threaded Python (3.13t/3.14t): ${n === 1 ? '1 thread without a GIL is' : `${n} threads without a GIL are`} predicted {predicted}`,
     detail,
     target: p.hot?.target ?? null,
   }, o);
