@@ -22,12 +22,17 @@
 // Processes alternate bare / recorded (`python -m gilscope.run`) `--repeats` times per
 // interpreter. Reported: ns per call bare, recorded, and the added cost of each
 // bare/recorded pair (recorded - bare), min / median / max over the pairs.
-// Target: median added cost <= 50 ns, for the recorder's work per release: measured with
-// long-hold splitting off (GILSCOPE_HOLD_SPLIT_MS=0). With it on (the default) the same
-// pairs are made again: its helper thread makes this one-thread process a two-thread one,
-// and glibc then makes each system call a cancellation point (~20 ns per os.read here,
-// whatever records it: a bare Python with one idle thread pays the same); that is
+// Target: median added cost <= 50 ns, measured with long-hold splitting off
+// (GILSCOPE_HOLD_SPLIT_MS=0). With it on (the default) the same pairs are made again and
 // reported beside, as what a one-thread program pays.
+// Either way the recorded process has a thread of gilscope's (the CPU sampler; with
+// splitting on, the splitter too), and a process with a second thread pays for it on every
+// system call, whatever that thread does: glibc makes each call a cancellation point, and
+// Linux counts references to the open files the threads share (~50 ns per os.read here).
+// So with splitting off a third kind of process runs in the same rotation, bare with one
+// idle thread (release_loop.py --idle-thread), and the added cost is split in two: that
+// thread's presence (bare with an idle thread - bare) and the recorder's work per release
+// and re-acquire (recorded - bare with an idle thread).
 import { parseArgs } from 'node:util';
 import {
   alternate, emitRows, fmt3, label, ns, prepare, printTable, pythons, removeDir, row, runPython, stat,
@@ -73,8 +78,11 @@ try {
       ['long-hold splitting off', { GILSCOPE_HOLD_SPLIT_MS: '0' }, true],
       ['default: long-hold splitting on', {}, false],
     ];
+    const bareRun = (extra) => () => perProcess(runPython(py, [...args, ...extra]));
     for (const [mode, env, judged] of modes) {
-      const [bare, rec] = alternate(repeats, () => perProcess(runPython(py, args)), recorded(env));
+      const [bare, rec, idle] = judged
+        ? alternate(repeats, bareRun([]), recorded(env), bareRun(['--idle-thread']))
+        : alternate(repeats, bareRun([]), recorded(env));
       for (const [clock, key] of [['perf_counter', 'wall'], ['thread CPU time', 'cpu']]) {
         const b = bare.map((x) => x[key]), r = rec.map((x) => x[key]);
         const sb = stat(b), sr = stat(r), sa = stat(b.map((x, i) => r[i] - x));
@@ -83,6 +91,12 @@ try {
         rows.push(row('gilCost', what, label(py), `ns per release+reacquire, recorded, ${mode} (${clock})`, sr, ns));
         rows.push(row('gilCost', what, label(py), `added ns per release+reacquire, ${mode} (${clock})`, sa, ns,
           judged ? `median <= ${TARGET_NS} ns` : undefined, judged ? sa.median <= TARGET_NS : undefined));
+        if (!idle) continue;
+        const i = idle.map((x) => x[key]);
+        const thread = stat(i.map((x, k) => x - b[k])), work = stat(r.map((x, k) => x - i[k]));
+        console.log(`${label(py)} ${mode} (${clock}): of it, a second thread's presence ${fmt3(thread, ns)}; the recorder's work ${fmt3(work, ns)}`);
+        rows.push(row('gilCost', what, label(py), `of it, a second thread's presence (bare with an idle thread - bare) (${clock})`, thread, ns));
+        rows.push(row('gilCost', what, label(py), `of it, the recorder's work (recorded - bare with an idle thread), ${mode} (${clock})`, work, ns));
       }
     }
   }

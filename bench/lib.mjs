@@ -137,14 +137,15 @@ export function parseOutput(stdout) {
   return out;
 }
 
-/** Alternates `a` and `b` `repeats` times (a, b, b, a, a, b, ... so neither always goes first). */
-export function alternate(repeats, a, b) {
-  const as = [], bs = [];
+/** Runs `fns` in turn `repeats` times, every other round in reverse (a, b, b, a, a, b, ...: none always goes first); their results, per function. */
+export function alternate(repeats, ...fns) {
+  const out = fns.map(() => []);
   for (let i = 0; i < repeats; i++) {
-    if (i % 2 === 0) { as.push(a(i)); bs.push(b(i)); }
-    else { bs.push(b(i)); as.push(a(i)); }
+    const order = fns.map((_, k) => k);
+    if (i % 2 === 1) order.reverse();
+    for (const k of order) out[k].push(fns[k](i));
   }
-  return [as, bs];
+  return out;
 }
 
 export function stat(xs) {

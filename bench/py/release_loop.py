@@ -1,6 +1,6 @@
 """One thread releasing and re-taking the GIL N times, timed inside Python.
 
-    python release_loop.py [--method read|sleep0] [--calls N] [--rounds R]
+    python release_loop.py [--method read|sleep0] [--calls N] [--rounds R] [--idle-thread]
 
 Each call -- os.read(fd, 1) on /dev/zero, or time.sleep(0) -- releases the
 GIL once and takes it back at once (no other thread wants it). Each round
@@ -8,6 +8,10 @@ times N calls with time.perf_counter() around the loop, and with
 time.thread_time() (this thread's CPU time, user + system) around the same
 loop. Prints one JSON line: {"method", "calls", "ns_per_call": [wall, one per
 round], "cpu_ns_per_call": [CPU, one per round], "python"}.
+--idle-thread starts a second thread first, blocked for good: what a process
+pays per system call for having one more thread (glibc makes each call a
+cancellation point, and Linux counts references to an open file the threads
+share), whatever that thread does.
 Used by bench/gilCost.mjs, bare and under `python -m gilscope.run`."""
 import argparse
 import json
@@ -21,7 +25,11 @@ def main():
     p.add_argument("--method", choices=("read", "sleep0"), default="read")
     p.add_argument("--calls", type=int, default=50000)
     p.add_argument("--rounds", type=int, default=45)
+    p.add_argument("--idle-thread", action="store_true")
     args = p.parse_args()
+    if args.idle_thread:
+        import threading
+        threading.Thread(target=threading.Event().wait, daemon=True).start()
     perf_counter = time.perf_counter
     thread_time = time.thread_time
     calls = range(args.calls)
