@@ -266,6 +266,24 @@ class Children(unittest.TestCase):
     def test_spawn_pool(self):
         self.check_pool("spawn")
 
+    def test_slow_exec_after_fork(self):
+        # A child that waits half a second between its fork and its exec, as one kept off
+        # a CPU on a loaded machine does: an idle copy of the parent, not a process of its own.
+        script = os.path.join(tempfile.mkdtemp(prefix="gilscope-test-"), "slow_exec.py")
+        with open(script, "w") as f:
+            f.write("import os, sys, time\n"
+                    "pid = os.fork()\n"
+                    "if pid == 0:\n"
+                    "    time.sleep(0.5)\n"
+                    "    os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(0.5)', 'the-new-program'])\n"
+                    "os.waitpid(pid, 0)\n")
+        r = record_sampled(script, truth=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        others = [p for p in r.processes if p.pid != r.main.pid]
+        self.assertTrue(any("the-new-program" in p.argv for p in others), [p.argv for p in others])
+        copies = [p.argv for p in others if "slow_exec.py" in " ".join(p.argv)]
+        self.assertEqual(copies, [], "the copy between the fork and the exec was recorded")
+
 
 class Degraded(unittest.TestCase):
     """An interpreter whose GIL layout the sampler does not know (none of

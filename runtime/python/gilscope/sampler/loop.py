@@ -14,6 +14,10 @@ from .procfs import Gone
 
 
 DISCARD_NS = 200_000_000  # a forked copy that execs this soon leaves no file (a child between fork and exec)
+# ...and so does one that ran no longer than this on a CPU, in clock ticks (2: up to 20-30 ms),
+# however long it took: on a loaded machine a child may wait for a CPU for longer than
+# DISCARD_NS between its fork and its exec, doing nothing but getting there.
+DISCARD_CPU_TICKS = 2
 
 
 class Sampler:
@@ -60,7 +64,7 @@ class Sampler:
                 continue
             if _alive(pid):
                 # it exec'd: the old image's file ends here, the new one is looked at afresh
-                if p.forked and ts - p.writer.start_mono_ns < DISCARD_NS:
+                if p.forked and (ts - p.writer.start_mono_ns < DISCARD_NS or p.copy_cpu_ticks <= DISCARD_CPU_TICKS):
                     p.discard()
                 else:
                     p.finish(ts)

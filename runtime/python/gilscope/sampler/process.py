@@ -49,6 +49,7 @@ class ProcessSampler(Following):
         self.idle_checks = 0
         self.forked = False
         self.candidate_forked = False
+        self.copy_cpu_ticks = 0  # a forked copy's CPU time at its last sample before an exec
 
     def _find_gil(self, ts):
         if self.layout is not None or self.memory is None:
@@ -99,8 +100,10 @@ class ProcessSampler(Following):
             try:
                 data = t.stat.read()
                 state = procfs.parse_stat(data)[0]
-                if tid == self.pid and self.forked and not procfs.stat_flags(data) & procfs.PF_FORKNOEXEC:
-                    return False  # a forked copy that has now exec'd: the caller looks at it afresh
+                if tid == self.pid and self.forked:
+                    if not procfs.stat_flags(data) & procfs.PF_FORKNOEXEC:
+                        return False  # a forked copy that has now exec'd: the caller looks at it afresh
+                    self.copy_cpu_ticks = procfs.cpu_ticks(data)
                 futex = None
                 if state in "SD" and self.memory is not None:
                     futex = procfs.futex_address(t.syscall.read())

@@ -73,6 +73,13 @@ def stat_flags(data):
     return int(text[text.rindex(")") + 2:].split()[6])
 
 
+def cpu_ticks(data):
+    """The task's CPU time, user + system (fields 14 and 15), in clock ticks, from a /proc/.../stat line."""
+    rest = data.decode("ascii", "replace")
+    rest = rest[rest.rindex(")") + 2:].split()
+    return int(rest[11]) + int(rest[12])
+
+
 def futex_address(data):
     """The address a thread blocked in futex(2) waits on, from /proc/.../syscall,
     or None ('running', another system call, or not in a system call)."""
