@@ -58,14 +58,21 @@ export function fromPrediction(
   };
 }
 
-/** `file.py:12 function` for titles. */
+/** `file.py:12 (function)` for titles. */
 export function where(t: Draft['target']): string {
   if (!t) return 'unknown code';
-  const short = t.file.split(/[\\/]/).pop() ?? t.file;
-  return t.file ? `${short}:${t.line} (${t.function})` : t.function;
+  return t.file ? `${whereLine(t)} (${t.function})` : t.function;
 }
 
-/** `1.93× (1.71×–1.98×)` */
+/** `file.py:12`, for titles where it is already in parentheses; the function when there is no file. */
+export function whereLine(t: NonNullable<Draft['target']>): string {
+  const short = t.file.split(/[\\/]/).pop() ?? t.file;
+  return t.file ? `${short}:${t.line}` : t.function;
+}
+
+/** `1.93× (1.71×–1.98×)`, or `1.93×` when the interval is that one value. */
 export function predictedText(value: number, interval: readonly [number, number]): string {
-  return `${times(value)} (${times(interval[0])}–${times(interval[1])})`;
+  const [lo, hi] = interval;
+  if (times(lo) === times(value) && times(hi) === times(value)) return times(value);
+  return `${times(value)} (${times(lo)}–${times(hi)})`;
 }

@@ -1,14 +1,26 @@
 import { batchExchange } from './batchExchange';
-import { fromPrediction, where } from './draft';
+import { fromPrediction, where, whereLine } from './draft';
 import type { Draft, SuggestOptions } from './draft';
 import { around, pct, secs, speedup, times } from './model';
 import type { LockPressure, WorkProfile } from './profile';
+import type { SuggestionKind } from './types';
 
 /** The lock whose hold bounds the run most: W / hold is the best any remedy can do while it stays. */
 export function bindingLock(p: WorkProfile): { lock: LockPressure; bound: number } | null {
   const lock = [...p.locks].sort((a, b) => b.holdSeconds - a.holdSeconds)[0];
   return lock && lock.holdSeconds > 0 ? { lock, bound: p.wallSeconds / lock.holdSeconds } : null;
 }
+
+/** What the best remedy does, for "once it no longer binds and …". */
+const REMEDY_PHRASE: Partial<Record<SuggestionKind, string>> = {
+  useProcesses: 'the work runs in processes',
+  clusterProcesses: 'the work runs in processes',
+  subInterpreters: 'the work runs in sub-interpreters',
+  freeThreaded: 'the work runs on a free-threaded Python',
+  releaseGil: 'the hot code releases the GIL',
+  batchWork: 'the threads batch their exchange',
+  scaleOut: 'the work is spread over more machines',
+};
 
 /**
  * Narrow or split the lock: while it is held H of W no remedy beats W/H;
@@ -25,7 +37,7 @@ export function narrowLock(p: WorkProfile, o: SuggestOptions, uncapped: readonly
   const best = uncapped.reduce((m, d) => (d.predictedSpeedup > m.predictedSpeedup ? d : m), uncapped[0]!);
   const center = Math.max(threadsOnly, best?.predictedSpeedup ?? threadsOnly);
   const hi = Math.max(center, best?.predictedInterval[1] ?? center);
-  const created = lock.createdAt ? ` (created at ${where(lock.createdAt)})` : '';
+  const created = lock.createdAt ? ` (created at ${whereLine(lock.createdAt)})` : '';
   return fromPrediction('narrowLock', p, best?.workers ?? p.workers, {
     speedup: center,
     interval: around(center, Math.min(center, threadsOnly), hi),
@@ -37,8 +49,11 @@ export function narrowLock(p: WorkProfile, o: SuggestOptions, uncapped: readonly
       acquisitions: lock.acquisitions, contended: lock.contended, threadsOnlySpeedup: threadsOnly,
     },
   }, {
+    // The prediction is the best other remedy's, freed of the lock: the title says which, and what narrowing alone gives.
     title: `Narrow or split the lock ${lock.name}${created}: held ${pct(lock.holdSeconds / W)} of the run, it caps every other remedy at ` +
-      `${times(bound)}; threads waited ${secs(lock.waitSeconds)} for it. Predicted {predicted} once it no longer binds`,
+      `${times(bound)}; threads waited ${secs(lock.waitSeconds)} for it. Predicted {predicted} once it no longer binds` +
+      `${best && center > threadsOnly ? ` and ${REMEDY_PHRASE[best.kind] ?? `the best other remedy (${best.kind}) is made`}` : ''}` +
+      ` (${times(threadsOnly)} in threads alone)`,
     detail: `Hold it only around the shared state, not the work (compute outside, then lock to publish); split it per key or per shard; ` +
       `or give each worker its own copy and merge at the end. The critical section is at ${where(lock.target)}.`,
     target: lock.target,

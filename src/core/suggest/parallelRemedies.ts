@@ -1,6 +1,6 @@
 import { estimatedCosts } from './costs';
 import type { ParallelMode } from './costs';
-import { fromPrediction, where } from './draft';
+import { fromPrediction, where, whereLine } from './draft';
 import type { Draft, SuggestOptions } from './draft';
 import { count, pct, round, secs } from './model';
 import { isOneThread, oneThreadDraft } from './oneThread';
@@ -39,12 +39,14 @@ export function useProcesses(p: WorkProfile, o: SuggestOptions): Draft {
   }
   const pred = predictMode(p, 'processes-fork', n, costsFor('processes-fork', p, n, o));
   const held = heldEvidence(p).gilHeldSeconds;
-  const gil = p.baseline === 'recording'
-    ? `the GIL serialised ${secs(held)} of the work of ${count(p.workers, 'thread')} in ${secs(p.wallSeconds)}`
-    : `the work holds the GIL ${pct(held / Math.max(1e-9, p.heldSeconds + p.releasedSeconds))} of its time`;
-  const split = isOneThread(p) ? 'If the work can be split into independent tasks: ' : '';
+  // A free-threaded build that kept its GIL off serialised nothing on a GIL: said no more than the prediction.
+  const gil = !p.python.gilEnabled ? ''
+    : p.baseline === 'recording'
+    ? `; the GIL serialised ${secs(held)} of the work of ${count(p.workers, 'thread')} in ${secs(p.wallSeconds)}`
+    : `; the work holds the GIL ${pct(held / Math.max(1e-9, p.heldSeconds + p.releasedSeconds))} of its time`;
+  const use = isOneThread(p) ? 'If the work can be split into independent tasks, use processes' : 'Use processes';
   return fromPrediction('useProcesses', p, n, isOneThread(p) ? unsplit(p, pred, o) : pred, {
-    title: `${split}Use processes: a pool of ${count(n, 'process', 'processes')} is predicted {predicted}; ${gil}`,
+    title: `${use}: a pool of ${count(n, 'process', 'processes')} is predicted {predicted}${gil}`,
     detail:
       `Run the work of ${where(target)} in a concurrent.futures.ProcessPoolExecutor(max_workers=${n}) or multiprocessing.Pool(${n}): ` +
       'each process has its own GIL. Inputs and results are pickled both ways, so send little and return little; ' +
@@ -93,7 +95,7 @@ export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
     ? `Nothing to gain: the work already runs in parallel, in ${workingProcessesText(p)}`
     : fine
       ? `Threads are fine: the ${p.workers} worker threads run without the ${p.ownGilSeconds ? 'main GIL (in sub-interpreters with their own GIL, or released)' : 'GIL'} ${pct(releasedShare)} of the time` +
-        `${p.released ? ` (most at ${where(p.released.target)})` : ''} and wait for it ${pct(waitShare)}: they already run side by side`
+        `${p.released ? ` (most at ${whereLine(p.released.target)})` : ''} and wait for it ${pct(waitShare)}: they already run side by side`
       : `Keep threads as they are (the baseline): ${p.workers === 1 ? 'the thread holds' : `the ${p.workers} threads hold`} the GIL ${pct(heldEvidence(p).gilHeldSeconds / Math.max(1e-9, life))} and ${p.workers === 1 ? 'waits' : 'wait'} for it ${pct(waitShare)} of ${p.workers === 1 ? 'its' : 'their'} time`;
   return fromPrediction('keepThreads', p, n, { ...NO_GAIN, evidence }, {
     title,
