@@ -11,6 +11,7 @@ import { tempDir } from '../support/recordingFixtures';
 import { runtimePythonPath } from '../support/recordWorkload';
 import { runOk } from '../support/runProcess';
 import { CLUSTERS, python314 } from './support';
+import { CPU_WAIT_WARNING } from '../support/gilscopeCli';
 
 /**
  * Issue 20, recording the workers of a running Dask cluster (docs/clusters.md)
@@ -89,7 +90,7 @@ describe('clusters: the workers of a running Dask cluster (3.14)', () => {
 
   const pids = (ws: readonly Worker[]) => ws.map((w) => w.pid).sort((a, b) => a - b);
   /** Warnings other than a busy machine's: a worker killed or lost that the engine's stop does not explain. */
-  const unexplained = (r: Report) => r.warnings.filter((w) => !/the machine was busy/.test(w));
+  const unexplained = (r: Report) => r.warnings.filter((w) => !CPU_WAIT_WARNING.test(w));
   const daskWorkers = (r: Report) => r.processes.filter((p) => p.cluster?.engine === 'dask' && p.cluster.role === 'worker');
 
   it('the cluster ended when the client shut it down', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Report } from '../../src/core/report/schema';
-import { gilscope } from '../support/gilscopeCli';
+import { CPU_WAIT_WARNING, gilscope } from '../support/gilscopeCli';
 import { tempDir } from '../support/recordingFixtures';
 import { repoRoot } from '../support/repoRoot';
 import { runProcess } from '../support/runProcess';
@@ -56,7 +56,7 @@ describe(`the suggestions in the terminal (npm run demo, ${TEST_PYTHON})`, () =>
     }
     // record's summary (stderr) ends on the first suggestion, after the line saying where the recording is.
     const tail = demo.stderr.slice(demo.stderr.lastIndexOf('gilscope: recording written to'));
-    const lines = tail.trimEnd().split('\n').filter((l) => !/the machine was busy:/.test(l));
+    const lines = tail.trimEnd().split('\n').filter((l) => !CPU_WAIT_WARNING.test(l));
     assert.equal(lines[2], 'Try first:', tail);
     assert.equal(lines[3], `  1. ${top.title}`);
     // the interval is left out when it is the prediction itself (keepThreads: 1×, exactly)

@@ -7,6 +7,10 @@ import type { ProcessResult } from './model';
 export const BUSY_WAIT_SHARE = 0.1;
 /** Other programs' CPUs plus this process's demand must pass the CPUs online by this much to count. */
 const OVER_CPUS = 0.1;
+/** A run-queue delay below this share of the threads' lives is not worth a warning, whatever its share of their CPU time. */
+const MIN_LIFE_SHARE = 0.01;
+/** Other programs using this many CPUs or more made the machine busy; below it the wait came from the run itself. */
+const BUSY_FOREIGN_CPUS = 0.2;
 
 /** A machine that had more runnable threads than cores while a process ran. */
 export interface BusyMachine {
@@ -41,7 +45,8 @@ export function busyMachine(p: ProcessResult): BusyMachine | null {
   if (!(life > 0) || !(wall > 0)) return null;
   const waitShare = cpu + wait > 0 ? wait / (cpu + wait) : 0;
   const demand = m.processCpus + wait / wall;
-  if (waitShare < BUSY_WAIT_SHARE && m.foreignCpus + demand <= m.onlineCpus + OVER_CPUS) return null;
+  const waited = waitShare >= BUSY_WAIT_SHARE && wait / life >= MIN_LIFE_SHARE;
+  if (!waited && m.foreignCpus + demand <= m.onlineCpus + OVER_CPUS) return null;
   return {
     onlineCpus: m.onlineCpus,
     foreignCpus: m.foreignCpus,
@@ -52,9 +57,15 @@ export function busyMachine(p: ProcessResult): BusyMachine | null {
   };
 }
 
-/** "the machine was busy: other programs used 1.4 of 2 CPUs; 0.6 were free for this run, and the threads waited 18% …" */
+/**
+ * "the machine was busy: other programs used 1.4 of 2 CPUs; 0.6 were free for this run, and the threads waited 18% …";
+ * when other programs used next to nothing the wait was the run's own (more threads or processes wanting a CPU
+ * than there were), and that is all it says: "the threads waited 3% of their lives for a CPU (other programs used 0.0 of 2 CPUs) …".
+ */
 export function busyMachineText(b: BusyMachine): string {
   const gil = b.cpuWaitInGilWaitSeconds > 0 ? ', part of what shows as GIL wait' : '';
+  const waited = `the threads waited ${Math.round(b.lifeShare * 100)}% of their lives for a CPU`;
+  if (b.foreignCpus < BUSY_FOREIGN_CPUS) return `${waited} (other programs used ${b.foreignCpus.toFixed(1)} of ${b.onlineCpus} CPUs)${gil}`;
   return `the machine was busy: other programs used ${b.foreignCpus.toFixed(1)} of ${b.onlineCpus} CPUs; ${b.freeCpus.toFixed(1)} were free for this run, ` +
-    `and the threads waited ${Math.round(b.lifeShare * 100)}% of their lives for a CPU${gil}`;
+    `and ${waited}${gil}`;
 }

@@ -16,6 +16,7 @@ import { bootOffsets } from './hostClocks';
 import { machineTags } from './processKeys';
 import type { MachineIdentity } from './processKeys';
 import { folderWarnings, recordingWarnings } from './recordingWarnings';
+import { withoutSiblings } from './siblingLoad';
 import { snapshot } from './snapshot';
 import { SourceNames } from './sourceNames';
 
@@ -132,7 +133,9 @@ export class RecordingSession {
         return { e, p: e.folder === this.sessionFolder ? withLauncherExitCode(p, this.session) : p };
       })
       .sort((a, b) => a.p.startSeconds - b.p.startSeconds || a.p.pid - b.p.pid || (a.p.key < b.p.key ? -1 : a.p.key > b.p.key ? 1 : 0));
-    const processes = snapped.map((x) => x.p);
+    // Other programs on the machine are not the recording's own processes.
+    const processes = withoutSiblings(snapped.map((x) => x.p));
+    snapped.forEach((x, i) => (x.p = processes[i]!));
     const clusterNotes = new Map<ProcessResult, ClusterNote>();
     for (const { e, p } of snapped) {
       const note = this.clusterNotes.get(e.folder)?.get(p.pid);

@@ -37,9 +37,34 @@ test('a busy machine is warned about, with the figures; a quiet one is not', () 
   assert.deepEqual(busy.warnings, [
     'the machine was busy: other programs used 1.4 of 2 CPUs; 0.6 were free for this run, and the threads waited 10% of their lives for a CPU, part of what shows as GIL wait',
   ]);
-  // Other programs used 0.1 CPU: the worker's 24 ms of run-queue delay is still 23% of the time it wanted a CPU.
+  // Other programs used 0.1 CPU: the worker's 24 ms of run-queue delay is still 23% of the time it wanted a CPU,
+  // a wait of the run's own, not a busy machine's.
   const quietOthers = analyzeRecording(writeRecording([sampledMachine(0.5)]));
-  assert.match(quietOthers.warnings[0] ?? '', /^the machine was busy: other programs used 0\.1 of 2 CPUs; 1\.9 were free/);
+  assert.deepEqual(quietOthers.warnings, [
+    'the threads waited 10% of their lives for a CPU (other programs used 0.1 of 2 CPUs), part of what shows as GIL wait',
+  ]);
+});
+
+test('the recording\'s own processes are not other programs: a pool\'s workers leave their parent\'s machine free', () => {
+  // The parent's samples count 1.4 CPUs besides its own (sampledMachine); two workers of the same
+  // recording ran beside it all along, at 0.65 CPU each.
+  const parent = sampledMachine();
+  const workers = [2, 3].map((k) => {
+    const w = new RecordingWriter({ formatVersion: 2, onlineCpus: 2, pid: 1000 + k, ppid: 1234 });
+    const t = w.thread(1);
+    t.start(0, 600 + k, true).gilAcquire(0, 0, true);
+    for (let at = 0; at <= 120; at += 100) t.machineSample(ms(at), 2, ms(1000) + ms(1.8 * at), ms(0.65 * at));
+    t.gilRelease(ms(120)).end(ms(120));
+    w.end(1, 0, ms(120));
+    return w;
+  });
+  const a = analyzeRecording(writeRecording([parent, ...workers]));
+  const p = a.processes.find((x) => x.pid === 1234)!;
+  near(p.machine!.foreignCpus, 0.1, 'other programs, less the two workers');
+  near(p.machine!.freeCpus, 1.9, 'free CPUs');
+  const w = a.processes.find((x) => x.pid === 1002)!;
+  near(w.machine!.foreignCpus, 0.1, 'a worker\'s other programs, less its parent and the other worker');
+  assert.ok(a.warnings.every((x) => !/machine was busy/.test(x)), a.warnings.join('\n'));
 });
 
 test('no warning when the threads hardly waited for a CPU and the machine had room', () => {
