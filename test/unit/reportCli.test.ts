@@ -15,7 +15,8 @@ test('report prints threads, lines and locks for a person', async () => {
   const r = await gilscope(['report', dir]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Process 1234 \[main process\] python3 work\.py/);
-  assert.match(r.stdout, /T-1 +101 +22\.2% +38\.9% +38\.9%/);
+  // held, GIL wait, lock wait, the rest of released
+  assert.match(r.stdout, /T-1 +101 +22\.2% +38\.9% +0\.0% +38\.9%/);
   assert.match(r.stdout, /Top lines by GIL wait\n.*\n  work\.py:12 worker +6\.00 ms/);
   assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour when not a TTY');
 });
@@ -23,8 +24,8 @@ test('report prints threads, lines and locks for a person', async () => {
 test('report shows, beside GIL wait, each thread\'s wait for a CPU when the recording sampled it, and the busy machine', async () => {
   const r = await gilscope(['report', writeRecording([sampledMachine()])]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /thread +tid +held +wait +CPU wait +released/);
-  assert.match(r.stdout, /thread 2 +501 +66\.7% +33\.3% +20\.0% +0\.0%/);
+  assert.match(r.stdout, /thread +tid +held +wait +CPU wait +lock wait +released/);
+  assert.match(r.stdout, /thread 2 +501 +66\.7% +33\.3% +20\.0% +0\.0% +0\.0%/);
   assert.match(r.stdout, /warning: the machine was busy: other programs used 1\.4 of 2 CPUs/);
   assert.doesNotMatch(r.stdout, /gilscope-sampler/);
   const old = await gilscope(['report', writeRecording([threeThreads()])]);
@@ -95,7 +96,7 @@ test('check passes within the limits and fails naming the threshold and the exce
   assert.equal((await gilscope(['check', dir, '--max-gil-wait', '0.5'])).code, 0);
   const r = await gilscope(['check', dir, '--max-gil-wait', '25%', '--max-lock-wait', '0.1']);
   assert.equal(r.code, 1);
-  assert.equal(oneLine(r.stderr), 'gilscope check: GIL wait share 38.9% of thread T-1 (pid 1234) passes --max-gil-wait 25.0% by 13.9%');
+  assert.equal(oneLine(r.stderr), 'gilscope check: GIL wait share 38.9% of thread T-1 (pid 1234) exceeds --max-gil-wait 25.0% by 13.9 points');
   assert.equal((await gilscope(['check', dir])).code, 2);
   assert.equal((await gilscope(['check', dir, '--max-gil-wait', 'lots'])).code, 2);
 });

@@ -31,7 +31,7 @@ function card(s: SuggestionView, open: (site: ReportSite) => void, first: boolea
       el(
         'div',
         { class: 'suggestion-main' },
-        el('div', { class: 'suggestion-kind' }, kindName(s.kind), s.workers !== null ? ` · ${s.workers} workers` : ''),
+        el('div', { class: 'suggestion-kind' }, kindName(s.kind), s.workers !== null ? ` · ${s.workers} worker${s.workers === 1 ? '' : 's'}` : ''),
         el('div', { class: 'suggestion-title' }, s.title),
         s.target ? el('div', { class: 'suggestion-target' }, siteButton(s.target, open)) : null,
       ),

@@ -62,7 +62,7 @@ function check({ values, positionals }: ParsedCommandLine<typeof spec.options>):
     if (limit === undefined) continue;
     const what = flag === '--max-gil-wait' ? 'GIL wait' : 'lock wait';
     if (w.share > limit) {
-      failures.push(`${what} share ${formatShare(w.share)} of ${w.label} passes ${flag} ${formatShare(limit)} by ${formatShare(w.share - limit)}`);
+      failures.push(`${what} share ${formatShare(w.share)} of ${w.label} exceeds ${flag} ${formatShare(limit)} by ${((w.share - limit) * 100).toFixed(1)} points`);
     } else {
       process.stdout.write(`gilscope check: ${what} ${formatShare(w.share)} (worst: ${w.label}) within ${formatShare(limit)}\n`);
     }

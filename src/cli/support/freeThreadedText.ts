@@ -37,7 +37,7 @@ export function freeThreadedThreadSection(p: ReportProcess, st: Style): string {
       ...(gil ? [of(t.gil.heldSeconds), of(t.gil.waitSeconds)] : []), ...(sampled ? [t.cpuWaitSeconds === null ? '-' : of(t.cpuWaitSeconds)] : []),
     ]);
   }
-  const more = p.threads.length > TOP ? `\n  ${st.dim(`… and ${p.threads.length - TOP} more threads`)}` : '';
+  const more = p.threads.length > TOP ? `\n  ${st.dim(`… and ${p.threads.length - TOP} more thread${p.threads.length - TOP === 1 ? '' : 's'}`)}` : '';
   const note = gil ? 'shares of each thread’s lifetime; without a GIL until it was turned on' : 'shares of each thread’s lifetime; no GIL';
   return `${st.bold('Threads')} ${st.dim(`(most waiting first; ${note})`)}\n${table(rows)}${more}`;
 }

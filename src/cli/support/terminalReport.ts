@@ -52,16 +52,19 @@ function threadSection(p: ReportProcess, st: Style): string {
   const sampled = p.threads.some((t) => t.cpuWaitSeconds !== null);
   // A sampled thread that ran while its GIL could not be read: a column of its own, never counted as released.
   const unknown = p.threads.some((t) => (t.gilShares.unknown ?? 0) > 0);
-  const rows = [['thread', 'tid', 'held', 'wait', ...(sampled ? ['CPU wait'] : []), 'released', ...(unknown ? ['unknown'] : []), 'lock wait', 'switches', 'convoys'].map(st.dim)];
+  // As the report page splits a life: lock wait (released time, waiting for a lock) apart from the rest of released.
+  const rows = [['thread', 'tid', 'held', 'wait', ...(sampled ? ['CPU wait'] : []), 'lock wait', 'released', ...(unknown ? ['unknown'] : []), 'switches', 'convoys'].map(st.dim)];
   for (const t of threads) {
     const wait = formatShare(t.gilShares.wait);
+    const life = t.endSeconds - t.startSeconds;
+    const lockWait = life > 0 ? Math.min(t.gilShares.released, t.lockWaitSeconds / life) : 0;
     rows.push([
       t.name, String(t.tid), formatShare(t.gilShares.held), t.gilShares.wait >= 0.5 ? st.red(wait) : wait, ...(sampled ? [cpuWaitShare(t)] : []),
-      formatShare(t.gilShares.released), ...(unknown ? [formatShare(t.gilShares.unknown ?? 0)] : []),
-      formatSeconds(t.lockWaitSeconds), String(t.acquisitions), String(t.convoy.count),
+      formatShare(lockWait), formatShare(t.gilShares.released - lockWait), ...(unknown ? [formatShare(t.gilShares.unknown ?? 0)] : []),
+      String(t.acquisitions), String(t.convoy.count),
     ]);
   }
-  const more = p.threads.length > TOP ? `\n  ${st.dim(`… and ${p.threads.length - TOP} more threads`)}` : '';
+  const more = p.threads.length > TOP ? `\n  ${st.dim(`… and ${p.threads.length - TOP} more thread${p.threads.length - TOP === 1 ? '' : 's'}`)}` : '';
   return `${st.bold('Threads')} ${st.dim('(most contended first; shares of each thread’s lifetime)')}\n${table(rows)}${more}`;
 }
 

@@ -99,8 +99,12 @@ export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
       : `Keep threads as they are (the baseline): ${p.workers === 1 ? 'the thread holds' : `the ${p.workers} threads hold`} the GIL ${pct(heldEvidence(p).gilHeldSeconds / Math.max(1e-9, life))} and ${p.workers === 1 ? 'waits' : 'wait'} for it ${pct(waitShare)} of ${p.workers === 1 ? 'its' : 'their'} time`;
   return fromPrediction('keepThreads', p, n, { ...NO_GAIN, evidence }, {
     title,
-    detail: 'I/O, sleeps and native code that releases the GIL (hashlib, zlib, numpy, most I/O) already run in parallel in threads; ' +
-      'processes would add start-up and pickling for nothing.',
+    // Only a run whose threads mostly ran without the GIL is one where processes add nothing.
+    detail: fine || p.workerProcesses > 0
+      ? 'I/O, sleeps and native code that releases the GIL (hashlib, zlib, numpy, most I/O) already run in parallel in threads; ' +
+        'processes would add start-up and pickling for nothing.'
+      : 'The baseline the other suggestions are measured against. In threads only the time a thread runs without the GIL ' +
+        '(I/O, sleep, native code that releases it) overlaps; the time it holds the GIL runs one thread at a time.',
     target,
   }, o, false);
 }

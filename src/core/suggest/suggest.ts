@@ -31,7 +31,7 @@ function boundByLock(d: Draft, bound: number): Draft {
 }
 
 /**
- * Orders by predicted speedup, but treats predictions within 10% of the
+ * Orders by predicted speedup, but treats predictions within 15% of the
  * best left as equal and puts the cheapest change first among them (EFFORT).
  */
 export function rank(drafts: readonly Draft[]): Suggestion[] {

@@ -30,7 +30,7 @@ test('a sampled thread whose state cannot be known is unknown, not released, and
   close(shares.unknown ?? 0, 10 / 18, 'unknown share');
   close(shares.held + shares.wait + shares.released + (shares.unknown ?? 0), 1, 'shares');
   const text = renderTerminalReport(report, PLAIN);
-  assert.match(text, /thread\s+tid\s+held\s+wait\s+(CPU wait\s+)?released\s+unknown\s+lock wait/);
+  assert.match(text, /thread\s+tid\s+held\s+wait\s+(CPU wait\s+)?lock wait\s+released\s+unknown/);
 });
 
 test('predictions count a sampled thread\'s unknown time as its work, and the evidence names it apart', () => {
