@@ -125,7 +125,10 @@ export class BarChart {
       scale.border = { color: grid };
     }
     const plugins = options.plugins!;
-    plugins.legend!.labels = { ...plugins.legend!.labels, color: fg, font };
+    // A series with nothing in it (a free-threaded build's states on a GIL build, unknown time in an exact recording) has no key.
+    const present = (item: { datasetIndex?: number }, data: { datasets: { data: unknown[] }[] }): boolean =>
+      data.datasets[item.datasetIndex ?? 0]?.data.some((v) => Number(v) > 0) ?? true;
+    plugins.legend!.labels = { ...plugins.legend!.labels, color: fg, font, filter: present };
     plugins.tooltip = { ...plugins.tooltip, ...tooltipTheme(theme) };
   }
 }

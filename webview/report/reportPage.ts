@@ -77,7 +77,7 @@ export class ReportPage {
     );
     const multi = (): boolean => (this.report?.processes.length ?? 0) > 1;
     this.threads = threadsSection(open, multi);
-    this.locks = locksSection(open);
+    this.locks = locksSection(open, multi);
     this.lines = linesSection(open);
     this.main = el(
       'main',
@@ -145,6 +145,10 @@ export class ReportPage {
     this.summary.update(report, live);
     this.suggestions.update(report.suggestions);
     this.timelineSection.setLive(live);
+    this.timelineSection.setStates(
+      report.processes.some((p) => p.threads.some((t) => t.states !== null && t.states !== undefined)),
+      report.processes.some((p) => p.threads.some((t) => (t.gil.unknownSeconds ?? 0) > 0)),
+    );
     this.chooseLockRows(report);
     const rows = sectionRows(report);
     const threads = topThreads(rows.threads);

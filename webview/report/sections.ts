@@ -55,7 +55,7 @@ export function threadsSection(open: (site: ReportSite) => void, multiProcess: (
       { label: 'Blocked', color: (t) => t.blocked, value: (t) => (t.states ? t.states.blockedSeconds : 0) },
     ],
     columns: [
-      { header: 'Thread', text: (t) => t.name, title: (t) => `tid ${t.tid}${multiProcess() ? `, pid ${t.processKey}` : ''}` },
+      { header: 'Thread', text: (t) => (multiProcess() ? `${t.name} · ${t.processKey}` : t.name), title: (t) => `tid ${t.tid}${multiProcess() ? `, pid ${t.processKey}` : ''}` },
       { header: 'Running', numeric: true, text: (t) => ftShare(t, t.states?.runningSeconds), title: () => 'A free-threaded build: attached, without a GIL, not waiting' },
       { header: 'Stopped', numeric: true, text: (t) => ftShare(t, t.states?.stopTheWorldSeconds), title: () => 'A free-threaded build: stopped by stop-the-world pauses (garbage collection…)' },
       { header: 'GIL held', numeric: true, text: (t) => withShare(t.gil.heldSeconds, life(t)) },
@@ -72,20 +72,20 @@ export function threadsSection(open: (site: ReportSite) => void, multiProcess: (
   });
 }
 
-export function locksSection(open: (site: ReportSite) => void): Breakdown<PidLock> {
+export function locksSection(open: (site: ReportSite) => void, multiProcess: () => boolean): Breakdown<PidLock> {
   return new Breakdown<PidLock>({
     id: 'locks',
     heading: 'Locks',
     description: 'Time threads waited to acquire each lock (contention), and time it was held.',
     stacked: false,
-    barLabel: lockName,
+    barLabel: (l) => (multiProcess() ? `${lockName(l)} · ${l.processKey}` : lockName(l)),
     barSite: (l) => l.waiters[0] ?? l.createdAt,
     series: [
       { label: 'Wait', color: (t) => t.lockWait, value: (l) => l.waitSeconds },
       { label: 'Hold', color: (t) => t.lockHold, value: (l) => l.holdSeconds },
     ],
     columns: [
-      { header: 'Lock', text: lockName, title: (l) => `${l.kind} #${l.id}` },
+      { header: 'Lock', text: (l) => (multiProcess() ? `${lockName(l)} · ${l.processKey}` : lockName(l)), title: (l) => `${l.kind} #${l.id}${multiProcess() ? `, pid ${l.processKey}` : ''}` },
       { header: 'Created at', text: (l) => (l.createdAt ? siteLabel(l.createdAt) : '–'), site: (l) => l.createdAt, title: (l) => (l.createdAt ? `${l.createdAt.file}:${l.createdAt.line} in ${l.createdAt.function}` : '') },
       { header: 'Contended', numeric: true, text: (l) => `${formatCount(l.contended)} / ${formatCount(l.acquisitions)}`, title: () => 'Acquisitions that had to wait / all acquisitions' },
       { header: 'Wait', numeric: true, text: (l) => seconds(l.waitSeconds) },
@@ -130,7 +130,10 @@ export function linesSection(open: (site: ReportSite) => void): Breakdown<PidLin
 /** The rows of the three sections from a report. */
 export function sectionRows(report: Report): { threads: PidThread[]; locks: PidLock[]; lines: PidLine[] } {
   const threads = report.processes.flatMap((p) => p.threads.map((t) => ({ ...t, pid: p.pid, processKey: p.key })));
-  const locks = report.processes.flatMap((p) => p.locks.map((l) => ({ ...l, pid: p.pid, processKey: p.key })));
+  // Across processes as within one: the most waited for first, then the longest held.
+  const locks = report.processes
+    .flatMap((p) => p.locks.map((l) => ({ ...l, pid: p.pid, processKey: p.key })))
+    .sort((a, b) => b.waitSeconds - a.waitSeconds || b.holdSeconds - a.holdSeconds);
   const lines = report.processes
     .flatMap((p) => p.lines.map((l) => ({ ...l, pid: p.pid })))
     .filter((l) => l.gilWaitSeconds + l.lockWaitSeconds + l.stopTheWorldSeconds > 0)

@@ -26,6 +26,7 @@ function kpis(report: Report): Kpi[] {
   const life = threads.reduce((s, t) => s + (t.endSeconds - t.startSeconds), 0);
   const held = report.processes.reduce((s, p) => s + p.gils.reduce((g, x) => g + x.heldSeconds, 0), 0);
   const gilTime = report.processes.reduce((s, p) => s + Math.max(1, p.gils.length) * (p.endSeconds - p.startSeconds), 0);
+  const gils = report.processes.reduce((s, p) => s + Math.max(1, p.gils.length), 0);
   const gilWait = threads.reduce((s, t) => s + t.gil.waitSeconds, 0);
   const lockWait = threads.reduce((s, t) => s + t.lockWaitSeconds, 0);
   const contended = locks.reduce((s, l) => s + l.contended, 0);
@@ -53,7 +54,12 @@ function kpis(report: Report): Kpi[] {
     ];
   }
   return [
-    { label: 'GIL busy', value: formatShare(gilTime > 0 ? held / gilTime : 0), detail: `held ${formatSeconds(held)} of ${formatSeconds(report.wallSeconds)}` },
+    {
+      label: 'GIL busy',
+      value: formatShare(gilTime > 0 ? held / gilTime : 0),
+      // Several processes (or sub-interpreters) have a GIL each: held of all their lives, not of the wall.
+      detail: gils > 1 ? `held ${formatSeconds(held)} of ${formatSeconds(gilTime)}, ${gils} GILs' lives` : `held ${formatSeconds(held)} of ${formatSeconds(report.wallSeconds)}`,
+    },
     { label: 'GIL wait', value: formatSeconds(gilWait), detail: `${formatShare(life > 0 ? gilWait / life : 0)} of thread time` },
     { label: 'Lock wait', value: formatSeconds(lockWait), detail: `${contended.toLocaleString('en')} contended acquisitions` },
     topLock && topLock.waitSeconds > 0

@@ -13,12 +13,21 @@ function button(label: string, shortcut: string, path: string, action: () => voi
   return b;
 }
 
-function legend(items: readonly { label: string; color: (t: Theme) => Rgb }[]): { element: HTMLElement; paint: (t: Theme) => void } {
+/** A legend key; `only`: shown only where the recording has that kind of state. */
+interface LegendItem {
+  readonly label: string;
+  readonly color: (t: Theme) => Rgb;
+  readonly only?: 'freeThreaded' | 'unknown';
+}
+
+function legend(items: readonly LegendItem[]): { element: HTMLElement; paint: (t: Theme) => void; entries: HTMLElement[] } {
   const swatches = items.map(() => el('span', { class: 'swatch' }));
-  const element = el('ul', { class: 'legend' }, ...items.map((it, i) => el('li', {}, swatches[i]!, it.label)));
+  const entries = items.map((it, i) => el('li', {}, swatches[i]!, it.label));
+  const element = el('ul', { class: 'legend' }, ...entries);
   return {
     element,
     paint: (t) => items.forEach((it, i) => (swatches[i]!.style.background = cssColor(it.color(t)))),
+    entries,
   };
 }
 
@@ -28,6 +37,8 @@ export class TimelineSection {
   private readonly range = el('span', { class: 'range', 'aria-live': 'off' });
   private readonly followButton: HTMLButtonElement;
   private readonly legends: ((t: Theme) => void)[] = [];
+  /** The threads legend's keys that only some recordings need, with the kind of state each stands for. */
+  private readonly optionalKeys: { readonly only: NonNullable<LegendItem['only']>; readonly entry: HTMLElement }[] = [];
   private readonly locksToggle = el('button', { class: 'link-button', type: 'button', hidden: true });
   private allLocks = false;
 
@@ -57,16 +68,20 @@ export class TimelineSection {
       this.followButton,
       this.range,
     );
-    const threads = legend([
+    const threadKeys: LegendItem[] = [
       { label: 'GIL held', color: (t) => t.held },
       { label: 'GIL wait', color: (t) => t.wait },
       { label: 'Lock wait', color: (t) => t.lockWait },
       { label: 'Released', color: (t) => t.released },
-      { label: 'Running, no GIL', color: (t) => t.running },
-      { label: 'Stopped by the world', color: (t) => t.stopped },
-      { label: 'Blocked', color: (t) => t.blocked },
-      { label: 'Unknown (sampled)', color: (t) => t.unknown },
-    ]);
+      { label: 'Running, no GIL', color: (t) => t.running, only: 'freeThreaded' },
+      { label: 'Stopped by the world', color: (t) => t.stopped, only: 'freeThreaded' },
+      { label: 'Blocked', color: (t) => t.blocked, only: 'freeThreaded' },
+      { label: 'Unknown (sampled)', color: (t) => t.unknown, only: 'unknown' },
+    ];
+    const threads = legend(threadKeys);
+    threadKeys.forEach((k, i) => {
+      if (k.only) this.optionalKeys.push({ only: k.only, entry: threads.entries[i]! });
+    });
     const locks = legend([
       { label: 'Held (upper half)', color: (t) => t.lockHold },
       { label: 'Threads waiting (lower half)', color: (t) => t.lockQueue },
@@ -86,6 +101,11 @@ export class TimelineSection {
 
   setTheme(theme: Theme): void {
     for (const paint of this.legends) paint(theme);
+  }
+
+  /** Keys only for the states the recording has: a free-threaded build's, a sampler's unknown time. */
+  setStates(freeThreaded: boolean, unknown: boolean): void {
+    for (const k of this.optionalKeys) k.entry.hidden = !(k.only === 'freeThreaded' ? freeThreaded : unknown);
   }
 
   /** The lock rows drawn: `shown` of `total`; the toggle offers the others. */
