@@ -48,5 +48,6 @@ export function freeThreadedPressure(p: ProcessResult, workers: readonly ThreadR
     runningSeconds: workers.reduce((s, t) => s + (t.states?.runningSeconds ?? 0), 0),
     cpuWaitSeconds: cpuWait,
     spanSeconds: Math.max(0, to - from),
+    idleSeconds: workers.reduce((s, t) => s + (t.states ? t.states.detachedSeconds + t.states.blockedSeconds : 0), 0),
   };
 }

@@ -1,6 +1,6 @@
 import { fromPrediction, where } from './draft';
 import type { Draft, SuggestOptions } from './draft';
-import { speedup } from './model';
+import { secs, speedup } from './model';
 import type { Prediction } from './parallel';
 import type { FreeThreadedPressure, WorkProfile } from './profile';
 
@@ -37,7 +37,7 @@ export function shareNothing(p: WorkProfile, ft: FreeThreadedPressure, o: Sugges
   if (!obj || obj.waitSeconds < 0.01 * p.wallSeconds * Math.max(1, p.workers)) return null;
   const pred = removedWait(p, obj.waitSeconds, 'object wait', { objectWaitSeconds: obj.waitSeconds, contended: obj.contended });
   return fromPrediction('shareNothing', p, p.workers, pred, {
-    title: `Give each thread its own ${obj.type}: ${p.workers} threads waited ${obj.waitSeconds.toFixed(3)} s for one shared ${obj.type}'s lock at ${where(obj.waiter)}: predicted {predicted}`,
+    title: `Give each thread its own ${obj.type}: threads waited ${secs(obj.waitSeconds)} for one shared ${obj.type}'s lock at ${where(obj.waiter)}: predicted {predicted}`,
     detail: `Without a GIL every ${obj.type} has its own lock, taken by each operation on it (a critical section): threads that all write one ${obj.type} take turns on it. ` +
       `Let each thread fill its own ${obj.type} and merge them at the end (or hand items to one writer through a queue.SimpleQueue); ` +
       `reads of an object nobody writes any more do not wait. The prediction counts only the waits on it (${obj.contended} contended takes).`,
@@ -96,8 +96,13 @@ export function threadScaling(p: WorkProfile, ft: FreeThreadedPressure, o: Sugge
   const cores = Math.min(p.workers * (1 - waits / life), free);
   const scaled = onCpu === null ? running : onCpu;
   const evidence = { workers: p.workers, cores: p.cores, runningSeconds: ft.runningSeconds, spanSeconds: ft.spanSeconds, runningAtOnce: running, waitShare: waits / life, ...(onCpu === null ? {} : { cpuWaitSeconds: ft.cpuWaitSeconds!, onCpuAtOnce: onCpu }) };
-  const measured = `${p.workers} threads ran ${running.toFixed(2)} at once${onCpu === null ? '' : ` (${onCpu.toFixed(2)} on a CPU)`} on ${free.toFixed(1)} free core${free === 1 ? '' : 's'}, waiting ${pct(waits / life)} of their time`;
-  const title = scaled >= 0.8 * cores
+  // Threads idle most of their lives (I/O, sleep, events) run few at once because they have little to run.
+  const lives = life + ft.idleSeconds;
+  const idle = ft.idleSeconds > 0.5 * lives;
+  const measured = `${p.workers} threads ran ${running.toFixed(2)} at once${onCpu === null ? '' : ` (${onCpu.toFixed(2)} on a CPU)`} on ${free.toFixed(1)} free core${free === 1 ? '' : 's'}, waiting ${pct(waits / lives)} of their time`;
+  const title = idle
+    ? `Threads are fine: the ${p.workers} threads were idle (I/O, sleep, waiting for events) ${pct(ft.idleSeconds / lives)} of their lives and waited for each other ${pct(waits / lives)}: nothing held them back`
+    : scaled >= 0.8 * cores
     ? `Threads are fine: without a GIL the ${measured}: they run side by side`
     : `The threads hardly wait, yet run ${scaled.toFixed(2)} at once where ${cores.toFixed(1)} could: ${measured}`;
   return fromPrediction('threadScaling', p, p.workers, { speedup: 1, interval: [1, 1], model: 'no change: the threads run side by side', evidence }, {

@@ -97,6 +97,8 @@ export interface FreeThreadedPressure {
   readonly runningSeconds: number;
   readonly cpuWaitSeconds: number | null;
   readonly spanSeconds: number;
+  /** The workers' time detached (I/O, sleep, native code) or blocked on an event, summed: time they did not ask to run Python. */
+  readonly idleSeconds: number;
 }
 
 /** Who the profile's `workers` are, so that a report can name them. */
