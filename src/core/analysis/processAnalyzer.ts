@@ -127,18 +127,6 @@ export class ProcessAnalyzer implements RecordSink {
       case RecordType.gilHoldSite:
         if (!attachment) gilHoldSite(t, c, ts, arg);
         break;
-      case RecordType.stwWait:
-        stwWait(t, c, ts, (flags & StwFlag.requester) !== 0, p0);
-        break;
-      case RecordType.stwEnd:
-        stwEnd(t, c, ts, p0, p1, p2 === 0 && p3 === 0 ? NaN : (p3 - this.baseHi) * 4294967296 + (p2 - this.baseLo));
-        break;
-      case RecordType.phase:
-        phase(t, c, ts, arg, (flags & PhaseFlag.end) !== 0);
-        break;
-      case RecordType.gilEnabled:
-        gilEnabled(c, ts, arg);
-        break;
       case RecordType.lockAcquire:
         lockAcquire(t, c, arg, flags, ts, p0, p2);
         break;
@@ -159,6 +147,27 @@ export class ProcessAnalyzer implements RecordSink {
         // One payload slot: count, released, span length, longest; stamped at the span's end.
         if (attachment) ftQuiet(t, c, ts - p2, ts, arg, p0, p1);
         else gilQuiet(t, c, ts - p2, ts, flags & GilFlag.indexMask, arg, p0, p1);
+        break;
+      default:
+        this.rareRecord(t, c, type, flags, arg, ts, p0, p1, p2, p3);
+        break;
+    }
+  }
+
+  /** The records that come seldom, kept out of `record` so that its hot path compiles small. */
+  private rareRecord(t: ThreadState, c: ProcessContext, type: number, flags: number, arg: number, ts: number, p0: number, p1: number, p2: number, p3: number): void {
+    switch (type) {
+      case RecordType.stwWait:
+        stwWait(t, c, ts, (flags & StwFlag.requester) !== 0, p0);
+        break;
+      case RecordType.stwEnd:
+        stwEnd(t, c, ts, p0, p1, p2 === 0 && p3 === 0 ? NaN : (p3 - this.baseHi) * 4294967296 + (p2 - this.baseLo));
+        break;
+      case RecordType.phase:
+        phase(t, c, ts, arg, (flags & PhaseFlag.end) !== 0);
+        break;
+      case RecordType.gilEnabled:
+        gilEnabled(c, ts, arg);
         break;
       case RecordType.cpuSample:
         c.cpu.thread(arg, ts, p0, p1, p2, p3);
