@@ -146,10 +146,13 @@ export function topThreads(threads: readonly PidThread[]): PidThread[] {
   return [...threads].sort((a, b) => waited(b) - waited(a) || b.gil.heldSeconds - a.gil.heldSeconds).slice(0, TOP_THREADS);
 }
 
-/** Contended locks first; quiet ones only to fill the chart. */
+/** A thread's own lock that join() waits on (held for the thread's life, released by Python at its end): not a lock of the program's. */
+const joinSentinel = (l: PidLock): boolean => l.kind === 'Thread' || l.waitKinds.some((k) => k.kind === 'join');
+
+/** Contended locks first; quiet ones (not threads' join sentinels) only to fill the chart. */
 export function topLocks(locks: readonly PidLock[]): PidLock[] {
   const busy = locks.filter((l) => l.waitSeconds > 0);
-  const rest = locks.filter((l) => l.waitSeconds === 0 && l.holdSeconds > 0).sort((a, b) => b.holdSeconds - a.holdSeconds);
+  const rest = locks.filter((l) => l.waitSeconds === 0 && l.holdSeconds > 0 && !joinSentinel(l)).sort((a, b) => b.holdSeconds - a.holdSeconds);
   return [...busy, ...rest.slice(0, Math.max(0, 3 - busy.length))].slice(0, TOP_LOCKS);
 }
 
