@@ -97,18 +97,20 @@ function locksSection(p: ReportProcess, st: Style): string {
   const more = hidden > 0 ? `\n  ${st.dim(`… and ${hidden} uncontended lock${hidden === 1 ? '' : 's'} of Python's own modules not shown (gilscope report --json lists them)`)}` : '';
   if (locks.length === 0) return `${st.bold('Locks')}: ${hidden > 0 ? `no contention; ${hidden} uncontended lock${hidden === 1 ? '' : 's'} of Python's own modules not shown` : 'none recorded'}`;
   // An object's own lock (free-threaded: kind is its type) has no name or creation line: "dict object".
-  const rows = [['lock', 'contended', 'wait', 'GIL after', 'p99 wait', 'max wait', 'held', 'top waiter', 'top holder line'].map(st.dim)];
+  // GIL after: the GIL wait after obtaining the lock, on a build that has a GIL (a free-threaded one that kept it off has none).
+  const gil = !isFreeThreaded(p) || p.gilEnabledAt !== null;
+  const rows = [['lock', 'contended', 'wait', ...(gil ? ['GIL after'] : []), 'p99 wait', 'max wait', 'held', 'top waiter', 'top holder line'].map(st.dim)];
   for (const l of locks) {
     const where = l.createdAt ? ` ${siteLabel(l.createdAt.file, l.createdAt.line, '').trim()}` : '';
     const w = l.waiters[0];
     const h = l.holders[0];
     rows.push([
-      `${l.name ?? l.kind}${where}${isObjectLock(l) ? ' object' : ''}`, `${l.contended}/${l.acquisitions}`, formatSeconds(l.waitSeconds), formatSeconds(l.gilWaitSeconds), formatSeconds(l.wait.p99),
+      `${l.name ?? l.kind}${where}${isObjectLock(l) ? ' object' : ''}`, `${l.contended}/${l.acquisitions}`, formatSeconds(l.waitSeconds), ...(gil ? [formatSeconds(l.gilWaitSeconds)] : []), formatSeconds(l.wait.p99),
       formatSeconds(l.maxWaitSeconds), formatSeconds(l.holdSeconds), w ? siteLabel(w.file, w.line, w.function) : '-',
       h && h.blockingSeconds > 0 ? siteLabel(h.file, h.line, h.function) : '-',
     ]);
   }
-  return `${st.bold('Locks')} ${st.dim('(by contention wait; GIL after: the GIL wait after obtaining the lock)')}\n${table(rows)}${more}`;
+  return `${st.bold('Locks')} ${st.dim(gil ? '(by contention wait; GIL after: the GIL wait after obtaining the lock)' : '(by contention wait)')}\n${table(rows)}${more}`;
 }
 
 const WAIT_KIND_LABELS: Readonly<Record<string, string>> = {
