@@ -6,8 +6,7 @@ import type { WorkProfile } from './profile';
 import type { SuggestionKind } from './types';
 
 /**
- * A recording whose work ran in one thread (the main thread alone, or one
- * thread the main thread only waited for: recordingProfile.ts), with
+ * A recording whose work ran in one thread (the main thread alone), with
  * no tasks known to split it into: a remedy that runs threads side by side
  * (a free-threaded build, sub-interpreters, native code that releases the
  * GIL) has nothing to run beside that thread as it is. Those remedies are

@@ -71,13 +71,9 @@ export function recordingProfile(a: RecordingAnalysis, cores: number, force: Wor
   const wall = p.endSeconds - p.startSeconds;
   if (!(wall > 0)) return null;
   let workers = p.threads.filter((t) => !t.isMain && helperThread(t.name) === null && ownWork(t) >= WORKER_SHARE * wall);
-  // One thread did the work while the main one only waited for it: serial work, as the main
-  // thread's alone is (a pool of one process or one thread without a GIL gains it nothing;
-  // split, it could), though the other threads' convoys still count.
-  const alone = workers.length === 1 && !p.threads.some((t) => mainWorks(p, t, workers, wall));
-  const serial = workers.length === 0 || alone;
-  if (workers.length === 0) workers = p.threads.filter((t) => t.isMain).slice(0, 1);
-  else if (!alone) workers = [...p.threads.filter((t) => mainWorks(p, t, workers, wall)), ...workers];
+  const serial = workers.length === 0;
+  if (serial) workers = p.threads.filter((t) => t.isMain).slice(0, 1);
+  else workers = [...p.threads.filter((t) => mainWorks(p, t, workers, wall)), ...workers];
   if (workers.length === 0) workers = p.threads.slice(0, 1);
   // Time held on sub-interpreters' own GILs (index > 0) runs side by side with the main GIL's
   // holders: it is not serialised, so it counts with the work that runs without the (main) GIL.
@@ -111,7 +107,7 @@ export function recordingProfile(a: RecordingAnalysis, cores: number, force: Wor
     locks: lockPressures(p, wall),
     // I/O threads hold little of the GIL, so they are not among the workers: any thread but the
     // main one (which coordinates, as joblib's result loop does) can be caught in a convoy.
-    convoy: convoyPressure(p, serial && !alone ? [] : p.threads.filter((t) => !t.isMain)),
+    convoy: convoyPressure(p, serial ? [] : p.threads.filter((t) => !t.isMain)),
     workerProcesses: 0,
     // A child that did a little beside this process (below a share of the work) may still have waited for its tasks.
     ipc: ipcPressure(a.processes.filter((q) => q !== p && force.roles.get(q.key)?.role === 'worker')),
