@@ -147,7 +147,7 @@ export function topThreads(threads: readonly PidThread[]): PidThread[] {
 }
 
 /** A thread's own lock that join() waits on (held for the thread's life, released by Python at its end): not a lock of the program's. */
-const joinSentinel = (l: PidLock): boolean => l.kind === 'Thread' || l.waitKinds.some((k) => k.kind === 'join');
+const joinSentinel = (l: PidLock): boolean => l.kind === 'Thread' || l.waitKinds.some((k) => k.kind === 'threadJoin');
 
 /** Contended locks first; quiet ones (not threads' join sentinels) only to fill the chart. */
 export function topLocks(locks: readonly PidLock[]): PidLock[] {
