@@ -6,10 +6,12 @@ function trimZeros(text: string): string {
 }
 
 /** 1.23 s, 45.6 ms, 789 µs, 12 ns, 0. */
-export function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return '–';
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '–';
+  if (seconds === 0) return '0';
+  // Rounded to the three digits shown before the unit is chosen: 999.6 µs is 1 ms, not 1.00e+3 µs.
+  const s = Math.abs(seconds) < 1 ? Number(seconds.toPrecision(3)) : seconds;
   const a = Math.abs(s);
-  if (a === 0) return '0';
   if (a >= 100) return `${s.toFixed(0)} s`;
   if (a >= 10) return `${trimZeros(s.toFixed(1))} s`;
   if (a >= 1) return `${trimZeros(s.toFixed(2))} s`;
