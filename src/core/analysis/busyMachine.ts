@@ -7,8 +7,13 @@ import type { ProcessResult } from './model';
 export const BUSY_WAIT_SHARE = 0.1;
 /** Other programs' CPUs plus this process's demand must pass the CPUs online by this much to count. */
 const OVER_CPUS = 0.1;
-/** A run-queue delay below this share of the threads' lives is not worth a warning, whatever its share of their CPU time. */
+/**
+ * A run-queue delay below this share of the threads' lives is not worth a warning, whatever its share of
+ * their CPU time; with other programs quiet (the run's own threads made each other wait: four threads
+ * handing a lock round on two cores), below the second.
+ */
 const MIN_LIFE_SHARE = 0.01;
+const OWN_MIN_LIFE_SHARE = 0.05;
 /** Other programs using this many CPUs or more made the machine busy; below it the wait came from the run itself. */
 const BUSY_FOREIGN_CPUS = 0.2;
 
@@ -45,7 +50,7 @@ export function busyMachine(p: ProcessResult): BusyMachine | null {
   if (!(life > 0) || !(wall > 0)) return null;
   const waitShare = cpu + wait > 0 ? wait / (cpu + wait) : 0;
   const demand = m.processCpus + wait / wall;
-  const waited = waitShare >= BUSY_WAIT_SHARE && wait / life >= MIN_LIFE_SHARE;
+  const waited = waitShare >= BUSY_WAIT_SHARE && wait / life >= (m.foreignCpus < BUSY_FOREIGN_CPUS ? OWN_MIN_LIFE_SHARE : MIN_LIFE_SHARE);
   if (!waited && m.foreignCpus + demand <= m.onlineCpus + OVER_CPUS) return null;
   return {
     onlineCpus: m.onlineCpus,
