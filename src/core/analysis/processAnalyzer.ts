@@ -103,6 +103,18 @@ export class ProcessAnalyzer implements RecordSink {
       t.since = ts;
       if (c.ft) ftBegin(t, c, ts);
     }
+    // The commonest records of a build with a GIL, kept small enough for the JIT to compile into the
+    // chunk walk: the same as dispatch's cases for them where no thread attaches or detaches.
+    if (!c.ft) {
+      if (type === RecordType.gilAcquire) return gilAcquire(t, c, ts, flags & GilFlag.indexMask, arg);
+      if (type === RecordType.gilWait) return gilWait(t, c, ts, flags & GilFlag.indexMask);
+      if (type === RecordType.gilRelease && (flags & GilFlag.toUnknown) === 0) return gilRelease(t, c, ts);
+    }
+    this.dispatch(t, c, type, flags, arg, ts, p0, p1, p2, p3);
+  }
+
+  /** Every record but the fast path's in `record`. */
+  private dispatch(t: ThreadState, c: ProcessContext, type: number, flags: number, arg: number, ts: number, p0: number, p1: number, p2: number, p3: number): void {
     // On a free-threaded build GIL index 255 is the thread attaching and detaching (ftMachine.ts), not a GIL.
     const attachment = c.ft && (flags & GilFlag.indexMask) === ATTACH_GIL_INDEX;
     switch (type) {
