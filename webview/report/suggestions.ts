@@ -66,7 +66,7 @@ export class Suggestions {
       'section',
       { class: 'suggestions', 'aria-labelledby': 'suggestions-heading' },
       el('h2', { id: 'suggestions-heading' }, 'Suggestions'),
-      el('p', { class: 'section-description' }, 'What would make this run faster, best first, with the speedup each is predicted to give from the measured figures.'),
+      el('p', { class: 'section-description' }, 'What would make this run faster, best first, with the speedup each is predicted to give from the measured figures. Predictions within 15% of each other are ranked by the cost of the change, the cheaper first.'),
       this.none,
       this.list,
       this.more,
