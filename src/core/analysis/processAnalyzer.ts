@@ -5,7 +5,7 @@ import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilUnknown, gilWait, t
 import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
 import { ProcessContext } from './processContext';
 import { nameByTid, nameThread, threadAtAttach, threadStarted } from './attachedThreads';
-import { relativeTicks } from '../format/relativeTicks';
+import { relativeTicks, ticksFrom } from '../format/relativeTicks';
 import { gilQuiet, lockQuiet, readLockQuiet } from './quietSummaries';
 import { ThreadState } from './threadState';
 
@@ -173,7 +173,7 @@ export class ProcessAnalyzer implements RecordSink {
         stwWait(t, c, ts, (flags & StwFlag.requester) !== 0, p0);
         break;
       case RecordType.stwEnd:
-        stwEnd(t, c, ts, p0, p1, p2 === 0 && p3 === 0 ? NaN : (p3 - this.baseHi) * 4294967296 + (p2 - this.baseLo));
+        stwEnd(t, c, ts, p0, p1, p2 === 0 && p3 === 0 ? NaN : ticksFrom(p2, p3, this.baseLo, this.baseHi));
         break;
       case RecordType.phase:
         phase(t, c, ts, arg, (flags & PhaseFlag.end) !== 0);

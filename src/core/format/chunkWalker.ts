@@ -3,11 +3,10 @@ import type { Definitions } from './definitions';
 import type { RecordSink } from './recordSink';
 import { CHUNK_HEADER_SIZE, CHUNK_MAGIC, CHUNK_SIZE, RecordType, SHORT_FORM, SHORT_PAYLOAD, SLOTS_PER_CHUNK, UNITS_PER_CHUNK } from './layout';
 import { HINT_CORRUPT, RecordingError } from './recordingError';
-import { relativeTicks } from './relativeTicks';
+import { relativeTicks, ticksFrom } from './relativeTicks';
 
 const WORDS_PER_CHUNK = CHUNK_SIZE / 4;
 const HEADER_WORDS = CHUNK_HEADER_SIZE / 4;
-const TWO32 = 4294967296;
 /** A record's flags are the high half of its first word: flag 0x8000 (tentative) is bit 31, 0x4000 (summarised) bit 30. */
 const TENTATIVE_BIT = 0x80000000;
 const SUMMARISED_BIT = 0x40000000;
@@ -273,7 +272,7 @@ export class ChunkWalker {
         if (tolerant) return false;
         throw this.corrupt(fileOffset, 'CLOCK record without payload');
       }
-      this.s.clock.add(ts, (p1 - this.monoHi) * TWO32 + (p0 - this.monoLo));
+      this.s.clock.add(ts, ticksFrom(p0, p1, this.monoLo, this.monoHi));
     } else {
       this.s.sink.record(type, flags, arg, ts, p0, p1, p2, p3);
     }

@@ -1,7 +1,7 @@
 const TWO32 = 4294967296;
 
 /**
- * A u64 of ticks at words[i] (low word first), relative to the file's
+ * A u64 of ticks as its low and high words, relative to the file's
  * start_ticks (split as `baseLo`, `baseHi`): exact below 2^53.
  *
  * Added in this order so that the arithmetic is a double's from the first
@@ -11,6 +11,11 @@ const TWO32 = 4294967296;
  * the walk compiled again only for its loop ran the rest of the file at half
  * speed (Node 20, one run in two).
  */
+export function ticksFrom(lo: number, hi: number, baseLo: number, baseHi: number): number {
+  return (hi - baseHi) * TWO32 + lo - baseLo;
+}
+
+/** The u64 at words[i] (low word first), as ticksFrom. */
 export function relativeTicks(words: Uint32Array, i: number, baseLo: number, baseHi: number): number {
-  return (words[i + 1]! - baseHi) * TWO32 + words[i]! - baseLo;
+  return ticksFrom(words[i]!, words[i + 1]!, baseLo, baseHi);
 }
