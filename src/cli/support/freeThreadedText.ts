@@ -1,6 +1,7 @@
 import type { ReportProcess } from '../../core/report/schema';
 import { formatSeconds, formatShare, siteLabel, table } from './formatting';
 import type { Style } from './terminalStyle';
+import { plural } from '../../core/report/plural';
 
 /**
  * The terminal's tables of a free-threaded build's process (docs/report-schema.md, Thread `states`, Process
@@ -37,7 +38,7 @@ export function freeThreadedThreadSection(p: ReportProcess, st: Style): string {
       ...(gil ? [of(t.gil.heldSeconds), of(t.gil.waitSeconds)] : []), ...(sampled ? [t.cpuWaitSeconds === null ? '-' : of(t.cpuWaitSeconds)] : []),
     ]);
   }
-  const more = p.threads.length > TOP ? `\n  ${st.dim(`… and ${p.threads.length - TOP} more thread${p.threads.length - TOP === 1 ? '' : 's'}`)}` : '';
+  const more = p.threads.length > TOP ? `\n  ${st.dim(`… and ${plural(p.threads.length - TOP, 'more thread')}`)}` : '';
   const note = gil ? 'shares of each thread’s lifetime; without a GIL until it was turned on' : 'shares of each thread’s lifetime; no GIL';
   return `${st.bold('Threads')} ${st.dim(`(most waiting first; ${note})`)}\n${table(rows)}${more}`;
 }

@@ -6,6 +6,7 @@ import { freeThreadedLinesSection, freeThreadedThreadSection, isFreeThreaded, st
 import { suggestionsSection } from './suggestionText';
 import type { Style } from './terminalStyle';
 import { processCountText, workersText } from './workersText';
+import { plural } from '../../core/report/plural';
 
 const TOP = 8;
 
@@ -64,7 +65,7 @@ function threadSection(p: ReportProcess, st: Style): string {
       String(t.acquisitions), String(t.convoy.count),
     ]);
   }
-  const more = p.threads.length > TOP ? `\n  ${st.dim(`… and ${p.threads.length - TOP} more thread${p.threads.length - TOP === 1 ? '' : 's'}`)}` : '';
+  const more = p.threads.length > TOP ? `\n  ${st.dim(`… and ${plural(p.threads.length - TOP, 'more thread')}`)}` : '';
   return `${st.bold('Threads')} ${st.dim('(most contended first; shares of each thread’s lifetime)')}\n${table(rows)}${more}`;
 }
 

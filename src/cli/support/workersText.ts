@@ -1,11 +1,10 @@
+import { plural } from '../../core/report/plural';
 import type { Report, ReportProcess } from '../../core/report/schema';
 
 /**
  * Who did the work, in the terminal's words: the same count as the JSON's
  * `workers` and the suggestions' (docs/report-schema.md, "Workers").
  */
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** "5 processes: the main one, 2 workers, 2 helpers", "1 process". */
 export function processCountText(r: Report): string {

@@ -2,10 +2,11 @@ import { estimatedCosts } from './costs';
 import type { ParallelMode } from './costs';
 import { fromPrediction, where, whereLine } from './draft';
 import type { Draft, SuggestOptions } from './draft';
-import { count, pct, round, secs } from './model';
+import { pct, round, secs } from './model';
 import { isOneThread, oneThreadDraft } from './oneThread';
 import { predictMode, predictReleaseGil } from './parallel';
 import type { Prediction } from './parallel';
+import { plural } from '../report/plural';
 import { heldEvidence } from './profile';
 import type { WorkProfile } from './profile';
 
@@ -42,11 +43,11 @@ export function useProcesses(p: WorkProfile, o: SuggestOptions): Draft {
   // A free-threaded build that kept its GIL off serialised nothing on a GIL: said no more than the prediction.
   const gil = !p.python.gilEnabled ? ''
     : p.baseline === 'recording'
-    ? `; the GIL serialised ${secs(held)} of the work of ${count(p.workers, 'thread')} in ${secs(p.wallSeconds)}`
+    ? `; the GIL serialised ${secs(held)} of the work of ${plural(p.workers, 'thread')} in ${secs(p.wallSeconds)}`
     : `; the work holds the GIL ${pct(held / Math.max(1e-9, p.heldSeconds + p.releasedSeconds))} of its time`;
   const use = isOneThread(p) ? 'If the work can be split into independent tasks, use processes' : 'Use processes';
   return fromPrediction('useProcesses', p, n, isOneThread(p) ? unsplit(p, pred, o) : pred, {
-    title: `${use}: a pool of ${count(n, 'process', 'processes')} is predicted {predicted}${gil}`,
+    title: `${use}: a pool of ${plural(n, 'process', 'processes')} is predicted {predicted}${gil}`,
     detail:
       `Run the work of ${where(target)} in a concurrent.futures.ProcessPoolExecutor(max_workers=${n}) or multiprocessing.Pool(${n}): ` +
       'each process has its own GIL. Inputs and results are pickled both ways, so send little and return little; ' +
@@ -83,7 +84,7 @@ export function keepThreads(p: WorkProfile, o: SuggestOptions): Draft {
   if (p.baseline === 'serial') {
     const pred = predictMode(p, 'threads', n, costsFor('threads', p, n, o));
     return fromPrediction('keepThreads', p, n, pred, {
-      title: `Threads: a pool of ${count(n, 'thread')} is predicted {predicted}; the work runs without the GIL ${pct(releasedShare)} of its time`,
+      title: `Threads: a pool of ${plural(n, 'thread')} is predicted {predicted}; the work runs without the GIL ${pct(releasedShare)} of its time`,
       detail: 'Threads share one GIL: only the time a task runs without it (I/O, sleep, native code that releases it) overlaps. ' +
         'They cost nothing to start and need no pickling.',
       target,

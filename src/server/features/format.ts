@@ -23,6 +23,4 @@ export function percent(part: number, whole: number): string {
   return `${Math.round(p)}%`;
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
+export { plural } from '../../core/report/plural';
