@@ -104,10 +104,12 @@ export class Heatmap {
       const held = cells(r.held, r.time, query, new Float64Array(width));
       const wait = cells(r.wait, r.time, query, new Float64Array(width));
       const lockWait = cells(r.lockWait, r.time, query, new Float64Array(width));
-      const running = r.running ? cells(r.running, r.time, query, new Float64Array(width)) : new Float64Array(width);
-      const stw = r.stw ? cells(r.stw, r.time, query, new Float64Array(width)) : new Float64Array(width);
-      const blocked = r.blocked ? cells(r.blocked, r.time, query, new Float64Array(width)) : new Float64Array(width);
-      const unknown = r.unknown ? cells(r.unknown, r.time, query, new Float64Array(width)) : new Float64Array(width);
+      // A state only some rows have (a free-threaded build's, a sampler's unknown time): zeros elsewhere.
+      const optional = (s: PrefixSeries | undefined): Float64Array => (s ? cells(s, r.time, query, new Float64Array(width)) : new Float64Array(width));
+      const running = optional(r.running);
+      const stw = optional(r.stw);
+      const blocked = optional(r.blocked);
+      const unknown = optional(r.unknown);
       const released = new Float64Array(width);
       for (let i = 0; i < width; i++) {
         const a = Math.max(r.startSeconds, q.startSeconds + i * cellSeconds);
