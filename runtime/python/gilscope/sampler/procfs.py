@@ -54,12 +54,16 @@ class ProcFile:
             self.fd = None
 
 
-def parse_stat(data):
-    """(state letter, ppid, exit_code or None) from a /proc/.../stat line.
-    The command name may hold spaces and parentheses: fields start after the
-    last ')'."""
+def _fields_after_name(data):
+    """A /proc/.../stat line's fields from field 3 (state) on: the command name
+    may hold spaces and parentheses, so they start after the last ')'."""
     text = data.decode("ascii", "replace")
-    rest = text[text.rindex(")") + 2:].split()
+    return text[text.rindex(")") + 2:].split()
+
+
+def parse_stat(data):
+    """(state letter, ppid, exit_code or None) from a /proc/.../stat line."""
+    rest = _fields_after_name(data)
     exit_code = int(rest[49]) if len(rest) > 49 else None  # field 52, Linux 3.5+
     return rest[0], int(rest[1]), exit_code
 
@@ -69,14 +73,12 @@ PF_FORKNOEXEC = 0x40  # the task was forked and has not exec'd since
 
 def stat_flags(data):
     """The task's flags (field 9) from a /proc/.../stat line."""
-    text = data.decode("ascii", "replace")
-    return int(text[text.rindex(")") + 2:].split()[6])
+    return int(_fields_after_name(data)[6])
 
 
 def cpu_ticks(data):
     """The task's CPU time, user + system (fields 14 and 15), in clock ticks, from a /proc/.../stat line."""
-    rest = data.decode("ascii", "replace")
-    rest = rest[rest.rindex(")") + 2:].split()
+    rest = _fields_after_name(data)
     return int(rest[11]) + int(rest[12])
 
 
