@@ -92,6 +92,11 @@ void gs_gil_new_file(void) {
     pthread_mutex_unlock(&register_mutex);
 }
 
+void gs_gil_after_fork_child(void) {
+    pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    register_mutex = fresh;
+}
+
 const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t interpreter_id) {
     pthread_mutex_lock(&register_mutex);
     const gs_gil *found = NULL;

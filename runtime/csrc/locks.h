@@ -24,6 +24,8 @@ enum {
  * for _thread, its lock factories. 0, or -1 with a Python error set. */
 int gs_locks_install_module(PyObject *module);
 
+/* A forked child: its file defines the locks again, and the table's lock (a
+ * parent's thread may have held it) is free. */
 void gs_locks_after_fork_child(void);
 /* A new recording file: each lock is defined again (LOCK_NEW) when next seen. */
 void gs_locks_new_file(void);

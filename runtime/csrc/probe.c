@@ -23,6 +23,7 @@
 #include "parks.h"
 #include "pyframe.h"
 #include "recorder.h"
+#include "syncroles.h"
 #include "wakes.h"
 #include "watch.h"
 
@@ -104,15 +105,23 @@ static int forked_to_exec(void) {
         || (str_ends_with(name, "spawnv_passfds") && str_ends_with(file, "util.py"));
 }
 
+/* Only the forking thread exists in the child: a lock another thread held at
+ * the fork (the CPU sampler holds the recorder's while it grows the file, and
+ * holds no GIL) would stay held there for ever. Each part of the probe frees
+ * its own locks first, whatever the child does next; the recorder's are
+ * freed by both of its paths. */
 static void after_fork_child(void) {
     gs_holdsplit_after_fork_child();
+    gs_gil_after_fork_child();
+    gs_sync_roles_after_fork_child();
+    gs_wakes_after_fork_child();
+    gs_pyframe_after_fork_child();
+    gs_locks_after_fork_child();
     if (forked_to_exec()) {
         gs_recorder_forget_in_child(); /* no file, no sampling thread: the child execs */
         gs_cpusample_forget_in_child();
         return;
     }
-    gs_pyframe_after_fork_child();
-    gs_locks_after_fork_child();
     gs_recorder_after_fork_child();
     gs_cpusample_after_fork_child();
 }

@@ -20,7 +20,8 @@ uint32_t gs_pyframe_c_string(gs_thread *t, const char *text);
 /* Defines a fresh STRING for a str object (a thread name, which may change). */
 uint32_t gs_pyframe_new_string(gs_thread *t, PyObject *s);
 
-/* A forked child writes a new file: definitions must be written again. */
+/* A forked child writes a new file: definitions must be written again, and
+ * the tables' lock (a parent's thread may have held it) is free. */
 void gs_pyframe_after_fork_child(void);
 /* A new recording file: sites and strings are defined again when next used. */
 void gs_pyframe_new_file(void);

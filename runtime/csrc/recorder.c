@@ -422,7 +422,16 @@ void gs_recorder_stop_capped(void) {
     gs_budget_mark_reached();
 }
 
+/* A thread of the parent's (the CPU sampler, without the GIL) may have held
+ * the segment lock at the fork: it stays held in the child, where that thread
+ * does not exist, and the child's first record would wait for it forever. */
+static void free_segment_lock(void) {
+    pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    segment_mutex = fresh;
+}
+
 void gs_recorder_after_fork_child(void) {
+    free_segment_lock();
     if (!gs_recording && !(header && (header->recording_flags & GS_REC_CAPPED))) return;
     gs_recording = 0;
     for (uint64_t k = 0; k < MAX_SEGMENTS && segments[k]; k++)
@@ -438,6 +447,7 @@ void gs_recorder_after_fork_child(void) {
 }
 
 void gs_recorder_forget_in_child(void) {
+    free_segment_lock();
     gs_recording = 0;
     for (uint64_t k = 0; k < MAX_SEGMENTS && segments[k]; k++)
         munmap(segments[k], (size_t)((segment_start(k + 1) - segment_start(k)) * GS_CHUNK_SIZE));

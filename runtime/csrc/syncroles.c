@@ -21,6 +21,8 @@ static cached *cache;
 static size_t cache_capacity, cache_used;
 static int spin;
 
+void gs_sync_roles_after_fork_child(void) { spin = 0; }
+
 static int ends_with(const char *s, const char *suffix) {
     size_t a = strlen(s), b = strlen(suffix);
     return a >= b && strcmp(s + a - b, suffix) == 0;

@@ -26,4 +26,8 @@ enum {
 /* The role of a frame running `code` with first local `first_local`. */
 int gs_sync_role(PyCodeObject *code, PyObject *first_local);
 
+/* In a forked child: the cache's lock is free again (a thread of the
+ * parent's may have held it at the fork). */
+void gs_sync_roles_after_fork_child(void);
+
 #endif

@@ -46,6 +46,11 @@ static void lock_sleepers(void) {
 }
 static void unlock_sleepers(void) { __atomic_store_n(&spin, 0, __ATOMIC_RELEASE); }
 
+void gs_wakes_after_fork_child(void) {
+    sleeper_count = 0;
+    spin = 0;
+}
+
 /* The calling thread is about to sleep on `sem`; its state, or NULL when it is not recorded. */
 static gs_thread *going_to_sleep(const sem_t *sem) {
     gs_thread *t = gs_recording ? gs_tls_thread : NULL;

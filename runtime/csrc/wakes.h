@@ -15,4 +15,8 @@ void gs_wakes_configure(int parking_lot, int free_threaded);
  * 5); returns how many. */
 int gs_wakes_patches(gs_got_patch *out);
 
+/* In a forked child: no thread of the parent's sleeps here, and the lock of
+ * the sleepers' list (held, perhaps, by one of them at the fork) is free. */
+void gs_wakes_after_fork_child(void);
+
 #endif

@@ -11,7 +11,7 @@ import tempfile
 import threading
 import unittest
 
-from . import recording
+from . import hang_report, recording
 from .workload import REPO, WORKLOADS, Result, environment, share_in_window, thread_by_tid
 from .builds import NO_GIL, NO_GIL_REASON
 
@@ -25,8 +25,8 @@ NOTICE = (b"gilscope: exact recording unavailable: forced by GILSCOPE_FORCE_SAMP
 def record_sampled(script, *args, truth=True, launcher_args=(), timeout=120):
     directory = os.path.join(tempfile.mkdtemp(prefix="gilscope-test-"), "rec.gilscope")
     command = [sys.executable, "-m", "gilscope.run", "-o", directory] + list(launcher_args) + [script] + list(args)
-    completed = subprocess.run(command, env=environment(truth, SAMPLED), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, timeout=timeout, cwd=REPO)
+    completed = hang_report.run(command, timeout, "the sampled run of %s (recording %s)" % (script, directory),
+                                env=environment(truth, SAMPLED), cwd=REPO)
     return Result(directory, completed)
 
 

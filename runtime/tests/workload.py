@@ -6,7 +6,7 @@ import subprocess
 import sys
 import tempfile
 
-from . import recording
+from . import hang_report, recording
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -70,8 +70,8 @@ def record(name, *args, truth=True, timeout=120, env=None):
     build_probe_once()
     directory = os.path.join(tempfile.mkdtemp(prefix="gilscope-test-"), "rec.gilscope")
     command = [sys.executable, "-m", "gilscope.run", "-o", directory, os.path.join(WORKLOADS, name)] + list(args)
-    completed = subprocess.run(command, env=environment(truth, env), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, timeout=timeout, cwd=REPO)
+    completed = hang_report.run(command, timeout, "the recorded run of %s (recording %s)" % (name, directory),
+                                env=environment(truth, env), cwd=REPO)
     return Result(directory, completed)
 
 
