@@ -95,6 +95,7 @@ void gs_gil_new_file(void) {
 void gs_gil_after_fork_child(void) {
     pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     register_mutex = fresh;
+    split_victim = NULL; /* the splitter that was asking is the parent's */
 }
 
 const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t interpreter_id) {

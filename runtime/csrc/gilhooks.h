@@ -53,7 +53,8 @@ const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t 
 void gs_gil_new_file(void);
 
 /* In a forked child: the registration lock is free again (a thread of the
- * parent's may have held it at the fork; it does not exist here). */
+ * parent's may have held it at the fork; it does not exist here), and no
+ * splitter is asking the holder to let go. */
 void gs_gil_after_fork_child(void);
 
 /* The calling thread holds this GIL now (the probe starts with it held). */
