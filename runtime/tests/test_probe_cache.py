@@ -11,9 +11,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
-from gilscope import _build
+from gilscope import _build, probe_cache
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNTIME = os.path.join(os.path.dirname(HERE), "python")
@@ -23,7 +24,7 @@ NOBODY = 65534
 # What a recorded process does (gilscope/_boot.py), with `say` printing what a launcher would say.
 LOAD = """
 import sys
-from gilscope import _build
+from gilscope import _build, probe_cache
 try:
     _build.load_probe(say=print)
 except _build.BuildError as error:
@@ -134,6 +135,88 @@ class PlantedProbe(unittest.TestCase):
         self.assertEqual(code, 3, out)
         self.assertIn("BuildError: the probe cache folder %s belongs to another user (uid %d); remove it or set "
                       "GILSCOPE_CACHE to a folder of your own" % (os.path.join(self.cache, "probe"), NOBODY), out)
+
+
+def age(path, days):
+    """Sets path's mtime `days` ago (not following a link)."""
+    then = time.time() - days * 86400
+    os.utime(path, (then, then), follow_symlinks=False)
+
+
+class Pruning(unittest.TestCase):
+    """A build removes the probe folders unused for 60 days and builds
+    interrupted over a day ago; a load marks its folder used."""
+
+    def setUp(self):
+        self.cache = tempfile.mkdtemp(prefix="gilscope-cache-")
+        self.addCleanup(shutil.rmtree, self.cache, True)
+        self.probes = os.path.join(self.cache, "probe")
+        os.mkdir(self.probes, 0o700)
+        self.current = _build.interpreter_key()
+
+    def folder(self, name, days):
+        path = os.path.join(self.probes, name)
+        os.mkdir(path, 0o700)
+        with open(os.path.join(path, "probe.so"), "w"):
+            pass
+        age(path, days)
+        return path
+
+    def left(self):
+        return sorted(os.listdir(self.probes))
+
+    def test_what_is_removed_and_what_is_kept(self):
+        self.folder(self.current, 90)  # the one being built now: never
+        self.folder("unused", 61)
+        self.folder("used-last-month", 30)
+        self.folder("unused.build-x1", 2)  # interrupted two days ago
+        self.folder("unused.build-x2", 0.1)  # perhaps being built now
+        self.folder("unused.prune-x3", 0)  # what an earlier removal left
+        elsewhere = tempfile.mkdtemp(prefix="gilscope-elsewhere-")
+        self.addCleanup(shutil.rmtree, elsewhere, True)
+        os.symlink(elsewhere, os.path.join(self.probes, "a-link"))
+        age(os.path.join(self.probes, "a-link"), 90)
+        probe_cache.prune(self.probes, keep=self.current)
+        self.assertEqual(self.left(), sorted([self.current, "used-last-month", "unused.build-x2", "a-link"]))
+        self.assertTrue(os.path.isdir(elsewhere), "a link's target is not the cache's")
+
+    @unittest.skipUnless(os.geteuid() == 0, "only root can give a folder to another user")
+    def test_another_users_folder_is_left(self):
+        path = self.folder("theirs", 90)
+        os.chown(path, NOBODY, NOBODY)
+        probe_cache.prune(self.probes, keep=self.current)
+        self.assertEqual(self.left(), ["theirs"])
+
+    def test_a_build_prunes(self):
+        self.folder("unused", 61)
+        env = dict(os.environ, GILSCOPE_CACHE=self.cache, CC="false", PYTHONPATH=RUNTIME)
+        env.pop("GILSCOPE_DIR", None)
+        done = subprocess.run([sys.executable, "-c", LOAD], env=env, stdout=subprocess.PIPE, timeout=60)
+        self.assertIn(b"BuildError: compiling the probe", done.stdout, "a build was tried (and failed, CC=false)")
+        self.assertNotIn("unused", self.left())
+
+    def test_a_load_marks_its_folder_used_at_most_daily(self):
+        folder = os.path.dirname(_build.probe_path())
+        probe = os.path.join(self.probes, os.path.basename(folder), os.path.basename(_build.probe_path()))
+        os.mkdir(os.path.dirname(probe), 0o700)
+        with open(probe, "wb") as f:
+            f.write(b"not a shared object")
+        os.chmod(probe, 0o600)
+        probe_cache.write_checksum(probe)
+        probe_ctime = os.stat(probe).st_ctime_ns
+        age(os.path.dirname(probe), 61)
+        fd, fault = probe_cache.open_trusted(probe)
+        self.assertIsNotNone(fd, fault)
+        os.close(fd)
+        env = dict(os.environ, GILSCOPE_CACHE=self.cache, CC="false", PYTHONPATH=RUNTIME)
+        env.pop("GILSCOPE_DIR", None)
+        subprocess.run([sys.executable, "-c", LOAD], env=env, stdout=subprocess.PIPE, timeout=60)
+        self.assertLess(time.time() - os.stat(os.path.dirname(probe)).st_mtime, 3600, "marked used")
+        self.assertEqual(os.stat(probe).st_ctime_ns, probe_ctime, "the probe itself untouched: its ctime is its identity")
+        age(os.path.dirname(probe), 0.5)
+        marked = os.stat(os.path.dirname(probe)).st_mtime
+        subprocess.run([sys.executable, "-c", LOAD], env=env, stdout=subprocess.PIPE, timeout=60)
+        self.assertEqual(os.stat(os.path.dirname(probe)).st_mtime, marked, "within a day: not again")
 
 
 if __name__ == "__main__":

@@ -119,6 +119,7 @@ def ensure_probe(say=None):
     fd, fault = probe_cache.open_trusted(target)
     if fd is not None:
         os.close(fd)
+        probe_cache.note_used(os.path.dirname(target))
         return target
     include = sysconfig.get_paths()["include"]
     internal = os.path.join(include, "internal")
@@ -134,6 +135,7 @@ def ensure_probe(say=None):
         else:
             say("gilscope: the cached probe %s %s; rebuilding it" % (target, fault))
     folder = os.path.dirname(target)
+    probe_cache.prune(probes, keep=os.path.basename(folder))
     try:
         fresh = tempfile.mkdtemp(prefix=os.path.basename(folder) + ".build-", dir=probes)  # 0700, a new name
     except OSError as error:

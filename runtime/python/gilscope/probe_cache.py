@@ -43,7 +43,13 @@ closed here:
   who could replace the probe anyway.
 
 Anything else (another interpreter, a probe rebuilt or touched since, a
-missing or malformed hand-over) takes the full check above."""
+missing or malformed hand-over) takes the full check above.
+
+The cache does not grow for ever: a probe is built per gilscope version and
+interpreter, and when one is built (prune) the probe folders no launcher has
+used for UNUSED_DAYS (note_used marks a folder, at most daily, by its mtime:
+not the probe's, whose ctime is part of its handed-over identity) and builds
+interrupted more than a day ago are removed."""
 import errno
 import hashlib
 import os
@@ -56,6 +62,10 @@ CHECKSUM_SUFFIX = ".sha256"
 MISSING = "is not built yet"
 SETTLED_NS = 50 * 1000 * 1000  # several kernel clock ticks: see "Handing a verified probe over"
 COARSE_SETTLED_NS = 2 * 1000 * 1000 * 1000  # a file system that keeps whole seconds (or two)
+
+
+UNUSED_DAYS = 60
+DAY_S = 86400
 
 
 class CacheUnsafe(Exception):
@@ -249,3 +259,52 @@ def install(fresh, final, probe_name):
             except OSError:
                 pass
     raise OSError(errno.EBUSY, "the probe folder %s kept changing while it was replaced" % final)
+
+
+def note_used(folder):
+    """Marks the probe folder `folder` as used now, unless it was within a day."""
+    try:
+        if time.time() - os.stat(folder, follow_symlinks=False).st_mtime > DAY_S:
+            os.utime(folder, follow_symlinks=False)
+    except OSError:
+        pass  # housekeeping: a probe that loads is what matters
+
+
+def prune(probes, keep):
+    """Removes, from the private probe/ folder `probes`, the user's probe
+    folders unused for UNUSED_DAYS (other gilscope versions, interpreters
+    since removed), builds interrupted (their .build- folder older than a
+    day) and what an earlier removal left; never `keep`, a symbolic link, or
+    another user's. Each is renamed aside first, so that a process looking
+    for it finds it whole or missing (and builds it again). Errors are
+    ignored: this is housekeeping."""
+    import shutil
+    now = time.time()
+    try:
+        entries = list(os.scandir(probes))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == keep:
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
+            continue
+        if ".prune-" in entry.name or ".stale-" in entry.name:
+            older_than = 0
+        elif ".build-" in entry.name:
+            older_than = DAY_S
+        else:
+            older_than = UNUSED_DAYS * DAY_S
+        if now - st.st_mtime <= older_than:
+            continue
+        aside = entry.path if ".prune-" in entry.name else "%s.prune-%s" % (entry.path, os.urandom(6).hex())
+        try:
+            if aside != entry.path:
+                os.rename(entry.path, aside)
+        except OSError:
+            continue
+        shutil.rmtree(aside, ignore_errors=True)
