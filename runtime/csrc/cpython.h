@@ -53,6 +53,17 @@ int gs_str_readable(PyObject *s);
 /* _PyRuntime, for checks of where the GIL is. */
 void *gs_runtime_state(void);
 
+/* Whether `tstate` may have been freed: the runtime is finalizing and it is
+ * not the finalizing thread's. The finalizer frees the other threads' states
+ * (3.8 - 3.13); a daemon thread that then wakes in take_gil takes the GIL,
+ * sees it must exit and lets it go, and gil->last_holder names its freed
+ * state: nothing may be read through it (CPython's own take_gil reads only
+ * _PyRuntime then). Cheap: one relaxed load while not finalizing. */
+int gs_tstate_may_be_gone(const void *tstate);
+
+/* Where the runtime keeps its finalizing thread state (NULL until it finalizes). */
+void *const *gs_runtime_finalizing_slot(void);
+
 /* The GIL of the calling thread's interpreter, and where its fields are. */
 void *gs_interp_gil(void);
 void gs_gil_layout_of_version(gs_gil_layout *out);

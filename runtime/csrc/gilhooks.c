@@ -42,6 +42,20 @@ void gs_gil_set_site_reader(gs_site_reader reader) { site_reader = reader; }
 void gs_gil_set_interp_reader(gs_interp_reader reader) { interp_reader = reader; }
 void gs_gil_set_drop_request_reader(gs_drop_request_reader reader) { drop_request_reader = reader; }
 
+static void *const *finalizing_slot;
+static gs_gone_check gone_check;
+
+void gs_gil_set_gone_check(void *const *finalizing, gs_gone_check check) {
+    gone_check = check;
+    finalizing_slot = finalizing;
+}
+
+/* While the runtime finalizes, a daemon thread leaving take_gil lets the GIL
+ * go with gil->last_holder naming its freed state. */
+static inline int holder_gone(const void *tstate) {
+    return finalizing_slot && __atomic_load_n(finalizing_slot, __ATOMIC_RELAXED) && gone_check(tstate);
+}
+
 static inline const gs_gil *gil_by_mutex(const pthread_mutex_t *m) {
     int n = __atomic_load_n(&gil_count, __ATOMIC_ACQUIRE);
     for (int i = 0; i < n; i++)
@@ -157,6 +171,7 @@ static void acquired(gs_thread *t, const gs_gil *g, uint64_t now) {
     }
     uint32_t site = 0;
     void *tstate = __atomic_load_n(g->last_holder, __ATOMIC_RELAXED);
+    if (tstate && holder_gone(tstate)) tstate = NULL;
     if (!g->interpreter_known && interp_reader && tstate) name_interpreter(t, g, tstate);
     if (site_reader && tstate) site = site_reader(t, tstate);
     if (hold_goes_on) {
@@ -319,8 +334,8 @@ static int hook_mutex_unlock(pthread_mutex_t *m) {
     /* a release on request (a forced switch): the thread asks again at once unless it
      * has something to do without the GIL (handover.c); read before the next holder
      * resets the request */
-    int on_request = releasing && !split && drop_request_reader &&
-                     drop_request_reader(__atomic_load_n(g->last_holder, __ATOMIC_RELAXED));
+    void *holder = releasing && !split && drop_request_reader ? __atomic_load_n(g->last_holder, __ATOMIC_RELAXED) : NULL;
+    int on_request = holder && !holder_gone(holder) && drop_request_reader(holder);
     t->phase = PHASE_IDLE;
     int rc = pthread_mutex_unlock(m);
     int saved = errno;

@@ -44,6 +44,14 @@ typedef uint32_t (*gs_interp_reader)(void *tstate);
 
 void gs_gil_set_interp_reader(gs_interp_reader reader);
 
+/* Whether a thread state may have been freed (cpython.h,
+ * gs_tstate_may_be_gone), asked only while `*finalizing` (the runtime's
+ * finalizing thread state) is set: a holder's state is read through only
+ * when it is not. */
+typedef int (*gs_gone_check)(const void *tstate);
+
+void gs_gil_set_gone_check(void *const *finalizing, gs_gone_check check);
+
 /* Registers a GIL (idempotent by address) and writes GIL_REGISTER. The
  * first registration also teaches the layout used to discover other GILs. */
 const gs_gil *gs_gil_register(void *base, const gs_gil_layout *layout, uint32_t interpreter_id);

@@ -213,6 +213,7 @@ static PyObject *probe_start(PyObject *self, PyObject *args) {
     gs_gil_set_site_reader(gs_pyframe_site);
     gs_gil_set_interp_reader(interpreter_of);
     gs_gil_set_drop_request_reader(gs_gil_drop_requested);
+    gs_gil_set_gone_check(gs_runtime_finalizing_slot(), gs_tstate_may_be_gone);
     gs_gil_layout layout;
     gs_gil_layout_of_version(&layout);
     const gs_gil *gil = gs_gil_register(main_gil(), &layout, (uint32_t)PyInterpreterState_GetID(PyThreadState_Get()->interp));

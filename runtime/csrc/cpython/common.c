@@ -14,6 +14,28 @@
 
 void *gs_runtime_state(void) { return &_PyRuntime; }
 
+void *const *gs_runtime_finalizing_slot(void) {
+#if PY_VERSION_HEX < 0x03090000
+    return (void *const *)&_PyRuntime.finalizing;
+#else
+    return (void *const *)&_PyRuntime._finalizing; /* an _Py_atomic_address (its one field) before 3.13 */
+#endif
+}
+
+int gs_tstate_may_be_gone(const void *tstate) {
+#if PY_VERSION_HEX < 0x03090000
+    const void *finalizing = __atomic_load_n(&_PyRuntime.finalizing, __ATOMIC_RELAXED);
+#else
+    const void *finalizing = _PyRuntimeState_GetFinalizing(&_PyRuntime);
+#endif
+    if (!finalizing || finalizing == tstate) return 0;
+#if PY_VERSION_HEX >= 0x030C0000
+    /* the finalizing thread, switched to another thread state of its own */
+    if (_PyRuntimeState_GetFinalizingID(&_PyRuntime) == PyThread_get_thread_ident()) return 0;
+#endif
+    return 1;
+}
+
 void gs_gil_layout_of_version(gs_gil_layout *out) {
     out->mutex = offsetof(struct _gil_runtime_state, mutex);
     out->cond = offsetof(struct _gil_runtime_state, cond);
