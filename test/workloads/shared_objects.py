@@ -3,7 +3,8 @@
 WHAT IT DOES
     Four threads each update one shared dict --writes times with 256 keys
     (the line marked DICT-WRITE), then four threads each extend one shared
-    list --writes times by 256 items (LIST-APPEND), clearing it now and then:
+    list --writes times by 256 items (LIST-APPEND), clearing it now and then
+    (LIST-CLEAR):
     each write holds the object long enough that a thread finding it busy
     parks rather than only spinning. On a build with a
     GIL they take turns; on a free-threaded build each write takes the
@@ -13,7 +14,8 @@ WHAT IT DOES
 KNOWN ANSWER
     On a free-threaded build without a GIL: the dict and the list are the
     objects waited for, the dict's waits at DICT-WRITE and the list's at
-    LIST-APPEND. On a GIL build: GIL waits at those lines.
+    LIST-APPEND (or, when few, LIST-CLEAR). On a GIL build: GIL waits at
+    those lines.
 
 OUTPUT
     "dict: N keys", "list: done", then with GILSCOPE_TRUTH=1 one line
@@ -34,7 +36,7 @@ def marker_lines():
         for number, line in enumerate(f, 1):
             code, _, comment = line.partition("#")
             tag = comment.strip()
-            if code.strip() and tag in ("DICT-WRITE", "LIST-APPEND"):
+            if code.strip() and tag in ("DICT-WRITE", "LIST-APPEND", "LIST-CLEAR"):
                 found.setdefault(tag, []).append(number)
     return found
 
@@ -57,7 +59,7 @@ def main():
         for i in range(args.writes):
             items.extend(extra)  # LIST-APPEND
             if i % 20 == 0:
-                items.clear()
+                items.clear()  # LIST-CLEAR
 
     for work in (write_dict, append_list):
         start = threading.Barrier(4)  # the four start together, to overlap
