@@ -1,6 +1,7 @@
 import type { Report } from '../../core/report/schema';
 import { formatSeconds } from './formatting';
 import type { Style } from './terminalStyle';
+import { plural } from '../../core/report/plural';
 
 /**
  * The terminal's cluster lines (docs/clusters.md): the processes by host
@@ -25,7 +26,7 @@ export function clusterLines(r: Report, st: Style): string[] {
     out.push(`${st.bold('Cluster workers')} ${st.dim('(GIL wait of the task threads, and of the event loop)')}`);
     for (const w of workers) {
       const loop = w.eventLoop ? `, event loop ${formatSeconds(w.eventLoop.waitSeconds)} (${Math.round(100 * w.eventLoop.waitShare)}%)` : '';
-      out.push(`  ${w.host ? `${w.host} ` : ''}${w.pid} ${w.name}: ${w.tasks.threads.length} task thread${w.tasks.threads.length === 1 ? '' : 's'} ` +
+      out.push(`  ${w.host ? `${w.host} ` : ''}${w.pid} ${w.name}: ${plural(w.tasks.threads.length, 'task thread')} ` +
         `waited ${formatSeconds(w.tasks.waitSeconds)} (${Math.round(100 * w.tasks.waitShare)}%)${loop}`);
     }
   }

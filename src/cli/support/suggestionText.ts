@@ -1,6 +1,7 @@
 import type { Report, ReportSuggestion } from '../../core/report/schema';
 import { formatSeconds, formatShare, siteLabel } from './formatting';
 import type { Style } from './terminalStyle';
+import { plural } from '../../core/report/plural';
 
 /**
  * The suggestions for a person at a terminal: what `gilscope report` leads
@@ -50,7 +51,7 @@ export function suggestionLines(s: ReportSuggestion, st: Style, indent = '  '): 
   const pad = ' '.repeat(head.length);
   return [
     `${head}${st.bold(s.title)}`,
-    `${pad}${st.green(`predicted ${predictedSpeedupText(s)}`)} ${st.dim(`for ${s.workers} worker${s.workers === 1 ? '' : 's'}`)}, at ${targetText(s)}`,
+    `${pad}${st.green(`predicted ${predictedSpeedupText(s)}`)} ${st.dim(`for ${plural(s.workers, 'worker')}`)}, at ${targetText(s)}`,
     `${pad}${st.dim(`evidence: ${evidenceLine(s)}`)}`,
   ];
 }

@@ -95,8 +95,8 @@ function locksSection(p: ReportProcess, st: Style): string {
   const used = p.locks.filter((l) => l.acquisitions > 0 || l.waitSeconds > 0);
   const locks = used.filter((l) => !quietInternalLock(l)).slice(0, TOP);
   const hidden = used.length - used.filter((l) => !quietInternalLock(l)).length;
-  const more = hidden > 0 ? `\n  ${st.dim(`… and ${hidden} uncontended lock${hidden === 1 ? '' : 's'} of Python's own modules not shown (gilscope report --json lists them)`)}` : '';
-  if (locks.length === 0) return `${st.bold('Locks')}: ${hidden > 0 ? `no contention; ${hidden} uncontended lock${hidden === 1 ? '' : 's'} of Python's own modules not shown` : 'none recorded'}`;
+  const more = hidden > 0 ? `\n  ${st.dim(`… and ${plural(hidden, 'uncontended lock')} of Python's own modules not shown (gilscope report --json lists them)`)}` : '';
+  if (locks.length === 0) return `${st.bold('Locks')}: ${hidden > 0 ? `no contention; ${plural(hidden, 'uncontended lock')} of Python's own modules not shown` : 'none recorded'}`;
   // An object's own lock (free-threaded: kind is its type) has no name or creation line: "dict object".
   // GIL after: the GIL wait after obtaining the lock, on a build that has a GIL (a free-threaded one that kept it off has none).
   const gil = !isFreeThreaded(p) || p.gilEnabledAt !== null;

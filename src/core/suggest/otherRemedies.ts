@@ -4,6 +4,7 @@ import type { Draft, SuggestOptions } from './draft';
 import { around, pct, secs, speedup, times } from './model';
 import type { LockPressure, WorkProfile } from './profile';
 import type { SuggestionKind } from './types';
+import { plural } from '../report/plural';
 
 /** The lock whose hold bounds the run most: W / hold is the best any remedy can do while it stays. */
 export function bindingLock(p: WorkProfile): { lock: LockPressure; bound: number } | null {
@@ -85,7 +86,7 @@ export function switchInterval(p: WorkProfile, o: SuggestOptions): Draft | null 
       convoyedLifeSeconds: c.lifeSeconds, suggestedIntervalSeconds: SUGGESTED_INTERVAL,
     },
   }, {
-    title: `Lower the switch interval: ${c.threads} I/O thread${c.threads === 1 ? '' : 's'} waited ${c.count} times, ${secs(mean)} each, ` +
+    title: `Lower the switch interval: ${plural(c.threads, 'I/O thread')} waited ${c.count} times, ${secs(mean)} each, ` +
       `for a CPU-bound thread to let the GIL go (a convoy); sys.setswitchinterval(${SUGGESTED_INTERVAL}) makes their work ~${times(center)} faster`,
     detail: 'A thread that gives up the GIL for I/O must win it back from a CPU-bound thread, which lets go only when the switch interval ' +
       '(5 ms by default) runs out. A shorter interval shortens each wait; it costs the CPU-bound threads a little more switching ' +

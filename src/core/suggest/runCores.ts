@@ -1,6 +1,7 @@
 import type { ProcessResult } from '../analysis/model';
 import type { Draft } from './draft';
 import type { RunCores } from './profile';
+import { plural } from '../report/plural';
 
 /**
  * The cores the run actually had (format version 2's MACHINE_SAMPLE): the
@@ -19,7 +20,7 @@ export function withRunCores(d: Draft, c: RunCores): Draft {
   const foreign = c.foreignCpus.toFixed(1);
   return {
     ...d,
-    detail: `${d.detail} Predicted for the ${c.cores} core${c.cores === 1 ? '' : 's'} this run had: ${c.onlineCpus} online, of which other programs used ${foreign} on average.`,
+    detail: `${d.detail} Predicted for the ${plural(c.cores, 'core')} this run had: ${c.onlineCpus} online, of which other programs used ${foreign} on average.`,
     model: `${d.model}; cores = ${c.cores} (${c.onlineCpus} online − ${foreign} used by other programs)`,
     evidence: { ...d.evidence, cores: c.cores, onlineCpus: c.onlineCpus, foreignCpus: Math.round(c.foreignCpus * 1000) / 1000 },
   };
