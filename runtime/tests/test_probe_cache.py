@@ -34,6 +34,14 @@ print("loaded")
 """
 
 
+def run_load(cache):
+    """LOAD in a new process using the probe cache `cache`, with no compiler (CC=false)."""
+    env = dict(os.environ, GILSCOPE_CACHE=cache, CC="false", PYTHONPATH=RUNTIME)
+    env.pop("GILSCOPE_DIR", None)
+    return subprocess.run([sys.executable, "-c", LOAD], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=60)
+
+
 def sha256(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
@@ -58,10 +66,7 @@ class PlantedProbe(unittest.TestCase):
         os.chmod(self.probe + ".sha256", 0o600)
 
     def load(self):
-        env = dict(os.environ, GILSCOPE_CACHE=self.cache, CC="false", PYTHONPATH=RUNTIME)
-        env.pop("GILSCOPE_DIR", None)
-        done = subprocess.run([sys.executable, "-c", LOAD], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=60)
+        done = run_load(self.cache)
         return done.returncode, done.stdout.decode(errors="replace")
 
     def assert_refused(self, reason):
@@ -189,9 +194,7 @@ class Pruning(unittest.TestCase):
 
     def test_a_build_prunes(self):
         self.folder("unused", 61)
-        env = dict(os.environ, GILSCOPE_CACHE=self.cache, CC="false", PYTHONPATH=RUNTIME)
-        env.pop("GILSCOPE_DIR", None)
-        done = subprocess.run([sys.executable, "-c", LOAD], env=env, stdout=subprocess.PIPE, timeout=60)
+        done = run_load(self.cache)
         self.assertIn(b"BuildError: compiling the probe", done.stdout, "a build was tried (and failed, CC=false)")
         self.assertNotIn("unused", self.left())
 
@@ -208,14 +211,12 @@ class Pruning(unittest.TestCase):
         fd, fault = probe_cache.open_trusted(probe)
         self.assertIsNotNone(fd, fault)
         os.close(fd)
-        env = dict(os.environ, GILSCOPE_CACHE=self.cache, CC="false", PYTHONPATH=RUNTIME)
-        env.pop("GILSCOPE_DIR", None)
-        subprocess.run([sys.executable, "-c", LOAD], env=env, stdout=subprocess.PIPE, timeout=60)
+        run_load(self.cache)
         self.assertLess(time.time() - os.stat(os.path.dirname(probe)).st_mtime, 3600, "marked used")
         self.assertEqual(os.stat(probe).st_ctime_ns, probe_ctime, "the probe itself untouched: its ctime is its identity")
         age(os.path.dirname(probe), 0.5)
         marked = os.stat(os.path.dirname(probe)).st_mtime
-        subprocess.run([sys.executable, "-c", LOAD], env=env, stdout=subprocess.PIPE, timeout=60)
+        run_load(self.cache)
         self.assertEqual(os.stat(os.path.dirname(probe)).st_mtime, marked, "within a day: not again")
 
 
