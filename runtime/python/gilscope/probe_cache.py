@@ -301,10 +301,11 @@ def prune(probes, keep):
             older_than = UNUSED_DAYS * DAY_S
         if now - st.st_mtime <= older_than:
             continue
-        aside = entry.path if ".prune-" in entry.name else "%s.prune-%s" % (entry.path, os.urandom(6).hex())
-        try:
-            if aside != entry.path:
+        aside = entry.path
+        if ".prune-" not in entry.name:
+            aside = "%s.prune-%s" % (entry.path, os.urandom(6).hex())
+            try:
                 os.rename(entry.path, aside)
-        except OSError:
-            continue
+            except OSError:
+                continue
         shutil.rmtree(aside, ignore_errors=True)
