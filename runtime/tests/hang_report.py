@@ -8,29 +8,13 @@ import os
 import signal
 import subprocess
 
-from gilscope.sampler.procfs import parse_stat
-
-
-def _read_bytes(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError:
-        return None
-
 
 def _read(path):
-    data = _read_bytes(path)
-    return "?" if data is None else data.decode(errors="replace").strip()
-
-
-def _stat(path):
-    """(state letter, ppid) from a /proc stat file, or None when it is gone."""
-    data = _read_bytes(path)
     try:
-        return parse_stat(data)[:2] if data else None
-    except (ValueError, IndexError):
-        return None
+        with open(path, "rb") as f:
+            return f.read().decode(errors="replace").strip()
+    except OSError:
+        return "?"
 
 
 def _children():
@@ -38,9 +22,10 @@ def _children():
     found = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
-            stat = _stat("/proc/%s/stat" % name)
-            if stat:
-                found.setdefault(stat[1], []).append(int(name))
+            stat = _read("/proc/%s/stat" % name)
+            fields = stat[stat.rfind(")") + 2:].split()
+            if len(fields) > 1:
+                found.setdefault(int(fields[1]), []).append(int(name))
     return found
 
 
@@ -64,9 +49,10 @@ def describe(pids):
             continue
         for tid in tids:
             base = "/proc/%d/task/%d/" % (pid, tid)
-            stat = _stat(base + "stat")
+            stat = _read(base + "stat")
+            state = stat[stat.rfind(")") + 2:].split()[:1]
             lines.append("  thread %d %-16s %s wchan=%s syscall=%s" % (
-                tid, _read(base + "comm"), stat[0] if stat else "?", _read(base + "wchan"),
+                tid, _read(base + "comm"), state[0] if state else "?", _read(base + "wchan"),
                 " ".join(_read(base + "syscall").split()[:3])))
     return "\n".join(lines)
 
