@@ -49,7 +49,7 @@ describe('OutputGate', () => {
   it('passes up to its budget per second, counts the rest and says so when the next second opens', () => {
     let now = 0;
     let shown = '';
-    const gate = new OutputGate((t) => { shown += t; }, 10, () => now);
+    const gate = new OutputGate((t) => { shown += t; }, 80, () => now);
     gate.write('0123456789ABCDEF');
     assert.equal(gate.skipped, 6);
     assert.ok(shown.startsWith('0123456789'));
@@ -59,6 +59,39 @@ describe('OutputGate', () => {
     assert.match(shown, /6 characters of output not shown/);
     assert.ok(shown.endsWith('ok'));
     assert.equal(gate.skipped, 6);
+  });
+
+  it('spreads the budget over the second in eighths: a steady flood shows at most the budget a second, a part each eighth', () => {
+    let now = 0;
+    const parts: string[] = [];
+    const gate = new OutputGate((t) => parts.push(t), 8 * 1024, () => now);
+    const line = `${'x'.repeat(99)}\n`;
+    const shownAt = new Map<number, number>();
+    let written = 0;
+    // 3 s of 100-character lines, one write of 40 lines every 10 ms: 1.2 MB a second.
+    for (now = 0; now < 3000; now += 10) {
+      const before = parts.filter((p) => p.startsWith('x')).join('').length;
+      gate.write(line.repeat(40));
+      written += 4000;
+      const after = parts.filter((p) => p.startsWith('x')).join('').length;
+      if (after > before) shownAt.set(now, after - before);
+    }
+    const shown = [...shownAt.values()].reduce((a, b) => a + b, 0);
+    assert.equal(gate.skipped + shown, written);
+    // Every 125 ms a part of 1 KiB, never more in a second than the budget.
+    assert.ok([...shownAt.values()].every((n) => n <= 1024), JSON.stringify([...shownAt]));
+    for (let t0 = 0; t0 < 3000; t0 += 10) {
+      let inWindow = 0;
+      for (const [t, n] of shownAt) if (t >= t0 && t < t0 + 1000) inWindow += n;
+      assert.ok(inWindow <= 8 * 1024, `${inWindow} characters shown in the second from ${t0} ms`);
+    }
+    const times = [...shownAt.keys()];
+    assert.ok(times.length >= 3 * 8 - 1, `parts shown at ${times.join(', ')} ms`);
+    // A notice starts a line of its own, though parts end mid-line.
+    const text = parts.join('');
+    const notices = [...text.matchAll(/\x1b\[33m\[gilscope: ([\d.]+) KiB of output not shown/g)];
+    assert.equal(notices.length, 2, 'a notice when the second and the third second open');
+    for (const n of notices) assert.equal(text[n.index - 1], '\n', `a notice follows ${JSON.stringify(text.slice(n.index - 20, n.index))}`);
   });
 });
 

@@ -359,6 +359,30 @@ describe('report page in Chromium', { timeout: 300_000 }, () => {
     assert.deepEqual(host.errors, []);
   });
 
+  it('draws updates that come faster than frames once, the newest', async () => {
+    session.need();
+    const host = await showReport(convoy, 'vscode-dark', { ...convoy.show, live: true });
+    const page = host.page;
+    const before = await metrics(host);
+    const { show } = convoy;
+    const sent = 8;
+    // All in one task: they reach the page between two frames, as a live run's do when the page is slow.
+    await page.evaluate((messages) => {
+      for (const m of messages) (globalThis as unknown as PageGlobals).postMessage(m, '*');
+    }, Array.from({ length: sent }, (_, i) => ({ type: 'report/update', recordingId: show.recordingId, report: show.report, heatmaps: show.heatmaps, live: i < sent - 1 })));
+    await page.waitForFunction((n) => (globalThis as unknown as PageGlobals).gilscopeMetrics!.messages['report/update'] === n, sent);
+    await page.waitForFunction((n) => (globalThis as unknown as PageGlobals).gilscopeMetrics!.updatesDrawn > n, before.updatesDrawn);
+    await page.evaluate(() => new Promise<void>((r) => {
+      const g = globalThis as unknown as PageGlobals;
+      g.requestAnimationFrame(() => g.requestAnimationFrame(r));
+    }));
+    const m = await metrics(host);
+    const drawn = m.updatesDrawn - before.updatesDrawn;
+    assert.ok(drawn >= 1 && drawn < sent, `${drawn} of ${sent} updates drawn`);
+    assert.equal(await page.locator('.badge.live').isVisible(), false, 'the newest update (the run ended) is the one shown');
+    assert.deepEqual(host.errors, []);
+  });
+
   it('shows the suggestions ranked, with predicted speedup and evidence; their lines open', async () => {
     session.need();
     const host = await showReport(convoy);

@@ -18,6 +18,8 @@ export interface PageMetrics {
   firstPaintAt: number;
   /** `heatmap/data` answers used. */
   detailAnswers: number;
+  /** `report/update`s drawn (those that came between two frames are drawn once). */
+  updatesDrawn: number;
   /** Messages handled, by type. */
   messages: Record<string, number>;
   /** The window drawn last, seconds. */
@@ -32,6 +34,7 @@ export const metrics: PageMetrics = {
   firstPaintMs: -1,
   firstPaintAt: -1,
   detailAnswers: 0,
+  updatesDrawn: 0,
   messages: {},
   window: { start: 0, end: 0 },
 };

@@ -43,6 +43,8 @@ export class ReportPage {
   /** From `report/show`: whether the host answers `heatmap/request`. */
   private requests = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The newest `report/update` not drawn yet: updates that come faster than frames are drawn once, the newest. */
+  private pendingUpdate: ReportUpdateMessage | undefined;
 
   constructor(
     root: HTMLElement,
@@ -112,6 +114,7 @@ export class ReportPage {
 
   private show(m: ReportShowMessage): void {
     const received = performance.now();
+    this.pendingUpdate = undefined;
     const saved = this.host.getState();
     const same = saved?.recordingId === m.recordingId;
     this.recordingId = m.recordingId;
@@ -134,8 +137,23 @@ export class ReportPage {
     });
   }
 
+  /**
+   * Drawn at the next frame. A page that draws slower than a live run
+   * updates (a busy machine: the page shares its thread with the editor's
+   * window) skips the snapshots it could not show instead of queueing them.
+   */
   private update(m: ReportUpdateMessage): void {
     if (m.recordingId !== this.recordingId) return;
+    const scheduled = this.pendingUpdate !== undefined;
+    this.pendingUpdate = m;
+    if (!scheduled) requestAnimationFrame(() => this.applyUpdate());
+  }
+
+  private applyUpdate(): void {
+    const m = this.pendingUpdate;
+    this.pendingUpdate = undefined;
+    if (!m || m.recordingId !== this.recordingId) return;
+    metrics.updatesDrawn++;
     this.render(m.report, m.live);
     this.timeline.setData(m.heatmaps, m.report.wallSeconds, this.requests, this.timeline.currentWindow);
   }

@@ -16,6 +16,7 @@ export interface PageGlobals {
     firstPaintMs: number;
     firstPaintAt: number;
     detailAnswers: number;
+    updatesDrawn: number;
     messages: Record<string, number>;
     window: { start: number; end: number };
   };
