@@ -6,14 +6,19 @@ const PAGE_MASK = PAGE - 1;
 /**
  * The time bins of one process, in ticks from the header's start. The base
  * bin starts at `initialWidth` (about 1 ms) and doubles, merging neighbours in
- * every series, whenever a time falls beyond `maxBins`: memory stays bounded
- * whatever the recording's length (a 10-minute recording gets 16 ms bins).
+ * every series, whenever a time falls beyond `maxBins`, or when the pages in
+ * use pass the budget their owner keeps them within (`keepWithin`): memory
+ * stays bounded whatever the recording's length (a 10-minute recording gets
+ * 16 ms bins), and in proportion to what was recorded.
  */
 export class BinGrid {
   width: number;
   inverse: number;
   private readonly series: BinSeries[] = [];
+  /** Where the series' pages come from, and go back to when a coarsening frees them. */
   readonly pages = new BinPages();
+  /** A page's worth of scratch for coarsening. */
+  readonly scratch = new Float32Array(PAGE);
 
   constructor(initialWidth: number, readonly maxBins = 1 << 16) {
     this.width = initialWidth;
@@ -30,7 +35,19 @@ export class BinGrid {
   fit(bin: number): void {
     let factor = 1;
     while (bin / factor >= this.maxBins) factor *= 2;
-    if (factor === 1) return;
+    if (factor > 1) this.coarsen(factor);
+  }
+
+  /** Doubles the bin width until the series hold at most `pages` pages (or one page each). */
+  keepWithin(pages: number): void {
+    while (this.pages.inUse > Math.max(pages, this.series.length)) this.coarsen(2);
+  }
+
+  get pagesInUse(): number {
+    return this.pages.inUse;
+  }
+
+  private coarsen(factor: number): void {
     for (const s of this.series) s.coarsen(factor);
     this.width *= factor;
     this.inverse = 1 / this.width;
@@ -132,20 +149,47 @@ export class BinSeries {
     return page ? page[bin % PAGE]! : 0;
   }
 
+  /**
+   * Merges each `factor` neighbouring bins into one, in place: new page p
+   * sums old pages p·factor onwards, which no earlier new page overwrote,
+   * and goes into old page p's memory, which only new pages up to p read.
+   * Pages left over go back to the grid. The sums are the Float32 additions,
+   * in the same order, that adding each old bin to a new page would make.
+   */
   coarsen(factor: number): void {
     const old = this.pages;
+    const pool = this.grid.pages;
+    const scratch = this.grid.scratch;
     const lastBin = this.lastBin;
-    this.pages = [];
+    const pages: (Float32Array | undefined)[] = [];
+    const count = Math.ceil(old.length / factor);
+    for (let p = 0; p < count; p++) {
+      let any = false;
+      scratch.fill(0);
+      for (let q = p * factor; q < Math.min(old.length, (p + 1) * factor); q++) {
+        const src = old[q];
+        if (!src) continue;
+        any = true;
+        const base = q * PAGE - p * PAGE * factor;
+        for (let i = 0; i < PAGE; i++) {
+          const v = src[i]!;
+          if (v !== 0) scratch[Math.floor((base + i) / factor)]! += v;
+        }
+      }
+      const target = old[p];
+      if (!any) {
+        if (target) pool.give(target);
+        continue;
+      }
+      const page = target ?? pool.take();
+      page.set(scratch);
+      while (pages.length < p) pages.push(undefined);
+      pages[p] = page;
+    }
+    for (let q = count; q < old.length; q++) if (old[q]) pool.give(old[q]!);
+    this.pages = pages;
     this.lastPage = -1;
     this.lastPageArray = undefined;
     this.lastBin = lastBin < 0 ? -1 : Math.floor(lastBin / factor);
-    for (let p = 0; p < old.length; p++) {
-      const page = old[p];
-      if (!page) continue;
-      for (let i = 0; i < PAGE; i++) {
-        const v = page[i]!;
-        if (v !== 0) this.page(Math.floor((p * PAGE + i) / factor))[Math.floor((p * PAGE + i) / factor) % PAGE]! += v;
-      }
-    }
   }
 }

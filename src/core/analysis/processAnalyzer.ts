@@ -3,6 +3,7 @@ import type { RecordSink } from '../format/recordSink';
 import { ftAttach, ftBegin, ftWaitsAt, ftDetach, ftGilReleased, ftQuiet, gilEnabled, phase, stwEnd, stwWait } from './ftMachine';
 import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilUnknown, gilWait, threadEnd } from './gilMachine';
 import { lockAcquire, lockNew, lockRelease, lockWait, lockWaitEnd } from './lockMachine';
+import { PAGE } from './binPages';
 import { ProcessContext } from './processContext';
 import { nameByTid, nameThread, threadAtAttach, threadStarted } from './attachedThreads';
 import { relativeTicks, ticksFrom } from '../format/relativeTicks';
@@ -28,6 +29,15 @@ export interface AnalysisOptions {
 
 export const DEFAULT_CONVOY_NS = 4.5e6; // ~ the default 5 ms switch interval
 export const DEFAULT_BASE_BIN_NS = 1e6;
+
+/**
+ * The heatmap's bins may take 2 bytes per record read (a quarter of what a
+ * record takes in the file), or 8 MiB, whichever is more: a 2^16-bin row for
+ * each of 64 threads' states is 50 MiB, which was more than a 4-minute
+ * recording of them needed, and than its file. Past it the bins widen.
+ */
+const BIN_BYTES_PER_RECORD = 2;
+const BIN_PAGES_AT_LEAST = (8 << 20) / (PAGE * 4);
 
 /**
  * Aggregates one process's records as they stream in (a RecordSink): GIL
@@ -85,6 +95,8 @@ export class ProcessAnalyzer implements RecordSink {
 
   beginChunk(threadSlot: number): void {
     this.cur = this.thread(threadSlot);
+    const grid = this.ctx.grid;
+    if (grid.pagesInUse > BIN_PAGES_AT_LEAST) grid.keepWithin(Math.max(BIN_PAGES_AT_LEAST, (this.records * BIN_BYTES_PER_RECORD) / (PAGE * 4)));
   }
 
   record(type: number, flags: number, arg: number, ts: number, p0: number, p1: number, p2: number, p3: number): void {
