@@ -134,12 +134,18 @@ describe('the ranking', () => {
   });
 
   it('batching: worker processes waiting in multiprocessing for their next task', () => {
-    const ipc = { waitSeconds: 1, busySeconds: 4, target: site };
+    const ipc = { waitSeconds: 1, busySeconds: 4, waits: 400, workers: 2, target: site };
     const s = suggest(profile({ workerProcesses: 2, ipc }));
     const b = s.find((x) => x.kind === 'batchWork')!;
     assert.ok(Math.abs(b.predictedSpeedup - 1 / (1 - 0.25 * (1 - 1 / 8))) < 1e-3);
     assert.ok(Math.abs(b.predictedInterval[1] - 1 / 0.75) < 1e-3, 'at best the whole wait goes');
     assert.match(s.find((x) => x.kind === 'useProcesses')!.title, /Already in processes: 2 worker processes/);
+  });
+
+  it('no batching when each worker waited only for its first task and for the end: one idled while the other finished', () => {
+    const ipc = { waitSeconds: 1, busySeconds: 4, waits: 4, workers: 2, target: site };
+    assert.equal(suggest(profile({ workerProcesses: 2, ipc })).find((x) => x.kind === 'batchWork'), undefined);
+    assert.ok(suggest(profile({ workerProcesses: 2, ipc: { ...ipc, waits: 5 } })).some((x) => x.kind === 'batchWork'));
   });
 
   it('scaling out: only when the best one-machine remedy still leaves minutes of work', () => {

@@ -61,7 +61,17 @@ export interface WorkProfile {
   /** Who did the work (a recording): the worker threads of `pid`, or the working processes; absent for a comparison. */
   readonly workerIds?: WorkerIds;
   /** Time worker processes spent waiting in multiprocessing / pickle for their next task, and their busy time. */
-  readonly ipc: { readonly waitSeconds: number; readonly busySeconds: number; readonly target: SuggestionTarget | null } | null;
+  /**
+   * Worker processes' time released on multiprocessing's lines (waiting for a task or sending a
+   * result), their busy time, the waits there (GIL re-takes on those lines) and the workers.
+   */
+  readonly ipc: {
+    readonly waitSeconds: number;
+    readonly busySeconds: number;
+    readonly waits: number;
+    readonly workers: number;
+    readonly target: SuggestionTarget | null;
+  } | null;
   readonly python: { readonly version: string; readonly gilEnabled: boolean };
   /** How the workers' runs interleave (a recording with two or more workers whose waits are known); else absent. */
   readonly exchange?: ExchangePressure | null;

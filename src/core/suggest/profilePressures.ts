@@ -135,14 +135,16 @@ export function ipcPressure(workers: readonly ProcessResult[]): WorkProfile['ipc
   if (children.length === 0) return null;
   let waitSeconds = 0;
   let busySeconds = 0;
+  let waits = 0;
   let top: LineResult | undefined;
   for (const p of children) {
     busySeconds += p.threads.reduce((s, t) => s + gilLifeSeconds(t.gil), 0);
     for (const l of p.lines) {
       if (!IPC.test(l.file)) continue;
       waitSeconds += l.releasedSeconds;
+      waits += l.acquisitions;
       if (!top || l.releasedSeconds > top.releasedSeconds) top = l;
     }
   }
-  return { waitSeconds, busySeconds, target: top ? site(top) : null };
+  return { waitSeconds, busySeconds, waits, workers: children.length, target: top ? site(top) : null };
 }
