@@ -58,7 +58,9 @@ try {
   console.log(`decode+aggregate: ${fmt(stat(runs.map((r) => r.decodeSeconds)), (x) => `${x.toFixed(2)} s`)}`);
   console.log(`report (snapshot + JSON): ${fmt(stat(runs.map((r) => r.reportSeconds)), (x) => `${(x * 1e3).toFixed(0)} ms`)}`);
   console.log(`heatmap at a new zoom (${runs[0].threads} threads x 1600 cells): ${fmt(stat(runs.flatMap((r) => r.heatmapMs)), (x) => `${x.toFixed(1)} ms`)}`);
-  console.log(`peak RSS: ${fmt(stat(runs.map((r) => r.peakRssBytes)), (x) => `${(x / 2 ** 20).toFixed(0)} MiB`)}`);
+  const mib = (x) => `${(x / 2 ** 20).toFixed(0)} MiB`;
+  console.log(`peak RSS to the report: ${fmt(stat(runs.map((r) => r.reportPeakRssBytes)), mib)}`);
+  console.log(`peak RSS with the heatmap queries: ${fmt(stat(runs.map((r) => r.peakRssBytes)), mib)}`);
 } finally {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
   else console.log(`kept ${dir}`);

@@ -3,7 +3,8 @@
  *   node out/bench/decodeBench.js generate DIR [minutes] [threads] [format version]
  *   node out/bench/decodeBench.js measure DIR
  * `measure` prints one JSON line: records, decode+aggregate seconds, report
- * seconds, heatmap query times and the process's peak RSS (VmHWM).
+ * seconds, heatmap query times and the process's peak RSS (VmHWM), after the report (what
+ * `gilscope report` takes) and after the heatmap queries too (what the report page's zooming adds).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,6 +83,7 @@ function measure(dir: string): void {
   const report = buildReport(a);
   JSON.stringify(report);
   const reported = performance.now();
+  const reportPeak = vmHwmBytes();
   s.close();
   const queries: number[] = [];
   for (let i = 0; i < 20; i++) {
@@ -99,6 +101,7 @@ function measure(dir: string): void {
       reportSeconds: (reported - decoded) / 1e3,
       heatmapMs: queries,
       peakRssBytes: vmHwmBytes(),
+      reportPeakRssBytes: reportPeak,
       threads: a.processes.reduce((k, p) => k + p.threads.length, 0),
     })}\n`,
   );
