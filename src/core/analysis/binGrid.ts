@@ -63,11 +63,20 @@ export class BinSeries {
   pages: (Float32Array | undefined)[] = [];
   /** Highest bin touched, -1 when empty. */
   lastBin = -1;
-  /** The page `add` used last, and its index (-1: none; coarsening forgets it). */
+  /** The page `add` used last, and its index (-1: none; coarsening and freezing forget it). */
   private lastPage = -1;
   private lastPageArray: Float32Array | undefined;
+  /**
+   * The copies the last `frozenPages` made, and which pages were written
+   * since (1): a live view freezes its rows several times a second, and
+   * copies again only what changed, the newest pages; the rest it shares.
+   */
+  private frozen: (Float32Array | undefined)[] = [];
+  private readonly written: Uint8Array;
 
-  constructor(private readonly grid: BinGrid) {}
+  constructor(private readonly grid: BinGrid) {
+    this.written = new Uint8Array(Math.ceil(grid.maxBins / PAGE));
+  }
 
   /** Adds the interval [t0, t1) in ticks; times before 0 count from 0. The hot path: every GIL state change. */
   add(t0: number, t1: number): void {
@@ -100,6 +109,7 @@ export class BinSeries {
   /** Page `p` (holding bin `bin`), remembered as the last page used. */
   private pageAt(p: number, bin: number): Float32Array {
     const page = this.pages[p] ?? this.newPage(bin);
+    this.written[p] = 1;
     this.lastPage = p;
     this.lastPageArray = page;
     return page;
@@ -132,7 +142,31 @@ export class BinSeries {
   }
 
   private page(bin: number): Float32Array {
-    return this.pages[bin >> PAGE_BITS] ?? this.newPage(bin);
+    const p = bin >> PAGE_BITS;
+    this.written[p] = 1;
+    return this.pages[p] ?? this.newPage(bin);
+  }
+
+  /**
+   * Copies of the pages holding bins up to `last`, which later additions do
+   * not change: pages not written since the last call are the copies made
+   * then. The page `add` writes without marking is marked when `add` moves
+   * to it, and freezing forgets it, so the next addition marks it again.
+   */
+  frozenPages(last: number): (Float32Array | undefined)[] {
+    const out: (Float32Array | undefined)[] = [];
+    const upTo = Math.min(this.pages.length - 1, last >> PAGE_BITS);
+    for (let p = 0; p <= upTo; p++) {
+      const page = this.pages[p];
+      if (page && (this.written[p] === 1 || this.frozen[p] === undefined)) {
+        this.frozen[p] = page.slice();
+        this.written[p] = 0;
+      }
+      out.push(page ? this.frozen[p] : undefined);
+    }
+    this.lastPage = -1;
+    this.lastPageArray = undefined;
+    return out;
   }
 
   private newPage(bin: number): Float32Array {
@@ -188,6 +222,7 @@ export class BinSeries {
     }
     for (let q = count; q < old.length; q++) if (old[q]) pool.give(old[q]!);
     this.pages = pages;
+    this.frozen = [];
     this.lastPage = -1;
     this.lastPageArray = undefined;
     this.lastBin = lastBin < 0 ? -1 : Math.floor(lastBin / factor);

@@ -96,7 +96,7 @@ export function freezeSeries(series: BinSeries, binTicks: number, open: readonly
     patchLast = Math.max(patchLast, b1);
   }
   if (first < 0 || last < first) return EMPTY_SERIES;
-  const pages = final ? series.pages : series.pages.map((p, i) => (p && i * PAGE <= last ? p.slice() : undefined));
+  const pages = final ? series.pages : series.frozenPages(last);
   if (patchLast < 0) return new PrefixSeries(first, last - first + 1, pages);
   // The bins the open intervals touch, as doubles: the series' value, then each interval added in turn.
   const patch = new Float64Array(patchLast - patchFirst + 1);

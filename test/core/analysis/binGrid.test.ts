@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BinGrid, PAGE } from '../../../src/core/analysis/binGrid';
+import { freezeSeries } from '../../../src/core/analysis/prefixSeries';
 import { analyzeRecording } from '../../../src/core/analysis/recordingSession';
 import { writeRecording } from '../../support/recordingFixtures';
 import { RecordingWriter } from '../../support/recordingWriter';
@@ -61,6 +62,25 @@ describe('the heatmap bins (BinGrid)', () => {
     // A budget below one page a row stops at one page a row.
     grid.keepWithin(1);
     assert.equal(grid.pagesInUse, rows.length);
+  });
+
+  it('a live row frozen again copies only the pages written since; what an earlier freeze saw stays as it was', () => {
+    const grid = new BinGrid(1, 1 << 16);
+    const row = grid.newSeries();
+    row.add(0, 5 * PAGE); // pages 0-4
+    const first = freezeSeries(row, 1);
+    const firstPages = row.frozenPages(5 * PAGE - 1);
+    row.add(5 * PAGE - 10, 5 * PAGE - 4); // page 4 again, by the fast path after a freeze
+    row.add(7 * PAGE, 7 * PAGE + 3); // page 7
+    const second = row.frozenPages(8 * PAGE);
+    for (const p of [0, 1, 2, 3]) assert.equal(second[p], firstPages[p], `page ${p}, unchanged, is shared`);
+    assert.notEqual(second[4], firstPages[4], 'page 4 was written: copied again');
+    assert.equal(second[4]![PAGE - 10], 2);
+    assert.equal(firstPages[4]![PAGE - 10], 1, 'the earlier copy is as it was');
+    assert.deepEqual([...second[7]!.subarray(0, 4)], [1, 1, 1, 0]);
+    assert.equal(first.total, 5 * PAGE, 'the earlier frozen row is as it was');
+    const again = freezeSeries(row, 1);
+    assert.equal(again.total, 5 * PAGE + 6 + 3);
   });
 
   it('a recording whose bins pass their budget: the heatmap still sums to each thread\'s totals', () => {
