@@ -43,10 +43,6 @@ export class BinGrid {
     while (this.pages.inUse > Math.max(pages, this.series.length)) this.coarsen(2);
   }
 
-  get pagesInUse(): number {
-    return this.pages.inUse;
-  }
-
   private coarsen(factor: number): void {
     for (const s of this.series) s.coarsen(factor);
     this.width *= factor;

@@ -96,7 +96,7 @@ export class ProcessAnalyzer implements RecordSink {
   beginChunk(threadSlot: number): void {
     this.cur = this.thread(threadSlot);
     const grid = this.ctx.grid;
-    if (grid.pagesInUse > BIN_PAGES_AT_LEAST) grid.keepWithin(Math.max(BIN_PAGES_AT_LEAST, (this.records * BIN_BYTES_PER_RECORD) / (PAGE * 4)));
+    if (grid.pages.inUse > BIN_PAGES_AT_LEAST) grid.keepWithin(Math.max(BIN_PAGES_AT_LEAST, (this.records * BIN_BYTES_PER_RECORD) / (PAGE * 4)));
   }
 
   record(type: number, flags: number, arg: number, ts: number, p0: number, p1: number, p2: number, p3: number): void {

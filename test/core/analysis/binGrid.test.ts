@@ -32,7 +32,7 @@ describe('the heatmap bins (BinGrid)', () => {
     // A gap of whole pages in one row: they stay absent.
     rows[0]!.add(3 * PAGE * 4 + 5, 3 * PAGE * 4 + 9);
     const before = rows.map((s) => Array.from({ length: 1 << 14 }, (_, b) => s.at(b)));
-    const pages = grid.pagesInUse;
+    const pages = grid.pages.inUse;
     grid.fit(1 << 15); // a time 2^15 bins out: the width goes up 4 times
     assert.equal(grid.width, 4);
     rows.forEach((s, r) => {
@@ -42,26 +42,26 @@ describe('the heatmap bins (BinGrid)', () => {
       }
       close(before[r]!.reduce((x, y) => x + y, 0), Array.from({ length: 1 << 12 }, (_, b) => s.at(b)).reduce((x, y) => x + y, 0), `row ${r} total`);
     });
-    assert.ok(grid.pagesInUse <= Math.ceil(pages / 4) + rows.length, `${grid.pagesInUse} pages in use after merging ${pages} by four`);
+    assert.ok(grid.pages.inUse <= Math.ceil(pages / 4) + rows.length, `${grid.pages.inUse} pages in use after merging ${pages} by four`);
   });
 
   it('keepWithin widens the bins until their pages fit, and the pages it frees are used again', () => {
     const grid = new BinGrid(1, 1 << 16);
     const rows = Array.from({ length: 10 }, () => grid.newSeries());
     for (const s of rows) s.add(0, (1 << 16) - 1); // every bin of every row: 64 pages each
-    assert.equal(grid.pagesInUse, 640);
+    assert.equal(grid.pages.inUse, 640);
     const made = grid.pages.made;
     grid.keepWithin(100);
     assert.equal(grid.width, 8, '640 pages → 320 → 160 → 80');
-    assert.equal(grid.pagesInUse, 80);
+    assert.equal(grid.pages.inUse, 80);
     for (const s of rows) close(Array.from({ length: 1 << 13 }, (_, b) => s.at(b)).reduce((x, y) => x + y, 0), (1 << 16) - 1, 'a row keeps its total');
     // Later time fills the pages given back before any new one is made.
     for (const s of rows) s.add(1 << 16, (1 << 19) - 8);
-    assert.equal(grid.pagesInUse, 640);
+    assert.equal(grid.pages.inUse, 640);
     assert.equal(grid.pages.made, made, 'no page made while freed ones were there');
     // A budget below one page a row stops at one page a row.
     grid.keepWithin(1);
-    assert.equal(grid.pagesInUse, rows.length);
+    assert.equal(grid.pages.inUse, rows.length);
   });
 
   it('a live row frozen again copies only the pages written since; what an earlier freeze saw stays as it was', () => {
