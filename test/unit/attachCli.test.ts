@@ -239,14 +239,15 @@ async function fourThreadsForTwoSeconds(python: PythonInterpreter): Promise<void
   // left none asleep at the attach in three attaches of three. Its state is unknown then, and it
   // begins at its own first transition, which the loop below judges.
   const kernelAsked = python.version[0] === 3 && python.version[1] < 15;
-  const busy = (p.foreignCpus ?? 0) >= 0.5;
+  const foreign = p.foreignCpus ?? 0;
+  const busy = foreign >= 0.5;
   if (!(kernelAsked && busy)) {
-    assert.ok(atAttach.length >= 2, `the workers asleep waiting for the GIL begin at the attach: ${workers.map((w) => w.startSeconds.toFixed(6)).join(', ')} (other programs used ${(p.foreignCpus ?? 0).toFixed(2)} CPUs)`);
+    assert.ok(atAttach.length >= 2, `the workers asleep waiting for the GIL begin at the attach: ${workers.map((w) => w.startSeconds.toFixed(6)).join(', ')} (other programs used ${foreign.toFixed(2)} CPUs)`);
   }
   // A thread on a CPU at the attach makes its first transition within a switch interval or so; on a
   // busy machine, once it gets a CPU again (one run under four CPU hogs waited 0.14 s).
   const firstTransition = busy ? 0.5 : 0.1;
-  for (const w of workers) assert.ok(w.startSeconds - attachedAt < firstTransition, `${w.name} begins ${w.startSeconds - attachedAt} s after the attach (other programs used ${(p.foreignCpus ?? 0).toFixed(2)} CPUs)`);
+  for (const w of workers) assert.ok(w.startSeconds - attachedAt < firstTransition, `${w.name} begins ${w.startSeconds - attachedAt} s after the attach (other programs used ${foreign.toFixed(2)} CPUs)`);
   for (const w of workers) {
     assert.ok(Math.abs(w.gilShares.held - 0.25) < 0.08, `${w.name} held ${w.gilShares.held}`);
     assert.ok(w.gilShares.wait >= 0.85 * (1 - w.gilShares.held), `${w.name} waited ${w.gilShares.wait}`);

@@ -139,8 +139,8 @@ export class ReportPage {
 
   /**
    * Drawn at the next frame. A page that draws slower than a live run
-   * updates (a busy machine: the page shares its thread with the editor's
-   * window) skips the snapshots it could not show instead of queueing them.
+   * updates (on a busy machine) skips the snapshots it could not show
+   * instead of queueing them.
    */
   private update(m: ReportUpdateMessage): void {
     if (m.recordingId !== this.recordingId) return;
