@@ -50,6 +50,45 @@ describe('threads that wait on each other', () => {
     assert.deepEqual(idle.seconds, [0.5, 0.5, 1]);
   });
 
+  it('the runnable count of many threads in a window that cuts their lives and spans agrees with counting at each moment', () => {
+    // Threads starting and ending at their own times, blocked in spans that the window [3, 37] cuts;
+    // all times are whole, so counting at the middle of each unit interval is the exact answer.
+    let seed = 7;
+    const next = (n: number): number => (seed = (seed * 48271) % 2147483647) % n;
+    const threads = Array.from({ length: 9 }, (_, slot) => {
+      const start = next(10);
+      const end = start + 5 + next(35);
+      const spans: number[] = [];
+      for (let x = start + next(3); x < end; x += 1 + next(4)) {
+        const b = Math.min(end, x + 1 + next(3));
+        spans.push(x, b);
+        x = b;
+      }
+      return { ...thread(slot, end, spans), startSeconds: start };
+    });
+    const [from, to] = [3, 37];
+    const expected = new Array<number>(threads.length + 1).fill(0);
+    let handOvers = 0;
+    for (let x = from; x < to; x++) {
+      const m = x + 0.5;
+      const runnable = threads.filter((t) => {
+        if (!(m > t.startSeconds && m < t.endSeconds)) return false;
+        const s = t.blockedSpans!;
+        for (let i = 0; i < s.length; i += 2) if (m > s[i]! && m < s[i + 1]!) return false;
+        return true;
+      });
+      expected[runnable.length]! += 1;
+    }
+    for (const t of threads) {
+      const s = t.blockedSpans!;
+      for (let i = 0; i < s.length; i += 2) if (Math.min(to, t.endSeconds, s[i + 1]!) > Math.max(from, t.startSeconds, s[i]!)) handOvers++;
+    }
+    const c = concurrency(threads, from, to)!;
+    assert.deepEqual(c.seconds, expected);
+    assert.equal(c.handOvers, handOvers);
+    assert.ok(handOvers > 20, 'the spans cross the window many times');
+  });
+
   it('unknown blocked spans (the logs ran out of room): no answer', () => {
     assert.equal(concurrency([thread(0, 4, []), thread(1, 4, null)], 0, 4), null);
   });

@@ -17,66 +17,106 @@ export interface Concurrency {
 }
 
 /**
- * +1 / −1 steps of the runnable count, as parallel arrays sorted by time (ties: −1 first).
- * Typed arrays throughout: a recording's threads have millions of blocked spans.
+ * One thread's steps of the runnable count within a window, in time order:
+ * +1 at its start, −1 and +1 around each blocked span, −1 at its end. A
+ * thread's blocked spans come in time order and do not overlap, so its steps
+ * do too, and the threads' steps are merged as they are read: a recording's
+ * threads have millions of blocked spans, and sorting them all at once took
+ * tens of MiB.
  */
-function steps(threads: readonly ThreadResult[], from: number, to: number): { at: Float64Array; delta: Int8Array; handOvers: number } | null {
-  let room = 0;
-  for (const t of threads) {
-    if (!t.blockedSpans) return null;
-    room += 2 + t.blockedSpans.length;
-  }
-  const at = new Float64Array(room);
-  const delta = new Int8Array(room);
-  let n = 0;
-  let handOvers = 0;
-  for (const t of threads) {
-    const spans = t.blockedSpans!;
-    const start = Math.max(from, t.startSeconds);
-    const end = Math.min(to, t.endSeconds);
-    if (!(end > start)) continue;
-    at[n] = start;
-    delta[n++] = 1;
-    at[n] = end;
-    delta[n++] = -1;
-    for (let i = 0; i + 1 < spans.length; i += 2) {
-      const a = Math.max(start, spans[i]!);
-      const b = Math.min(end, spans[i + 1]!);
-      if (!(b > a)) continue;
-      at[n] = a;
-      delta[n++] = -1;
-      at[n] = b;
-      delta[n++] = 1;
-      handOvers++;
+class ThreadSteps {
+  /** Time of the next step (valid while `delta` is not 0). */
+  at = 0;
+  /** The next step: +1, −1, or 0 once the thread's steps are done. */
+  delta = 0;
+  /** Next span's index in `spans`. */
+  private i = 0;
+  /** End of the span being visited, or NaN between spans. */
+  private spanEnd = Number.NaN;
+  /** The step at the thread's end has been given. */
+  private ended = false;
+
+  constructor(private readonly spans: Float64Array, private readonly start: number, private readonly end: number) {
+    if (end > start) {
+      this.at = start;
+      this.delta = 1;
     }
   }
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((i, j) => at[i]! - at[j]! || delta[i]! - delta[j]!);
-  const sortedAt = new Float64Array(n);
-  const sortedDelta = new Int8Array(n);
-  for (let i = 0; i < n; i++) {
-    sortedAt[i] = at[order[i]!]!;
-    sortedDelta[i] = delta[order[i]!]!;
+
+  /** Moves on to the next step; true when a blocked span was entered (a hand-over). */
+  advance(): boolean {
+    if (this.delta === 0) return false;
+    if (!Number.isNaN(this.spanEnd)) {
+      this.at = this.spanEnd;
+      this.delta = 1;
+      this.spanEnd = Number.NaN;
+      return false;
+    }
+    if (this.ended) {
+      this.delta = 0;
+      return false;
+    }
+    const spans = this.spans;
+    while (this.i + 1 < spans.length) {
+      const a = Math.max(this.start, spans[this.i]!);
+      const b = Math.min(this.end, spans[this.i + 1]!);
+      this.i += 2;
+      if (!(b > a)) continue;
+      this.at = a;
+      this.delta = -1;
+      this.spanEnd = b;
+      return true;
+    }
+    this.at = this.end;
+    this.delta = -1;
+    this.ended = true;
+    return false;
   }
-  return { at: sortedAt, delta: sortedDelta, handOvers };
 }
 
 /** The runnable count of `threads` over [from, to], integrated; null when a thread's blocked spans are unknown. */
 export function concurrency(threads: readonly ThreadResult[], from: number, to: number): Concurrency | null {
-  const s = steps(threads, from, to);
-  if (!s) return null;
+  if (threads.some((t) => !t.blockedSpans)) return null;
+  // A binary heap of the threads' cursors, earliest next step first.
+  const heap = threads
+    .map((t) => new ThreadSteps(t.blockedSpans!, Math.max(from, t.startSeconds), Math.min(to, t.endSeconds)))
+    .filter((c) => c.delta !== 0);
+  const before = (x: ThreadSteps, y: ThreadSteps): boolean => x.at < y.at;
+  const siftDown = (k: number): void => {
+    const n = heap.length;
+    const c = heap[k]!;
+    for (;;) {
+      let m = 2 * k + 1;
+      if (m >= n) break;
+      if (m + 1 < n && before(heap[m + 1]!, heap[m]!)) m++;
+      if (!before(heap[m]!, c)) break;
+      heap[k] = heap[m]!;
+      k = m;
+    }
+    heap[k] = c;
+  };
+  for (let k = (heap.length >> 1) - 1; k >= 0; k--) siftDown(k);
   const seconds = new Array<number>(threads.length + 1).fill(0);
+  let handOvers = 0;
   let count = 0;
   let prev = from;
-  for (let i = 0; i < s.at.length; i++) {
-    const x = s.at[i]!;
+  // Steps at one time may come in any order: only time between steps is counted.
+  while (heap.length > 0) {
+    const c = heap[0]!;
+    const x = c.at;
     if (x > prev) seconds[Math.max(0, Math.min(threads.length, count))]! += x - prev;
     prev = Math.max(prev, x);
-    count += s.delta[i]!;
+    count += c.delta;
+    if (c.advance()) handOvers++;
+    if (c.delta === 0) {
+      const last = heap.pop()!;
+      if (heap.length === 0) break;
+      heap[0] = last;
+    }
+    siftDown(0);
   }
   if (to > prev) seconds[0]! += to - prev;
-  return { seconds, handOvers: s.handOvers };
+  return { seconds, handOvers };
 }
 
 /** Time with two or more threads runnable: the most that could have run side by side. */
