@@ -15,78 +15,83 @@ import type { ThreadState } from './threadState';
 /** A hold: start, end (ticks), thread slot, acquiring site. */
 export type Hold = readonly [number, number, number, number];
 
-/** The number of threads in a contention wait as a step function of time, integrated. */
-export class WaitCount {
-  private readonly times: Float64Array;
-  /** Integral of the count from the first time up to times[i]. */
-  private readonly area: Float64Array;
-  /** The count from times[i] on. */
-  private readonly count: Float64Array;
-  /** Where the last lookup ended: holds come nearly in time order, so lookups gallop from here. */
-  private k = 0;
+/**
+ * How many of `sorted` are at most `x`, found by galloping from `hint` (the
+ * previous answer): holds come nearly in time order, so most lookups move
+ * a few places.
+ */
+function countAtMost(sorted: Float64Array, x: number, hint: number): number {
+  const n = sorted.length;
+  // lo: a count known to be at most the answer; hi: one known to be at least it.
+  let lo: number;
+  let hi: number;
+  if (hint > 0 && sorted[hint - 1]! > x) {
+    hi = hint - 1;
+    let step = 1;
+    while (hi - step > 0 && sorted[hi - step - 1]! > x) {
+      hi -= step;
+      step *= 2;
+    }
+    lo = Math.max(0, hi - step);
+  } else {
+    lo = hint;
+    let step = 1;
+    while (lo + step <= n && sorted[lo + step - 1]! <= x) {
+      lo += step;
+      step *= 2;
+    }
+    hi = Math.min(n, lo + step - 1);
+  }
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid - 1]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
 
-  /** `starts` and `ends` of the waits, each sorted. */
-  constructor(starts: Float64Array, ends: Float64Array) {
+/**
+ * The number of threads in a contention wait as a step function of time,
+ * integrated. It keeps the waits' sorted starts and ends and the integral
+ * at each step (their merge): a lock of a long recording has hundreds of
+ * thousands of waits, and the count at a time is the starts before it less
+ * the ends before it, not a third array.
+ */
+export class WaitCount {
+  /** Integral of the count from the first start up to the k-th step of the merge (a start or an end; at one time, starts first). */
+  private readonly area: Float64Array;
+  /** Where the last lookup ended, in `starts` and in `ends`. */
+  private i = 0;
+  private j = 0;
+
+  /** `starts` and `ends` of the waits, each sorted; they are kept, not copied. */
+  constructor(private readonly starts: Float64Array, private readonly ends: Float64Array) {
     const n = starts.length;
-    this.times = new Float64Array(2 * n);
     this.area = new Float64Array(2 * n);
-    this.count = new Float64Array(2 * n);
     let i = 0;
     let j = 0;
-    let k = 0;
     let c = 0;
     let area = 0;
     let prev = n > 0 ? starts[0]! : 0;
-    while (i < n || j < n) {
+    for (let k = 0; i < n || j < n; k++) {
       const opening = i < n && (j >= n || starts[i]! <= ends[j]!);
       const time = opening ? starts[i++]! : ends[j++]!;
       area += c * (time - prev);
       c += opening ? 1 : -1;
       prev = time;
-      this.times[k] = time;
       this.area[k] = area;
-      this.count[k] = c;
-      k++;
     }
   }
 
   /** Thread-ticks of waiting up to `x`. */
   at(x: number): number {
-    const times = this.times;
-    const n = times.length;
-    if (n === 0 || x <= times[0]!) return 0;
-    // The last index with times[index] <= x, galloping from the previous answer.
-    const k = this.k;
-    let lo: number;
-    let hi: number;
-    if (times[k]! <= x) {
-      lo = k;
-      let step = 1;
-      while (lo + step < n && times[lo + step]! <= x) {
-        lo += step;
-        step *= 2;
-      }
-      hi = Math.min(n - 1, lo + step - 1);
-    } else {
-      // times[bound] > x throughout; times[0] <= x (checked above).
-      let bound = k;
-      let step = 1;
-      let p = k - 1;
-      while (p > 0 && times[p]! > x) {
-        bound = p;
-        step *= 2;
-        p = k - step;
-      }
-      lo = Math.max(0, p);
-      hi = bound - 1;
-    }
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (times[mid]! <= x) lo = mid;
-      else hi = mid - 1;
-    }
-    this.k = lo;
-    return this.area[lo]! + this.count[lo]! * (x - times[lo]!);
+    const i = (this.i = countAtMost(this.starts, x, this.i));
+    if (i === 0) return 0;
+    const j = (this.j = countAtMost(this.ends, x, this.j));
+    // The last step at or before x is the (i + j)-th of the merge; at one time the
+    // integral is the same whichever of its steps comes first.
+    const last = j > 0 ? Math.max(this.starts[i - 1]!, this.ends[j - 1]!) : this.starts[i - 1]!;
+    return this.area[i + j - 1]! + (i - j) * (x - last);
   }
 }
 
