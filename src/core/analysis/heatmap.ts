@@ -48,7 +48,11 @@ export interface LockRowSource {
   readonly hold: PrefixSeries;
 }
 
-/** One row of an answered query: seconds in each state per cell. */
+/**
+ * One row of an answered query: seconds in each state per cell. Read-only:
+ * the states a row cannot be in (a GIL build's free-threaded states) share
+ * one array of zeros per answer, as zooming allocates an answer each time.
+ */
 export interface HeatmapRow<S extends string> {
   readonly key: string;
   readonly label: string;
@@ -100,12 +104,13 @@ export class Heatmap {
     const width = Math.max(1, Math.floor(q.width));
     const query = { ...q, width };
     const cellSeconds = (q.endSeconds - q.startSeconds) / width;
+    const zeros = new Float64Array(width);
     const threads = this.threadRows.map((r) => {
       const held = cells(r.held, r.time, query, new Float64Array(width));
       const wait = cells(r.wait, r.time, query, new Float64Array(width));
       const lockWait = cells(r.lockWait, r.time, query, new Float64Array(width));
       // A state only some rows have (a free-threaded build's, a sampler's unknown time): zeros elsewhere.
-      const optional = (s: PrefixSeries | undefined): Float64Array => (s ? cells(s, r.time, query, new Float64Array(width)) : new Float64Array(width));
+      const optional = (s: PrefixSeries | undefined): Float64Array => (s ? cells(s, r.time, query, new Float64Array(width)) : zeros);
       const running = optional(r.running);
       const stw = optional(r.stw);
       const blocked = optional(r.blocked);
