@@ -1,4 +1,4 @@
-import { ATTACH_GIL_INDEX, GilFlag, PhaseFlag, RecordType, StwFlag, ThreadFlag } from '../format/layout';
+import { ATTACH_GIL_INDEX, CHUNK_SIZE, GilFlag, PhaseFlag, RecordType, StwFlag, ThreadFlag } from '../format/layout';
 import type { RecordSink } from '../format/recordSink';
 import { ftAttach, ftBegin, ftWaitsAt, ftDetach, ftGilReleased, ftQuiet, gilEnabled, phase, stwEnd, stwWait } from './ftMachine';
 import { gilAcquire, gilHandoff, gilHoldSite, gilRelease, gilUnknown, gilWait, threadEnd } from './gilMachine';
@@ -31,12 +31,13 @@ export const DEFAULT_CONVOY_NS = 4.5e6; // ~ the default 5 ms switch interval
 export const DEFAULT_BASE_BIN_NS = 1e6;
 
 /**
- * The heatmap's bins may take 2 bytes per record read (a quarter of what a
- * record takes in the file), or 8 MiB, whichever is more: a 2^16-bin row for
- * each of 64 threads' states is 50 MiB, which was more than a 4-minute
- * recording of them needed, and than its file. Past it the bins widen.
+ * The heatmap's bins may take an eighth of the bytes of the file read, or
+ * 8 MiB, whichever is more: a 2^16-bin row for each of 64 threads' states is
+ * 50 MiB, which was more than a 4-minute recording of them needed, and than
+ * its file; and the analysis as a whole should take no more memory than the
+ * recording. Past it the bins widen.
  */
-const BIN_BYTES_PER_RECORD = 2;
+const BIN_SHARE_OF_FILE = 1 / 8;
 const BIN_PAGES_AT_LEAST = (8 << 20) / (PAGE * 4);
 
 /**
@@ -49,6 +50,8 @@ export class ProcessAnalyzer implements RecordSink {
   readonly threads = new Map<number, ThreadState>();
   readonly ctx: ProcessContext;
   records = 0;
+  /** Chunks read (CHUNK_SIZE bytes of the file each). */
+  private chunks = 0;
   private cur: ThreadState;
 
   /** start_ticks as two u32 halves: summaries name their spans in absolute ticks. */
@@ -96,7 +99,8 @@ export class ProcessAnalyzer implements RecordSink {
   beginChunk(threadSlot: number): void {
     this.cur = this.thread(threadSlot);
     const grid = this.ctx.grid;
-    if (grid.pages.inUse > BIN_PAGES_AT_LEAST) grid.keepWithin(Math.max(BIN_PAGES_AT_LEAST, (this.records * BIN_BYTES_PER_RECORD) / (PAGE * 4)));
+    this.chunks++;
+    if (grid.pages.inUse > BIN_PAGES_AT_LEAST) grid.keepWithin(Math.max(BIN_PAGES_AT_LEAST, (this.chunks * CHUNK_SIZE * BIN_SHARE_OF_FILE) / (PAGE * 4)));
   }
 
   record(type: number, flags: number, arg: number, ts: number, p0: number, p1: number, p2: number, p3: number): void {
