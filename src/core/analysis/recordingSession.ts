@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { GsrReader } from '../format/gsrReader';
 import type { FileHeader } from '../format/header';
 import { BuildFlag, GilMode, RecordingFlag } from '../format/layout';
@@ -76,8 +77,15 @@ export class RecordingSession {
 
   constructor(readonly path: string, private readonly options: AnalysisOptions = {}) {}
 
-  /** Reads new records; returns the number of records decoded by this call. */
-  poll(): number {
+  /** Every file was read to its end by the last `poll` (one cut short by its `maxChunks` was not). */
+  caughtUp = false;
+
+  /**
+   * Reads new records; returns the number of records decoded by this call.
+   * @param maxChunks the most chunks (4 KiB each) to read in this call, over all files: a large
+   *   recording is read in slices, each call going on where the last one stopped (see `caughtUp`)
+   */
+  poll(maxChunks = Infinity): number {
     if (this.closed) throw new Error('RecordingSession used after close');
     const tree = listRecordingTree(this.path);
     this.hostFolders = tree.hostFolders;
@@ -90,8 +98,14 @@ export class RecordingSession {
     for (const files of tree.folders) this.clusterNotes.set(files.dir, readClusterNotes(files.dir));
     let before = 0;
     let after = 0;
+    let left = maxChunks;
+    this.caughtUp = true;
     for (const files of tree.folders) {
       for (const file of files.gsrFiles) {
+        if (left <= 0) {
+          this.caughtUp = false;
+          break;
+        }
         let e = this.entries.get(file);
         if (!e) {
           let analyzer: ProcessAnalyzer | undefined;
@@ -105,11 +119,29 @@ export class RecordingSession {
         }
         if (e.ended) continue;
         before += e.analyzer.records;
-        e.ended = e.reader.poll().ended;
+        const polled = e.reader.poll(undefined, left);
+        e.ended = polled.ended;
+        left -= polled.newChunks;
+        if (!polled.caughtUp) this.caughtUp = false;
         after += e.analyzer.records;
       }
     }
     return after - before;
+  }
+
+  /** Bytes of the recording's files read so far, and their sizes now. */
+  progress(): { readBytes: number; totalBytes: number } {
+    let readBytes = 0;
+    let totalBytes = 0;
+    for (const files of listRecordingTree(this.path).folders) {
+      for (const file of files.gsrFiles) {
+        const size = fileSize(file);
+        const e = this.entries.get(file);
+        totalBytes += size;
+        readBytes += e ? Math.min(size, e.reader.bytesRead) : 0;
+      }
+    }
+    return { readBytes, totalBytes };
   }
 
   result(): RecordingAnalysis {
@@ -165,6 +197,15 @@ export class RecordingSession {
   close(): void {
     this.closed = true;
     for (const e of this.entries.values()) e.reader.close();
+  }
+}
+
+/** A file's size now; 0 if it is gone. */
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 

@@ -20,8 +20,10 @@ export interface PollResult {
   readonly newChunks: number;
   /** Chunks the header counts but the file does not hold yet (a running writer). */
   readonly missingChunks: number;
-  /** The writer said how the process ended. */
+  /** The writer said how the process ended, and every chunk it wrote has been read. */
   readonly ended: boolean;
+  /** Every chunk the file holds has been read (false when `maxChunks` cut this call short). */
+  readonly caughtUp: boolean;
 }
 
 /** How a file is read. */
@@ -120,8 +122,9 @@ export class GsrReader {
   /**
    * Reads what is new since the last call.
    * @param nowMonoNs CLOCK_MONOTONIC now (tests pass their own), against which tentative records age
+   * @param maxChunks the most new chunks to read in this call (a large file is read in slices, the rest by the next calls)
    */
-  poll(nowMonoNs?: bigint): PollResult {
+  poll(nowMonoNs?: bigint, maxChunks = Infinity): PollResult {
     if (this.closed) throw new Error('GsrReader used after close');
     const page = Buffer.alloc(LIVE_HEADER_BYTES);
     readSync(this.fd, page, 0, LIVE_HEADER_BYTES, 0);
@@ -138,7 +141,9 @@ export class GsrReader {
     if (live.chunksAllocated > inFile && ended) {
       throw new RecordingError('truncated', this.display, size, `truncated: chunk ${inFile} of ${live.chunksAllocated} missing`, HINT_STILL_WRITTEN);
     }
-    const limit = Math.min(live.chunksAllocated, inFile);
+    const available = Math.min(live.chunksAllocated, inFile);
+    const limit = Math.min(available, this.nextChunk + Math.max(0, maxChunks));
+    const caughtUp = limit === available;
     this.revisitOpen(limit);
     const first = this.nextChunk;
     for (let i = first; i < limit; i += BLOCK_CHUNKS) {
@@ -154,11 +159,16 @@ export class GsrReader {
     }
     this.blockCount = 0;
     this.nextChunk = Math.max(first, limit);
-    if (ended) {
+    if (ended && caughtUp) {
       this.open.clear();
       this.takenTentative.clear();
     }
-    return { newChunks: this.nextChunk - first, missingChunks: Math.max(0, live.chunksAllocated - inFile), ended };
+    return { newChunks: this.nextChunk - first, missingChunks: Math.max(0, live.chunksAllocated - inFile), ended: ended && caughtUp, caughtUp };
+  }
+
+  /** Bytes of the file read so far: the header and the chunks walked. */
+  get bytesRead(): number {
+    return HEADER_SIZE + this.nextChunk * CHUNK_SIZE;
   }
 
   /**
