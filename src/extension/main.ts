@@ -6,7 +6,6 @@ import { registerCommands } from './commands/commandTable';
 import { Comparer } from './compare/comparer';
 import { ComparisonsStore } from './compare/comparisonsStore';
 import { COMMAND_IDS } from './commands/services';
-import { readRecording } from './commands/recordingCommands';
 import { GilscopeConfig } from './config';
 import { HostContentionLenses } from './editor/contentionLenses';
 import type { ContentionLenses } from './editor/contentionLenses';
@@ -18,6 +17,7 @@ import { openVsCodeTerminal } from './profiling/workloadTerminal';
 import { CurrentRecording } from './recordings/currentRecording';
 import { RecordingPresenter } from './recordings/recordingPresenter';
 import { RecordingsStore } from './recordings/recordingsStore';
+import { loadRecordingInSlices } from './recordings/recordingOpener';
 import { ComparePanel } from './views/comparePanel';
 import { ProfilingViewProvider } from './views/profilingView';
 import { ReportPanel } from './views/reportPanel';
@@ -69,8 +69,8 @@ export function activate(context: vscode.ExtensionContext): void {
     recordings: () => [...(profiler.liveSummary ? [profiler.liveSummary] : []), ...store.recordings.map((r) => r.summary)],
     selectedId: () => reports.recording?.dir ?? null,
     select: (id) => {
-      const recording = current.recording?.dir === id ? current.recording : readRecording(id);
-      if (recording) presenter.show(recording);
+      if (current.recording?.dir === id) presenter.show(current.recording);
+      else void loadRecordingInSlices(id, (part) => presenter.live(part)).then((recording) => recording && presenter.show(recording));
     },
     record: () => void vscode.commands.executeCommand(COMMAND_IDS.profileCurrentFile),
   }));
@@ -90,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): void {
     current,
     heat,
     showRecording: (recording) => presenter.show(recording),
+    showPartialRecording: (recording) => presenter.live(recording),
     comparer,
     comparisons,
     showComparison: (comparison) => compareView.show(comparison),

@@ -204,6 +204,12 @@ export interface ReportShowMessage {
   readonly heatmaps: HeatmapPair;
   /** The recording is still being written: `report/update`s follow, and the page offers to follow the end. */
   readonly live: boolean;
+  /**
+   * Set (below 1) when the report is of part of a finished recording: the share of its bytes read
+   * while the editor opens it a slice at a time (`report/update`s follow, the last without it), or
+   * when that reading was cancelled.
+   */
+  readonly readShare?: number;
   /** The host answers `heatmap/request`; false (the CLI's self-contained file) makes the page zoom into `heatmaps` alone. */
   readonly heatmapRequests: boolean;
 }
@@ -216,6 +222,7 @@ export interface ReportUpdateMessage {
   readonly report: Report;
   readonly heatmaps: HeatmapPair;
   readonly live: boolean;
+  readonly readShare?: number;
 }
 
 /** The answer to one `heatmap/request`. */

@@ -352,6 +352,7 @@ describe('the profiling panel', () => {
     view.webview.receive({ type: 'recordings/select', id: first });
     const panel = reportPanel();
     panel.webview.receive({ type: 'ready' });
-    assert.equal((panel.webview.posted.at(-1) as { recordingId: string }).recordingId, first);
+    // The chosen recording is read (a large one a slice at a time) before its report is shown.
+    await until('the report of the recording chosen', () => (panel.webview.posted.at(-1) as { recordingId?: string }).recordingId === first);
   });
 });

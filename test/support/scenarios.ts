@@ -57,3 +57,24 @@ export function contendedLock(options: WriterOptions = {}): RecordingWriter {
   w.end(1, 0, ms(16));
   return w;
 }
+
+/** A process of `threads` threads taking turns at the GIL and at a lock, for `turns` turns each: hundreds of chunks. */
+export function busyProcess(pid: number, threads: number, turns: number, formatVersion: number): RecordingWriter {
+  const w = new RecordingWriter({ pid, formatVersion });
+  const ts = Array.from({ length: threads }, (_, i) => w.thread(i + 1));
+  ts[0]!.string(1, 'work.py').string(2, 'step').string(3, 'the_lock').site(0, 1, 1, 2, 7, 1).site(0, 2, 1, 2, 9, 1);
+  ts[0]!.lockNew(0, 1, 1, 3, 3);
+  ts.forEach((t, i) => t.start(i * 1000, pid * 100 + i, i === 0));
+  let at = 1e6;
+  for (let n = 0; n < turns; n++) {
+    ts.forEach((t, i) => {
+      t.gilWait(at - 20_000).gilAcquire(at, 1 + (n % 2));
+      if ((n + i) % 5 === 0) t.lockWait(at + 1000, 1, 0, 2, 0, 1).lockAcquire(at + 9000, 1, 2, 1).lockRelease(at + 15_000, 1);
+      t.gilRelease(at + 40_000);
+      at += 50_000;
+    });
+  }
+  ts.forEach((t) => t.end(at));
+  w.end(1, 0, at);
+  return w;
+}

@@ -314,6 +314,26 @@ describe('report page in Chromium', { timeout: 300_000 }, () => {
     assert.deepEqual((await metrics(other)).window, { start: 0, end: convoy.report.wallSeconds });
   });
 
+  it('a report of part of a recording says how much is read, and the whole one does not', async () => {
+    session.need();
+    const { show } = convoy;
+    const host = await showReport(convoy, 'vscode-dark', { ...show, readShare: 0.42 });
+    const badge = host.page.locator('.badge.reading');
+    assert.equal(await badge.isVisible(), true);
+    assert.equal(await badge.textContent(), '42% read');
+    assert.equal(await host.page.locator('.badge.live').isVisible(), false, 'a recording being opened is not a live run');
+    await host.send({ type: 'report/update', recordingId: show.recordingId, report: show.report, heatmaps: show.heatmaps, live: false, readShare: 0.9 });
+    // Updates are drawn at the next frame.
+    const drawn = async (what: string, check: () => Promise<boolean>): Promise<void> => {
+      for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(await check(), what);
+    };
+    await drawn('90% read', async () => (await badge.textContent()) === '90% read');
+    await host.send({ type: 'report/update', recordingId: show.recordingId, report: show.report, heatmaps: show.heatmaps, live: false });
+    await drawn('the badge gone once the whole is shown', async () => !(await badge.isVisible()));
+    assert.deepEqual(host.errors, []);
+  });
+
   it('applies report/update at 4 Hz in place: same nodes, no blank frame', async () => {
     session.need();
     const host = await showReport(convoy, 'vscode-dark', { ...convoy.show, live: true });

@@ -125,7 +125,7 @@ export class ReportPage {
     this.main.hidden = false;
     this.requests = m.heatmapRequests;
     this.timeline.forgetDetail();
-    this.render(m.report, m.live);
+    this.render(m.report, m.live, m.readShare);
     this.timeline.setData(m.heatmaps, m.report.wallSeconds, m.heatmapRequests, same ? (saved.window ?? undefined) : undefined);
     if (same && saved.scrollY > 0) window.scrollTo(0, saved.scrollY);
     this.saveSoon();
@@ -154,13 +154,13 @@ export class ReportPage {
     this.pendingUpdate = undefined;
     if (!m || m.recordingId !== this.recordingId) return;
     metrics.updatesDrawn++;
-    this.render(m.report, m.live);
+    this.render(m.report, m.live, m.readShare);
     this.timeline.setData(m.heatmaps, m.report.wallSeconds, this.requests, this.timeline.currentWindow);
   }
 
-  private render(report: Report, live: boolean): void {
+  private render(report: Report, live: boolean, readShare: number | undefined): void {
     this.report = report;
-    this.summary.update(report, live);
+    this.summary.update(report, live, readShare);
     this.suggestions.update(report.suggestions);
     this.timelineSection.setLive(live);
     this.timelineSection.setStates(

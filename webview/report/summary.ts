@@ -76,6 +76,8 @@ export class Summary {
   readonly element: HTMLElement;
   private readonly title = el('h1', { class: 'report-title' });
   private readonly live = el('span', { class: 'badge live', hidden: true }, 'Live');
+  /** A report of part of a recording, while it is opened a slice at a time: how much is read. */
+  private readonly reading = el('span', { class: 'badge reading', hidden: true });
   private readonly meta = el('p', { class: 'report-meta' });
   private readonly command = el('code', { class: 'report-command' });
   private readonly warnings = el('div', { class: 'warnings', role: 'status' });
@@ -85,7 +87,7 @@ export class Summary {
     this.element = el(
       'header',
       { class: 'report-header' },
-      el('div', { class: 'title-row' }, this.title, this.live),
+      el('div', { class: 'title-row' }, this.title, this.live, this.reading),
       this.meta,
       this.command,
       this.warnings,
@@ -93,9 +95,11 @@ export class Summary {
     );
   }
 
-  update(report: Report, live: boolean): void {
+  update(report: Report, live: boolean, readShare?: number): void {
     setText(this.title, reportTitle(report));
     this.live.hidden = !live;
+    this.reading.hidden = readShare === undefined;
+    setText(this.reading, readShare === undefined ? '' : `${Math.floor(readShare * 100)}% read`);
     const threads = report.processes.reduce((s, p) => s + p.threads.length, 0);
     const py = `${report.python.implementation} ${report.python.version}${report.python.gilEnabled ? '' : ' (no GIL)'}${report.python.sampled ? ', sampled' : ''}`;
     const attachedAt = report.processes.map((p) => p.attachedAtSeconds).filter((x): x is number => x !== null);

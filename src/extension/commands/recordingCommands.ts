@@ -1,21 +1,11 @@
 import * as vscode from 'vscode';
-import { loadRecording } from '../recordings/loadedRecording';
 import type { LoadedRecording } from '../recordings/loadedRecording';
+import { loadRecordingInSlices } from '../recordings/recordingOpener';
 import type { RecordingsStore } from '../recordings/recordingsStore';
 import { PROFILING_VIEW_ID } from '../views/profilingView';
 import { recordingDirArgument } from './recordingArgument';
 import { COMMAND_IDS } from './services';
 import type { CommandFactory } from './services';
-
-/** Reads a recording for showing; undefined (and the user told why) when it cannot be read. */
-export function readRecording(dir: string): LoadedRecording | undefined {
-  try {
-    return loadRecording(dir);
-  } catch (error) {
-    void vscode.window.showErrorMessage(`gilscope: ${dir} holds no recording gilscope can read: ${(error as Error).message}`);
-    return undefined;
-  }
-}
 
 /** Lists a recording opened from elsewhere in the workspace's recordings (the store deletes only its own directories). */
 async function list(store: RecordingsStore, recording: LoadedRecording): Promise<void> {
@@ -27,7 +17,7 @@ async function list(store: RecordingsStore, recording: LoadedRecording): Promise
  * record` or an earlier run) chosen in a folder picker, or passed as a Uri or
  * path. Allowed in Restricted Mode: it only reads. Resolves to the directory.
  */
-export const openRecording: CommandFactory = ({ store, showRecording }) => async (target?: unknown) => {
+export const openRecording: CommandFactory = ({ store, showRecording, showPartialRecording }) => async (target?: unknown) => {
   let dir = recordingDirArgument(target);
   if (!dir) {
     const picked = await vscode.window.showOpenDialog({
@@ -40,7 +30,8 @@ export const openRecording: CommandFactory = ({ store, showRecording }) => async
     dir = picked?.[0]?.fsPath;
     if (!dir) return undefined;
   }
-  const recording = readRecording(dir);
+  // A large recording is read a slice at a time, its report filling in as it is read.
+  const recording = await loadRecordingInSlices(dir, showPartialRecording);
   if (!recording) return undefined;
   await list(store, recording);
   showRecording(recording);

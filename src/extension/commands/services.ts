@@ -19,6 +19,8 @@ export interface CommandServices {
   readonly heat: HeatDecorations;
   /** Shows a finished recording: current, and its report brought forward. */
   readonly showRecording: (recording: LoadedRecording) => void;
+  /** Shows the report of part of a recording being opened (recordingOpener.ts): current, and the report updated in place as a live run's. */
+  readonly showPartialRecording: (recording: LoadedRecording) => void;
   readonly comparer: Comparer;
   readonly comparisons: ComparisonsStore;
   /** Shows a comparison in the comparison view. */

@@ -18,8 +18,11 @@ export class LoadedRecording {
   readonly report: Report;
   private sites: CellSites | undefined | null = null;
 
-  /** @param live true while the workload still runs: newer snapshots follow */
-  constructor(readonly analysis: RecordingAnalysis, readonly live: boolean) {
+  /**
+   * @param live true while the workload still runs: newer snapshots follow
+   * @param readShare below 1 for the analysis of part of a finished recording (the share of its bytes read: recordingOpener.ts)
+   */
+  constructor(readonly analysis: RecordingAnalysis, readonly live: boolean, readonly readShare = 1) {
     this.report = buildReport(analysis, GENERATOR);
   }
 
@@ -45,9 +48,9 @@ export class LoadedRecording {
     return call ? { ...summary, label: harnessLabel(call) } : summary;
   }
 
-  /** The Python line behind each heatmap cell: built once, for a finished recording only (a live one has no span timeline yet). */
+  /** The Python line behind each heatmap cell: built once, for a whole finished recording only (a live one has no span timeline yet). */
   cellSites(): CellSites | undefined {
-    if (this.live) return undefined;
+    if (this.live || this.readShare < 1) return undefined;
     if (this.sites === null) this.sites = CellSites.forRecording(this.dir, this.analysis);
     return this.sites;
   }

@@ -100,12 +100,13 @@ export class ReportPanel extends Disposable {
       report: r.report,
       heatmaps: overviewHeatmaps(r.analysis, r.cellSites()),
       live: r.live,
+      ...readShare(r),
       heatmapRequests: true,
     }];
   }
 
   private updateMessage(r: LoadedRecording): HostToReportPageMessage {
-    return { type: 'report/update', recordingId: r.dir, report: r.report, heatmaps: overviewHeatmaps(r.analysis, r.cellSites()), live: r.live };
+    return { type: 'report/update', recordingId: r.dir, report: r.report, heatmaps: overviewHeatmaps(r.analysis, r.cellSites()), live: r.live, ...readShare(r) };
   }
 
   private answer(request: HeatmapRequestMessage): void {
@@ -115,4 +116,9 @@ export class ReportPanel extends Disposable {
     const window = { startSeconds: request.startSeconds, endSeconds: request.endSeconds, columns };
     this.connection.post(() => ({ type: 'heatmap/data', requestId: request.requestId, data: heatmapData(r.analysis, request.kind, window, r.cellSites()) }));
   }
+}
+
+/** The protocol's `readShare`: only for a report of part of a recording. */
+function readShare(r: LoadedRecording): { readShare?: number } {
+  return r.readShare < 1 ? { readShare: r.readShare } : {};
 }

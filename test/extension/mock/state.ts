@@ -14,7 +14,7 @@ export interface ShownMessage {
 /** A progress the extension showed: its options, what it reported, and `cancel` for the user's Cancel button. */
 export interface ShownProgress {
   readonly options: { title?: string; location: number; cancellable?: boolean };
-  readonly reports: { message?: string }[];
+  readonly reports: { message?: string; increment?: number }[];
   cancel(): void;
 }
 

@@ -87,10 +87,10 @@ export const window = {
   },
   async withProgress<R>(
     options: { title?: string; location: number; cancellable?: boolean },
-    task: (progress: { report(value: { message?: string }): void }, token: CancellationTokenSource['token']) => Thenable<R>,
+    task: (progress: { report(value: { message?: string; increment?: number }): void }, token: CancellationTokenSource['token']) => Thenable<R>,
   ): Promise<R> {
     const source = new CancellationTokenSource();
-    const reports: { message?: string }[] = [];
+    const reports: { message?: string; increment?: number }[] = [];
     mock.progress.push({ options, reports, cancel: () => source.cancel() });
     try {
       return await task({ report: (value) => reports.push(value) }, source.token);
