@@ -1,11 +1,12 @@
-// Decoder + analysis benchmark: `node bench/decode.mjs [--minutes M] [--threads N] [--repeats R] [--format V] [--keep]`.
+// Decoder + analysis benchmark: `node bench/decode.mjs [--minutes M] [--threads N] [--repeats R] [--format V] [--open] [--keep]`.
 // Builds bench/decodeBench.ts with esbuild (apart from the product build), writes a
 // synthetic recording with the test writer (default: 10 minutes, 64 threads, tens of
 // millions of records, in the format the runtime writes, version 3; --format 2 for the
 // 16-byte slots of version 2), then measures decode+aggregate, the report and heatmap queries
 // in a fresh process per repeat (so peak RSS is that of the analysis alone) and prints
 // min / median / max; decode+aggregate also per CPU second, which a busy machine
-// disturbs less than wall time.
+// disturbs less than wall time. --open also reads it as VS Code opens a recording (a
+// slice at a time, with partial reports) and prints the longest the thread was held.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '3' },
     format: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
+    open: { type: 'boolean', default: false },
   },
 });
 // Built into the run's own temporary directory: `node build.mjs` empties out/ and may run meanwhile.
@@ -61,6 +63,13 @@ try {
   const mib = (x) => `${(x / 2 ** 20).toFixed(0)} MiB`;
   console.log(`peak RSS to the report: ${fmt(stat(runs.map((r) => r.reportPeakRssBytes)), mib)}`);
   console.log(`peak RSS with the heatmap queries: ${fmt(stat(runs.map((r) => r.peakRssBytes)), mib)}`);
+  if (values.open) {
+    const opens = Array.from({ length: Number(values.repeats) }, () => run(['open', data]));
+    // Read at once, the thread is held for the decode and the report together.
+    const atOnce = stat(runs.map((r) => (r.decodeSeconds + r.reportSeconds) * 1e3));
+    console.log(`opened as VS Code does (in slices): ${fmt(stat(opens.map((o) => o.openSeconds)), (x) => `${x.toFixed(2)} s`)}; ${opens.map((o) => o.partials).join('/')} partial reports`);
+    console.log(`longest hold of the thread, in slices: ${fmt(stat(opens.map((o) => o.longestPauseMs)), (x) => `${x.toFixed(0)} ms`)} (the last step: ${fmt(stat(opens.map((o) => o.finalMs)), (x) => `${x.toFixed(0)} ms`)}); read at once: ${fmt(atOnce, (x) => `${x.toFixed(0)} ms`)}`);
+  }
 } finally {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
   else console.log(`kept ${dir}`);

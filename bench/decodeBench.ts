@@ -2,14 +2,21 @@
  * Benchmark of the decoder and analysis (built and driven by bench/decode.mjs).
  *   node out/bench/decodeBench.js generate DIR [minutes] [threads] [format version]
  *   node out/bench/decodeBench.js measure DIR
+ *   node out/bench/decodeBench.js open DIR
  * `measure` prints one JSON line: records, decode+aggregate seconds, report
  * seconds, heatmap query times and the process's peak RSS (VmHWM), after the report (what
  * `gilscope report` takes) and after the heatmap queries too (what the report page's zooming adds).
+ * `open` reads the recording as VS Code opens it (core/analysis/slicedReading.ts, a report and its
+ * overview heatmaps at each partial reading and at the end) and prints how long that took and the
+ * longest the thread was held at a time, as a 1 ms timer sees it.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordingSession } from '../src/core/analysis/recordingSession';
+import { readInSlices } from '../src/core/analysis/slicedReading';
+import type { RecordingAnalysis } from '../src/core/analysis/recordingSession';
 import { buildReport } from '../src/core/report/buildReport';
+import { overviewHeatmaps } from '../src/core/report/heatmapMessage';
 import { FileOutput, RecordingWriter } from '../test/support/recordingWriter';
 
 function generate(dir: string, minutes: number, threads: number, formatVersion: number): void {
@@ -107,10 +114,38 @@ function measure(dir: string): void {
   );
 }
 
+/** What the editor does with an analysis it shows: the report and its overview heatmaps. */
+function show(a: RecordingAnalysis): void {
+  JSON.stringify(buildReport(a));
+  overviewHeatmaps(a);
+}
+
+async function open(dir: string): Promise<void> {
+  const t0 = performance.now();
+  let longest = 0;
+  let last = t0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  const s = new RecordingSession(dir);
+  let partials = 0;
+  await readInSlices(s, { progress: () => undefined, partial: (a) => (partials++, show(a)), cancelled: () => false });
+  const f0 = performance.now();
+  show(s.result());
+  const finalMs = performance.now() - f0;
+  s.close();
+  await new Promise((resolve) => setTimeout(resolve, 5)); // the timer's turn after the last step
+  clearInterval(timer);
+  process.stdout.write(`${JSON.stringify({ openSeconds: (f0 - t0) / 1e3 + finalMs / 1e3, longestPauseMs: longest, partials, finalMs })}\n`);
+}
+
 const [mode, dir, a1, a2, a3] = process.argv.slice(2);
 if (mode === 'generate' && dir) generate(dir, Number(a1 ?? 10), Number(a2 ?? 64), Number(a3 ?? 3));
 else if (mode === 'measure' && dir) measure(dir);
+else if (mode === 'open' && dir) void open(dir);
 else {
-  process.stderr.write('usage: decodeBench.js generate DIR [minutes] [threads] | measure DIR\n');
+  process.stderr.write('usage: decodeBench.js generate DIR [minutes] [threads] | measure DIR | open DIR\n');
   process.exitCode = 2;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LiveFollower, nextTickDelayMs } from '../../src/extension/profiling/liveFollower';
+import { nextTickDelayMs } from '../../src/core/analysis/hostPacing';
+import { LiveFollower } from '../../src/extension/profiling/liveFollower';
 import { writeRecording } from '../support/recordingFixtures';
 import { threeThreads } from '../support/scenarios';
 

@@ -1,23 +1,10 @@
 import { RecordingSession } from '../../core/analysis/recordingSession';
 import type { RecordingAnalysis } from '../../core/analysis/recordingSession';
-
-/**
- * A tick (reading what is new, the snapshot, and what is done with it) is
- * followed by a wait of at least this many times its length: following a
- * recording takes at most a fifth of the extension host's time, however long
- * the run grows (a snapshot's cost grows with what was recorded: 110 ms for
- * 4 minutes of 64 busy threads), and the rest stays for the editor.
- */
-const WAIT_PER_TICK = 4;
-
-/** Milliseconds from the end of a tick that took `tickMs` to the start of the next, for one tick every `periodMs` at best. */
-export function nextTickDelayMs(periodMs: number, tickMs: number): number {
-  return Math.max(periodMs - tickMs, WAIT_PER_TICK * tickMs);
-}
+import { nextTickDelayMs } from '../../core/analysis/hostPacing';
 
 /**
  * Follows a recording while it is written: every 1/hz second at most (see
- * WAIT_PER_TICK) it reads what is new (RecordingSession.poll) and hands a
+ * core/analysis/hostPacing.ts) it reads what is new (RecordingSession.poll) and hands a
  * snapshot of the analysis on; undefined while nothing can be read yet (no
  * file, or a half-written header), which the next tick reads again. States:
  * following (after start) → stopped.
