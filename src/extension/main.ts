@@ -70,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
     selectedId: () => reports.recording?.dir ?? null,
     select: (id) => {
       if (current.recording?.dir === id) presenter.show(current.recording);
-      else void loadRecordingInSlices(id, (part) => presenter.live(part)).then((recording) => recording && presenter.show(recording));
+      else void loadRecordingInSlices(id, (part) => presenter.partial(part)).then((recording) => recording && presenter.show(recording));
     },
     record: () => void vscode.commands.executeCommand(COMMAND_IDS.profileCurrentFile),
   }));
@@ -90,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): void {
     current,
     heat,
     showRecording: (recording) => presenter.show(recording),
-    showPartialRecording: (recording) => presenter.live(recording),
+    showPartialRecording: (recording) => presenter.partial(recording),
     comparer,
     comparisons,
     showComparison: (comparison) => compareView.show(comparison),

@@ -19,7 +19,7 @@ export interface CommandServices {
   readonly heat: HeatDecorations;
   /** Shows a finished recording: current, and its report brought forward. */
   readonly showRecording: (recording: LoadedRecording) => void;
-  /** Shows the report of part of a recording being opened (recordingOpener.ts): current, and the report updated in place as a live run's. */
+  /** Shows the report of part of a recording being opened (recordingOpener.ts), updated in place as a live run's; in the report panel only. */
   readonly showPartialRecording: (recording: LoadedRecording) => void;
   readonly comparer: Comparer;
   readonly comparisons: ComparisonsStore;

@@ -18,6 +18,16 @@ export class RecordingPresenter implements RecordingDisplay {
     else this.reports.update(recording);
   }
 
+  /**
+   * The report of part of a recording being opened (recordingOpener.ts): in the report panel
+   * only. It becomes the current one (lenses, heat, and the language server, which reads the
+   * recording itself) once it is whole, so that nothing else reads it meanwhile.
+   */
+  partial(recording: LoadedRecording): void {
+    if (this.reports.recording?.dir === recording.dir) this.reports.update(recording);
+    else this.reports.show(recording);
+  }
+
   finished(recording: LoadedRecording): void {
     this.show(recording);
   }
