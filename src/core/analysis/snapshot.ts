@@ -36,14 +36,15 @@ const END_NAMES: Record<number, EndKindName> = {
 /**
  * The process's end in ticks: where it stopped recording at the size cap
  * (nothing after it is known, so every thread ends there), else the written
- * end, or else the last record.
+ * end once the file has been read through, or else the last record read (a
+ * large file read a slice at a time ends, so far, where the reading is).
  */
-export function processEndTicks(h: FileHeader, threads: Iterable<ThreadState>): number {
+export function processEndTicks(h: FileHeader, threads: Iterable<ThreadState>, readThrough = true): number {
   const capped = cappedTicks(h);
   if (capped !== null) return capped;
   let end = 0;
   for (const t of threads) if (t.lastTs > end) end = t.lastTs;
-  if (h.live.endKind !== EndKind.unknown && h.live.endTicks > h.startTicks) {
+  if (readThrough && h.live.endKind !== EndKind.unknown && h.live.endTicks > h.startTicks) {
     end = Math.max(end, Number(h.live.endTicks - h.startTicks));
   }
   return end;
@@ -70,7 +71,7 @@ export function snapshot(src: SnapshotSource, a: ProcessAnalyzer, recordingStart
   const { slope, intercept } = src.clock.line();
   const time = new TimeMap(Number(h.startMonoNs - recordingStartNs), intercept, slope);
   const seen = [...a.threads.values()].filter((t) => t.start === t.start);
-  const end = processEndTicks(h, seen);
+  const end = processEndTicks(h, seen, final);
   // gilscope's own sampling thread ran in the process but is not the program's: in no list, count or suggestion.
   const threads = seen.filter((t) => !t.isGilscope);
   const endOf = (t: ThreadState): number => (t.state === GilState.ended ? t.end : Math.max(end, t.lastTs));
