@@ -4,8 +4,7 @@ import { commandText } from '../../core/attach/commandText';
 import type { AttachedRecording, AttachEnd } from '../../core/attach/attachedRecording';
 import { Disposable } from '../dispose';
 import type { RecordingDisplay } from '../profiling/profiler';
-import { loadRecording } from '../recordings/loadedRecording';
-import type { LoadedRecording } from '../recordings/loadedRecording';
+import { loadRecordingInSlices, OPENING_PACE } from '../recordings/recordingOpener';
 import type { RecordingsStore } from '../recordings/recordingsStore';
 import { AttachStatus } from './attachStatus';
 
@@ -114,12 +113,15 @@ export class Attacher extends Disposable {
     const how = end.how === 'stopped'
       ? `Process ${attached.pid} was recorded for ${end.seconds.toFixed(1)} s and runs on as before.`
       : `Process ${attached.pid} ended after ${end.seconds.toFixed(1)} s of recording; what was recorded is kept.`;
-    let recording: LoadedRecording;
-    try {
-      recording = loadRecording(dir);
-    } catch (error) {
-      this.services.log?.(`${how} Recording: ${dir} (could not be read: ${(error as Error).message})`);
-      void vscode.window.showErrorMessage(`gilscope: ${how} The recording in ${dir} could not be read: ${(error as Error).message}`);
+    // A long attach can leave a large recording: it is read a slice at a time, as Open Recording reads one.
+    let failed = false;
+    const recording = await loadRecordingInSlices(dir, (part) => this.services.display.partial(part), OPENING_PACE, (error) => {
+      failed = true;
+      this.services.log?.(`${how} Recording: ${dir} (could not be read: ${error.message})`);
+      void vscode.window.showErrorMessage(`gilscope: ${how} The recording in ${dir} could not be read: ${error.message}`);
+    });
+    if (!recording) {
+      if (!failed) this.services.log?.(`${how} Recording: ${dir} (its reading was cancelled; Open Recording reads it)`);
       return dir;
     }
     await this.services.store.add({ dir, storedAt: Date.now(), summary: recording.summary(), interpreter: `CPython ${attached.target.python.versionText}`, outcome: how });

@@ -15,6 +15,8 @@ import type { TerminalOpener } from './workloadTerminal';
 /** Where a run's recording is shown: its live snapshots, then the finished recording. */
 export interface RecordingDisplay {
   live(recording: LoadedRecording): void;
+  /** The report of part of a finished recording being read (recordingOpener.ts). */
+  partial(recording: LoadedRecording): void;
   finished(recording: LoadedRecording): void;
 }
 

@@ -20,9 +20,14 @@ const MIB = 1 << 20;
  * what has been read so far, now and then, as a live run's is. Resolves to
  * the whole recording, or undefined when the reading was cancelled (the last
  * partial report stays, marked with the share read) or the directory holds
- * no recording (said in an error message naming it).
+ * no recording (`unreadable` is told why; by default an error message names it).
  */
-export async function loadRecordingInSlices(dir: string, partial: (recording: LoadedRecording) => void, pace: OpeningPace = OPENING_PACE): Promise<LoadedRecording | undefined> {
+export async function loadRecordingInSlices(
+  dir: string,
+  partial: (recording: LoadedRecording) => void,
+  pace: OpeningPace = OPENING_PACE,
+  unreadable: (error: Error) => void = (error) => void vscode.window.showErrorMessage(`gilscope: ${dir} holds no recording gilscope can read: ${error.message}`),
+): Promise<LoadedRecording | undefined> {
   const session = new RecordingSession(dir);
   try {
     if (session.progress().totalBytes <= pace.atOnceBytes) {
@@ -50,7 +55,7 @@ export async function loadRecordingInSlices(dir: string, partial: (recording: Lo
       },
     );
   } catch (error) {
-    void vscode.window.showErrorMessage(`gilscope: ${dir} holds no recording gilscope can read: ${(error as Error).message}`);
+    unreadable(error as Error);
     return undefined;
   } finally {
     session.close();
