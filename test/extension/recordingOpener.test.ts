@@ -75,6 +75,21 @@ describe('opening a recording in the editor', () => {
     assert.ok(parts[0]!.readShare < 1);
   });
 
+  it('a newer opening supersedes one still reading: the older resolves to nothing and shows nothing more', async () => {
+    const first = largeRecording();
+    const second = largeRecording();
+    const shown: string[] = [];
+    const older = loadRecordingInSlices(first, (part) => shown.push(part.dir), SMALL_SLICES);
+    // The user opens another while the first is read (the first's reading gives way between slices).
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const from = shown.length;
+    const newer = loadRecordingInSlices(second, (part) => shown.push(part.dir), SMALL_SLICES);
+    assert.equal(await older, undefined);
+    const recording = await newer;
+    assert.equal(recording?.dir, second);
+    assert.deepEqual(shown.slice(from).filter((d) => d === first), [], 'no report of the older one after the newer began');
+  });
+
   it('reads a small one at once, without a progress notification', async () => {
     const dir = writeRecording([busyProcess(301, 2, 200, 3)]);
     const recording = await loadRecordingInSlices(dir, () => assert.fail('no partial report'), OPENING_PACE);

@@ -12,6 +12,9 @@ export const OPENING_PACE: OpeningPace = { ...READING_PACE, atOnceBytes: 32 << 2
 
 const MIB = 1 << 20;
 
+/** The latest opening's number: a newer one supersedes one still reading, as the report panel shows one recording. */
+let latestOpening = 0;
+
 /**
  * Reads and analyses a finished recording for the editor without holding
  * the extension host: a large one is read a slice at a time
@@ -19,8 +22,9 @@ const MIB = 1 << 20;
  * how much of it is read and can cancel, and `partial` is handed a report of
  * what has been read so far, now and then, as a live run's is. Resolves to
  * the whole recording, or undefined when the reading was cancelled (the last
- * partial report stays, marked with the share read) or the directory holds
- * no recording (`unreadable` is told why; by default an error message names it).
+ * partial report stays, marked with the share read), was superseded by a
+ * newer opening, or the directory holds no recording (`unreadable` is told
+ * why; by default an error message names it).
  */
 export async function loadRecordingInSlices(
   dir: string,
@@ -28,6 +32,8 @@ export async function loadRecordingInSlices(
   pace: OpeningPace = OPENING_PACE,
   unreadable: (error: Error) => void = (error) => void vscode.window.showErrorMessage(`gilscope: ${dir} holds no recording gilscope can read: ${error.message}`),
 ): Promise<LoadedRecording | undefined> {
+  const opening = ++latestOpening;
+  const superseded = (): boolean => opening !== latestOpening;
   const session = new RecordingSession(dir);
   try {
     if (session.progress().totalBytes <= pace.atOnceBytes) {
@@ -46,7 +52,7 @@ export async function loadRecordingInSlices(
             shownPercent = percent;
           },
           partial: (analysis, share) => partial(new LoadedRecording(analysis, false, share)),
-          cancelled: () => token.isCancellationRequested,
+          cancelled: () => token.isCancellationRequested || superseded(),
         }, pace);
         if (!read) return undefined;
         progress.report({ increment: 100 - shownPercent, message: 'analysing' });
