@@ -205,6 +205,12 @@ export async function within<T>(what: string, promise: Thenable<T>, timeoutMs: n
 let pings = 0;
 
 /**
+ * A command round trip this long is a stuck editor. One shorter pause past a suite's own bound
+ * may come on a machine shared with other work (a report page opening beside other test files).
+ */
+export const ONE_PAUSE_MS = 5_000;
+
+/**
  * Milliseconds for one round trip from the extension host to the workbench and back: a
  * `setContext` command, which the workbench runs and answers. What a user feels as "VS Code
  * answers" when the extension host or the window is swamped.
