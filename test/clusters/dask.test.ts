@@ -13,13 +13,15 @@ import type { ClusterRun } from './support';
  * (test/clusters/dask_local.py), recorded; then `gilscope whatif` runs it again
  * with one thread per worker and measures what the top suggestion predicted.
  * The measurement is judged against the prediction made again for the cores
- * other programs left the what-if run (its own machine samples).
+ * other programs left the what-if run over its tasks' span (its own machine
+ * samples). The tasks take a second or so: a span of half a second was half
+ * a burst of the other tests' load.
  */
 describe('clusters: Dask distributed (3.14)', () => {
   let run: ClusterRun;
   let whatIf: ClusterWhatIf;
   before(async () => {
-    run = await recordCluster('dask', [await python314(), join(CLUSTERS, 'dask_local.py'), '16', '1500000']);
+    run = await recordCluster('dask', [await python314(), join(CLUSTERS, 'dask_local.py'), '16', '4000000']);
     const out = `${run.dir}.whatif`;
     const ran = await gilscope(['whatif', run.dir, '-o', out], { timeoutMs: 300_000 });
     assert.equal(ran.code, 0, `gilscope whatif: ${ran.stderr.slice(-2000)}`);
@@ -58,9 +60,9 @@ describe('clusters: Dask distributed (3.14)', () => {
   it('a what-if run with one thread per worker measures the prediction', async (t) => {
     const within = (w: ClusterWhatIf): boolean => {
       const [lo, hi] = w.predictedIntervalForRun;
-      // -30%: on a machine with about one core free (other tests), four workers' event loops and
-      // heartbeats, which the model leaves out, take a part of it that two do not (0.66-0.70
-      // measured for 1.0 predicted there; 1.165 for 1.108 on a quiet machine)
+      // -30%, +25%: the machine samples are 100 ms apart, and the other tests' load comes in bursts
+      // shorter than that (on a quiet machine 0.98-1.07 was measured for 1.00-1.03 predicted, and
+      // 1.09-1.12 for 1.06-1.17 beside a busy loop)
       return w.suggestion.measuredSpeedup! >= 0.7 * lo && w.suggestion.measuredSpeedup! <= 1.25 * hi;
     };
     const describe = (w: ClusterWhatIf): string => `for the what-if run's cores ${w.predictedForRun} ` +

@@ -6,6 +6,7 @@ import { estimatedCosts, MESSAGE_SECONDS } from '../../src/core/suggest/costs';
 import { predictMode } from '../../src/core/suggest/parallel';
 import type { ExchangePressure, WorkProfile } from '../../src/core/suggest/profile';
 import { suggest } from '../../src/core/suggest/suggest';
+import { randomThreadLives, runnableAt, threadLife } from '../support/threadLives';
 
 /**
  * Threads that wait on each other, and a program whose work runs in one
@@ -17,12 +18,7 @@ const site = { file: '/src/app.py', line: 12, function: 'work' };
 
 /** A thread over [0, end] blocked in the given spans. */
 function thread(slot: number, end: number, blocked: readonly number[] | null): ThreadResult {
-  return {
-    slot, tid: slot, name: `t${slot}`, isMain: slot === 0, startSeconds: 0, endSeconds: end, ended: true,
-    gil: { heldSeconds: 0, waitSeconds: 0, releasedSeconds: 0 }, acquisitions: 0, lockWaitSeconds: 0, blockedSeconds: 0,
-    convoy: { count: 0, waitSeconds: 0 }, longestWaits: [], blockedSpans: blocked ? Float64Array.from(blocked) : null,
-    cpuWaitSeconds: null, cpuWaitInGilWaitSeconds: null, cpuSeconds: null, states: null, attaches: 0,
-  };
+  return threadLife(slot, 0, end, blocked);
 }
 
 function profile(over: Partial<WorkProfile> = {}): WorkProfile {
@@ -53,31 +49,13 @@ describe('threads that wait on each other', () => {
   it('the runnable count of many threads in a window that cuts their lives and spans agrees with counting at each moment', () => {
     // Threads starting and ending at their own times, blocked in spans that the window [3, 37] cuts;
     // all times are whole, so counting at the middle of each unit interval is the exact answer.
-    let seed = 7;
-    const next = (n: number): number => (seed = (seed * 48271) % 2147483647) % n;
-    const threads = Array.from({ length: 9 }, (_, slot) => {
-      const start = next(10);
-      const end = start + 5 + next(35);
-      const spans: number[] = [];
-      for (let x = start + next(3); x < end; x += 1 + next(4)) {
-        const b = Math.min(end, x + 1 + next(3));
-        spans.push(x, b);
-        x = b;
-      }
-      return { ...thread(slot, end, spans), startSeconds: start };
-    });
+    const threads = randomThreadLives(7, 9);
     const [from, to] = [3, 37];
     const expected = new Array<number>(threads.length + 1).fill(0);
     let handOvers = 0;
     for (let x = from; x < to; x++) {
       const m = x + 0.5;
-      const runnable = threads.filter((t) => {
-        if (!(m > t.startSeconds && m < t.endSeconds)) return false;
-        const s = t.blockedSpans!;
-        for (let i = 0; i < s.length; i += 2) if (m > s[i]! && m < s[i + 1]!) return false;
-        return true;
-      });
-      expected[runnable.length]! += 1;
+      expected[threads.filter((t) => runnableAt(t, m)).length]! += 1;
     }
     for (const t of threads) {
       const s = t.blockedSpans!;

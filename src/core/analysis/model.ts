@@ -192,6 +192,11 @@ export interface MachineLoad {
   readonly processCpus: number | null;
   /** The span the machine samples cover. */
   readonly sampledSeconds: number;
+  /**
+   * Every sample, in time order: its seconds from the recording's start and the cumulative busy ns of
+   * all CPUs and of this process (a window's load: machineCpusIn in snapshotCpu.ts).
+   */
+  readonly samples?: { readonly seconds: Float64Array; readonly busyNs: Float64Array; readonly processNs: Float64Array };
 }
 
 /** What caused stop-the-world pauses, and how long they stopped the threads. */

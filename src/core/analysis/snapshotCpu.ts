@@ -77,5 +77,44 @@ export function machineLoad(cpu: CpuSamples, headerCpus: number, time: TimeMap):
     freeCpus: online > 0 ? Math.max(0, online - foreignCpus) : null,
     processCpus,
     sampledSeconds: seconds,
+    samples: {
+      seconds: Float64Array.from(m.series.ts, (ts) => time.seconds(ts)),
+      busyNs: Float64Array.from(m.series.busyNs),
+      processNs: Float64Array.from(m.series.processNs),
+    },
   };
+}
+
+/** A cumulative count at `x` seconds, interpolated between the samples around it (clamped to the first and last). */
+function at(seconds: Float64Array, values: Float64Array, x: number): number {
+  const n = seconds.length;
+  if (x <= seconds[0]!) return values[0]!;
+  if (x >= seconds[n - 1]!) return values[n - 1]!;
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (seconds[mid]! <= x) lo = mid;
+    else hi = mid;
+  }
+  const f = (x - seconds[lo]!) / Math.max(1e-12, seconds[hi]! - seconds[lo]!);
+  return values[lo]! + f * (values[hi]! - values[lo]!);
+}
+
+/**
+ * The machine's busy time (ns, all CPUs) over [from, to] (seconds from the
+ * recording's start), from the samples around it; null when the samples do
+ * not cover the window.
+ */
+export function machineBusyNsIn(m: MachineLoad, from: number, to: number): number | null {
+  const s = m.samples;
+  if (!s || s.seconds.length < 2 || !(to > from) || s.seconds[0]! > from || s.seconds[s.seconds.length - 1]! < to) return null;
+  return at(s.seconds, s.busyNs, to) - at(s.seconds, s.busyNs, from);
+}
+
+/** This process's CPU time (ns) over the part of [from, to] its samples cover (0 without samples). */
+export function processNsIn(m: MachineLoad, from: number, to: number): number {
+  const s = m.samples;
+  if (!s || s.seconds.length < 2 || !(to > from)) return 0;
+  return at(s.seconds, s.processNs, to) - at(s.seconds, s.processNs, from);
 }

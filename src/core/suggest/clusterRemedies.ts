@@ -9,18 +9,27 @@
  *
  * The prediction is for the tasks' span: from the first moment a task
  * thread held the GIL to the last, across the workers concerned (the rest
- * of the run, the engine's start-up and shutdown, is not what changes):
+ * of the run, the engine's start-up and shutdown, is not what changes).
+ * Over the span, the task threads' runnable count (concurrency.ts) says at
+ * each moment how many workers had a task thread that could run (g) and how
+ * many task threads could (k): under the workers' GILs g of them ran, in one
+ * process each all k could. A moment's time shrinks by that ratio, on the
+ * cores c other programs left the run:
  *
- *   T' = W / min(c, n')      speedup = T / T'
+ *   T' = Σ time(g, k) · min(c, g) / min(c, k, n')      speedup = T / T'
  *
- * with T the recorded span, W the task threads' CPU time (the Python they
- * ran, without the time a busy machine kept a GIL holder off its CPU), n'
- * the processes after the change (one per task thread now) and c the cores
- * other programs left the run (predictSpan).
+ * with T the recorded span and n' the processes after the change (one per
+ * task thread now). Moments with no task thread runnable (a task handed
+ * out, a result sent back) stay as they were, and so do the tasks' own
+ * ramp and tail: a worker with fewer tasks left than threads gains nothing.
+ * Without the runnable count (the logs ran out of room) the tasks' CPU time W
+ * stands in: T' = W / min(c, n') (predictSpan).
  * A what-if run (src/core/compare/clusterWhatIf.ts) records the program
  * again with the change made by the runtime and measures the same span.
  */
 import { workerThreads } from '../analysis/clusterRoles';
+import { machineBusyNsIn, processNsIn } from '../analysis/snapshotCpu';
+import { groupConcurrency } from './concurrency';
 import type { ClusterRole } from '../analysis/clusterRoles';
 import type { ProcessResult, ThreadResult } from '../analysis/model';
 import type { ProcessKey } from '../analysis/processKeys';
@@ -47,6 +56,8 @@ export interface TaskSpan {
   /** The cores other programs left the tasks, from the workers' machine samples less the workers' own use; and the machine's. */
   readonly cores: number;
   readonly online: number;
+  /** runnable[g][k]: seconds of the span with g workers having a task thread runnable and k task threads runnable (concurrency.ts); null when unknown. */
+  readonly runnable: readonly (readonly number[])[] | null;
 }
 
 /** When the given threads of a process held the GIL first and last (null: never). */
@@ -72,21 +83,46 @@ function threadsSpan(p: ProcessResult, threads: readonly ThreadResult[]): TaskSp
   const cell = (to - from) / width;
   const cpu = threads.reduce((s, t) => s + (t.cpuSeconds ?? t.gil.heldSeconds), 0);
   const online = p.machine?.onlineCpus ?? 0;
-  return { fromSeconds: from + first * cell, toSeconds: from + (last + 1) * cell, heldSeconds: held, cpuSeconds: cpu, cores: online - (p.machine?.foreignCpus ?? 0), online };
+  return { fromSeconds: from + first * cell, toSeconds: from + (last + 1) * cell, heldSeconds: held, cpuSeconds: cpu, cores: online - (p.machine?.foreignCpus ?? 0), online, runnable: null };
 }
 
-/** The span of all the given task-thread groups together. */
-export function taskSpan(groups: readonly { p: ProcessResult; threads: readonly ThreadResult[] }[]): TaskSpan | null {
+/**
+ * The cores other programs left the workers over [from, to]: on each
+ * machine of theirs, its CPUs online less its busy CPUs that none of the
+ * recording's processes used. Null when the machine samples do not cover
+ * the window.
+ */
+function coresLeftIn(processes: readonly ProcessResult[], workers: readonly ProcessResult[], from: number, to: number): number | null {
+  const machineOf = (p: ProcessResult): string => p.bootId ?? p.host ?? '';
+  let left = 0;
+  for (const machine of new Set(workers.map(machineOf))) {
+    const here = processes.filter((p) => machineOf(p) === machine && p.machine);
+    const busy = here.map((p) => machineBusyNsIn(p.machine!, from, to)).find((x) => x !== null);
+    const online = Math.max(0, ...here.map((p) => p.machine!.onlineCpus));
+    if (busy === undefined || busy === null || !(online > 0)) return null;
+    const own = here.reduce((sum, p) => sum + processNsIn(p.machine!, from, to), 0);
+    left += online - Math.max(0, busy - own) / ((to - from) * 1e9);
+  }
+  return left;
+}
+
+/**
+ * The span of all the given task-thread groups together; `processes`, the
+ * recording's, tell the other programs' load over it.
+ */
+export function taskSpan(groups: readonly { p: ProcessResult; threads: readonly ThreadResult[] }[], processes: readonly ProcessResult[]): TaskSpan | null {
   const spans = groups.map((g) => threadsSpan(g.p, g.threads)).filter((s): s is TaskSpan => s !== null);
   if (spans.length === 0) return null;
   const fromSeconds = Math.min(...spans.map((s) => s.fromSeconds));
   const toSeconds = Math.max(...spans.map((s) => s.toSeconds));
   const cpuSeconds = spans.reduce((s, x) => s + x.cpuSeconds, 0);
-  // Each worker's samples count the other workers as other programs: give their use back.
-  const used = cpuSeconds / Math.max(1e-9, toSeconds - fromSeconds);
   const online = Math.max(...spans.map((s) => s.online));
-  const left = spans.reduce((s, x) => s + x.cores, 0) / spans.length + used * (spans.length - 1) / spans.length;
-  return { fromSeconds, toSeconds, heldSeconds: spans.reduce((s, x) => s + x.heldSeconds, 0), cpuSeconds, cores: Math.min(online || left, left), online };
+  // Without samples over the span, each worker's over its life: they count the other workers as other programs, so give their use back.
+  const used = cpuSeconds / Math.max(1e-9, toSeconds - fromSeconds);
+  const lifeLeft = spans.reduce((s, x) => s + x.cores, 0) / spans.length + used * (spans.length - 1) / spans.length;
+  const left = coresLeftIn(processes, groups.map((g) => g.p), fromSeconds, toSeconds) ?? lifeLeft;
+  const runnable = groupConcurrency(groups.map((g) => g.threads), fromSeconds, toSeconds);
+  return { fromSeconds, toSeconds, heldSeconds: spans.reduce((s, x) => s + x.heldSeconds, 0), cpuSeconds, cores: Math.min(online || left, left), online, runnable };
 }
 
 /** The tasks' span of every worker of `engine` in a recording, and its task threads: for a what-if's measurement. */
@@ -94,7 +130,7 @@ export function engineTaskSpan(a: RecordingAnalysis, cluster: ReadonlyMap<Proces
   const groups = a.processes
     .filter((p) => cluster.get(p.key)?.engine === engine && cluster.get(p.key)?.role === 'worker')
     .map((p) => ({ p, threads: workerThreads(p, engine).tasks }));
-  return taskSpan(groups);
+  return taskSpan(groups, a.processes);
 }
 
 interface Convoying {
@@ -119,22 +155,49 @@ function convoying(a: RecordingAnalysis, cluster: ReadonlyMap<ProcessKey, Cluste
 }
 
 /**
- * The speedup of the tasks' span with n' one-thread processes (see the
- * header), the work W being the task threads' CPU time. The cores: those
- * other programs left the run (`cores`, span.cores when not given), never
- * fewer than the tasks used in the span (W / T: they ran on them), nor more
- * than the machine's. Interval: the cores from W / T to the machine's, the
- * work ±10%.
+ * The tasks' span with n' one-thread processes (see the header), the recorded
+ * run having had `before` cores and the one predicted `after`: from the
+ * runnable count, else from the work W, the task threads' CPU time. `work`
+ * scales the time that shrinks (the interval's ±10%).
  */
-export function predictSpan(span: TaskSpan, processes: number, cores = span.cores, online = span.online): { speedup: number; interval: readonly [number, number]; cores: number } {
+function spanAfter(span: TaskSpan, processes: number, before: number, after: number, work = 1): number {
+  const rate = (c: number, x: number) => Math.max(1, Math.min(c, x));
+  if (!span.runnable) return (work * span.cpuSeconds) / rate(after, processes);
+  let t = 0;
+  span.runnable.forEach((row, g) => row.forEach((seconds, k) => {
+    t += k > 0 && g > 0 ? (work * seconds * rate(before, g)) / rate(after, Math.min(k, processes)) : seconds;
+  }));
+  return t;
+}
+
+/**
+ * The speedup of the tasks' span with n' one-thread processes (see the
+ * header). The recorded run's cores: those other programs left it
+ * (span.cores), never fewer than the tasks used in the span (W / T: they ran
+ * on them), nor more than the machine's. The run predicted has as many,
+ * unless `cores` says otherwise (a what-if run's own, measured over its
+ * span). Interval: from the tasks getting no more cores than they used
+ * (W / T) to the machine's, the time that shrinks ±10%.
+ */
+export function predictSpan(span: TaskSpan, processes: number, cores?: number, online = span.online): { speedup: number; interval: readonly [number, number]; cores: number; spanAfter: number } {
   const T = span.toSeconds - span.fromSeconds;
-  const W = span.cpuSeconds;
-  const used = W / T;
+  const used = span.cpuSeconds / T;
   const top = Math.max(online, used);
-  const c = Math.min(Math.max(cores, used), top);
-  const at = (work: number, k: number) => T / (work / Math.max(1, Math.min(k, processes)));
-  const speedup = at(W, c);
-  return { speedup, interval: around(speedup, at(1.1 * W, used), at(0.9 * W, top)), cores: c };
+  const had = Math.min(Math.max(span.cores, used), Math.max(span.online, used));
+  const c = cores === undefined ? had : Math.min(Math.max(0, cores), top);
+  const after = spanAfter(span, processes, had, c);
+  const speedup = T / after;
+  const worst = T / spanAfter(span, processes, Math.min(had, used), Math.min(c, used), 1.1);
+  const best = T / spanAfter(span, processes, had, top, 0.9);
+  return { speedup, interval: around(speedup, worst, best), cores: c, spanAfter: after };
+}
+
+/** The formula of a prediction with its numbers. */
+function spanModel(span: TaskSpan, pred: ReturnType<typeof predictSpan>, processes: number, what: string): string {
+  const T = span.toSeconds - span.fromSeconds;
+  const c = round(pred.cores, 2);
+  if (!span.runnable) return `T / (W / min(c, n')) = ${secs(T)} / (${secs(span.cpuSeconds)} / min(${c}, ${processes})), ${what}`;
+  return `T / T' = ${secs(T)} / ${secs(pred.spanAfter)}, T' = Σ time × min(c, workers with a task runnable) / min(c, task threads runnable, n'), c = ${c}, n' = ${processes}, ${what}`;
 }
 
 function hotTarget(groups: readonly Convoying[]): Draft['target'] {
@@ -146,7 +209,7 @@ function hotTarget(groups: readonly Convoying[]): Draft['target'] {
 function daskThreads(a: RecordingAnalysis, cluster: ReadonlyMap<ProcessKey, ClusterRole | null>, p: WorkProfile, o: SuggestOptions): Draft | null {
   const groups = convoying(a, cluster, 'dask');
   if (groups.length === 0) return null;
-  const span = taskSpan(groups);
+  const span = taskSpan(groups, a.processes);
   if (!span) return null;
   const workers = groups.length;
   const perWorker = Math.max(...groups.map((g) => g.threads.length));
@@ -158,8 +221,8 @@ function daskThreads(a: RecordingAnalysis, cluster: ReadonlyMap<ProcessKey, Clus
   return fromPrediction('clusterProcesses', { ...p, pid: groups[0]!.p.pid, processKey: groups[0]!.p.key }, after, {
     speedup: pred.speedup,
     interval: pred.interval,
-    model: `T / (W / min(c, n')) = ${secs(T)} / (${secs(span.cpuSeconds)} / min(${round(pred.cores, 2)}, ${after})), the tasks' span`,
-    evidence: { taskSpanSeconds: T, taskHeldSeconds: span.heldSeconds, taskCpuSeconds: span.cpuSeconds, taskGilWaitSeconds: wait, taskWaitShare: wait / (held + wait), workers, threadsPerWorker: perWorker, processesAfter: after, cores: pred.cores },
+    model: spanModel(span, pred, after, "the tasks' span"),
+    evidence: { taskSpanSeconds: T, taskHeldSeconds: span.heldSeconds, taskCpuSeconds: span.cpuSeconds, taskGilWaitSeconds: wait, taskWaitShare: wait / (held + wait), workers, threadsPerWorker: perWorker, processesAfter: after, cores: pred.cores, taskSpanAfterSeconds: pred.spanAfter },
   }, {
     title: `Dask: each worker's ${perWorker} task threads take turns on its GIL (they waited ${pct(wait / (held + wait))} of their GIL time); ` +
       `threads_per_worker=1 with ${after} worker processes is predicted {predicted} for the tasks' span`,
@@ -176,7 +239,7 @@ function rayActors(a: RecordingAnalysis, cluster: ReadonlyMap<ProcessKey, Cluste
   const groups = convoying(a, cluster, 'ray');
   const g = [...groups].sort((x, y) => y.held + y.wait - (x.held + x.wait))[0];
   if (!g) return null;
-  const span = taskSpan([g]);
+  const span = taskSpan([g], a.processes);
   if (!span) return null;
   const n = g.threads.length;
   const pred = predictSpan(span, n);
@@ -185,8 +248,8 @@ function rayActors(a: RecordingAnalysis, cluster: ReadonlyMap<ProcessKey, Cluste
   return fromPrediction('clusterProcesses', { ...p, pid: g.p.pid, processKey: g.p.key }, n, {
     speedup: pred.speedup,
     interval: pred.interval,
-    model: `T / (W / min(c, n')) = ${secs(T)} / (${secs(span.cpuSeconds)} / min(${round(pred.cores, 2)}, ${n})), the actor's tasks' span`,
-    evidence: { taskSpanSeconds: T, taskHeldSeconds: span.heldSeconds, taskCpuSeconds: span.cpuSeconds, taskGilWaitSeconds: g.wait, taskWaitShare: g.wait / (g.held + g.wait), actorThreads: n, processesAfter: n, cores: pred.cores },
+    model: spanModel(span, pred, n, "the actor's tasks' span"),
+    evidence: { taskSpanSeconds: T, taskHeldSeconds: span.heldSeconds, taskCpuSeconds: span.cpuSeconds, taskGilWaitSeconds: g.wait, taskWaitShare: g.wait / (g.held + g.wait), actorThreads: n, processesAfter: n, cores: pred.cores, taskSpanAfterSeconds: pred.spanAfter },
   }, {
     title: `Ray: actor ${actor}'s ${n} concurrent threads take turns on its GIL (they waited ${pct(g.wait / (g.held + g.wait))} of their GIL time); ` +
       `${n} actors of max_concurrency=1 are predicted {predicted} for its tasks' span`,

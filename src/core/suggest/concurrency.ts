@@ -74,49 +74,92 @@ class ThreadSteps {
   }
 }
 
-/** The runnable count of `threads` over [from, to], integrated; null when a thread's blocked spans are unknown. */
-export function concurrency(threads: readonly ThreadResult[], from: number, to: number): Concurrency | null {
-  if (threads.some((t) => !t.blockedSpans)) return null;
+/**
+ * Visits the runnable steps of `threads` within [from, to] in time order:
+ * `visit(at, thread, delta)`, `thread` an index into `threads`, `delta` +1 or
+ * −1. Steps at one time may come in any order. Returns the waits the threads
+ * came out of in the window (hand-overs). The threads' blocked spans must be known.
+ */
+function walkSteps(threads: readonly ThreadResult[], from: number, to: number, visit: (at: number, thread: number, delta: number) => void): number {
   // A binary heap of the threads' cursors, earliest next step first.
-  const heap = threads
-    .map((t) => new ThreadSteps(t.blockedSpans!, Math.max(from, t.startSeconds), Math.min(to, t.endSeconds)))
-    .filter((c) => c.delta !== 0);
-  const before = (x: ThreadSteps, y: ThreadSteps): boolean => x.at < y.at;
+  const heap: { steps: ThreadSteps; thread: number }[] = [];
+  threads.forEach((t, thread) => {
+    const steps = new ThreadSteps(t.blockedSpans!, Math.max(from, t.startSeconds), Math.min(to, t.endSeconds));
+    if (steps.delta !== 0) heap.push({ steps, thread });
+  });
   const siftDown = (k: number): void => {
     const n = heap.length;
     const c = heap[k]!;
     for (;;) {
       let m = 2 * k + 1;
       if (m >= n) break;
-      if (m + 1 < n && before(heap[m + 1]!, heap[m]!)) m++;
-      if (!before(heap[m]!, c)) break;
+      if (m + 1 < n && heap[m + 1]!.steps.at < heap[m]!.steps.at) m++;
+      if (!(heap[m]!.steps.at < c.steps.at)) break;
       heap[k] = heap[m]!;
       k = m;
     }
     heap[k] = c;
   };
   for (let k = (heap.length >> 1) - 1; k >= 0; k--) siftDown(k);
-  const seconds = new Array<number>(threads.length + 1).fill(0);
   let handOvers = 0;
-  let count = 0;
-  let prev = from;
-  // Steps at one time may come in any order: only time between steps is counted.
   while (heap.length > 0) {
     const c = heap[0]!;
-    const x = c.at;
-    if (x > prev) seconds[Math.max(0, Math.min(threads.length, count))]! += x - prev;
-    prev = Math.max(prev, x);
-    count += c.delta;
-    if (c.advance()) handOvers++;
-    if (c.delta === 0) {
+    visit(c.steps.at, c.thread, c.steps.delta);
+    if (c.steps.advance()) handOvers++;
+    if (c.steps.delta === 0) {
       const last = heap.pop()!;
       if (heap.length === 0) break;
       heap[0] = last;
     }
     siftDown(0);
   }
+  return handOvers;
+}
+
+/** The runnable count of `threads` over [from, to], integrated; null when a thread's blocked spans are unknown. */
+export function concurrency(threads: readonly ThreadResult[], from: number, to: number): Concurrency | null {
+  if (threads.some((t) => !t.blockedSpans)) return null;
+  const seconds = new Array<number>(threads.length + 1).fill(0);
+  let count = 0;
+  let prev = from;
+  // Only the time between steps is counted, so the order of steps at one time does not matter.
+  const handOvers = walkSteps(threads, from, to, (at, _thread, delta) => {
+    if (at > prev) seconds[Math.max(0, Math.min(threads.length, count))]! += at - prev;
+    prev = Math.max(prev, at);
+    count += delta;
+  });
   if (to > prev) seconds[0]! += to - prev;
   return { seconds, handOvers };
+}
+
+/**
+ * The runnable count of groups of threads over [from, to]: `seconds[g][k]`,
+ * the time with g of the groups having a thread runnable and k threads
+ * runnable in all. A group is a process's threads under its one GIL: g of
+ * them can run at once, and k could in one process each. Null when a
+ * thread's blocked spans are unknown.
+ */
+export function groupConcurrency(groups: readonly (readonly ThreadResult[])[], from: number, to: number): number[][] | null {
+  const threads = groups.flat();
+  if (threads.some((t) => !t.blockedSpans)) return null;
+  const groupOf = groups.flatMap((g, i) => g.map(() => i));
+  const perGroup = new Array<number>(groups.length).fill(0);
+  const seconds = Array.from({ length: groups.length + 1 }, () => new Array<number>(threads.length + 1).fill(0));
+  let busy = 0;
+  let count = 0;
+  let prev = from;
+  walkSteps(threads, from, to, (at, thread, delta) => {
+    if (at > prev) seconds[Math.max(0, Math.min(groups.length, busy))]![Math.max(0, Math.min(threads.length, count))]! += at - prev;
+    prev = Math.max(prev, at);
+    count += delta;
+    const g = groupOf[thread]!;
+    const was = perGroup[g]!;
+    perGroup[g] = was + delta;
+    // Steps at one time may come in any order: a group's count may dip below 0 for a moment.
+    busy += (perGroup[g]! > 0 ? 1 : 0) - (was > 0 ? 1 : 0);
+  });
+  if (to > prev) seconds[0]![0]! += to - prev;
+  return seconds;
 }
 
 /** Time with two or more threads runnable: the most that could have run side by side. */
