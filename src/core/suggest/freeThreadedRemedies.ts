@@ -1,3 +1,4 @@
+import { plural } from '../report/plural';
 import { fromPrediction, where } from './draft';
 import type { Draft, SuggestOptions } from './draft';
 import { secs, speedup } from './model';
@@ -95,6 +96,10 @@ export function threadScaling(p: WorkProfile, ft: FreeThreadedPressure, o: Sugge
   // by something gilscope does not see.
   const cores = Math.min(p.workers * (1 - waits / life), free);
   const scaled = onCpu === null ? running : onCpu;
+  // Predicted for more cores than the run had (--cores): the threads run as many at once as those allow, over their span.
+  const more = p.coresGiven && p.cores > free ? Math.min(p.workers * (1 - waits / life), p.cores) : 0;
+  const span = Math.min(ft.spanSeconds, p.wallSeconds);
+  const gain = more > scaled && scaled > 0 && p.wallSeconds > 0 ? p.wallSeconds / (p.wallSeconds - span + (span * scaled) / more) : 1;
   const evidence = { workers: p.workers, cores: p.cores, runningSeconds: ft.runningSeconds, spanSeconds: ft.spanSeconds, runningAtOnce: running, waitShare: waits / life, ...(onCpu === null ? {} : { cpuWaitSeconds: ft.cpuWaitSeconds!, onCpuAtOnce: onCpu }) };
   // Threads idle most of their lives (I/O, sleep, events) run few at once because they have little to run.
   const lives = life + ft.idleSeconds;
@@ -105,8 +110,11 @@ export function threadScaling(p: WorkProfile, ft: FreeThreadedPressure, o: Sugge
     : scaled >= 0.8 * cores
     ? `Threads are fine: without a GIL the ${measured}: they run side by side`
     : `The threads hardly wait, yet run ${scaled.toFixed(2)} at once where ${cores.toFixed(1)} could: ${measured}`;
-  return fromPrediction('threadScaling', p, p.workers, { speedup: 1, interval: [1, 1], model: 'no change: the threads run side by side', evidence }, {
-    title,
+  const prediction = gain > 1
+    ? { speedup: gain, interval: [1, gain] as const, model: `W / (W − span + span × ${scaled.toFixed(2)} / ${more.toFixed(2)}): the threads on ${p.cores} cores, as many at once as they allow less the waits`, evidence: { ...evidence, atOnceOnCores: more } }
+    : { speedup: 1, interval: [1, 1] as const, model: 'no change: the threads run side by side', evidence };
+  return fromPrediction('threadScaling', p, p.workers, prediction, {
+    title: gain > 1 ? `${title}; on ${plural(p.cores, 'core')} they would run ${more.toFixed(2)} at once: predicted {predicted}` : title,
     detail: 'Nothing holds them back that gilscope sees: no lock, object or pause makes them wait. Whether each thread runs as fast as it would alone is what a recording cannot tell: ' +
       'threads that share objects slow each other down with no lock to show it (reference counts on shared objects, the type cache, the allocator). ' +
       '`gilscope compare` measures the threads against one thread; on a machine where other programs took the cores (CPU wait), they ran fewer at once.',
