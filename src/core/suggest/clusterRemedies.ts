@@ -53,7 +53,7 @@ export interface TaskSpan {
   readonly heldSeconds: number;
   /** The task threads' CPU time (CPU_SAMPLE), else their GIL held time: the work, without the time a busy machine kept a holder off its CPU. */
   readonly cpuSeconds: number;
-  /** The cores other programs left the tasks, from the workers' machine samples less the workers' own use; and the machine's. */
+  /** The cores other programs left the tasks over the span (coresLeftIn; else over the workers' lives), and the machine's CPUs online. */
   readonly cores: number;
   readonly online: number;
   /** runnable[g][k]: seconds of the span with g workers having a task thread runnable and k task threads runnable (concurrency.ts); null when unknown. */
@@ -177,7 +177,8 @@ function spanAfter(span: TaskSpan, processes: number, before: number, after: num
  * on them), nor more than the machine's. The run predicted has as many,
  * unless `cores` says otherwise (a what-if run's own, measured over its
  * span). Interval: from the tasks getting no more cores than they used
- * (W / T) to the machine's, the time that shrinks ±10%.
+ * (W / T), or than predicted if fewer, to the machine's, the time that
+ * shrinks ±10%.
  */
 export function predictSpan(span: TaskSpan, processes: number, cores?: number, online = span.online): { speedup: number; interval: readonly [number, number]; cores: number; spanAfter: number } {
   const T = span.toSeconds - span.fromSeconds;
@@ -187,7 +188,8 @@ export function predictSpan(span: TaskSpan, processes: number, cores?: number, o
   const c = cores === undefined ? had : Math.min(Math.max(0, cores), top);
   const after = spanAfter(span, processes, had, c);
   const speedup = T / after;
-  const worst = T / spanAfter(span, processes, Math.min(had, used), Math.min(c, used), 1.1);
+  // Worst: the tasks get no more cores than they used, or the cores predicted; either way the time that shrinks +10%.
+  const worst = T / Math.max(spanAfter(span, processes, Math.min(had, used), Math.min(c, used), 1.1), spanAfter(span, processes, had, c, 1.1));
   const best = T / spanAfter(span, processes, had, top, 0.9);
   return { speedup, interval: around(speedup, worst, best), cores: c, spanAfter: after };
 }
