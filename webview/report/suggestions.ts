@@ -1,3 +1,4 @@
+import { RANK_TIE_SHARE } from '../../src/core/suggest/types';
 import type { ReportSite } from '../../src/protocol/webviewProtocol';
 import { el, icon, ICONS } from '../common/dom';
 import { formatSeconds, formatShare, siteLabel } from '../common/format';
@@ -66,7 +67,7 @@ export class Suggestions {
       'section',
       { class: 'suggestions', 'aria-labelledby': 'suggestions-heading' },
       el('h2', { id: 'suggestions-heading' }, 'Suggestions'),
-      el('p', { class: 'section-description' }, 'What would make this run faster, best first, with the speedup each is predicted to give from the measured figures. Predictions within 15% of each other are ranked by the cost of the change, the cheaper first.'),
+      el('p', { class: 'section-description' }, `What would make this run faster, best first, with the speedup each is predicted to give from the measured figures. Predictions within ${Math.round(RANK_TIE_SHARE * 100)}% of each other are ranked by the cost of the change, the cheaper first.`),
       this.none,
       this.list,
       this.more,

@@ -1,3 +1,4 @@
+import { plural } from '../../src/core/report/plural';
 import type { Report } from '../../src/protocol/webviewProtocol';
 
 /**
@@ -5,8 +6,6 @@ import type { Report } from '../../src/protocol/webviewProtocol';
  * `workers`, the suggestions' and the terminal's (docs/report-schema.md,
  * "Workers"). Reports made before roles existed have neither: then nothing is said.
  */
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** "5 processes (2 workers, 2 helpers)", "1 process". */
 export function processesLabel(report: Report): string {

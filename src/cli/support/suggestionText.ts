@@ -2,6 +2,7 @@ import type { Report, ReportSuggestion } from '../../core/report/schema';
 import { formatSeconds, formatShare, siteLabel } from './formatting';
 import type { Style } from './terminalStyle';
 import { plural } from '../../core/report/plural';
+import { RANK_TIE_SHARE } from '../../core/suggest/types';
 
 /**
  * The suggestions for a person at a terminal: what `gilscope report` leads
@@ -60,7 +61,7 @@ export function suggestionLines(s: ReportSuggestion, st: Style, indent = '  '): 
 export function suggestionsSection(r: Report, st: Style, limit = Infinity): string {
   if (r.suggestions.length === 0) return `${st.bold('Suggestions')}: none (the recording has no work to speak of)`;
   const shown = r.suggestions.slice(0, limit);
-  const lines = [`${st.bold('Suggestions')} ${st.dim('(best first: the predicted wall-time speedup over this run, with its interval; within 15% of each other, the cheaper change first)')}`];
+  const lines = [`${st.bold('Suggestions')} ${st.dim(`(best first: the predicted wall-time speedup over this run, with its interval; within ${Math.round(RANK_TIE_SHARE * 100)}% of each other, the cheaper change first)`)}`];
   for (const s of shown) lines.push(...suggestionLines(s, st));
   const more = r.suggestions.length - shown.length;
   if (more > 0) lines.push(`  ${st.dim(`… and ${more} more (gilscope report DIR lists them all)`)}`);

@@ -10,11 +10,9 @@ import { freeThreaded, keepThreads, releaseGil, subInterpreters, useProcesses } 
 import type { WorkProfile } from './profile';
 import { recordingProfile } from './recordingProfile';
 import { withRunCores } from './runCores';
-import { EFFORT } from './types';
+import { EFFORT, RANK_TIE_SHARE } from './types';
 import type { Suggestion } from './types';
 
-/** Predictions within 15% of the best are taken as equal; the cheaper change comes first. */
-const TIE = 1.15;
 
 /** Applies a binding lock's W/H bound to the remedies that leave the lock in place. */
 function boundByLock(d: Draft, bound: number): Draft {
@@ -31,7 +29,7 @@ function boundByLock(d: Draft, bound: number): Draft {
 }
 
 /**
- * Orders by predicted speedup, but treats predictions within 15% of the
+ * Orders by predicted speedup, but treats predictions within RANK_TIE_SHARE of the
  * best left as equal and puts the cheapest change first among them (EFFORT).
  */
 export function rank(drafts: readonly Draft[]): Suggestion[] {
@@ -40,7 +38,7 @@ export function rank(drafts: readonly Draft[]): Suggestion[] {
   while (left.length > 0) {
     const best = Math.max(...left.map((d) => d.predictedSpeedup));
     const tier = left
-      .filter((d) => d.predictedSpeedup * TIE >= best)
+      .filter((d) => d.predictedSpeedup * (1 + RANK_TIE_SHARE) >= best)
       .sort((a, b) => EFFORT[a.kind] - EFFORT[b.kind] || b.predictedSpeedup - a.predictedSpeedup);
     for (const d of tier) {
       left.splice(left.indexOf(d), 1);

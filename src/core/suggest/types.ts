@@ -57,7 +57,10 @@ export interface Suggestion {
   readonly model: string;
 }
 
-/** Cheapest change first: breaks ties between predictions within 15% of each other. */
+/** Predictions within this share of the best left are taken as equal (rank in suggest.ts), and said so in the report's views. */
+export const RANK_TIE_SHARE = 0.15;
+
+/** Cheapest change first: breaks ties between predictions within RANK_TIE_SHARE of each other. */
 export const EFFORT: Readonly<Record<SuggestionKind, number>> = {
   keepThreads: 0,
   switchInterval: 1,
