@@ -31,17 +31,15 @@ export class ThreadCpu {
   }
 }
 
-/** The machine's samples: the first and the last, and every one in time order (for a window's load). */
+/**
+ * The machine's samples in time order (one out of order is dropped): each one's
+ * time (ticks) and the cumulative busy ns of all CPUs and of this process.
+ * 10 a second, 2.4 MB an hour: a window's load is read from them.
+ */
 export class MachineSamples {
-  samples = 0;
-  /** Each sample's time (ticks) and cumulative busy and process ns, in time order: 10 a second, 2.4 MB an hour. */
-  readonly series: { readonly ts: number[]; readonly busyNs: number[]; readonly processNs: number[] } = { ts: [], busyNs: [], processNs: [] };
-  firstTs = NaN;
-  lastTs = NaN;
-  firstBusyNs = 0;
-  lastBusyNs = 0;
-  firstProcessNs = 0;
-  lastProcessNs = 0;
+  readonly ts: number[] = [];
+  readonly busyNs: number[] = [];
+  readonly processNs: number[] = [];
   onlineCpus = 0;
 }
 
@@ -81,20 +79,12 @@ export class CpuSamples {
     const m = this.machine;
     const busy = busyHi * TWO32 + busyLo;
     const proc = procHi * TWO32 + procLo;
-    if (m.samples === 0) {
-      m.firstTs = ts;
-      m.firstBusyNs = busy;
-      m.firstProcessNs = proc;
-    }
-    if (m.samples === 0 || ts >= m.lastTs) {
-      m.lastTs = ts;
-      m.lastBusyNs = busy;
-      m.lastProcessNs = proc;
-      m.series.ts.push(ts);
-      m.series.busyNs.push(busy);
-      m.series.processNs.push(proc);
+    const n = m.ts.length;
+    if (n === 0 || ts >= m.ts[n - 1]!) {
+      m.ts.push(ts);
+      m.busyNs.push(busy);
+      m.processNs.push(proc);
     }
     if (onlineCpus > 0) m.onlineCpus = onlineCpus;
-    m.samples++;
   }
 }

@@ -194,7 +194,7 @@ export interface MachineLoad {
   readonly sampledSeconds: number;
   /**
    * Every sample, in time order: its seconds from the recording's start and the cumulative busy ns of
-   * all CPUs and of this process (a window's load: machineCpusIn in snapshotCpu.ts).
+   * all CPUs and of this process (a window's load: machineBusyNsIn and processNsIn in snapshotCpu.ts).
    */
   readonly samples?: { readonly seconds: Float64Array; readonly busyNs: Float64Array; readonly processNs: Float64Array };
 }

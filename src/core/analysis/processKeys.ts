@@ -42,6 +42,12 @@ export function machineTags(machines: readonly MachineIdentity[]): (m: MachineId
   return (m) => tags.get(identity(m)) ?? '';
 }
 
+/** The machine part of a process key (its tag), '' for a recording of one machine. */
+export function machineTagOf(key: ProcessKey): string {
+  const at = key.lastIndexOf(':');
+  return at < 0 ? '' : key.slice(0, at);
+}
+
 export function processKey(machineTag: string, pid: number): ProcessKey {
   return machineTag ? `${machineTag}:${pid}` : String(pid);
 }

@@ -1,10 +1,5 @@
 import type { MachineLoad, ProcessResult } from './model';
-
-/** The machine part of a process key (`MACHINE:PID`, or '' for `PID`: processKeys.ts). */
-function machineOf(p: ProcessResult): string {
-  const at = p.key.lastIndexOf(':');
-  return at < 0 ? '' : p.key.slice(0, at);
-}
+import { machineTagOf } from './processKeys';
 
 function overlap(a: ProcessResult, b: ProcessResult): number {
   return Math.max(0, Math.min(a.endSeconds, b.endSeconds) - Math.max(a.startSeconds, b.startSeconds));
@@ -24,7 +19,7 @@ export function withoutSiblings(processes: readonly ProcessResult[]): ProcessRes
     if (!m || m.foreignCpus === null || !(span > 0)) return p;
     let siblings = 0;
     for (const q of processes) {
-      if (q === p || machineOf(q) !== machineOf(p) || q.machine?.processCpus == null) continue;
+      if (q === p || machineTagOf(q.key) !== machineTagOf(p.key) || q.machine?.processCpus == null) continue;
       siblings += (q.machine.processCpus * overlap(p, q)) / span;
     }
     if (!(siblings > 0)) return p;

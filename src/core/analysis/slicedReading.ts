@@ -26,7 +26,7 @@ export interface SliceHooks {
 }
 
 /** The event loop's other work first (messages, timers, I/O). */
-function yieldToOthers(): Promise<void> {
+export function yieldToOthers(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 

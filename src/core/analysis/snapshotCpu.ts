@@ -65,12 +65,14 @@ export function threadCpuFigures(t: ThreadState, cpu: ThreadCpu | undefined, sto
 export function machineLoad(cpu: CpuSamples, headerCpus: number, time: TimeMap): MachineLoad | null {
   const m = cpu.machine;
   const online = m.onlineCpus || headerCpus;
-  if (m.samples < 2 || !(m.lastTs > m.firstTs)) {
+  const last = m.ts.length - 1;
+  if (last < 1 || !(m.ts[last]! > m.ts[0]!)) {
     return online > 0 ? { onlineCpus: online, foreignCpus: null, freeCpus: null, processCpus: null, sampledSeconds: 0 } : null;
   }
-  const seconds = time.duration(m.lastTs - m.firstTs);
-  const processCpus = Math.max(0, m.lastProcessNs - m.firstProcessNs) / 1e9 / seconds;
-  const foreignCpus = Math.max(0, m.lastBusyNs - m.firstBusyNs - (m.lastProcessNs - m.firstProcessNs)) / 1e9 / seconds;
+  const seconds = time.duration(m.ts[last]! - m.ts[0]!);
+  const processNs = m.processNs[last]! - m.processNs[0]!;
+  const processCpus = Math.max(0, processNs) / 1e9 / seconds;
+  const foreignCpus = Math.max(0, m.busyNs[last]! - m.busyNs[0]! - processNs) / 1e9 / seconds;
   return {
     onlineCpus: online,
     foreignCpus,
@@ -78,9 +80,9 @@ export function machineLoad(cpu: CpuSamples, headerCpus: number, time: TimeMap):
     processCpus,
     sampledSeconds: seconds,
     samples: {
-      seconds: Float64Array.from(m.series.ts, (ts) => time.seconds(ts)),
-      busyNs: Float64Array.from(m.series.busyNs),
-      processNs: Float64Array.from(m.series.processNs),
+      seconds: Float64Array.from(m.ts, (ts) => time.seconds(ts)),
+      busyNs: Float64Array.from(m.busyNs),
+      processNs: Float64Array.from(m.processNs),
     },
   };
 }

@@ -32,6 +32,7 @@ import { machineBusyNsIn, processNsIn } from '../analysis/snapshotCpu';
 import { groupConcurrency } from './concurrency';
 import type { ClusterRole } from '../analysis/clusterRoles';
 import type { ProcessResult, ThreadResult } from '../analysis/model';
+import { machineTagOf } from '../analysis/processKeys';
 import type { ProcessKey } from '../analysis/processKeys';
 import type { RecordingAnalysis } from '../analysis/recordingSession';
 import { fromPrediction } from './draft';
@@ -93,10 +94,9 @@ function threadsSpan(p: ProcessResult, threads: readonly ThreadResult[]): TaskSp
  * the window.
  */
 function coresLeftIn(processes: readonly ProcessResult[], workers: readonly ProcessResult[], from: number, to: number): number | null {
-  const machineOf = (p: ProcessResult): string => p.bootId ?? p.host ?? '';
   let left = 0;
-  for (const machine of new Set(workers.map(machineOf))) {
-    const here = processes.filter((p) => machineOf(p) === machine && p.machine);
+  for (const machine of new Set(workers.map((w) => machineTagOf(w.key)))) {
+    const here = processes.filter((p) => machineTagOf(p.key) === machine && p.machine);
     const busy = here.map((p) => machineBusyNsIn(p.machine!, from, to)).find((x) => x !== null);
     const online = Math.max(0, ...here.map((p) => p.machine!.onlineCpus));
     if (busy === undefined || busy === null || !(online > 0)) return null;

@@ -94,12 +94,13 @@ export function threadScaling(p: WorkProfile, ft: FreeThreadedPressure, o: Sugge
   // As many as the cores allow, less the time the threads waited (for a lock, a pause, or their
   // next task: what the other remedies speak to); what runs fewer at once than that is held back
   // by something gilscope does not see.
-  const cores = Math.min(p.workers * (1 - waits / life), free);
+  const canRun = p.workers * (1 - waits / life);
+  const cores = Math.min(canRun, free);
   const scaled = onCpu === null ? running : onCpu;
   // Predicted for more cores than the run had (--cores): the threads run as many at once as those allow, over their span.
-  const more = p.coresGiven && p.cores > free ? Math.min(p.workers * (1 - waits / life), p.cores) : 0;
+  const more = p.coresGiven && p.cores > free ? Math.min(canRun, p.cores) : 0;
   const span = Math.min(ft.spanSeconds, p.wallSeconds);
-  const gain = more > scaled && scaled > 0 && p.wallSeconds > 0 ? p.wallSeconds / (p.wallSeconds - span + (span * scaled) / more) : 1;
+  const gain = more > scaled && scaled > 0 && p.wallSeconds > 0 ? speedup(p.wallSeconds, p.wallSeconds - span + (span * scaled) / more) : 1;
   const evidence = { workers: p.workers, cores: p.cores, runningSeconds: ft.runningSeconds, spanSeconds: ft.spanSeconds, runningAtOnce: running, waitShare: waits / life, ...(onCpu === null ? {} : { cpuWaitSeconds: ft.cpuWaitSeconds!, onCpuAtOnce: onCpu }) };
   // Threads idle most of their lives (I/O, sleep, events) run few at once because they have little to run.
   const lives = life + ft.idleSeconds;

@@ -13,7 +13,6 @@ import { withRunCores } from './runCores';
 import { EFFORT, RANK_TIE_SHARE } from './types';
 import type { Suggestion } from './types';
 
-
 /** Applies a binding lock's W/H bound to the remedies that leave the lock in place. */
 function boundByLock(d: Draft, bound: number): Draft {
   if (!d.boundByLocks || d.predictedSpeedup <= bound) return d;

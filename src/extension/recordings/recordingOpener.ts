@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { RecordingSession } from '../../core/analysis/recordingSession';
-import { READING_PACE, readInSlices } from '../../core/analysis/slicedReading';
+import { READING_PACE, readInSlices, yieldToOthers } from '../../core/analysis/slicedReading';
 import type { ReadingPace } from '../../core/analysis/slicedReading';
 import { LoadedRecording } from './loadedRecording';
 
@@ -56,7 +56,7 @@ export async function loadRecordingInSlices(
         }, pace);
         if (!read) return undefined;
         progress.report({ increment: 100 - shownPercent, message: 'analysing' });
-        await new Promise((resolve) => setImmediate(resolve)); // the message goes out before the last, longest step
+        await yieldToOthers(); // the message goes out before the last, longest step
         return new LoadedRecording(session.result(), false);
       },
     );
